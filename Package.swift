@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+// The package graph reads as the architecture (see ../shared/DESIGN.md, "Modules"):
+//
+//   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor
+//   networks     Tensor ← Networks ← Detection ← Commands
+//   data         Geometry ← Datasets ← Evaluation; Media, Rendering, Datasets and Evaluation
+//                never import a network module.
+import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+  name: "ActionDetection",
+  products: [
+    .executable(name: "render-annotations", targets: ["render-annotations"]),
+    .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+  ],
+  targets: [
+    // System libraries; each is imported only by the module that wraps it.
+    .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale"),
+    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+    .systemLibrary(name: "CPNG", pkgConfig: "libpng"),
+
+    // Plain value types shared by every layer: boxes in pixel coordinates.
+    .target(name: "Geometry"),
+
+    // Compute engine and networks.
+    .target(
+      name: "Tensor",
+      dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+      swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
+    ),
+    .target(name: "Networks", dependencies: ["Tensor"]),
+    .target(name: "Detection", dependencies: ["Networks", "Tensor", "Geometry"]),
+
+    // Data: video in, pictures out, annotations, evaluation.
+    .target(name: "Media", dependencies: ["CFFmpeg"]),
+    .target(name: "Rendering", dependencies: ["CPNG", "Geometry"]),
+    .target(name: "Datasets", dependencies: ["Geometry"]),
+    .target(name: "Evaluation", dependencies: ["Datasets", "Geometry", "Rendering"]),
+
+    // Commands: thin ParsableCommands over the library, one small executable each.
+    .target(
+      name: "Commands",
+      dependencies: ["Media", "Rendering", "Datasets", "Evaluation", "Geometry", argumentParser]
+    ),
+    .executableTarget(
+      name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
+
+    .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+    .testTarget(name: "MediaTests", dependencies: ["Media"]),
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Geometry"]),
+    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Geometry"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"]),
+    .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

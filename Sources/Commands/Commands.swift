@@ -1,0 +1,1 @@
+// The `Commands` module; see ../shared/DESIGN.md, "Modules".

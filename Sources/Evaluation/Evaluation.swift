@@ -1,0 +1,1 @@
+// The `Evaluation` module; see ../shared/DESIGN.md, "Modules".

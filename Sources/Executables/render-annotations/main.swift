@@ -1,0 +1,1 @@
+print("render-annotations: not built yet")

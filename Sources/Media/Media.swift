@@ -1,0 +1,1 @@
+// The `Media` module; see ../shared/DESIGN.md, "Modules".

@@ -1,0 +1,1 @@
+// The `Networks` module; see ../shared/DESIGN.md, "Modules".

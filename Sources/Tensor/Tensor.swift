@@ -1,0 +1,1 @@
+// The `Tensor` module; see ../shared/DESIGN.md, "Modules".

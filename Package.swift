@@ -3,7 +3,7 @@
 //
 //   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor
 //   networks     Tensor ← Networks ← Detection ← Commands
-//   data         Geometry ← Datasets ← Evaluation; Media, Rendering, Datasets and Evaluation
+//   data         Primitives ← Media, Rendering, Datasets ← Evaluation; these four
 //                never import a network module.
 import PackageDescription
 
@@ -25,8 +25,8 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
     .systemLibrary(name: "CPNG", pkgConfig: "libpng"),
 
-    // Plain value types shared by every layer: boxes in pixel coordinates.
-    .target(name: "Geometry"),
+    // Plain value types shared by every layer: boxes in pixels and RGB8 images.
+    .target(name: "Primitives"),
 
     // Compute engine and networks.
     .target(
@@ -35,27 +35,27 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
     .target(name: "Networks", dependencies: ["Tensor"]),
-    .target(name: "Detection", dependencies: ["Networks", "Tensor", "Geometry"]),
+    .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
 
     // Data: video in, pictures out, annotations, evaluation.
-    .target(name: "Media", dependencies: ["CFFmpeg"]),
-    .target(name: "Rendering", dependencies: ["CPNG", "Geometry"]),
-    .target(name: "Datasets", dependencies: ["Geometry"]),
-    .target(name: "Evaluation", dependencies: ["Datasets", "Geometry", "Rendering"]),
+    .target(name: "Media", dependencies: ["CFFmpeg", "Primitives"]),
+    .target(name: "Rendering", dependencies: ["CPNG", "Primitives"]),
+    .target(name: "Datasets", dependencies: ["Primitives"]),
+    .target(name: "Evaluation", dependencies: ["Datasets", "Primitives", "Rendering"]),
 
     // Commands: thin ParsableCommands over the library, one small executable each.
     .target(
       name: "Commands",
-      dependencies: ["Media", "Rendering", "Datasets", "Evaluation", "Geometry", argumentParser]
+      dependencies: ["Media", "Rendering", "Datasets", "Evaluation", "Primitives", argumentParser]
     ),
     .executableTarget(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
 
-    .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-    .testTarget(name: "MediaTests", dependencies: ["Media"]),
-    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Geometry"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Geometry"]),
+    .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
+    .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"]),
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"]),
+    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),

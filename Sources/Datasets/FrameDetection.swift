@@ -1,4 +1,4 @@
-import Geometry
+import Primitives
 
 /// One detection on one frame: a row of the detections file
 /// (`video,frame,label,score,x1,y1,x2,y2`).

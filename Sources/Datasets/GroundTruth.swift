@@ -1,4 +1,4 @@
-import Geometry
+import Primitives
 
 /// One ground-truth action tube: a label and one box per annotated frame.
 ///

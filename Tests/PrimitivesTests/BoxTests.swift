@@ -1,4 +1,4 @@
-import Geometry
+import Primitives
 import Testing
 
 @Suite struct BoxTests {

@@ -35,6 +35,9 @@ public enum NumpyDType: String, Hashable, Sendable, CaseIterable {
 
 /// A numpy `ndarray` rebuilt from a pickle: dtype, shape and the raw little-endian C-order bytes.
 ///
+/// Fortran-order arrays (`pyannot.pkl` stores every box array that way) are reordered to C order
+/// when unpickled.
+///
 /// The unpickler guarantees `shape.reduce(1, *) * dtype.itemSize == data.count`.
 public struct NumpyArray: Hashable, Sendable {
   /// Element type.

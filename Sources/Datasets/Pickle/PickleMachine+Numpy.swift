@@ -81,9 +81,6 @@ extension PickleMachine {
     case .int(let i): fortran = i != 0
     default: throw PickleError.unsupportedNumpy("ndarray is_fortran flag is not a bool", offset: opStart)
     }
-    guard !fortran || shape.count <= 1 else {
-      throw PickleError.unsupportedNumpy("Fortran-order array of shape \(shape)", offset: opStart)
-    }
     guard case .bytes(let data) = t[3] else {
       throw PickleError.unsupportedNumpy("ndarray data is not a byte string (object arrays are refused)", offset: opStart)
     }
@@ -93,7 +90,41 @@ extension PickleMachine {
         "shape \(shape) of \(dtype.rawValue) needs \(overflow ? "too many" : String(expected)) bytes, found \(data.count)",
         offset: opStart)
     }
+    if fortran, shape.count > 1 {
+      return NumpyArray(dtype: dtype, shape: shape, data: Self.fortranToC(data, shape: shape, itemSize: dtype.itemSize))
+    }
     return NumpyArray(dtype: dtype, shape: shape, data: data)
+  }
+
+  /// Reorders the bytes of a Fortran-order (column-major) array into C order (row-major).
+  static func fortranToC(_ data: [UInt8], shape: [Int], itemSize: Int) -> [UInt8] {
+    let count = shape.reduce(1, *)
+    guard count > 0 else { return data }
+    // Fortran stride of each axis, in elements.
+    var fortranStride = [Int](repeating: 1, count: shape.count)
+    for axis in 1..<shape.count { fortranStride[axis] = fortranStride[axis - 1] * shape[axis - 1] }
+    var out = [UInt8](repeating: 0, count: data.count)
+    var index = [Int](repeating: 0, count: shape.count)
+    var source = 0
+    out.withUnsafeMutableBytes { dst in
+      data.withUnsafeBytes { src in
+        for c in 0..<count {
+          dst.baseAddress!.advanced(by: c * itemSize)
+            .copyMemory(from: src.baseAddress!.advanced(by: source * itemSize), byteCount: itemSize)
+          // Advance the C-order multi-index (last axis fastest) and its Fortran offset.
+          var axis = shape.count - 1
+          while axis >= 0 {
+            index[axis] += 1
+            source += fortranStride[axis]
+            if index[axis] < shape[axis] { break }
+            source -= fortranStride[axis] * shape[axis]
+            index[axis] = 0
+            axis -= 1
+          }
+        }
+      }
+    }
+    return out
   }
 
   /// The supported numeric dtype of `node`, checking its byte order.

@@ -89,13 +89,19 @@ extension GroundTruth {
         found: array.dtype.rawValue)
     }
     let shift = convention == .zeroBased ? 1 : 0
+    let n = ef - sf
     var boxes: [Box] = []
-    boxes.reserveCapacity(ef - sf)
-    for r in 0..<(ef - sf) {
+    var frames: [Int] = []
+    boxes.reserveCapacity(n)
+    frames.reserveCapacity(n)
+    var r = 0
+    while r < n {  // a plain loop: debug builds are slow on range-copying generics
       let (x, y, w, h) = (v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3])
       boxes.append(
         Box(x1: Float(x - shift), y1: Float(y - shift), x2: Float(x + w - shift), y2: Float(y + h - shift)))
+      frames.append(sf + 1 + r)
+      r += 1
     }
-    return GroundTruthTube(label: label, frames: Array(stride(from: sf + 1, through: ef, by: 1)), boxes: boxes)
+    return GroundTruthTube(label: label, frames: frames, boxes: boxes)
   }
 }

@@ -60,38 +60,55 @@ public struct NumpyArray: Hashable, Sendable {
   /// Every element widened to `Double`, in C order (exact for every supported dtype except
   /// 64-bit integers beyond 2^53).
   public func doubles() -> [Double] {
-    let n = count
-    return data.withUnsafeBytes { raw in
-      switch dtype {
-      case .float32: return (0..<n).map { Double(Float(bitPattern: raw.le(UInt32.self, $0))) }
-      case .float64: return (0..<n).map { Double(bitPattern: raw.le(UInt64.self, $0)) }
-      case .uint8: return raw.map { Double($0) }
-      case .int8: return raw.map { Double(Int8(bitPattern: $0)) }
-      case .uint16: return (0..<n).map { Double(raw.le(UInt16.self, $0)) }
-      case .int16: return (0..<n).map { Double(Int16(bitPattern: raw.le(UInt16.self, $0))) }
-      case .uint32: return (0..<n).map { Double(raw.le(UInt32.self, $0)) }
-      case .int32: return (0..<n).map { Double(Int32(bitPattern: raw.le(UInt32.self, $0))) }
-      case .int64: return (0..<n).map { Double(Int64(bitPattern: raw.le(UInt64.self, $0))) }
+    var out = [Double](repeating: 0, count: count)
+    data.withUnsafeBytes { raw in
+      var i = 0
+      while i < out.count {
+        out[i] = element(raw, i)
+        i += 1
       }
     }
+    return out
   }
 
   /// Every element of an integer array widened to `Int`, in C order; `nil` for float arrays.
   ///
   /// Widening happens before any arithmetic, so `x + w` of a `u1` box cannot wrap at 255.
   public func ints() -> [Int]? {
-    let n = count
-    return data.withUnsafeBytes { raw -> [Int]? in
-      switch dtype {
-      case .float32, .float64: return nil
-      case .uint8: return raw.map { Int($0) }
-      case .int8: return raw.map { Int(Int8(bitPattern: $0)) }
-      case .uint16: return (0..<n).map { Int(raw.le(UInt16.self, $0)) }
-      case .int16: return (0..<n).map { Int(Int16(bitPattern: raw.le(UInt16.self, $0))) }
-      case .uint32: return (0..<n).map { Int(raw.le(UInt32.self, $0)) }
-      case .int32: return (0..<n).map { Int(Int32(bitPattern: raw.le(UInt32.self, $0))) }
-      case .int64: return (0..<n).map { Int(Int64(bitPattern: raw.le(UInt64.self, $0))) }
+    guard !dtype.isFloatingPoint else { return nil }
+    var out = [Int](repeating: 0, count: count)
+    data.withUnsafeBytes { raw in
+      if dtype == .int64 {  // the only type a Double cannot hold exactly
+        for i in out.indices {
+          out[i] = Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+        }
+      } else {
+        var i = 0
+        while i < out.count {
+          out[i] = Int(element(raw, i))
+          i += 1
+        }
       }
+    }
+    return out
+  }
+
+  /// Element `i` of the raw bytes as `Double` (integers are exact up to 2^53).
+  @inline(__always)
+  private func element(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Double {
+    switch dtype {
+    case .uint8: return Double(raw[i])
+    case .int8: return Double(Int8(bitPattern: raw[i]))
+    case .uint16: return Double(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+    case .int16: return Double(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+    case .uint32: return Double(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+    case .int32: return Double(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+    case .int64: return Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+    case .float32:
+      let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+      return Double(Float(bitPattern: bits))
+    case .float64:
+      return Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
     }
   }
 }

@@ -41,7 +41,7 @@ extension PickleMachine {
     case .put: try storeMemo(try readDecimalLine())
     case .binPut: try storeMemo(Int(try readUInt(1)))
     case .longBinPut: try storeMemo(Int(try readUInt(4)))
-    case .memoize: try storeMemo(memo.count)
+    case .memoize: try storeMemo(memoCount)
     case .reduce:
       let args = try pop()
       let callable = try pop()
@@ -89,12 +89,18 @@ extension PickleMachine {
   }
 
   mutating func pushMemo(_ index: Int) throws {
-    guard let item = memo[index] else { throw PickleError.badMemoIndex(index, offset: opStart) }
+    guard memo.indices.contains(index), let item = memo[index] else {
+      throw PickleError.badMemoIndex(index, offset: opStart)
+    }
     push(item)
   }
 
   mutating func storeMemo(_ index: Int) throws {
-    guard index >= 0 else { throw PickleError.badMemoIndex(index, offset: opStart) }
-    memo[index] = try top()
+    // Real memo indices are below the file size; anything larger would only allocate.
+    guard index >= 0, index <= buffer.count else { throw PickleError.badMemoIndex(index, offset: opStart) }
+    let item = try top()
+    if index >= memo.count { memo.append(contentsOf: repeatElement(nil, count: index - memo.count + 1)) }
+    if memo[index] == nil { memoCount += 1 }
+    memo[index] = item
   }
 }

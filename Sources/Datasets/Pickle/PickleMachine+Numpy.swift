@@ -100,6 +100,20 @@ extension PickleMachine {
   static func fortranToC(_ data: [UInt8], shape: [Int], itemSize: Int) -> [UInt8] {
     let count = shape.reduce(1, *)
     guard count > 0 else { return data }
+    if shape.count == 2, itemSize <= 2 {
+      // The common case (pyannot boxes): a transpose of an (n, 4) matrix of u1 or u2.
+      let (rows, columns) = (shape[0], shape[1])
+      var out = [UInt8](repeating: 0, count: data.count)
+      for r in 0..<rows {
+        for c in 0..<columns {
+          let to = (r * columns + c) * itemSize
+          let from = (c * rows + r) * itemSize
+          out[to] = data[from]
+          if itemSize == 2 { out[to + 1] = data[from + 1] }
+        }
+      }
+      return out
+    }
     // Fortran stride of each axis, in elements.
     var fortranStride = [Int](repeating: 1, count: shape.count)
     for axis in 1..<shape.count { fortranStride[axis] = fortranStride[axis - 1] * shape[axis - 1] }

@@ -8,7 +8,7 @@ extension PickleMachine {
       guard let op = PickleOpcode(rawValue: byte) else {
         throw PickleError.unknownOpcode(byte, offset: opStart)
       }
-      opName = "\(op)".uppercased()
+      currentOp = op
       if op == .stop {
         let result = try pop()
         return try freeze(result, depth: 0)

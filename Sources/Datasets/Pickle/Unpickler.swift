@@ -91,10 +91,13 @@ struct PickleMachine {
   var pos = 0
   /// Offset of the opcode being executed.
   var opStart = 0
-  var opName = ""
+  /// The opcode being executed.
+  var currentOp = PickleOpcode.stop
   var stack: [PickleItem] = []
   var marks: [Int] = []
-  var memo: [Int: PickleItem] = [:]
+  /// Memo slots by index (a pickle can store at most one per 2 bytes, which bounds the size).
+  var memo: [PickleItem?] = []
+  var memoCount = 0
   var nodes: [PickleNode] = []
   var nodeOffsets: [Int] = []
   /// Containers already converted to values (shared references are converted once).
@@ -130,9 +133,16 @@ struct PickleMachine {
 
   /// Consumes a little-endian unsigned integer of `size` bytes (1, 2, 4 or 8).
   mutating func readUInt(_ size: Int) throws -> UInt64 {
-    let bytes = try take(size)
+    guard size <= remaining else {
+      throw PickleError.truncated(offset: opStart, needed: size, available: remaining)
+    }
     var value: UInt64 = 0
-    for i in stride(from: size - 1, through: 0, by: -1) { value = value << 8 | UInt64(bytes[i]) }
+    var i = pos + size
+    while i > pos {
+      i -= 1
+      value = value << 8 | UInt64(buffer[i])
+    }
+    pos += size
     return value
   }
 
@@ -193,6 +203,9 @@ struct PickleMachine {
     stack.removeSubrange(mark...)
     return items
   }
+
+  /// The name of the opcode being executed, for error messages (`APPEND`, `BINPUT` …).
+  var opName: String { "\(currentOp)".uppercased() }
 
   func underflow() -> PickleError { .stackUnderflow(opcode: opName, offset: opStart) }
 

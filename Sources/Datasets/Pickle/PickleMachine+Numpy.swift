@@ -27,6 +27,21 @@ extension PickleMachine {
       return try scalarItem(dtype, data)
     case .ndarray:
       throw PickleError.unsupportedNumpy("numpy.ndarray may only be an argument of _reconstruct", offset: opStart)
+    case .codecsEncode:
+      guard a.count == 2, case .string(let text) = a[0], let encoding = self.text(of: a[1]),
+        ["latin1", "latin-1", "iso-8859-1", "iso8859-1"].contains(encoding.lowercased())
+      else {
+        throw PickleError.malformed("_codecs.encode is only allowed as (str, 'latin1')", offset: opStart)
+      }
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(text.unicodeScalars.count)
+      for scalar in text.unicodeScalars {
+        guard scalar.value < 256 else {
+          throw PickleError.malformed("_codecs.encode: text is not Latin-1", offset: opStart)
+        }
+        bytes.append(UInt8(scalar.value))
+      }
+      return .bytes(bytes)
     }
   }
 

@@ -169,13 +169,48 @@ struct DetectionsCSVParser {
     return value
   }
 
-  /// Field `k` as a finite `Float` (correctly rounded by `strtof`).
+  /// A plain decimal (`-12.345`, no exponent) with a mantissa below 2^24 and at most 10
+  /// fraction digits, or `nil`. Both the mantissa and 10^k are then exact `Float`s, so one
+  /// `Double` division rounded to `Float` is correctly rounded (double rounding is innocuous for
+  /// a quotient of two floats when the wider type has ≥ 2·24 + 2 bits), equal to `strtof`'s result.
+  func shortDecimal(from start: Int, to end: Int) -> Float? {
+    var i = start
+    let negative = buffer[i] == 0x2D
+    if negative { i += 1 }
+    var mantissa = 0
+    var fractionDigits = 0
+    var digits = 0
+    var seenPoint = false
+    while i < end {
+      let c = buffer[i]
+      if c == 0x2E {
+        if seenPoint { return nil }
+        seenPoint = true
+      } else if c >= 0x30, c <= 0x39 {
+        mantissa = mantissa * 10 + Int(c - 0x30)
+        digits += 1
+        if seenPoint { fractionDigits += 1 }
+        if digits > 9 { return nil }
+      } else {
+        return nil
+      }
+      i += 1
+    }
+    guard digits > 0, mantissa < 1 << 24, fractionDigits <= 10 else { return nil }
+    let value = Float(Double(mantissa) / Self.powersOfTen[fractionDigits])
+    return negative ? -value : value
+  }
+
+  static let powersOfTen: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
+
+  /// Field `k` as a finite `Float` (correctly rounded, as by `strtof`).
   func number(_ k: Int, _ name: String) throws -> Float {
     var start = starts[k]
     var end = ends[k]
     while start < end, buffer[start] == 0x20 { start += 1 }
     while end > start, buffer[end - 1] == 0x20 { end -= 1 }
     guard start < end else { throw fail("\(name) is empty") }
+    if let value = shortDecimal(from: start, to: end) { return value }
     let base = UnsafeMutablePointer(mutating: buffer.baseAddress! + start)
     var stop: UnsafeMutablePointer<CChar>?
     let value = base.withMemoryRebound(to: CChar.self, capacity: end - start) { strtof($0, &stop) }

@@ -53,18 +53,20 @@ public enum DetectionsFile {
     return out
   }
 
-  /// Appends a text field, quoted when it holds a comma or a quote.
+  /// Appends a text field, quoted when it holds a comma, a quote or edge spaces.
   private static func appendField(_ text: String, to out: inout [UInt8], path: String, index: Int) throws {
-    let utf8 = text.utf8
-    guard !utf8.contains(0x0A), !utf8.contains(0x0D) else {
-      throw DatasetError.badField(
-        path: path, field: "detection \(index)", expected: "names without line breaks", found: "\"\(text)\"")
+    var needsQuotes = false
+    for byte in text.utf8 {
+      if byte == 0x0A || byte == 0x0D {
+        throw DatasetError.badField(
+          path: path, field: "detection \(index)", expected: "names without line breaks", found: "\"\(text)\"")
+      }
+      if byte == 0x2C || byte == 0x22 { needsQuotes = true }
     }
-    guard utf8.contains(0x2C) || utf8.contains(0x22) || utf8.first == 0x20 || utf8.last == 0x20 else {
-      return out.append(contentsOf: utf8)
-    }
+    if text.utf8.first == 0x20 || text.utf8.last == 0x20 { needsQuotes = true }
+    guard needsQuotes else { return out.append(contentsOf: text.utf8) }
     out.append(0x22)
-    for byte in utf8 {
+    for byte in text.utf8 {
       if byte == 0x22 { out.append(0x22) }
       out.append(byte)
     }
@@ -75,7 +77,11 @@ public enum DetectionsFile {
   ///
   /// - Throws: ``DatasetError``: `path:LINE: message` for a malformed row or header.
   public static func read(path: String) throws -> [FrameDetection] {
-    try parse(try FileIO.read(path), path: path)
+    let terminated = try FileIO.read(path, appendingZero: true)
+    return try terminated.withUnsafeBufferPointer { buffer in
+      var parser = DetectionsCSVParser(buffer: buffer, count: buffer.count - 1, path: path)
+      return try parser.parseAll()
+    }
   }
 
   /// Parses CSV bytes; `path` names the file in errors.

@@ -39,6 +39,28 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: "\(path).tmp-\(getpid())"))
   }
 
+  /// The reader's short-decimal fast path must agree bit for bit with `Float(String)` (strtof).
+  @Test func numbersMatchStrtof() throws {
+    var generator = SystemRandomNumberGenerator()
+    var texts: [String] = []
+    for i in 0..<20_000 {
+      let value: Float
+      switch i % 4 {
+      case 0: value = Float.random(in: 0..<320, using: &generator)
+      case 1: value = Float.random(in: -1..<1, using: &generator)
+      case 2: value = Float(Int.random(in: 0..<100_000_000, using: &generator)) / 1e4  // 8-digit decimals
+      default: value = Float(bitPattern: UInt32.random(in: 0..<0x7F80_0000, using: &generator))
+      }
+      texts.append(i % 3 == 0 ? value.description : String(format: "%.\(i % 9)f", Double(value)))
+    }
+    let csv = DetectionsFile.header + "\n" + texts.map { "v,1,a,\($0),0,0,1,1" }.joined(separator: "\n")
+    let rows = try DetectionsFile.parse(Array(csv.utf8))
+    for (row, text) in zip(rows, texts) {
+      let expected = try #require(Float(text))
+      #expect(row.score.bitPattern == expected.bitPattern, "\(text)")
+    }
+  }
+
   @Test func acceptsCRLFNoTrailingNewlineAndBOM() throws {
     let text = "\u{FEFF}video,frame,label,score,x1,y1,x2,y2\r\nv,3,run,0.5,1,2,3,4\r\n\"v\",4,run, 0.25 ,1e1,2,3,4.5"
     let rows = try DetectionsFile.parse(Array(text.utf8))

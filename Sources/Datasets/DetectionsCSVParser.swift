@@ -57,7 +57,8 @@ struct DetectionsCSVParser {
       let frame = try frameNumber()
       let label = labelName()
       let score = try number(3, "score")
-      let box = Box(x1: try number(4, "x1"), y1: try number(5, "y1"), x2: try number(6, "x2"), y2: try number(7, "y2"))
+      let box = Box(
+        x1: try number(4, "x1"), y1: try number(5, "y1"), x2: try number(6, "x2"), y2: try number(7, "y2"))
       detections.append(FrameDetection(video: video, frame: frame, label: label, score: score, box: box))
     }
     return detections

@@ -59,7 +59,8 @@ public enum DetectionsFile {
     for byte in text.utf8 {
       if byte == 0x0A || byte == 0x0D {
         throw DatasetError.badField(
-          path: path, field: "detection \(index)", expected: "names without line breaks", found: "\"\(text)\"")
+          path: path, field: "detection \(index)", expected: "names without line breaks", found: "\"\(text)\""
+        )
       }
       if byte == 0x2C || byte == 0x22 { needsQuotes = true }
     }

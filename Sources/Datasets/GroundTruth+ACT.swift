@@ -43,8 +43,10 @@ extension GroundTruth {
             path: source, field: field, expected: "label in 0..<\(labels.count)", found: "\(label)")
         }
         for (k, item) in try f.sequence(entry.value, field).enumerated() {
-          tubes.append(try Self.actTube(try f.matrix(item, "\(field)[\(k)]", columns: 5), label: label,
-            field: "\(field)[\(k)]", fields: f))
+          tubes.append(
+            try Self.actTube(
+              try f.matrix(item, "\(field)[\(k)]", columns: 5), label: label,
+              field: "\(field)[\(k)]", fields: f))
         }
       }
       tubesByVideo[video] = tubes
@@ -53,7 +55,8 @@ extension GroundTruth {
     for (video, value) in try f.stringKeyed(top["nframes"], "nframes") {
       let count = try f.int(value, "nframes[\(video)]")
       guard let size = resolution[video] else {
-        throw DatasetError.badField(path: source, field: "resolution[\(video)]", expected: "(height, width)",
+        throw DatasetError.badField(
+          path: source, field: "resolution[\(video)]", expected: "(height, width)",
           found: "nothing")
       }
       videos[video] = VideoAnnotation(
@@ -86,12 +89,15 @@ extension GroundTruth {
     for r in 0..<rows {
       let row = values[(r * 5)..<(r * 5 + 5)]
       guard let frame = Int(exactly: row[r * 5]), frame >= 1 else {
-        throw DatasetError.badField(path: f.path, field: "\(field) row \(r)", expected: "a frame number ≥ 1",
+        throw DatasetError.badField(
+          path: f.path, field: "\(field) row \(r)", expected: "a frame number ≥ 1",
           found: "\(row[r * 5])")
       }
       frames.append(frame)
       boxes.append(
-        Box(x1: Float(row[r * 5 + 1]), y1: Float(row[r * 5 + 2]), x2: Float(row[r * 5 + 3]), y2: Float(row[r * 5 + 4])))
+        Box(
+          x1: Float(row[r * 5 + 1]), y1: Float(row[r * 5 + 2]), x2: Float(row[r * 5 + 3]),
+          y2: Float(row[r * 5 + 4])))
     }
     return GroundTruthTube(label: label, frames: frames, boxes: boxes)
   }

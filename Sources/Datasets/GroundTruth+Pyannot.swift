@@ -50,7 +50,8 @@ extension GroundTruth {
       var tubes: [GroundTruthTube] = []
       for (k, tube) in try f.sequence(fields["annotations"], "\(video).annotations").enumerated() {
         tubes.append(
-          try Self.pyannotTube(tube, field: "\(video).annotations[\(k)]", frameCount: frameCount,
+          try Self.pyannotTube(
+            tube, field: "\(video).annotations[\(k)]", frameCount: frameCount,
             labelCount: labels.count, convention: boxConvention, fields: f))
       }
       videos[video] = VideoAnnotation(frameCount: frameCount, height: 240, width: 320, tubes: tubes)
@@ -76,7 +77,8 @@ extension GroundTruth {
     let ef = try f.int(tube["ef"], "\(field).ef")
     let array = try f.matrix(tube["boxes"], "\(field).boxes", columns: 4)
     guard (0..<labelCount).contains(label) else {
-      throw DatasetError.badField(path: f.path, field: "\(field).label", expected: "0..<\(labelCount)",
+      throw DatasetError.badField(
+        path: f.path, field: "\(field).label", expected: "0..<\(labelCount)",
         found: "\(label)")
     }
     guard 0 <= sf, sf <= ef, ef <= frameCount, array.shape[0] == ef - sf else {
@@ -85,7 +87,8 @@ extension GroundTruth {
         found: "sf \(sf), ef \(ef), \(array.shape[0]) boxes")
     }
     guard let v = array.ints() else {
-      throw DatasetError.badField(path: f.path, field: "\(field).boxes", expected: "an integer array",
+      throw DatasetError.badField(
+        path: f.path, field: "\(field).boxes", expected: "an integer array",
         found: array.dtype.rawValue)
     }
     let shift = convention == .zeroBased ? 1 : 0

@@ -54,7 +54,8 @@ public struct YOWOGroundTruth: Sendable {
   public init(directory: String, labels: [String]? = nil) throws {
     let names: [String]
     do {
-      names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".txt") }.sorted()
+      names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".txt") }
+        .sorted()
     } catch {
       throw DatasetError.io(path: directory, step: "list directory", reason: "\(error.localizedDescription)")
     }
@@ -64,7 +65,9 @@ public struct YOWOGroundTruth: Sendable {
   }
 
   /// Parses files already in memory (`name` is the base name); `directory` only names them in errors.
-  public init(files: [(name: String, contents: [UInt8])], directory: String = ".", labels: [String]? = nil) throws {
+  public init(files: [(name: String, contents: [UInt8])], directory: String = ".", labels: [String]? = nil)
+    throws
+  {
     let prefixes = (labels ?? []).enumerated().map { ($1 + "_", $1) }.sorted { $0.0.count > $1.0.count }
     var frames: [FrameKey] = []
     var boxes: [FrameKey: [LabeledBox]] = [:]
@@ -84,15 +87,19 @@ public struct YOWOGroundTruth: Sendable {
       let key = FrameKey(video: video, frame: frame)
       var list: [LabeledBox] = []
       let text = String(decoding: file.contents, as: UTF8.self)
-      for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+      for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
+      {
         let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         if fields.isEmpty { continue }
         guard fields.count == 5, let cls = Int(fields[0]), cls >= 1, cls <= (labels?.count ?? Int.max),
-          let x1 = Float(fields[1]), let y1 = Float(fields[2]), let x2 = Float(fields[3]), let y2 = Float(fields[4])
+          let x1 = Float(fields[1]), let y1 = Float(fields[2]), let x2 = Float(fields[3]),
+          let y2 = Float(fields[4])
         else {
           throw DatasetError.badLine(
             path: path, line: n + 1,
-            message: "expected \"cls x1 y1 x2 y2\" with cls in 1...\(labels.map { String($0.count) } ?? "∞"), found \"\(line.prefix(80))\"")
+            message:
+              "expected \"cls x1 y1 x2 y2\" with cls in 1...\(labels.map { String($0.count) } ?? "∞"), found \"\(line.prefix(80))\""
+          )
         }
         list.append(LabeledBox(label: cls - 1, box: Box(x1: x1, y1: y1, x2: x2, y2: y2)))
       }

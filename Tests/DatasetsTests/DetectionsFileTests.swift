@@ -34,7 +34,9 @@ import Testing
     // Bit-exact floats (== would accept -0.0 for 0.0).
     #expect(zip(back, detections).allSatisfy { $0.score.bitPattern == $1.score.bitPattern })
     let text = String(decoding: try readBytes(path), as: UTF8.self)
-    #expect(text.hasPrefix("video,frame,label,score,x1,y1,x2,y2\nbrush_hair/April_09_brush_hair_u_nm_np1_ba_goo_0,1,"))
+    #expect(
+      text.hasPrefix(
+        "video,frame,label,score,x1,y1,x2,y2\nbrush_hair/April_09_brush_hair_u_nm_np1_ba_goo_0,1,"))
     #expect(text.contains("\"odd, \"\"quoted\"\" name\",2,\"Walking,With \"\"Dog\"\"\","))
     #expect(!FileManager.default.fileExists(atPath: "\(path).tmp-\(getpid())"))
   }
@@ -62,12 +64,17 @@ import Testing
   }
 
   @Test func acceptsCRLFNoTrailingNewlineAndBOM() throws {
-    let text = "\u{FEFF}video,frame,label,score,x1,y1,x2,y2\r\nv,3,run,0.5,1,2,3,4\r\n\"v\",4,run, 0.25 ,1e1,2,3,4.5"
+    let text =
+      "\u{FEFF}video,frame,label,score,x1,y1,x2,y2\r\nv,3,run,0.5,1,2,3,4\r\n\"v\",4,run, 0.25 ,1e1,2,3,4.5"
     let rows = try DetectionsFile.parse(Array(text.utf8))
     #expect(rows.count == 2)
-    #expect(rows[1] == FrameDetection(video: "v", frame: 4, label: "run", score: 0.25, box: Box(x1: 10, y1: 2, x2: 3, y2: 4.5)))
+    #expect(
+      rows[1]
+        == FrameDetection(
+          video: "v", frame: 4, label: "run", score: 0.25, box: Box(x1: 10, y1: 2, x2: 3, y2: 4.5)))
     #expect(try DetectionsFile.parse(Array("\(DetectionsFile.header)\n".utf8)).isEmpty)
-    #expect(try DetectionsFile.parse(Array("\(DetectionsFile.header)\nv,1,a,1,1,1,2,2\n\n\n".utf8)).count == 1)
+    #expect(
+      try DetectionsFile.parse(Array("\(DetectionsFile.header)\nv,1,a,1,1,1,2,2\n\n\n".utf8)).count == 1)
   }
 
   static let badRows: [(String, String)] = [
@@ -85,7 +92,9 @@ import Testing
 
   @Test(arguments: badRows) func malformedRowsNameTheLine(row: String, message: String) throws {
     let text = "\(DetectionsFile.header)\nv,1,a,0.5,1,2,3,4\n\(row)\nv,2,a,0.5,1,2,3,4\n"
-    let error = try #require(throws: DatasetError.self) { try DetectionsFile.parse(Array(text.utf8), path: "dets.csv") }
+    let error = try #require(throws: DatasetError.self) {
+      try DetectionsFile.parse(Array(text.utf8), path: "dets.csv")
+    }
     #expect("\(error)" == message)
   }
 
@@ -93,16 +102,21 @@ import Testing
     let header = try #require(throws: DatasetError.self) {
       try DetectionsFile.parse(Array("video,frame\nv,1".utf8), path: "d.csv")
     }
-    #expect("\(header)" == "d.csv:1: expected the header \"video,frame,label,score,x1,y1,x2,y2\", found \"video,frame\"")
+    #expect(
+      "\(header)"
+        == "d.csv:1: expected the header \"video,frame,label,score,x1,y1,x2,y2\", found \"video,frame\"")
     let empty = try #require(throws: DatasetError.self) { try DetectionsFile.parse([], path: "d.csv") }
     #expect("\(empty)".hasPrefix("d.csv:1: empty file"))
-    let missing = try #require(throws: DatasetError.self) { try DetectionsFile.read(path: "/nonexistent/d.csv") }
+    let missing = try #require(throws: DatasetError.self) {
+      try DetectionsFile.read(path: "/nonexistent/d.csv")
+    }
     #expect("\(missing)" == "/nonexistent/d.csv: open failed: no such file")
     let unwritable = try #require(throws: DatasetError.self) {
       try DetectionsFile.write(Self.sample(), to: "/nonexistent/dir/d.csv")
     }
     #expect("\(unwritable)".hasPrefix("/nonexistent/dir/d.csv: write"))
-    let nan = FrameDetection(video: "v", frame: 1, label: "a", score: .nan, box: Box(x1: 0, y1: 0, x2: 1, y2: 1))
+    let nan = FrameDetection(
+      video: "v", frame: 1, label: "a", score: .nan, box: Box(x1: 0, y1: 0, x2: 1, y2: 1))
     #expect(throws: DatasetError.self) { try DetectionsFile.encode([nan]) }
   }
 
@@ -129,6 +143,8 @@ import Testing
     let readTime = try clock.measure { back = try DetectionsFile.read(path: path) }
     #expect(back == detections)
     let seconds = { (d: Duration) in Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-    print("DetectionsFile 1M rows: write \(Int(Double(rows) / seconds(writeTime))) rows/s, read \(Int(Double(rows) / seconds(readTime))) rows/s")
+    print(
+      "DetectionsFile 1M rows: write \(Int(Double(rows) / seconds(writeTime))) rows/s, read \(Int(Double(rows) / seconds(readTime))) rows/s"
+    )
   }
 }

@@ -6,8 +6,9 @@ import Testing
 @Suite struct HostilePickleTests {
   static let marker = "/tmp/datasets-pwned-\(getpid())"
 
-  static func expectError(_ bytes: [UInt8], _ expected: PickleError, sourceLocation: SourceLocation = #_sourceLocation)
-  {
+  static func expectError(
+    _ bytes: [UInt8], _ expected: PickleError, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(throws: expected, sourceLocation: sourceLocation) { try Unpickler.load(bytes) }
   }
 
@@ -26,13 +27,16 @@ import Testing
   }
 
   @Test func otherGlobalsAreRefused() throws {
-    Self.expectError(Array("cbuiltins\neval\n.".utf8), .forbiddenGlobal(module: "builtins", name: "eval", offset: 0))
+    Self.expectError(
+      Array("cbuiltins\neval\n.".utf8), .forbiddenGlobal(module: "builtins", name: "eval", offset: 0))
     Self.expectError(
       Array("(csubprocess\nPopen\n.".utf8), .forbiddenGlobal(module: "subprocess", name: "Popen", offset: 1))
     // INST names the class inline.
-    Self.expectError(Array("(S'ls'\nios\nsystem\n.".utf8), .forbiddenGlobal(module: "os", name: "system", offset: 7))
+    Self.expectError(
+      Array("(S'ls'\nios\nsystem\n.".utf8), .forbiddenGlobal(module: "os", name: "system", offset: 7))
     // Protocol 4 STACK_GLOBAL takes module and name from the stack.
-    let stackGlobal: [UInt8] = [0x80, 0x04, 0x8C, 0x08] + Array("builtins".utf8) + [0x8C, 0x04] + Array("eval".utf8) + [0x93]
+    let stackGlobal: [UInt8] =
+      [0x80, 0x04, 0x8C, 0x08] + Array("builtins".utf8) + [0x8C, 0x04] + Array("eval".utf8) + [0x93]
     Self.expectError(stackGlobal, .forbiddenGlobal(module: "builtins", name: "eval", offset: 18))
     // A numpy global may not call anything but what numpy pickles use.
     let call: [UInt8] = Array("cnumpy\ndtype\n(cos\nsystem\ntR.".utf8)
@@ -40,12 +44,14 @@ import Testing
   }
 
   @Test func objectBuildingOpcodesAreRefused() throws {
-    Self.expectError(Array("cnumpy\nndarray\n)".utf8) + [0x81, 0x2E], .unsupportedOpcode(name: "NEWOBJ", offset: 16))
+    Self.expectError(
+      Array("cnumpy\nndarray\n)".utf8) + [0x81, 0x2E], .unsupportedOpcode(name: "NEWOBJ", offset: 16))
     Self.expectError(Array("(cnumpy\nndarray\no.".utf8), .unsupportedOpcode(name: "OBJ", offset: 16))
   }
 
   @Test func truncatedRealFilesFailCleanly() throws {
-    for path in ["\(TestPaths.annotations)/jhmdb/JHMDB-GT.pkl", "\(TestPaths.annotations)/ucf24/pyannot.pkl"] {
+    for path in ["\(TestPaths.annotations)/jhmdb/JHMDB-GT.pkl", "\(TestPaths.annotations)/ucf24/pyannot.pkl"]
+    {
       let bytes = try readBytes(path)
       for cut in [0, 1, 2, 100, 4_097, bytes.count / 2, bytes.count - 1] {
         let error = try #require(throws: PickleError.self) { try Unpickler.load(Array(bytes[..<cut])) }
@@ -58,14 +64,17 @@ import Testing
   }
 
   @Test func hugeDeclaredLengths() throws {
-    Self.expectError([0x80, 0x03, 0x42, 0xFF, 0xFF, 0xFF, 0x7F, 0x00], .lengthTooLarge(declared: 0x7FFF_FFFF, available: 1, offset: 2))
+    Self.expectError(
+      [0x80, 0x03, 0x42, 0xFF, 0xFF, 0xFF, 0x7F, 0x00],
+      .lengthTooLarge(declared: 0x7FFF_FFFF, available: 1, offset: 2))
     Self.expectError(
       [0x80, 0x04, 0x8D, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x2E],
       .lengthTooLarge(declared: 0x0FFF_FFFF_FFFF_FFFF, available: 1, offset: 2))
     Self.expectError(
       [0x80, 0x04, 0x95, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x2E],
       .lengthTooLarge(declared: 1 << 32, available: 1, offset: 2))
-    Self.expectError([0x54, 0xFE, 0xFF, 0xFF, 0xFF, 0x2E], .lengthTooLarge(declared: -2, available: 1, offset: 0))
+    Self.expectError(
+      [0x54, 0xFE, 0xFF, 0xFF, 0xFF, 0x2E], .lengthTooLarge(declared: -2, available: 1, offset: 0))
   }
 
   @Test func badMemoIndices() throws {
@@ -87,7 +96,9 @@ import Testing
     let deep = [UInt8](repeating: 0x5D, count: 300) + [UInt8](repeating: 0x61, count: 299) + [0x2E]
     #expect(throws: PickleError.self) { try Unpickler.load(deep) }
     let error = try #require(throws: PickleError.self) { try Unpickler.load(deep) }
-    if case .nestingTooDeep(let limit, _) = error { #expect(limit == Unpickler.maxDepth) } else {
+    if case .nestingTooDeep(let limit, _) = error {
+      #expect(limit == Unpickler.maxDepth)
+    } else {
       Issue.record("expected nestingTooDeep, got \(error)")
     }
     Self.expectError([UInt8](repeating: 0x28, count: 20_000), .nestingTooDeep(limit: 10_000, offset: 10_000))
@@ -99,7 +110,8 @@ import Testing
     // The (2, 2) float32 sample with its shape changed to (2, 3): 24 bytes needed, 16 present.
     var bytes = PickleSamples.float32Protocol2
     let shape: [UInt8] = [0x4B, 0x01, 0x4B, 0x02, 0x4B, 0x02, 0x86]  // version 1, shape (2, 2)
-    let at = try #require((0..<(bytes.count - shape.count)).first { Array(bytes[$0..<($0 + shape.count)]) == shape })
+    let at = try #require(
+      (0..<(bytes.count - shape.count)).first { Array(bytes[$0..<($0 + shape.count)]) == shape })
     bytes[at + 5] = 0x03
     let error = try #require(throws: PickleError.self) { try Unpickler.load(bytes) }
     #expect(error == .unsupportedNumpy("shape [2, 3] of f4 needs 24 bytes, found 16", offset: 225))
@@ -111,7 +123,9 @@ import Testing
     defer { removeFile(path) }
     let error = try #require(throws: DatasetError.self) { try GroundTruth(actPickleAt: path) }
     #expect(
-      "\(error)" == "\(path): unpickling failed: refused global os.system at byte 0: only numpy array globals are allowed")
+      "\(error)"
+        == "\(path): unpickling failed: refused global os.system at byte 0: only numpy array globals are allowed"
+    )
     let missing = try #require(throws: DatasetError.self) { try GroundTruth(actPickleAt: path + ".none") }
     #expect("\(missing)" == "\(path).none: open failed: no such file")
   }

@@ -54,8 +54,10 @@ import Testing
     let layout = DatasetLayout(.jhmdb, root: TestPaths.annotations)
     #expect(try layout.readLabels() == gt.labels)
     for split in 1...3 {
-      #expect(try DatasetLayout.readVideoList(at: layout.testListPath(split: split)) == gt.testVideos[split - 1])
-      #expect(try DatasetLayout.readVideoList(at: layout.trainListPath(split: split)) == gt.trainVideos[split - 1])
+      #expect(
+        try DatasetLayout.readVideoList(at: layout.testListPath(split: split)) == gt.testVideos[split - 1])
+      #expect(
+        try DatasetLayout.readVideoList(at: layout.trainListPath(split: split)) == gt.trainVideos[split - 1])
     }
   }
 }

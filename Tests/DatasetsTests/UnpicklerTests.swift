@@ -7,7 +7,9 @@ import Testing
     let value = try Unpickler.load(PickleSamples.plainProtocol4)
     #expect(
       value["a"]
-        == .list([.int(1), .int(-2), .float(2.5), .none, .bool(true), .bool(false), .int(1 << 40), .int(Int.min)]))
+        == .list([
+          .int(1), .int(-2), .float(2.5), .none, .bool(true), .bool(false), .int(1 << 40), .int(Int.min),
+        ]))
     #expect(value["b"] == .tuple([.string("é"), .bytes([0x78, 0x00])]))
   }
 
@@ -53,7 +55,10 @@ import Testing
   /// Memo references share one list, as in Python: `a = [1]; [a, a]` after appending.
   @Test func memoSharesContainers() throws {
     // ] q0 ( h0 h0 l  then  h0 K1 a  (append to the memoized list after it was referenced)
-    let pickle: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x28, 0x68, 0x00, 0x68, 0x00, 0x6C, 0x68, 0x00, 0x4B, 0x01, 0x61, 0x30, 0x2E]
+    let pickle: [UInt8] = [
+      0x80, 0x02, 0x5D, 0x71, 0x00, 0x28, 0x68, 0x00, 0x68, 0x00, 0x6C, 0x68, 0x00, 0x4B, 0x01, 0x61, 0x30,
+      0x2E,
+    ]
     #expect(try Unpickler.load(pickle) == .list([.list([.int(1)]), .list([.int(1)])]))
   }
 }

@@ -19,7 +19,10 @@ import Testing
     // YOWO lacks frames 28…33 of this 33-frame video (frame_map_protocols.md §1.4).
     #expect(gt.frames.filter { $0.video == Self.slowClap }.map(\.frame) == Array(1...27))
     // File `…_00001.txt` holds "1 72 49 248 240": class 1 (brush_hair) → label 0.
-    #expect(gt.boxes[.init(video: Self.brushHair, frame: 1)] == [.init(label: 0, box: Box(x1: 72, y1: 49, x2: 248, y2: 240))])
+    #expect(
+      gt.boxes[.init(video: Self.brushHair, frame: 1)] == [
+        .init(label: 0, box: Box(x1: 72, y1: 49, x2: 248, y2: 240))
+      ])
     #expect(gt.boxes[.init(video: Self.slowClap, frame: 27)]?.first?.label == 2)
   }
 
@@ -46,15 +49,19 @@ import Testing
     let bad = try #require(throws: DatasetError.self) {
       try YOWOGroundTruth(files: [("v_00001.txt", Array("1 2 3 4 5\n1 2 x 4 5\n".utf8))], directory: "gt")
     }
-    #expect("\(bad)" == "gt/v_00001.txt:2: expected \"cls x1 y1 x2 y2\" with cls in 1...∞, found \"1 2 x 4 5\"")
+    #expect(
+      "\(bad)" == "gt/v_00001.txt:2: expected \"cls x1 y1 x2 y2\" with cls in 1...∞, found \"1 2 x 4 5\"")
     let range = try #require(throws: DatasetError.self) {
-      try YOWOGroundTruth(files: [("v_00001.txt", Array("22 2 3 4 5".utf8))], directory: "gt", labels: Dataset.jhmdb.classNames)
+      try YOWOGroundTruth(
+        files: [("v_00001.txt", Array("22 2 3 4 5".utf8))], directory: "gt", labels: Dataset.jhmdb.classNames)
     }
     #expect("\(range)".hasPrefix("gt/v_00001.txt:1: expected \"cls x1 y1 x2 y2\" with cls in 1...21"))
     let name = try #require(throws: DatasetError.self) {
       try YOWOGroundTruth(files: [("noframe.txt", [])], directory: "gt")
     }
-    #expect("\(name)" == "gt/noframe.txt: file name: expected <video>_<frame>.txt with a frame ≥ 1, found noframe.txt")
+    #expect(
+      "\(name)"
+        == "gt/noframe.txt: file name: expected <video>_<frame>.txt with a frame ≥ 1, found noframe.txt")
     #expect(throws: DatasetError.self) { try YOWOGroundTruth(directory: "/nonexistent-yowo") }
   }
 }

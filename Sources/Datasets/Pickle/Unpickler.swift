@@ -181,7 +181,8 @@ struct PickleMachine {
   mutating func readDecimalLine() throws -> Int {
     let text = try readTextLine()
     guard let value = Int(text) else {
-      throw PickleError.malformed("\(opName) argument \"\(text.prefix(40))\" is not an integer", offset: opStart)
+      throw PickleError.malformed(
+        "\(opName) argument \"\(text.prefix(40))\" is not an integer", offset: opStart)
     }
     return value
   }

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes Tests/DatasetsTests/PickleSamples.swift: small pickles made by Python 3 + numpy, as byte
-literals, with the values the Swift unpickler must read from them.
+literals, with the values the Swift unpickler must read from them; and
+Tests/DatasetsTests/Fixtures/shared_array_bomb.pkl: an ACT-format pickle (~4 KB) whose one
+(10, 5) array is referenced 2,000 times, i.e. 20,000 boxes, more boxes than bytes.
 
 Run from the repository root with the system python3 and numpy (2.x writes the
 `numpy._core.multiarray` spelling of the globals):
@@ -43,6 +45,16 @@ def main():
     lines.append("}")
     with open("Tests/DatasetsTests/PickleSamples.swift", "w") as f:
         f.write("\n".join(lines) + "\n")
+
+    tube = np.zeros((10, 5), dtype=np.float32)
+    tube[:, 0] = np.arange(1, 11)
+    video = "a/v"
+    bomb = {
+        "labels": ["a"], "train_videos": [[]], "test_videos": [[video]], "nframes": {video: 10},
+        "resolution": {video: (240, 320)}, "gttubes": {video: {0: [tube] * 2000}},
+    }
+    with open("Tests/DatasetsTests/Fixtures/shared_array_bomb.pkl", "wb") as f:
+        pickle.dump(bomb, f, protocol=2)
 
 
 if __name__ == "__main__":

@@ -46,9 +46,14 @@ enum FileIO {
 extension Unpickler {
   /// Reads and unpickles the file at `path`; errors name the file.
   public static func load(contentsOf path: String) throws -> PickleValue {
+    try loadFile(path).value
+  }
+
+  /// The unpickled value of the file at `path` and the file's size in bytes.
+  static func loadFile(_ path: String) throws -> (value: PickleValue, byteCount: Int) {
     let bytes = try FileIO.read(path)
     do {
-      return try load(bytes)
+      return (try load(bytes), bytes.count)
     } catch let error as PickleError {
       throw DatasetError.pickle(path: path, error)
     }

@@ -29,12 +29,14 @@ extension GroundTruth {
   /// - Splits: one split; test = the list's videos in list order; train = every other video,
   ///   sorted by name. Resolution 240 × 320 for every video.
   ///
-  /// - Throws: ``DatasetError`` naming the file and field (or test-list line) that is wrong.
+  /// - Throws: ``DatasetError`` naming the file and field (or test-list line) that is wrong, or
+  ///   more boxes than the file has bytes (memo references repeating arrays).
   public init(
     pyannotAt path: String, testListAt testListPath: String, labels: [String] = Dataset.ucf24.classNames,
     boxConvention: PyannotBoxConvention = .road
   ) throws {
-    let root = try Unpickler.load(contentsOf: path)
+    let (root, byteCount) = try Unpickler.loadFile(path)
+    var boxesLeft = byteCount  // a real box costs ≥ 4 bytes; repeated memo references could cost none
     let f = PickleFields(path: path)
     var videos: [String: VideoAnnotation] = [:]
     for (video, value) in try f.stringKeyed(root, "top level") {
@@ -49,6 +51,12 @@ extension GroundTruth {
       let frameCount = try f.int(fields["numf"], "\(video).numf")
       var tubes: [GroundTruthTube] = []
       for (k, tube) in try f.sequence(fields["annotations"], "\(video).annotations").enumerated() {
+        boxesLeft -= tube["boxes"]?.asArray?.shape.first ?? 0
+        guard boxesLeft >= 0 else {
+          throw DatasetError.badField(
+            path: path, field: "\(video).annotations", expected: "at most \(byteCount) boxes in all",
+            found: "more")
+        }
         tubes.append(
           try Self.pyannotTube(
             tube, field: "\(video).annotations[\(k)]", frameCount: frameCount,

@@ -130,3 +130,16 @@ import Testing
     #expect("\(missing)" == "\(path).none: open failed: no such file")
   }
 }
+
+/// Ground-truth readers on hostile but well-formed pickles.
+@Suite struct HostileGroundTruthTests {
+  /// One array referenced 2,000 times (tools/make_pickle_samples.py): more boxes than file bytes.
+  @Test func sharedArraysCannotMultiplyBoxes() throws {
+    let path = "\(TestPaths.fixtures)/shared_array_bomb.pkl"
+    let error = try #require(throws: DatasetError.self) { try GroundTruth(actPickleAt: path) }
+    #expect("\(error)".hasPrefix("\(path): gttubes[a/v][0]: expected at most"))
+    // The same value without the budget is read (20,000 boxes), so the structure itself is valid.
+    let gt = try GroundTruth(actPickle: try Unpickler.load(contentsOf: path), source: path)
+    #expect(gt.videos["a/v"]?.tubes.count == 2_000)
+  }
+}

@@ -210,7 +210,7 @@ struct PickleMachine {
   }
 
   /// The name of the opcode being executed, for error messages (`APPEND`, `BINPUT` …).
-  var opName: String { "\(currentOp)".uppercased() }
+  var opName: String { currentOp.name }
 
   func underflow() -> PickleError { .stackUnderflow(opcode: opName, offset: opStart) }
 

@@ -63,6 +63,10 @@ extension GroundTruth {
     var videos: [String: VideoAnnotation] = [:]
     for (video, value) in try f.stringKeyed(top["nframes"], "nframes") {
       let count = try f.int(value, "nframes[\(video)]")
+      guard count >= 0 else {
+        throw DatasetError.badField(
+          path: source, field: "nframes[\(video)]", expected: "≥ 0", found: "\(count)")
+      }
       guard let size = resolution[video] else {
         throw DatasetError.badField(
           path: source, field: "resolution[\(video)]", expected: "(height, width)",
@@ -96,17 +100,16 @@ extension GroundTruth {
     frames.reserveCapacity(rows)
     boxes.reserveCapacity(rows)
     for r in 0..<rows {
-      let row = values[(r * 5)..<(r * 5 + 5)]
-      guard let frame = Int(exactly: row[r * 5]), frame >= 1 else {
+      let v = r * 5  // row r is values[v ..< v + 5]: frame, x1, y1, x2, y2
+      guard let frame = Int(exactly: values[v]), frame >= 1 else {
         throw DatasetError.badField(
-          path: f.path, field: "\(field) row \(r)", expected: "a frame number ≥ 1",
-          found: "\(row[r * 5])")
+          path: f.path, field: "\(field) row \(r)", expected: "a frame number ≥ 1", found: "\(values[v])")
       }
       frames.append(frame)
       boxes.append(
         Box(
-          x1: Float(row[r * 5 + 1]), y1: Float(row[r * 5 + 2]), x2: Float(row[r * 5 + 3]),
-          y2: Float(row[r * 5 + 4])))
+          x1: Float(values[v + 1]), y1: Float(values[v + 2]), x2: Float(values[v + 3]),
+          y2: Float(values[v + 4])))
     }
     return GroundTruthTube(label: label, frames: frames, boxes: boxes)
   }

@@ -57,7 +57,7 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-    .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"]),
+    .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],
   swiftLanguageModes: [.v6]

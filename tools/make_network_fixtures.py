@@ -12,7 +12,9 @@ Swift reproduces bit for bit (`Networks.CounterRandom`). The input is the stream
 [-1, 1)) of the same seed; it is committed too, so the Swift tests also check the generator.
 References run in float64 on CPU (model.double()) and are stored as float32.
 
-Fixtures (safetensors, float32; `__metadata__` records the configuration):
+Fixtures (safetensors, float32; `__metadata__` records the configuration, the seed and
+`parameters`, one line "<name> <shape>" per tensor the network has, which the Swift tests compare
+with the names and shapes their loader asks for):
 - resnet50.safetensors: input [1,3,64,80], layer3 [1,1024,4,5], logits [1,1000]
   (torchvision resnet50, eval mode).
 - s3d_input.safetensors: input [1,3,8,64,80] shared by the S3D fixtures.
@@ -59,6 +61,12 @@ def fill(model):
     return model.eval().double()
 
 
+def parameter_list(model):
+    """Metadata 'parameters': one line per tensor, "<name> <d0>,<d1>,..." (num_batches_tracked left out)."""
+    return "\n".join(f"{k} {','.join(str(d) for d in v.shape)}" for k, v in model.state_dict().items()
+                     if not k.endswith("num_batches_tracked"))
+
+
 def f32(t):
     return np.ascontiguousarray(t.detach().to(torch.float32).numpy())
 
@@ -71,7 +79,8 @@ def resnet(out_dir):
         y = model.maxpool(model.relu(model.bn1(model.conv1(x))))
         layer3 = model.layer3(model.layer2(model.layer1(y)))
         logits = model(x)
-    meta = {"seed": str(SEED), "model": "torchvision.models.resnet50", "torch": torch.__version__}
+    meta = {"seed": str(SEED), "model": "torchvision.models.resnet50", "torch": torch.__version__,
+            "parameters": parameter_list(model)}
     save_file({"input": x32, "layer3": f32(layer3), "logits": f32(logits)},
               os.path.join(out_dir, "resnet50.safetensors"), metadata=meta)
 
@@ -106,7 +115,8 @@ def s3d(out_dir):
         with torch.no_grad():
             out = model(x)
         meta = {k: str(v) for k, v in vars(cfg).items()}
-        meta.update(seed=str(SEED), torch=torch.__version__, reference="tools/s3dg_reference.py")
+        meta.update(seed=str(SEED), torch=torch.__version__, reference="tools/s3dg_reference.py",
+                    parameters=parameter_list(model))
         tensors = {"Mixed_4e": f32(out["Mixed_4e"]), "logits": f32(out["logits"])}
         save_file(tensors, os.path.join(out_dir, f"s3d_{name}.safetensors"), metadata=meta)
         print(name, {k: tuple(v.shape) for k, v in tensors.items()})

@@ -10,7 +10,12 @@ import Testing
   static let variants: [(String, S3DGConfiguration)] = [
     ("torchvision", .torchvision),
     ("tfslim_s3dg", .tfSlimS3DG),
-    ("tfslim_s3dg_777", { var c = S3DGConfiguration.tfSlimS3DG; c.stem = .full(temporalKernel: 7); return c }()),
+    (
+      "tfslim_s3dg_777",
+      {
+        var c = S3DGConfiguration.tfSlimS3DG; c.stem = .full(temporalKernel: 7); return c
+      }()
+    ),
     ("howto100m", .howTo100M),
     ("i3d", .i3d),
   ]

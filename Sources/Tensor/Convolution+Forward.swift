@@ -99,8 +99,8 @@ extension Convolution {
     let frame = g.h.output * g.w.output
     let perFrame = kk * frame * MemoryLayout<Float>.stride
     let framesPerChunk = max(1, min(g.t.output, Self.im2colBudget / max(perFrame, 1)))
-    let cols = UnsafeMutablePointer<Float>.allocate(capacity: kk * frame * framesPerChunk)
-    defer { cols.deallocate() }
+    let scratch = TensorStorage(count: kk * frame * framesPerChunk)
+    let cols = scratch.base
     var t0 = 0
     while t0 < g.t.output {
       let nt = min(framesPerChunk, g.t.output - t0)
@@ -110,6 +110,7 @@ extension Convolution {
         c: dst + t0 * frame, ldc: g.outputPlane)
       t0 += nt
     }
+    withExtendedLifetime(scratch) {}
   }
 
   /// Adds bias and residual, applies the activation, over `channels` rows of `plane` elements.

@@ -10,8 +10,10 @@ struct BenchOptions {
   var networks: Set<String> = ["resnet50", "s3dg"]
   var ortPath: String?
   var ortKindsPath: String?
+  var layers = false
+  var layerFilter: String?
 
-  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F`.
+  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME`.
   static func parse(_ args: ArraySlice<String>) -> BenchOptions {
     var o = BenchOptions()
     var it = args.makeIterator()
@@ -26,6 +28,9 @@ struct BenchOptions {
       case "--only": o.networks = [value]
       case "--ort": o.ortPath = value
       case "--ort-kinds": o.ortKindsPath = value
+      case "--layers":
+        o.layers = true
+        o.layerFilter = value == "all" ? nil : value
       default:
         FileHandle.standardError.write(Data("bench-trunks: unknown option \(a)\n".utf8))
         exit(2)

@@ -30,7 +30,8 @@ struct NetworkReport {
       let gf = e.flops / 1e9
       let rate = e.seconds > 0 ? gf / e.seconds : 0
       var line = String(
-        format: "   %-16@ %6d %8.1f %7.2f %8.1f", kind as NSString, e.calls, e.seconds * 1000, gf,
+        format: "   %@ %6d %8.1f %7.2f %8.1f", kind.padding(toLength: 16, withPad: " ", startingAt: 0),
+        e.calls, e.seconds * 1000, gf,
         rate)
       if let s = sgemm[kind] {
         line += String(format: "  %10.1f  %5.0f%%", s, 100 * rate / s)
@@ -43,7 +44,7 @@ struct NetworkReport {
       Swift.print(line)
     }
     Swift.print(
-      String(format: "   %-16@        %8.1f   (sum of per-layer timings)", "total" as NSString, total * 1000))
+      String(format: "   total                   %8.1f   (sum of per-layer timings)", total * 1000))
   }
 }
 

@@ -11,6 +11,10 @@ import Tensor
 let options = BenchOptions.parse(CommandLine.arguments.dropFirst())
 Compute.setThreadCount(options.threads)
 print("bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up)")
+if options.layers {
+  LayerBench.run(runs: options.runs, filter: options.layerFilter)
+  exit(0)
+}
 let ort = OrtResults(summary: options.ortPath, kinds: options.ortKindsPath)
 
 var reports: [NetworkReport] = []

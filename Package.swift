@@ -32,8 +32,10 @@ let package = Package(
     .target(
       name: "Tensor",
       dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+      exclude: ["README.md"],
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
+    .executableTarget(name: "bench-trunks", dependencies: ["Tensor"], path: "Sources/Benchmarks/bench-trunks"),
     .target(name: "Networks", dependencies: ["Tensor"]),
     .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
 

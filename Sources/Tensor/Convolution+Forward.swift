@@ -99,17 +99,21 @@ extension Convolution {
     let frame = g.h.output * g.w.output
     let perFrame = kk * frame * MemoryLayout<Float>.stride
     let framesPerChunk = max(1, min(g.t.output, Self.im2colBudget / max(perFrame, 1)))
-    let cols = UnsafeMutablePointer<Float>.allocate(capacity: kk * frame * framesPerChunk)
-    defer { cols.deallocate() }
+    let scratch = TensorStorage(count: kk * frame * framesPerChunk)
+    let cols = scratch.base
+    // Strided windows wider than one tap read phase-split rows, so every copy is contiguous.
+    let phased = g.w.stride > 1 && g.w.kernel > 1 ? Im2col.splitPhases(src, g) : nil
     var t0 = 0
     while t0 < g.t.output {
       let nt = min(framesPerChunk, g.t.output - t0)
-      Im2col.fill(cols, g, src: src, firstFrame: t0, frames: nt)
+      Im2col.fill(
+        cols, g, src: src, firstFrame: t0, frames: nt, phased: phased.map { UnsafePointer($0.base) })
       Compute.gemm(
         m: outputChannels, n: nt * frame, k: kk, a: weight, lda: kk, b: cols, ldb: nt * frame,
         c: dst + t0 * frame, ldc: g.outputPlane)
       t0 += nt
     }
+    withExtendedLifetime((scratch, phased)) {}
   }
 
   /// Adds bias and residual, applies the activation, over `channels` rows of `plane` elements.

@@ -1,0 +1,130 @@
+import Foundation
+import Tensor
+
+/// Timings of one network: the best whole run, and per-kind totals of the profiled runs.
+struct NetworkReport {
+  var name: String
+  var bestSeconds: Double
+  var medianSeconds: Double
+  var kinds: [(String, Profile.Entry)]
+  var gemmShapes: [GemmShape]
+  var peakMemoryMB: Double?
+
+  /// Prints the per-kind table with sgemm and ONNX Runtime ratios.
+  func print(ort: OrtResults, sgemmRuns: Int) {
+    Swift.print("\n== \(name): best \(ms(bestSeconds)) ms, median \(ms(medianSeconds)) ms", terminator: "")
+    if let o = ort.summary[name] {
+      Swift.print(
+        String(
+          format: "   | ONNX Runtime best %.1f ms, median %.1f ms -> ratio %.2fx (best/best)", o.best,
+          o.median,
+          o.best / (bestSeconds * 1000)), terminator: "")
+    }
+    Swift.print("")
+    if let peak = peakMemoryMB { Swift.print(String(format: "   peak RSS during run: %.0f MB", peak)) }
+    let sgemm = SgemmReference.measure(gemmShapes, runs: sgemmRuns)
+    Swift.print(
+      "   kind              calls       ms   GFLOP  GFLOP/s  sgemm GF/s  %sgemm    ORT ms  ORT/ours")
+    let total = kinds.reduce(0) { $0 + $1.1.seconds }
+    for (kind, e) in kinds {
+      let gf = e.flops / 1e9
+      let rate = e.seconds > 0 ? gf / e.seconds : 0
+      var line = String(
+        format: "   %@ %6d %8.1f %7.2f %8.1f", kind.padding(toLength: 16, withPad: " ", startingAt: 0),
+        e.calls, e.seconds * 1000, gf,
+        rate)
+      if let s = sgemm[kind] {
+        line += String(format: "  %10.1f  %5.0f%%", s, 100 * rate / s)
+      } else {
+        line += String(repeating: " ", count: 19)
+      }
+      if let o = ort.kinds[name]?[kind] {
+        line += String(format: "  %8.1f  %7.2f", o, o / (e.seconds * 1000))
+      }
+      Swift.print(line)
+    }
+    Swift.print(
+      String(format: "   total                   %8.1f   (sum of per-layer timings)", total * 1000))
+  }
+}
+
+/// `seconds` as milliseconds with one decimal.
+func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
+
+/// Runs a network `warmup + runs` times untimed per layer for the totals, then once more per-layer
+/// profiled; returns the report.
+func runNetwork(
+  name: String, ortName: String, options: BenchOptions, _ body: (Profile) -> Tensor
+) -> NetworkReport {
+  let profile = Profile()
+  profile.enabled = false
+  var times: [Double] = []
+  for i in 0..<(options.warmup + options.runs) {
+    let start = ContinuousClock.now
+    let y = body(profile)
+    let elapsed = (ContinuousClock.now - start).seconds
+    if i == 0 { print("\(name): output \(y.shape), first run \(ms(elapsed)) ms") }
+    if i >= options.warmup { times.append(elapsed) }
+  }
+  times.sort()
+  profile.enabled = true
+  var kinds: [String: Profile.Entry] = [:]
+  var order: [String] = []
+  for _ in 0..<max(1, options.profileRuns) {
+    profile.reset()
+    _ = body(profile)
+    for k in profile.order {
+      if kinds[k] == nil { order.append(k) }
+      let e = profile.entries[k]!
+      // Keep the fastest run of each kind.
+      if kinds[k] == nil || e.seconds < kinds[k]!.seconds { kinds[k] = e }
+    }
+  }
+  return NetworkReport(
+    name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : times[times.count / 2],
+    kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes)
+}
+
+/// Raw `cblas_sgemm` throughput on the convolutions' own GEMM shapes.
+enum SgemmReference {
+  /// GFLOP/s per kind: total FLOPs of its shapes over the total best time of one sgemm per shape.
+  static func measure(_ shapes: [GemmShape], runs: Int) -> [String: Double] {
+    var flops: [String: Double] = [:]
+    var seconds: [String: Double] = [:]
+    for s in shapes {
+      let n = min(s.n, 65536)
+      let a = UnsafeMutablePointer<Float>.allocate(capacity: s.m * s.k)
+      let b = UnsafeMutablePointer<Float>.allocate(capacity: s.k * n)
+      let c = UnsafeMutablePointer<Float>.allocate(capacity: s.m * n)
+      a.initialize(repeating: 0.01, count: s.m * s.k)
+      b.initialize(repeating: 0.02, count: s.k * n)
+      var best = Double.infinity
+      for _ in 0..<(runs + 1) {
+        let start = ContinuousClock.now
+        Compute.gemm(m: s.m, n: n, k: s.k, a: a, lda: s.k, b: b, ldb: n, c: c, ldc: n)
+        best = min(best, (ContinuousClock.now - start).seconds)
+      }
+      a.deallocate()
+      b.deallocate()
+      c.deallocate()
+      flops[s.kind, default: 0] += 2 * Double(s.m * n * s.k)
+      seconds[s.kind, default: 0] += best
+    }
+    return flops.mapValues { $0 / 1e9 }.merging(seconds) { f, t in f / t }
+  }
+}
+
+/// Resets the process's peak resident set size (Linux `clear_refs` 5).
+func resetPeakMemory() {
+  try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+/// Peak resident set size (`VmHWM`) in MB.
+func peakMemoryMB() -> Double? {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+  for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    let kb = line.split(separator: " ").compactMap { Double($0) }.first
+    return kb.map { $0 / 1024 }
+  }
+  return nil
+}

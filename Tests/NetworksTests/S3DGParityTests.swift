@@ -62,7 +62,8 @@ import Testing
     let a = generator.values("a", count: one, center: 0.5, halfWidth: 0.5)
     let b = generator.values("b", count: one, center: 0.5, halfWidth: 0.5)
     let batch = tail(Tensor(shape: [2, 528, 3, 7, 7], scalars: a + b))
-    let alone = tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: a)).scalars
+    let alone =
+      tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: a)).scalars
       + tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: b)).scalars
     #expect(batch.shape == [2, 400])
     #expect(maxRelativeError(batch, Tensor(shape: [2, 400], scalars: alone)) <= 1e-5)

@@ -19,6 +19,18 @@ import Testing
     #expect(maxRelativeError(outputs[.logits]!, logits) <= 1e-4)
   }
 
+  /// Odd size 1×3×45×61 (the generator's stream "input"): floor rules of strided convs and pools.
+  @Test func fullNetworkMatchesTorchvisionAtOddSize() throws {
+    let fixture = try ParityFixtures.file("resnet50_odd")
+    var weights = try ParityFixtures.weights(for: fixture)
+    let network = try ResNet50(weights: &weights)
+    let outputs = network.endpoints(ParityFixtures.input(shape: [1, 3, 45, 61]), [.layer3, .logits])
+    let layer3 = try ParityFixtures.tensor(fixture, "layer3")
+    #expect(outputs[.layer3]?.shape == layer3.shape)
+    #expect(maxRelativeError(outputs[.layer3]!, layer3) <= 1e-4)
+    #expect(maxRelativeError(outputs[.logits]!, try ParityFixtures.tensor(fixture, "logits")) <= 1e-4)
+  }
+
   @Test func trunkToLayer3UsesOnlyTrunkWeights() throws {
     let fixture = try ParityFixtures.file("resnet50")
     var weights = try ParityFixtures.weights(for: fixture)

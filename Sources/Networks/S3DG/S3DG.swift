@@ -54,9 +54,10 @@ public struct S3DG: Sendable {
     }
   }
 
-  /// Loads the stages `configuration.firstEndpoint ... finalEndpoint` from `weights` by name,
-  /// checking every shape (call `weights.assertAllConsumed()` afterwards to prove no key was left).
+  /// Loads the stages `configuration.firstEndpoint ... finalEndpoint` from `weights` by name
+  /// (after ``S3DGConfiguration/validate()``), checking every shape (call `weights.assertAllConsumed()` afterwards to prove no key was left).
   public init(weights: inout WeightStore, configuration: S3DGConfiguration) throws {
+    try configuration.validate()
     self.configuration = configuration
     var stages: [(S3DGEndpoint, Stage)] = []
     for endpoint in S3DGEndpoint.allCases

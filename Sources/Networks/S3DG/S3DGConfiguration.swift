@@ -5,9 +5,9 @@ import Tensor
 ///
 /// Presets: ``torchvision`` (S3D, `S3D_Weights.KINETICS400_V1`), ``tfSlimS3DG`` (the paper's S3D-G as
 /// in TF-slim `s3dg.py`), ``howTo100M`` (MIL-NCE S3D-G port), ``i3d`` (inflated Inception-v1).
-public struct S3DGConfiguration: Sendable, Equatable {
+public struct S3DGConfiguration: Sendable, Equatable, Codable {
   /// Feature gating after Conv2d_2c and after each branch of every inception block.
-  public enum Gating: Sendable, Equatable {
+  public enum Gating: Sendable, Equatable, Codable {
     /// No gates (torchvision, kylemin S3D).
     case none
     /// `<p>.gate.weight` `[c, c]` only (TF-slim `transformer_W`, transposed).
@@ -17,7 +17,7 @@ public struct S3DGConfiguration: Sendable, Equatable {
   }
 
   /// The first unit, Conv2d_1a (64 channels, stride 2 in T, H and W).
-  public enum Stem: Sendable, Equatable {
+  public enum Stem: Sendable, Equatable, Codable {
     /// torchvision: `1×7×7` stride (1, 2, 2) then `7×1×1` stride (2, 1, 1), each a unit
     /// (`features.0.0.*`, `features.0.1.*`; the temporal unit follows ``temporalUnit``).
     case separable
@@ -30,7 +30,7 @@ public struct S3DGConfiguration: Sendable, Equatable {
   }
 
   /// The second (temporal `k×1×1`) unit of every separable convolution.
-  public enum TemporalUnit: Sendable, Equatable {
+  public enum TemporalUnit: Sendable, Equatable, Codable {
     /// Conv without bias + batch norm + ReLU (torchvision, kylemin, HowTo100M).
     case batchNorm
     /// Conv with bias + ReLU, no batch norm (TF-slim; `<p>.1.0.bias`, no `<p>.1.1.*`).
@@ -38,7 +38,7 @@ public struct S3DGConfiguration: Sendable, Equatable {
   }
 
   /// How strided convolutions and pools are padded (stride-1 odd kernels agree either way).
-  public enum PaddingMode: Sendable, Equatable {
+  public enum PaddingMode: Sendable, Equatable, Codable {
     /// TensorFlow `SAME` (asymmetric, output `ceil(in / stride)`), as TF-slim and HowTo100M.
     case tfSame
     /// torchvision's explicit symmetric paddings and floor output sizes.

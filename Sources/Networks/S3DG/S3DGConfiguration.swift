@@ -7,7 +7,7 @@ import Tensor
 /// in TF-slim `s3dg.py`), ``howTo100M`` (MIL-NCE S3D-G port), ``i3d`` (inflated Inception-v1).
 public struct S3DGConfiguration: Sendable, Equatable, Codable {
   /// Feature gating after Conv2d_2c and after each branch of every inception block.
-  public enum Gating: Sendable, Equatable, Codable {
+  public enum Gating: String, Sendable, Equatable, Codable {
     /// No gates (torchvision, kylemin S3D).
     case none
     /// `<p>.gate.weight` `[c, c]` only (TF-slim `transformer_W`, transposed).
@@ -30,7 +30,7 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
   }
 
   /// The second (temporal `k×1×1`) unit of every separable convolution.
-  public enum TemporalUnit: Sendable, Equatable, Codable {
+  public enum TemporalUnit: String, Sendable, Equatable, Codable {
     /// Conv without bias + batch norm + ReLU (torchvision, kylemin, HowTo100M).
     case batchNorm
     /// Conv with bias + ReLU, no batch norm (TF-slim; `<p>.1.0.bias`, no `<p>.1.1.*`).
@@ -38,7 +38,7 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
   }
 
   /// How strided convolutions and pools are padded (stride-1 odd kernels agree either way).
-  public enum PaddingMode: Sendable, Equatable, Codable {
+  public enum PaddingMode: String, Sendable, Equatable, Codable {
     /// TensorFlow `SAME` (asymmetric, output `ceil(in / stride)`), as TF-slim and HowTo100M.
     case tfSame
     /// torchvision's explicit symmetric paddings and floor output sizes.

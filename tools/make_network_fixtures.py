@@ -24,6 +24,8 @@ with the names and shapes their loader asks for):
   reference written from detector_architecture.md §1.1-1.2, torchvision lacks it), tfslim_s3dg_777
   (7x7x7 stem), howto100m (gating with bias, space-to-depth stem as its 4x8x8 conv, eps 1e-5),
   i3d (inflated Inception-v1: full 3x3x3 convs, 7x7x7 stem, TF SAME).
+- resnet50_tfslim_odd: TF-slim resnet_v1_50 strides (torchvision's resnet50 re-strided, see
+  tfslim_resnet): layer3_os16 [1,1024,3,4] at output stride 16 and logits of the classification net.
 - resnet50_odd / s3d_{torchvision,tfslim_s3dg,i3d}_odd: the same at odd sizes [1,3,45,61] and
   [1,3,7,45,61] (input not stored: the stream "input" of that shape; metadata input_shape).
 """
@@ -33,6 +35,7 @@ import sys
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 import torchvision
 from safetensors.numpy import save_file
 
@@ -93,6 +96,50 @@ def resnet(out_dir, shape=IMAGE_SHAPE, suffix=""):
     save_file(tensors, os.path.join(out_dir, f"resnet50{suffix}.safetensors"), metadata=meta)
 
 
+class SamePool(torch.nn.Module):
+    """TF SAME 3x3/2 max pool (-inf padding, smaller half before)."""
+
+    def forward(self, x):
+        pads = []
+        for size in (x.shape[3], x.shape[2]):
+            before, after = ref.same_pads(size, 3, 2)
+            pads += [before, after]
+        return F.max_pool2d(F.pad(x, pads, value=float("-inf")), 3, 2)
+
+
+def tfslim_resnet(model, output_stride16):
+    """Turns a torchvision resnet50 into TF-slim's resnet_v1_50 with the same tensors
+    (detector_architecture.md §2.1, resnet_v1.bottleneck / stack_blocks_dense): stride 2 on conv2 of the
+    LAST unit of layer1/2/3 (layer3 unstrided at output stride 16), shortcut of such a unit = 1x1 max
+    pool with the stride (`subsample`), projection shortcuts unstrided, max pool TF SAME."""
+    model.maxpool = SamePool()
+    for layer in (model.layer2, model.layer3, model.layer4):
+        layer[0].conv2.stride = (1, 1)
+        layer[0].downsample[0].stride = (1, 1)
+    strided = (model.layer1, model.layer2) if output_stride16 else (model.layer1, model.layer2, model.layer3)
+    for layer in strided:
+        layer[-1].conv2.stride = (2, 2)
+        layer[-1].downsample = torch.nn.MaxPool2d(1, stride=2)
+    return model
+
+
+def resnet_tfslim(out_dir):
+    x32 = counter_random.values(SEED, "input", ODD_IMAGE_SHAPE, 0.0, 1.0)
+    x = torch.from_numpy(x32).double()
+    os16 = tfslim_resnet(fill(torchvision.models.resnet50(weights=None)), True)
+    full = tfslim_resnet(fill(torchvision.models.resnet50(weights=None)), False)
+    with torch.no_grad():
+        y = os16.maxpool(os16.relu(os16.bn1(os16.conv1(x))))
+        layer3 = os16.layer3(os16.layer2(os16.layer1(y)))
+        logits = full(x)
+    meta = {"seed": str(SEED), "model": "TF-slim resnet_v1_50 (torchvision resnet50 re-strided)",
+            "torch": torch.__version__, "parameters": parameter_list(full),
+            "input_shape": ",".join(map(str, ODD_IMAGE_SHAPE))}
+    save_file({"layer3_os16": f32(layer3), "logits": f32(logits)},
+              os.path.join(out_dir, "resnet50_tfslim_odd.safetensors"), metadata=meta)
+    print("resnet50 tfslim", tuple(layer3.shape), tuple(logits.shape))
+
+
 def check_against_torchvision(model, x):
     tv = torchvision.models.video.s3d(weights=None)
     tv.load_state_dict({k: v.float() for k, v in model.state_dict().items()}, strict=False)
@@ -141,6 +188,7 @@ def main():
     s3d(out_dir)
     resnet(out_dir, ODD_IMAGE_SHAPE, "_odd")
     s3d(out_dir, ODD_VIDEO_SHAPE, "_odd", ODD_VARIANTS)
+    resnet_tfslim(out_dir)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,8 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
     batchNormEpsilon: 1e-5,
     inputNormalization: .unitRange)
 
-  /// I3D (inflated Inception-v1, the seed paper's baseline): full 3×3×3 convs, 7×7×7 stem, TF SAME.
+  /// I3D (inflated Inception-v1, the seed paper's baseline): full 3×3×3 convs, 7×7×7 stem, TF SAME, input
+  /// in [−1, 1]. DeepMind's I3D checkpoints have gamma-less batch norm: set ``batchNormScale`` false.
   public static let i3d = S3DGConfiguration(
     gating: .none, stem: .full(temporalKernel: 7), temporalUnit: .batchNorm, padding: .tfSame,
     batchNormEpsilon: 1e-3, separable: false, inputNormalization: .symmetricUnit)

@@ -61,9 +61,10 @@ func runNetwork(
   var times: [Double] = []
   for i in 0..<(options.warmup + options.runs) {
     let start = ContinuousClock.now
+    let faults = minorFaults()
     let y = body(profile)
     let elapsed = (ContinuousClock.now - start).seconds
-    if i == 0 { print("\(name): output \(y.shape), first run \(ms(elapsed)) ms") }
+    print("\(name): run \(i): \(ms(elapsed)) ms, \(minorFaults() - faults) page faults, output \(y.shape)")
     if i >= options.warmup { times.append(elapsed) }
   }
   times.sort()
@@ -112,6 +113,13 @@ enum SgemmReference {
     }
     return flops.mapValues { $0 / 1e9 }.merging(seconds) { f, t in f / t }
   }
+}
+
+/// Minor page faults of the process so far.
+func minorFaults() -> Int {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return usage.ru_minflt
 }
 
 /// Resets the process's peak resident set size (Linux `clear_refs` 5).

@@ -36,7 +36,7 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
     .executableTarget(name: "bench-trunks", dependencies: ["Tensor"], path: "Sources/Benchmarks/bench-trunks"),
-    .target(name: "Networks", dependencies: ["Tensor"]),
+    .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
 
     // Data: video in, pictures out, annotations, evaluation.
@@ -59,7 +59,7 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-    .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"]),
+    .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],
   swiftLanguageModes: [.v6]

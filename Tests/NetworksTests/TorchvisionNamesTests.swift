@@ -1,0 +1,47 @@
+import Foundation
+import Networks
+import Testing
+
+/// Our loaders ask for exactly torchvision's tensor names and shapes, as dumped in
+/// ../shared/reference/weight_names/*.tsv (`num_batches_tracked` left out, as the converter does).
+@Suite struct TorchvisionNamesTests {
+  /// The dump as an in-memory store of zeros (running_var 1).
+  static func store(_ file: String) throws -> WeightStore {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../../shared/reference/weight_names/\(file)").standardized.path
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var tensors: [String: (shape: [Int], values: [Float])] = [:]
+    for line in text.split(separator: "\n").dropFirst() {
+      let fields = line.split(separator: "\t")
+      let key = String(fields[0])
+      if key.hasSuffix("num_batches_tracked") { continue }
+      let shape = fields[1].dropFirst().dropLast().split(separator: ",").map {
+        Int($0.trimmingCharacters(in: .whitespaces))!
+      }
+      let count = shape.reduce(1, *)
+      tensors[key] = (shape, [Float](repeating: key.hasSuffix("running_var") ? 1 : 0, count: count))
+    }
+    return try WeightStore(tensors: tensors)
+  }
+
+  @Test func resnet50UsesEveryTorchvisionKey() throws {
+    var weights = try Self.store("torchvision_resnet50_state_dict_keys.tsv")
+    #expect(weights.keys.count == 267)
+    _ = try ResNet50(weights: &weights)
+    try weights.assertAllConsumed()
+  }
+
+  @Test func s3dUsesEveryTorchvisionKey() throws {
+    var weights = try Self.store("torchvision_s3d_state_dict_keys.tsv")
+    #expect(weights.keys.count == 387)
+    _ = try S3DG(weights: &weights, configuration: .torchvision)
+    try weights.assertAllConsumed()
+  }
+
+  @Test func wrongVariantNamesTheMissingKey() throws {
+    var weights = try Self.store("torchvision_s3d_state_dict_keys.tsv")
+    #expect(throws: WeightError.missingKey(key: "features.0.0.weight")) {
+      _ = try S3DG(weights: &weights, configuration: .tfSlimS3DG)
+    }
+  }
+}

@@ -35,7 +35,8 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
-    .executableTarget(name: "bench-trunks", dependencies: ["Tensor"], path: "Sources/Benchmarks/bench-trunks"),
+    .executableTarget(
+      name: "bench-trunks", dependencies: ["Tensor", "Networks"], path: "Sources/Benchmarks/bench-trunks"),
     .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
 

@@ -11,8 +11,8 @@ final class BufferPool: Sendable {
 
   /// Smallest buffer worth caching.
   static let minimumBytes = 256 << 10
-  /// Most bytes kept in the cache.
-  static let capacityBytes = 768 << 20
+  /// Default for the most bytes kept in the cache.
+  static let defaultCapacityBytes = 512 << 20
   /// Sizes are rounded up to this granularity.
   static let granule = 64 << 10
 
@@ -20,6 +20,9 @@ final class BufferPool: Sendable {
   private struct State: ~Copyable {
     var free: [Int: [UncheckedSendable<UnsafeMutableRawPointer>]] = [:]
     var cachedBytes = 0
+    var capacityBytes = BufferPool.defaultCapacityBytes
+    /// True sizes of the large buffers handed out (a best-fit buffer can exceed its request).
+    var sizes: [Int: Int] = [:]
   }
 
   private let state = Mutex(State())
@@ -30,12 +33,23 @@ final class BufferPool: Sendable {
       return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
     }
     let size = Self.rounded(bytes)
-    let cached = state.withLock { s -> UnsafeMutableRawPointer? in
-      guard let p = s.free[size]?.popLast() else { return nil }
-      s.cachedBytes -= size
-      return p.value
+    let cached = state.withLock { s -> (UnsafeMutableRawPointer, Int)? in
+      // Best fit among cached sizes up to 1.5x the request (the buffer keeps its true size).
+      var best: Int?
+      for (key, list) in s.free where key >= size && key <= size + size / 2 && !list.isEmpty {
+        if best == nil || key < best! { best = key }
+      }
+      guard let key = best, let p = s.free[key]?.popLast() else { return nil }
+      s.cachedBytes -= key
+      return (p.value, key)
     }
-    return cached ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    if let (pointer, key) = cached {
+      state.withLock { $0.sizes[Int(bitPattern: pointer)] = key }
+      return pointer
+    }
+    let pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    state.withLock { $0.sizes[Int(bitPattern: pointer)] = size }
+    return pointer
   }
 
   /// Returns a buffer obtained from `take(bytes:)` with the same `bytes`.
@@ -44,14 +58,21 @@ final class BufferPool: Sendable {
       pointer.deallocate()
       return
     }
-    let size = Self.rounded(bytes)
+    let size =
+      state.withLock { $0.sizes.removeValue(forKey: Int(bitPattern: pointer)) } ?? Self.rounded(bytes)
     let kept = state.withLock { s -> Bool in
-      guard s.cachedBytes + size <= Self.capacityBytes else { return false }
+      guard s.cachedBytes + size <= s.capacityBytes else { return false }
       s.free[size, default: []].append(UncheckedSendable(pointer))
       s.cachedBytes += size
       return true
     }
     if !kept { pointer.deallocate() }
+  }
+
+  /// Sets the most bytes kept (frees every cached buffer first).
+  func setCapacity(_ bytes: Int) {
+    drain()
+    state.withLock { $0.capacityBytes = max(0, bytes) }
   }
 
   /// Frees every cached buffer.

@@ -10,6 +10,14 @@ public enum Compute {
     threadCountBox.value = n
   }
 
+  /// Caps the memory kept for reuse after large tensors die (default 512 MiB; 0 disables the cache).
+  ///
+  /// Networks allocate the same sizes on every run; reusing them avoids page faults at the cost of
+  /// a higher resident set.
+  public static func setBufferCacheLimit(bytes: Int) {
+    BufferPool.shared.setCapacity(bytes)
+  }
+
   /// Threads used by the non-GEMM kernels (initially the number of OpenBLAS threads).
   public static var threadCount: Int { threadCountBox.value }
 

@@ -22,78 +22,94 @@ extension Convolution {
           for n in 0..<g.n {
             let dst = out + n * outSample + channelOffset * plane
             let src = xb.baseAddress! + n * g.c * g.inputPlane
+            let epilogue = Epilogue(
+              dst: dst, plane: plane, channels: outputChannels, bias: bias?.storage.base,
+              residual: residual.map { r in UnsafePointer(r.storage.base + n * outputChannels * plane) },
+              relu: activation == .relu)
             let pointwise =
               k == (1, 1, 1) && stride.allSatisfy { $0 == 1 } && g.t.padBefore == 0 && g.h.padBefore == 0
               && g.w.padBefore == 0 && g.t.output == g.t.input && g.h.output == g.h.input
               && g.w.output == g.w.input
             if pointwise {
-              Compute.gemm(
-                m: outputChannels, n: plane, k: g.c, a: wb.baseAddress!, lda: g.c, b: src, ldb: plane,
-                c: dst, ldc: plane)
+              // Column chunks keep each GEMM result in cache for its epilogue.
+              let columns = Self.chunkColumns(rows: outputChannels, total: plane)
+              var c0 = 0
+              while c0 < plane {
+                let count = min(columns, plane - c0)
+                Compute.gemm(
+                  m: outputChannels, n: count, k: g.c, a: wb.baseAddress!, lda: g.c, b: src + c0, ldb: plane,
+                  c: dst + c0, ldc: plane)
+                epilogue.apply(columns: c0..<(c0 + count))
+                c0 += count
+              }
             } else if let taps = temporalTaps, g.h.stride == 1, g.w.stride == 1, g.h.padBefore == 0,
               g.w.padBefore == 0, g.h.output == g.h.input, g.w.output == g.w.input
             {
               taps.withUnsafeBufferPointer { tb in
-                temporalForward(g, taps: tb.baseAddress!, src: src, dst: dst)
+                temporalForward(g, taps: tb.baseAddress!, src: src, dst: dst, epilogue: epilogue)
               }
             } else {
-              im2colForward(g, weight: wb.baseAddress!, src: src, dst: dst)
+              im2colForward(g, weight: wb.baseAddress!, src: src, dst: dst, epilogue: epilogue)
             }
-            let res = residual.map { r in r.storage.base + n * outputChannels * plane }
-            epilogue(dst, channels: outputChannels, plane: plane, residual: res)
           }
         }
       }
     }
-    withExtendedLifetime(residual) {}
+    withExtendedLifetime((residual, bias)) {}
+  }
+
+  /// Bytes of GEMM output produced between two epilogue passes (fits the last-level cache).
+  static let outputChunkBytes = 4 << 20
+
+  /// Columns per output chunk for `rows` output channels (at least 2048, at most `total`).
+  static func chunkColumns(rows: Int, total: Int) -> Int {
+    min(total, max(2048, outputChunkBytes / (max(rows, 1) * MemoryLayout<Float>.stride)))
   }
 
   /// Temporal k×1×1 convolution as accumulated GEMMs on time-shifted views of the input.
   private func temporalForward(
-    _ g: ConvGeometry, taps: UnsafePointer<Float>, src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>
+    _ g: ConvGeometry, taps: UnsafePointer<Float>, src: UnsafePointer<Float>,
+    dst: UnsafeMutablePointer<Float>,
+    epilogue: Epilogue
   ) {
     let hw = g.h.input * g.w.input
     let (o, c) = (outputChannels, g.c)
     let kt = g.t.kernel
-    if g.t.stride == 1 {
-      // Tap order: one covering every output frame first (beta 0), else zero the output.
-      let order = (0..<kt).sorted { g.t.validOutputs(tap: $0).count > g.t.validOutputs(tap: $1).count }
+    let framesPerChunk = g.t.stride == 1 ? max(1, Self.chunkColumns(rows: o, total: g.outputPlane) / hw) : 1
+    var t0 = 0
+    while t0 < g.t.output {
+      let chunk = t0..<min(g.t.output, t0 + framesPerChunk)
+      // Taps in decreasing coverage; the first one writes with beta 0 when it covers the whole chunk.
+      let ranges = (0..<kt).map { dt -> Range<Int> in
+        if g.t.stride == 1 { return g.t.validOutputs(tap: dt).clamped(to: chunk) }
+        let ti = g.t.start(chunk.lowerBound) + dt
+        return ti >= 0 && ti < g.t.input ? chunk : chunk.lowerBound..<chunk.lowerBound
+      }
+      let order = (0..<kt).sorted { ranges[$0].count > ranges[$1].count }
       var initialised = false
-      if g.t.validOutputs(tap: order[0]).count != g.t.output {
-        for ch in 0..<o { (dst + ch * g.outputPlane).update(repeating: 0, count: g.outputPlane) }
+      if ranges[order[0]].count != chunk.count {
+        for ch in 0..<o {
+          (dst + ch * g.outputPlane + chunk.lowerBound * hw).update(repeating: 0, count: chunk.count * hw)
+        }
         initialised = true
       }
-      for dt in order {
-        let range = g.t.validOutputs(tap: dt)
-        if range.isEmpty { continue }
-        let ti = range.lowerBound + dt - g.t.padBefore
+      for dt in order where !ranges[dt].isEmpty {
+        let range = ranges[dt]
+        let ti = g.t.start(range.lowerBound) + dt
         Compute.gemm(
           m: o, n: range.count * hw, k: c, a: taps + dt * o * c, lda: c, b: src + ti * hw, ldb: g.inputPlane,
           beta: initialised ? 1 : 0, c: dst + range.lowerBound * hw, ldc: g.outputPlane)
         initialised = true
       }
-    } else {
-      for to in 0..<g.t.output {
-        var initialised = false
-        for dt in 0..<kt {
-          let ti = g.t.start(to) + dt
-          if ti < 0 || ti >= g.t.input { continue }
-          Compute.gemm(
-            m: o, n: hw, k: c, a: taps + dt * o * c, lda: c, b: src + ti * hw, ldb: g.inputPlane,
-            beta: initialised ? 1 : 0, c: dst + to * hw, ldc: g.outputPlane)
-          initialised = true
-        }
-        if !initialised {
-          for ch in 0..<o { (dst + ch * g.outputPlane + to * hw).update(repeating: 0, count: hw) }
-        }
-      }
+      epilogue.apply(columns: (chunk.lowerBound * hw)..<(chunk.upperBound * hw))
+      t0 = chunk.upperBound
     }
   }
 
   /// General convolution: im2col over chunks of output frames, then one GEMM per chunk.
   private func im2colForward(
     _ g: ConvGeometry, weight: UnsafePointer<Float>, src: UnsafePointer<Float>,
-    dst: UnsafeMutablePointer<Float>
+    dst: UnsafeMutablePointer<Float>, epilogue: Epilogue
   ) {
     let kk = g.c * g.t.kernel * g.h.kernel * g.w.kernel
     let frame = g.h.output * g.w.output
@@ -111,36 +127,61 @@ extension Convolution {
       Compute.gemm(
         m: outputChannels, n: nt * frame, k: kk, a: weight, lda: kk, b: cols, ldb: nt * frame,
         c: dst + t0 * frame, ldc: g.outputPlane)
+      epilogue.apply(columns: (t0 * frame)..<((t0 + nt) * frame))
       t0 += nt
     }
     withExtendedLifetime((scratch, phased)) {}
   }
+}
 
-  /// Adds bias and residual, applies the activation, over `channels` rows of `plane` elements.
-  private func epilogue(
-    _ dst: UnsafeMutablePointer<Float>, channels: Int, plane: Int, residual: UnsafePointer<Float>?
+/// Bias, residual and activation applied to finished GEMM output, chunk by chunk.
+struct Epilogue {
+  /// First output channel row.
+  let dst: UnsafeMutablePointer<Float>
+  /// Elements per channel row.
+  let plane: Int
+  /// Number of rows.
+  let channels: Int
+  /// Bias per row, or `nil`.
+  let bias: UnsafePointer<Float>?
+  /// Residual with the same layout as the rows (`channels × plane`), or `nil`.
+  let residual: UnsafePointer<Float>?
+  /// Whether to apply `max(x, 0)` last.
+  let relu: Bool
+
+  init(
+    dst: UnsafeMutablePointer<Float>, plane: Int, channels: Int, bias: UnsafeMutablePointer<Float>?,
+    residual: UnsafePointer<Float>?, relu: Bool
   ) {
-    let biasBase = bias?.storage.base
-    if biasBase == nil && residual == nil && activation == .identity { return }
-    let relu = activation == .relu
-    let box = UncheckedSendable((dst, residual, biasBase))
+    self.dst = dst
+    self.plane = plane
+    self.channels = channels
+    self.bias = bias.map { UnsafePointer($0) }
+    self.residual = residual
+    self.relu = relu
+  }
+
+  /// Applies the epilogue to `columns` of every row, in parallel over rows.
+  func apply(columns: Range<Int>) {
+    if bias == nil && residual == nil && !relu { return }
+    let box = UncheckedSendable(self)
     Compute.parallelFor(channels) { ch in
-      let (dst, residual, biasBase) = box.value
-      let row = dst + ch * plane
-      let b = biasBase?[ch] ?? 0
-      if let residual {
-        let r = residual + ch * plane
-        if relu {
-          for i in 0..<plane { row[i] = max(row[i] + b + r[i], 0) }
+      let e = box.value
+      let row = e.dst + ch * e.plane + columns.lowerBound
+      let count = columns.count
+      let b = e.bias?[ch] ?? 0
+      if let residual = e.residual {
+        let r = residual + ch * e.plane + columns.lowerBound
+        if e.relu {
+          for i in 0..<count { row[i] = max(row[i] + b + r[i], 0) }
         } else {
-          for i in 0..<plane { row[i] = row[i] + b + r[i] }
+          for i in 0..<count { row[i] = row[i] + b + r[i] }
         }
-      } else if relu {
-        for i in 0..<plane { row[i] = max(row[i] + b, 0) }
+      } else if e.relu {
+        for i in 0..<count { row[i] = max(row[i] + b, 0) }
       } else {
-        for i in 0..<plane { row[i] += b }
+        for i in 0..<count { row[i] += b }
       }
     }
-    withExtendedLifetime(bias) {}
   }
 }

@@ -48,6 +48,21 @@ import Testing
     if y.shape == ref.shape { #expect(maxRelativeError(y, ref) <= Self.tolerance) }
   }
 
+  /// Enough output channels that the pointwise and temporal routes split their output into
+  /// several cache-sized chunks (at least 2048 columns each), with the chunk edges inside the taps.
+  @Test(arguments: [[1, 1, 1], [3, 1, 1]])
+  func chunkedRoutesMatchDirectLoop(kernel: [Int]) {
+    var rng = SeededRandom(seed: 77)
+    let x = rng.tensor([1, 2, 9, 10, 25])
+    let w = rng.tensor([520, 2] + kernel)
+    let b = rng.tensor([520])
+    let r = rng.tensor([1, 520, 9, 10, 25])
+    let conv = Convolution(weight: w, bias: b, padding: .same, activation: .relu)
+    let ref = referenceConv3d(x, weight: w, bias: b.scalars, stride: [1, 1, 1], padding: .same)
+    #expect(maxRelativeError(conv(x), ref.relu()) <= Self.tolerance)
+    #expect(maxRelativeError(conv(x, residual: r), (ref + r).relu()) <= Self.tolerance)
+  }
+
   @Test func twoDimensionalMatchesThreeWithUnitTime() {
     var rng = SeededRandom(seed: 7)
     let x = rng.tensor([1, 3, 9, 11])

@@ -11,9 +11,11 @@ struct BenchOptions {
   var ortPath: String?
   var ortKindsPath: String?
   var layers = false
+  var cacheMB: Int?
+  var networksModule = true
   var layerFilter: String?
 
-  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME`.
+  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N`.
   static func parse(_ args: ArraySlice<String>) -> BenchOptions {
     var o = BenchOptions()
     var it = args.makeIterator()
@@ -28,6 +30,8 @@ struct BenchOptions {
       case "--only": o.networks = [value]
       case "--ort": o.ortPath = value
       case "--ort-kinds": o.ortKindsPath = value
+      case "--cache-mb": o.cacheMB = Int(value)
+      case "--networks-module": o.networksModule = value != "no"
       case "--layers":
         o.layers = true
         o.layerFilter = value == "all" ? nil : value

@@ -61,9 +61,13 @@ func runNetwork(
   var times: [Double] = []
   for i in 0..<(options.warmup + options.runs) {
     let start = ContinuousClock.now
+    let faults = minorFaults()
+    let load = MachineLoad()
     let y = body(profile)
     let elapsed = (ContinuousClock.now - start).seconds
-    if i == 0 { print("\(name): output \(y.shape), first run \(ms(elapsed)) ms") }
+    print(
+      "\(name): run \(i): \(ms(elapsed)) ms, \(minorFaults() - faults) page faults, other processes used "
+        + String(format: "%.2f", load.othersCores(wall: elapsed)) + " cores, output \(y.shape)")
     if i >= options.warmup { times.append(elapsed) }
   }
   times.sort()
@@ -83,6 +87,18 @@ func runNetwork(
   return NetworkReport(
     name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : times[times.count / 2],
     kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes)
+}
+
+/// Best wall time of `options.runs` runs of `body` after `options.warmup` warm-up runs.
+func timeRuns(_ options: BenchOptions, _ body: () -> [Int]) -> Double {
+  var best = Double.infinity
+  for i in 0..<(options.warmup + options.runs) {
+    let start = ContinuousClock.now
+    _ = body()
+    let t = (ContinuousClock.now - start).seconds
+    if i >= options.warmup { best = min(best, t) }
+  }
+  return best
 }
 
 /// Raw `cblas_sgemm` throughput on the convolutions' own GEMM shapes.
@@ -112,6 +128,42 @@ enum SgemmReference {
     }
     return flops.mapValues { $0 / 1e9 }.merging(seconds) { f, t in f / t }
   }
+}
+
+/// CPU used by other processes during an interval: machine busy time (`/proc/stat`) minus ours.
+struct MachineLoad {
+  let busy = MachineLoad.machineBusySeconds()
+  let own = MachineLoad.ownSeconds()
+
+  /// Average number of cores other processes kept busy since `init`.
+  func othersCores(wall: Double) -> Double {
+    let others = (Self.machineBusySeconds() - busy) - (Self.ownSeconds() - own)
+    return max(0, others) / max(wall, 1e-9)
+  }
+
+  private static func machineBusySeconds() -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+      let line = stat.split(separator: "\n").first
+    else { return 0 }
+    let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard v.count >= 8 else { return 0 }
+    let total = v[0..<8].reduce(0, +)
+    return (total - v[3] - v[4]) / Double(sysconf(Int32(_SC_CLK_TCK)))
+  }
+
+  private static func ownSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let u = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    return u + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+  }
+}
+
+/// Minor page faults of the process so far.
+func minorFaults() -> Int {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return usage.ru_minflt
 }
 
 /// Resets the process's peak resident set size (Linux `clear_refs` 5).

@@ -10,6 +10,7 @@ import Tensor
 
 let options = BenchOptions.parse(CommandLine.arguments.dropFirst())
 Compute.setThreadCount(options.threads)
+if let mb = options.cacheMB { Compute.setBufferCacheLimit(bytes: mb << 20) }
 print("bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up)")
 if options.layers {
   LayerBench.run(runs: options.runs, filter: options.layerFilter)
@@ -43,4 +44,34 @@ if reports.count == 2 {
       a.best + b.best, a.median + b.median, (a.best + b.best) / total)
   }
   print(line)
+}
+if options.networksModule {
+  print("\n== the Networks module's ResNet50 / S3DG (tfSlimS3DG), same inputs, whole-trunk times only")
+  do {
+    var total = 0.0
+    if options.networks.contains("resnet50") {
+      let net = try NetworkTrunks.resnet50()
+      var source = WeightSource()
+      let x = source.tensor([1, 3, 320, 400], fanIn: 3)
+      let t = timeRuns(options) { net(x).shape }
+      total += t
+      print(String(format: "   Networks.ResNet50 to layer3: best %.1f ms", t * 1000))
+    }
+    if options.networks.contains("s3dg") {
+      let net = try NetworkTrunks.s3dg()
+      var source = WeightSource()
+      let x = source.tensor([1, 3, 20, 320, 400], fanIn: 3)
+      let t = timeRuns(options) { net(x).shape }
+      total += t
+      print(String(format: "   Networks.S3DG to Mixed_4e: best %.1f ms", t * 1000))
+    }
+    var line = String(format: "   both: %.1f ms", total * 1000)
+    if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
+      line += String(
+        format: "  -> speed-up vs ONNX Runtime %.2fx (best vs best)", (a.best + b.best) / (total * 1000))
+    }
+    print(line)
+  } catch {
+    print("   could not build the Networks trunks: \(error)")
+  }
 }

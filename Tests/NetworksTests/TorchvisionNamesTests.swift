@@ -45,3 +45,21 @@ import Testing
     }
   }
 }
+
+/// ``WeightStore/tensorShapes(of:)`` lists what a loader asks for (the name table of a variant).
+@Suite struct TensorShapesTests {
+  @Test func listsTheTorchvisionS3DTensors() throws {
+    let shapes = try WeightStore.tensorShapes { _ = try S3DG(weights: &$0, configuration: .torchvision) }
+    #expect(shapes.count == 387)
+    #expect(shapes.first?.key == "features.0.0.0.weight" && shapes.first?.shape == [64, 3, 1, 7, 7])
+    #expect(shapes.last?.key == "classifier.1.bias")
+    var tfSlim = S3DGConfiguration.tfSlimS3DG.stages(.conv2d_1a, .mixed_4e)
+    tfSlim.batchNormScale = false
+    let gated = try WeightStore.tensorShapes { _ = try S3DG(weights: &$0, configuration: tfSlim) }
+    let gates = gated.filter { $0.key.hasSuffix(".gate.weight") }
+    #expect(gates.count == 1 + 4 * 6)  // Conv2d_2c + 4 branches × Mixed_3b…4e
+    let total: Int = gated.map { $0.shape.reduce(1, *) }.reduce(0, +)
+    // detector_architecture.md §1.2: 4,047,616 trainable + 7,936 BN buffers up to Mixed_4e.
+    #expect(total == 4_047_616 + 7_936)
+  }
+}

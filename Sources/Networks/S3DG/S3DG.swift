@@ -86,8 +86,9 @@ public struct S3DG: Sendable {
   static func run(_ stage: Stage, _ x: Tensor) -> Tensor {
     switch stage {
     case .unit(let conv, let gate):
-      let y = conv(x)
-      return gate.map { $0(y) } ?? y
+      var y = conv(x)
+      gate?.apply(to: &y, channelOffset: 0)  // in place: y is not shared
+      return y
     case .pool(let pool):
       return pool(x)
     case .inception(let block):

@@ -26,5 +26,17 @@ struct TrunkTimingTests {
       let (s, sShape) = seconds { s3dg(clip) }
       print("TIMING ResNet-50 to layer3 \(rShape): \(r) s; S3D-G to Mixed_4e \(sShape): \(s) s")
     }
+    var x = clip
+    var line = "TIMING S3D-G per stage:"
+    for endpoint in S3DGEndpoint.allCases where endpoint <= .mixed_4e {
+      var single = S3DGConfiguration.tfSlimS3DG.stages(endpoint, endpoint)
+      single.batchNormScale = true
+      var stageWeights = try ParityFixtures.weights(for: try ParityFixtures.file("s3d_tfslim_s3dg"))
+      let stage = try S3DG(weights: &stageWeights, configuration: single)
+      let (t, _) = seconds { stage(x) }
+      x = stage(x)
+      line += " \(endpoint) \(String(format: "%.3f", t))"
+    }
+    print(line)
   }
 }

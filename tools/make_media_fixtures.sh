@@ -7,6 +7,9 @@
 #   audio_only.mp4        0.3 s of a 440 Hz sine, AAC in MP4, no video stream (~1.6 KB)
 #   cut_at_packet.avi     12 frames of testsrc 64x48 MPEG-4 in AVI, cut right before the 9th video
 #                         packet: the header says 12 frames, the file holds 8 intact packets
+#   testsrc_16x12_FMT.png one 16x12 testsrc frame as a PNG of pixel format FMT (rgb24, rgba, gray,
+#                         pal8, rgb48be, ya8), and testsrc_16x12_FMT.rgb24 its pixels as ffmpeg
+#                         converts them to RGB24
 #   *.rgb24               reference pixels: the first ROWS rows of one decoded frame, converted to
 #                         packed RGB24 by the ffmpeg command line, for byte-equality tests
 #   reference_frames.txt  one line per .rgb24 file: "file source frame_index width rows"
@@ -29,6 +32,12 @@ ffmpeg -v error -y -f lavfi -i "testsrc=size=64x48:rate=25" -frames:v 12 -c:v mp
 # header "00dc" + size is 8 bytes before it).
 pos=$(ffprobe -v error -select_streams v:0 -show_entries packet=pos -of csv=p=0 "$tmp/full.avi" | sed -n 9p)
 head -c $((pos - 8)) "$tmp/full.avi" >"$out/cut_at_packet.avi"
+
+for format in rgb24 rgba gray pal8 rgb48be ya8; do
+  ffmpeg -v error -y -f lavfi -i "testsrc=size=16x12" -frames:v 1 -pix_fmt "$format" -flags +bitexact \
+    "$out/testsrc_16x12_$format.png"
+  ffmpeg -v error -y -i "$out/testsrc_16x12_$format.png" -f rawvideo -pix_fmt rgb24 "$out/testsrc_16x12_$format.rgb24"
+done
 
 # reference frames: source, 0-based frame index, output name
 refs=(

@@ -4,6 +4,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
 #include <libavutil/error.h>
 #include <libswscale/swscale.h>
 #include <errno.h>
@@ -22,6 +23,12 @@ static const int cffmpeg_AV_LOG_QUIET = AV_LOG_QUIET;
 static const int cffmpeg_AVERROR_ENOMEM = AVERROR(ENOMEM);
 static const int cffmpeg_AVERROR_EINVAL = AVERROR(EINVAL);
 static const int cffmpeg_AV_DISPOSITION_ATTACHED_PIC = AV_DISPOSITION_ATTACHED_PIC;
+static const int cffmpeg_AV_EF_EXPLODE = AV_EF_EXPLODE;
+static const int cffmpeg_AV_EF_CRCCHECK = AV_EF_CRCCHECK;
+static const uint64_t cffmpeg_AV_PIX_FMT_FLAG_RGB = AV_PIX_FMT_FLAG_RGB;
+static const int cffmpeg_AV_PKT_FLAG_KEY = AV_PKT_FLAG_KEY;
 static const int cffmpeg_SWS_BICUBIC = SWS_BICUBIC;
+static const int cffmpeg_SWS_FULL_CHR_H_INT = SWS_FULL_CHR_H_INT;
+static const int cffmpeg_SWS_ACCURATE_RND = SWS_ACCURATE_RND;
 static const int cffmpeg_SWS_CS_DEFAULT = SWS_CS_DEFAULT;
 #endif

@@ -34,6 +34,8 @@ final class ImageFileDecoder {
     if let destination = packet.pointer.pointee.data {
       bytes.copyBytes(to: destination, count: bytes.count)
     }
+    // Every image stands alone; the PNG decoder adds a non-key packet to the previous picture.
+    packet.pointer.pointee.flags |= cffmpeg_AV_PKT_FLAG_KEY
     try check(avcodec_send_packet(context.pointer, packet.pointer), "avcodec_send_packet", site)
     try check(avcodec_send_packet(context.pointer, nil), "avcodec_send_packet", site)
     try check(avcodec_receive_frame(context.pointer, frame.pointer), "avcodec_receive_frame", site)
@@ -83,6 +85,7 @@ final class ImageFileDecoder {
     }
     let context = try CodecContext(codec: decoder, site: site)
     context.pointer.pointee.thread_count = 1
+    context.pointer.pointee.err_recognition |= cffmpeg_AV_EF_EXPLODE | cffmpeg_AV_EF_CRCCHECK
     try check(avcodec_open2(context.pointer, decoder, nil), "avcodec_open2", site)
     contexts[codecID] = context
     return context

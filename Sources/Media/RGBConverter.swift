@@ -1,12 +1,13 @@
 import CFFmpeg
 import Primitives
 
-/// Converts decoded frames of any pixel format to packed RGB24 at the same size with libswscale.
+/// Converts decoded frames of any pixel format to packed RGB24 at the same size (RGB24 frames are
+/// copied, others go through libswscale).
 ///
 /// Uses the same scaler flags (`SWS_BICUBIC`) and colour handling as the `ffmpeg` command line
 /// (`ffmpeg -i IN -f rawvideo -pix_fmt rgb24 OUT`), so frames match its output byte for byte:
-/// the frame's colour matrix and range are honoured when the frame states them, else BT.601
-/// limited range (full range for `yuvj*` formats).
+/// for YUV input the frame's colour matrix and range are honoured when the frame states them, else
+/// BT.601 limited range (full range for `yuvj*` formats); RGB input keeps its channel values.
 final class RGBConverter {
   /// Output width in pixels.
   let width: Int
@@ -42,17 +43,28 @@ final class RGBConverter {
         path: path, frame: index, expected: .init(width: width, height: height),
         actual: .init(width: Int(source.width), height: Int(source.height)))
     }
-    let site = FFmpegSite.decoding(path: path, frame: index)
     let format = AVPixelFormat(rawValue: source.format)
+    if format == AV_PIX_FMT_RGB24 { return copyPixels(of: frame) }
+    let site = FFmpegSite.decoding(path: path, frame: index)
+    // Generic RGB output subsamples chroma horizontally unless told not to; RGB, grey and palette
+    // input would lose colour detail that way. YUV input keeps the ffmpeg command line's flags.
+    let descriptor = av_pix_fmt_desc_get(format)
+    let isYUV = descriptor.map {
+      $0.pointee.flags & cffmpeg_AV_PIX_FMT_FLAG_RGB == 0 && $0.pointee.nb_components >= 3
+    }
+    let flags =
+      isYUV == true
+      ? cffmpeg_SWS_BICUBIC : cffmpeg_SWS_BICUBIC | cffmpeg_SWS_FULL_CHR_H_INT | cffmpeg_SWS_ACCURATE_RND
     let previous = scaler
     scaler = sws_getCachedContext(
-      scaler, source.width, source.height, format, source.width, source.height, AV_PIX_FMT_RGB24,
-      cffmpeg_SWS_BICUBIC, nil, nil, nil)
+      scaler, source.width, source.height, format, source.width, source.height, AV_PIX_FMT_RGB24, flags, nil,
+      nil,
+      nil)
     guard let scaler else { throw site.error("sws_getCachedContext", cffmpeg_AVERROR_EINVAL) }
     if scaler != previous { colourKey = nil }
     try setColourDetails(scaler, source, site)
     try check(sws_scale_frame(scaler, output.pointer, frame), "sws_scale_frame", site)
-    return copyPixels()
+    return copyPixels(of: output.pointer)
   }
 
   /// Tells the scaler the frame's colour matrix and range when the frame states them.
@@ -65,6 +77,9 @@ final class RGBConverter {
     guard source.colorspace != AVCOL_SPC_UNSPECIFIED || source.color_range != AVCOL_RANGE_UNSPECIFIED else {
       return
     }
+    // RGB input has no colour matrix (PNG frames state AVCOL_SPC_RGB): convert channels as they are.
+    let descriptor = av_pix_fmt_desc_get(AVPixelFormat(rawValue: source.format))
+    guard let descriptor, descriptor.pointee.flags & cffmpeg_AV_PIX_FMT_FLAG_RGB == 0 else { return }
     var inverse: UnsafeMutablePointer<Int32>? = nil
     var table: UnsafeMutablePointer<Int32>? = nil
     var sourceFull: Int32 = 0
@@ -86,13 +101,13 @@ final class RGBConverter {
       "sws_setColorspaceDetails", site)
   }
 
-  /// Copies the padded RGB24 rows of the output frame into a packed image.
-  private func copyPixels() -> RGBImage {
+  /// Copies the padded rows of an RGB24 frame of this converter's size into a packed image.
+  private func copyPixels(of frame: UnsafeMutablePointer<AVFrame>) -> RGBImage {
     let rowBytes = width * 3
-    let stride = Int(output.pointer.pointee.linesize.0)
+    let stride = Int(frame.pointee.linesize.0)
     let pixels = [UInt8](unsafeUninitializedCapacity: rowBytes * height) { buffer, count in
       count = buffer.count
-      guard let source = output.pointer.pointee.data.0, let destination = buffer.baseAddress else {
+      guard let source = frame.pointee.data.0, let destination = buffer.baseAddress else {
         buffer.initialize(repeating: 0)
         return
       }

@@ -26,6 +26,7 @@ static const int cffmpeg_AV_DISPOSITION_ATTACHED_PIC = AV_DISPOSITION_ATTACHED_P
 static const int cffmpeg_AV_EF_EXPLODE = AV_EF_EXPLODE;
 static const int cffmpeg_AV_EF_CRCCHECK = AV_EF_CRCCHECK;
 static const uint64_t cffmpeg_AV_PIX_FMT_FLAG_RGB = AV_PIX_FMT_FLAG_RGB;
+static const uint64_t cffmpeg_AV_PIX_FMT_FLAG_PAL = AV_PIX_FMT_FLAG_PAL;
 static const int cffmpeg_AV_PKT_FLAG_KEY = AV_PKT_FLAG_KEY;
 static const int cffmpeg_SWS_BICUBIC = SWS_BICUBIC;
 static const int cffmpeg_SWS_FULL_CHR_H_INT = SWS_FULL_CHR_H_INT;

@@ -6,6 +6,8 @@ import Media
 /// ```
 /// $ video-info ucf24_v_Biking_g01_c01.mp4 --count
 /// ucf24_v_Biking_g01_c01.mp4: 340x256, 29.970 fps, container frames: not stated, decoded frames: 151
+/// $ video-info arm_wrestling_h264.mp4 --decode
+/// arm_wrestling_h264.mp4: 340x256, 28.000 fps, container frames: 280, RGB frames: 280
 /// $ video-info missing.mp4
 /// Error: missing.mp4: file not found
 /// ```
@@ -27,6 +29,10 @@ public struct VideoInfo: ParsableCommand {
   @Flag(help: "Decode every frame and print the exact frame count.")
   public var count = false
 
+  /// Whether to convert every frame to RGB, as the detector reads them.
+  @Flag(help: "Read every frame as RGB (as `detect` does) and print how many there were.")
+  public var decode = false
+
   /// Creates the command with no arguments (ArgumentParser fills them in).
   public init() {}
 
@@ -39,6 +45,11 @@ public struct VideoInfo: ParsableCommand {
       line += ", container frames: " + (reader.frameCount.map(String.init) ?? "not stated")
       if count {
         line += ", decoded frames: \(try reader.countFrames())"
+      }
+      if decode {
+        var frames = 0
+        try reader.forEachFrame { _, _ in frames += 1 }
+        line += ", RGB frames: \(frames)"
       }
       print(line)
     }

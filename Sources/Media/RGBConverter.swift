@@ -46,25 +46,30 @@ final class RGBConverter {
     let format = AVPixelFormat(rawValue: source.format)
     if format == AV_PIX_FMT_RGB24 { return copyPixels(of: frame) }
     let site = FFmpegSite.decoding(path: path, frame: index)
-    // Generic RGB output subsamples chroma horizontally unless told not to; RGB, grey and palette
-    // input would lose colour detail that way. YUV input keeps the ffmpeg command line's flags.
-    let descriptor = av_pix_fmt_desc_get(format)
-    let isYUV = descriptor.map {
-      $0.pointee.flags & cffmpeg_AV_PIX_FMT_FLAG_RGB == 0 && $0.pointee.nb_components >= 3
-    }
-    let flags =
-      isYUV == true
-      ? cffmpeg_SWS_BICUBIC : cffmpeg_SWS_BICUBIC | cffmpeg_SWS_FULL_CHR_H_INT | cffmpeg_SWS_ACCURATE_RND
+    let flags = Self.isYUV(format) ? yuvFlags : exactFlags
     let previous = scaler
     scaler = sws_getCachedContext(
-      scaler, source.width, source.height, format, source.width, source.height, AV_PIX_FMT_RGB24, flags, nil,
-      nil,
-      nil)
+      scaler, source.width, source.height, format, source.width, source.height, AV_PIX_FMT_RGB24, flags,
+      nil, nil, nil)
     guard let scaler else { throw site.error("sws_getCachedContext", cffmpeg_AVERROR_EINVAL) }
     if scaler != previous { colourKey = nil }
     try setColourDetails(scaler, source, site)
     try check(sws_scale_frame(scaler, output.pointer, frame), "sws_scale_frame", site)
     return copyPixels(of: output.pointer)
+  }
+
+  /// The `ffmpeg` command line's scaler flags, used for YUV input.
+  private let yuvFlags = cffmpeg_SWS_BICUBIC
+  /// Flags for RGB, grey and palette input: generic RGB output subsamples chroma horizontally
+  /// unless told not to, which would blur colour edges of such input.
+  private let exactFlags = cffmpeg_SWS_BICUBIC | cffmpeg_SWS_FULL_CHR_H_INT | cffmpeg_SWS_ACCURATE_RND
+
+  /// Whether `format` is a YUV format with chroma (not RGB, grey or palette).
+  private static func isYUV(_ format: AVPixelFormat) -> Bool {
+    guard let descriptor = av_pix_fmt_desc_get(format) else { return false }
+    return descriptor.pointee.flags & cffmpeg_AV_PIX_FMT_FLAG_RGB == 0
+      && descriptor.pointee.nb_components >= 3
+      && descriptor.pointee.flags & cffmpeg_AV_PIX_FMT_FLAG_PAL == 0
   }
 
   /// Tells the scaler the frame's colour matrix and range when the frame states them.
@@ -77,9 +82,8 @@ final class RGBConverter {
     guard source.colorspace != AVCOL_SPC_UNSPECIFIED || source.color_range != AVCOL_RANGE_UNSPECIFIED else {
       return
     }
-    // RGB input has no colour matrix (PNG frames state AVCOL_SPC_RGB): convert channels as they are.
-    let descriptor = av_pix_fmt_desc_get(AVPixelFormat(rawValue: source.format))
-    guard let descriptor, descriptor.pointee.flags & cffmpeg_AV_PIX_FMT_FLAG_RGB == 0 else { return }
+    // Only YUV has a colour matrix and range to state (PNG frames say AVCOL_SPC_RGB, full range).
+    guard Self.isYUV(AVPixelFormat(rawValue: source.format)) else { return }
     var inverse: UnsafeMutablePointer<Int32>? = nil
     var table: UnsafeMutablePointer<Int32>? = nil
     var sourceFull: Int32 = 0

@@ -7,6 +7,10 @@
 #   audio_only.mp4        0.3 s of a 440 Hz sine, AAC in MP4, no video stream (~1.6 KB)
 #   cut_at_packet.avi     12 frames of testsrc 64x48 MPEG-4 in AVI, cut right before the 9th video
 #                         packet: the header says 12 frames, the file holds 8 intact packets
+#   cut_faststart_h264.mp4  12 frames of testsrc 64x48 H.264 (libx264) in MP4 with the index first
+#                         (+faststart), cut to its first two thirds: the last packets are partial
+#   odd_63x47.avi         6 frames of testsrc 63x47 (odd size) MPEG-4 yuv420p in AVI, and
+#                         odd_63x47_f003.rgb24 the whole of its frame 3 as ffmpeg converts it to RGB24
 #   testsrc_16x12_FMT.png one 16x12 testsrc frame as a PNG of pixel format FMT (rgb24, rgba, gray,
 #                         pal8, rgb48be, ya8), and testsrc_16x12_FMT.rgb24 its pixels as ffmpeg
 #                         converts them to RGB24
@@ -32,6 +36,15 @@ ffmpeg -v error -y -f lavfi -i "testsrc=size=64x48:rate=25" -frames:v 12 -c:v mp
 # header "00dc" + size is 8 bytes before it).
 pos=$(ffprobe -v error -select_streams v:0 -show_entries packet=pos -of csv=p=0 "$tmp/full.avi" | sed -n 9p)
 head -c $((pos - 8)) "$tmp/full.avi" >"$out/cut_at_packet.avi"
+
+ffmpeg -v error -y -f lavfi -i "testsrc=size=64x48:rate=25" -frames:v 12 -c:v libx264 -preset ultrafast \
+  -g 4 -bf 2 -movflags +faststart -flags +bitexact -fflags +bitexact "$tmp/faststart.mp4"
+head -c $(($(stat -c %s "$tmp/faststart.mp4") * 2 / 3)) "$tmp/faststart.mp4" >"$out/cut_faststart_h264.mp4"
+
+ffmpeg -v error -y -f lavfi -i "testsrc=size=63x47:rate=25" -frames:v 6 -c:v mpeg4 -pix_fmt yuv420p \
+  -flags +bitexact -fflags +bitexact "$out/odd_63x47.avi"
+ffmpeg -v error -y -i "$out/odd_63x47.avi" -vf "select=eq(n\,3)" -fps_mode passthrough -frames:v 1 \
+  -f rawvideo -pix_fmt rgb24 "$out/odd_63x47_f003.rgb24"
 
 for format in rgb24 rgba gray pal8 rgb48be ya8; do
   ffmpeg -v error -y -f lavfi -i "testsrc=size=16x12" -frames:v 1 -pix_fmt "$format" -flags +bitexact \

@@ -7,7 +7,8 @@
 # Builds `video-info` (debug, scratch folder .build-valgrind unless SCRATCH is set), then runs
 #   valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 video-info --count --decode INPUT
 # on every bad input (missing, empty, text renamed .mp4, MP4/raw MPEG-4/AVI cut in half, AVI cut at a
-# packet, audio only, /dev/null, empty folder, folder with a text or half-JPEG frame) and on good
+# packet, indexed MP4 cut mid-packet, audio only, /dev/null, empty folder, folder with a text or
+# half-JPEG frame) and on good
 # inputs. A bad input must exit 1 (our one-line error), a good one 0; valgrind's 9 means a definite
 # leak or a memory error. Not part of `swift test` (too slow). Prints one line per input and exits
 # non-zero if any input misbehaves.
@@ -35,10 +36,11 @@ half "$videos/jpeg_frames/img_00001.jpg" "$tmp/half_jpeg/img_00001.jpg"
 
 bad=(
   "$tmp/missing.mp4" "$tmp/empty.mp4" "$tmp/notes.mp4" "$tmp/arm_wrestling_cut.mp4" "$tmp/ucf24_cut.mp4"
-  "$tmp/applyeyemakeup_cut.avi" "$fixtures/cut_at_packet.avi" "$fixtures/audio_only.mp4" /dev/null
+  "$tmp/applyeyemakeup_cut.avi" "$fixtures/cut_at_packet.avi" "$fixtures/cut_faststart_h264.mp4"
+  "$fixtures/audio_only.mp4" /dev/null
   "$tmp/empty_folder" "$tmp/text_frame" "$tmp/half_jpeg"
 )
-good=("$videos/ucf24_v_Basketball_g07_c04.mp4" "$videos/jpeg_frames")
+good=("$videos/ucf24_v_Basketball_g07_c04.mp4" "$videos/jpeg_frames" "$fixtures/odd_63x47.avi")
 
 failures=0
 run() { # expected-status input

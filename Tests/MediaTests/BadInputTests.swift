@@ -125,6 +125,23 @@ import Testing
     #expect(throws: MediaError.truncated(path: path, expected: 12, actual: 8)) { try reader.countFrames() }
   }
 
+  @Test("MP4 with its index first, cut mid-packet: some frames, then a failed decoder call")
+  func truncatedFaststartMP4() throws {
+    let path = TestMedia.fixture("cut_faststart_h264.mp4")
+    #expect(try VideoReader(path: path).frameCount == 12)
+    let (frames, error) = try readError(path)
+    // Where the error surfaces depends on the decoder's frame threads; ffprobe decodes 5 of 12.
+    #expect(frames < 6)
+    guard case .decodeFailed(let errorPath, let frame, let call, _, let message) = error else {
+      Issue.record("expected decodeFailed, got \(String(describing: error))")
+      return
+    }
+    #expect(errorPath == path && frame == frames)
+    #expect(call == "avcodec_receive_frame" || call == "avcodec_send_packet")
+    #expect(message == "Invalid data found when processing input")
+    expectDescribes(error, path)
+  }
+
   @Test func audioOnlyFile() {
     let path = TestMedia.fixture("audio_only.mp4")
     let error = openError(path)

@@ -1,7 +1,8 @@
 import Foundation
-import Media
 import Primitives
 import Testing
+
+@testable import Media
 
 /// Folders of numbered frames: which files count and in which order.
 @Suite struct FrameFolderTests {
@@ -41,5 +42,18 @@ import Testing
     }
     let reader = try VideoReader(path: folder + "/")
     #expect(try reader.countFrames() == 2)
+  }
+
+  @Test("frame numbers come from the digits before the extension")
+  func frameNumbers() {
+    #expect(FrameFolder.frameNumber(of: "img_00001.jpg") == 1)
+    #expect(FrameFolder.frameNumber(of: "00042.png") == 42)
+    #expect(FrameFolder.frameNumber(of: "frame-7.JPEG") == 7)
+    #expect(FrameFolder.frameNumber(of: "v2_frame10.jpg") == 10)
+    #expect(FrameFolder.frameNumber(of: "cover.jpg") == nil)
+    #expect(FrameFolder.frameNumber(of: "00001.txt") == nil)
+    #expect(FrameFolder.frameNumber(of: "00001") == nil)
+    #expect(FrameFolder.frameNumber(of: ".00001.png") == nil)
+    #expect(FrameFolder.frameNumber(of: "99999999999999999999999.png") == nil)
   }
 }

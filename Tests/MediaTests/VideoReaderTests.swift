@@ -44,6 +44,20 @@ import Testing
     #expect(frame.standardDeviation > 10, "standard deviation \(frame.standardDeviation)")
   }
 
+  @Test("odd frame size (63x47 yuv420p): ffmpeg's exact pixels")
+  func oddSize() throws {
+    let reader = try VideoReader(path: TestMedia.fixture("odd_63x47.avi"))
+    #expect(reader.width == 63 && reader.height == 47 && reader.frameCount == 6)
+    var frame: RGBImage?
+    for _ in 0...3 { frame = try reader.nextFrame() }
+    let decoded = try #require(frame)
+    let expected = [UInt8](
+      try Data(contentsOf: URL(fileURLWithPath: TestMedia.fixture("odd_63x47_f003.rgb24"))))
+    #expect(decoded.pixels.count == expected.count)
+    #expect(zip(decoded.pixels, expected).filter { $0 != $1 }.count == 0)
+    #expect(try reader.countFrames() == 6)
+  }
+
   @Test("countFrames leaves the reading position alone")
   func countingKeepsPosition() throws {
     let path = TestMedia.video("ucf24_v_Basketball_g07_c04.mp4")

@@ -31,5 +31,4 @@ static const int cffmpeg_AV_PKT_FLAG_KEY = AV_PKT_FLAG_KEY;
 static const int cffmpeg_SWS_BICUBIC = SWS_BICUBIC;
 static const int cffmpeg_SWS_FULL_CHR_H_INT = SWS_FULL_CHR_H_INT;
 static const int cffmpeg_SWS_ACCURATE_RND = SWS_ACCURATE_RND;
-static const int cffmpeg_SWS_CS_DEFAULT = SWS_CS_DEFAULT;
 #endif

@@ -5,7 +5,7 @@ How to run (from the repository root):
     apt-get install fonts-dejavu-core          # the font (licence: Bitstream Vera / DejaVu, free)
     python3 -m venv /work/.venv-rendering
     /work/.venv-rendering/bin/pip install pillow
-    /work/.venv-rendering/bin/python tools/make_font.py [--size 14] [--bold]
+    /work/.venv-rendering/bin/python tools/make_font.py --size 12 --bold   # the committed table
 
 Every printable ASCII character (32...126) is drawn by FreeType (through Pillow) into a cell of
 fixed width and height, on the baseline `ascent` pixels below the top. Each pixel's coverage is

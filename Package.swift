@@ -55,7 +55,8 @@ let package = Package(
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),

@@ -46,6 +46,18 @@ for n in (64, 300, 900):
             "order": [int(i) for i in np.argsort(values)],
         })
 
+# numpy's heapsort (the introsort fallback) on its own: `kind="heapsort"`.
+heap_cases = []
+for n in (1, 2, 5, 17, 64, 333):
+    for dtype in ("float32", "float64"):
+        values = np.round(rng.random(n) * 4).astype(dtype)
+        heap_cases.append({
+            "dtype": dtype,
+            "values": [float(v) for v in values],
+            "order": [int(i) for i in np.argsort(values, kind="heapsort")],
+        })
+
 with open(sys.argv[1], "w") as f:
-    json.dump({"numpy": np.__version__, "cases": cases}, f, separators=(",", ":"))
+    json.dump({"numpy": np.__version__, "cases": cases, "heapsort_cases": heap_cases}, f,
+              separators=(",", ":"))
 print(f"wrote {len(cases)} cases to {sys.argv[1]}")

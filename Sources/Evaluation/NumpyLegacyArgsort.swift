@@ -20,6 +20,19 @@ public enum NumpyLegacyArgsort {
     return order
   }
 
+  /// Indices that sort `values` ascending with numpy's heapsort (`argsort(kind="heapsort")`, the
+  /// introsort's fallback).
+  static func heapsortArgsort<T: BinaryFloatingPoint>(_ values: [T]) -> [Int] {
+    var order = Array(0..<values.count)
+    values.withUnsafeBufferPointer { v in
+      order.withUnsafeMutableBufferPointer { tosort in
+        guard let vBase = v.baseAddress, let tBase = tosort.baseAddress else { return }
+        heapsort(vBase, tBase, values.count)
+      }
+    }
+    return order
+  }
+
   /// numpy's float comparison: `a < b`, with NaN greater than every number.
   @inline(__always)
   static func lessThan<T: BinaryFloatingPoint>(_ a: T, _ b: T) -> Bool {

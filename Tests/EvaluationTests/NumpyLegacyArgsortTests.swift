@@ -25,6 +25,21 @@ import Testing
     #expect(mismatches == 0)
   }
 
+  @Test func heapsortFallbackMatchesNumpy124() throws {
+    let root = try #require(try FixtureFiles.json("numpy124_argsort.json") as? [String: Any])
+    let cases = try #require(root["heapsort_cases"] as? [[String: Any]])
+    #expect(cases.count == 12)
+    for item in cases {
+      let values = try #require(item["values"] as? [Double])
+      let expected = try #require(item["order"] as? [Int])
+      let order =
+        item["dtype"] as? String == "float32"
+        ? NumpyLegacyArgsort.heapsortArgsort(values.map { Float($0) })
+        : NumpyLegacyArgsort.heapsortArgsort(values)
+      #expect(order == expected)
+    }
+  }
+
   @Test func sortsAndPutsNaNLast() {
     let values: [Float] = [3, .nan, 1, 2, -1, .nan, 0]
     let order = NumpyLegacyArgsort.argsort(values)

@@ -13,6 +13,7 @@ let package = Package(
   name: "ActionDetection",
   products: [
     .executable(name: "render-annotations", targets: ["render-annotations"]),
+    .executable(name: "eval-framemap", targets: ["eval-framemap"]),
     .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
   ],
   dependencies: [
@@ -50,6 +51,8 @@ let package = Package(
     ),
     .executableTarget(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
+    .executableTarget(
+      name: "eval-framemap", dependencies: ["Commands"], path: "Sources/Executables/eval-framemap"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"]),

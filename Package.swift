@@ -14,6 +14,7 @@ let package = Package(
   products: [
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "eval-framemap", targets: ["eval-framemap"]),
+    .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
   ],
   dependencies: [
@@ -53,6 +54,9 @@ let package = Package(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
     .executableTarget(
       name: "eval-framemap", dependencies: ["Commands"], path: "Sources/Executables/eval-framemap"),
+    .executableTarget(
+      name: "bench-framemap", dependencies: ["Evaluation", "Datasets", "Primitives"],
+      path: "Sources/Executables/bench-framemap"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"]),

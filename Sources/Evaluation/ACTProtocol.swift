@@ -3,7 +3,7 @@ enum ACTProtocol {
   /// Ranks, matches and scores one label.
   static func evaluate(
     _ input: ClassInput, detections dets: FlatDetections, groundTruth gt: FlatGroundTruth,
-    taken: inout [Bool]
+    taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     let range = input.start..<(input.start + input.count)
     let order =
@@ -43,7 +43,7 @@ enum ACTProtocol {
   /// detection's frame (the first maximum wins; a NaN IoU wins over every number).
   @inline(__always)
   static func bestRemaining(
-    _ d: Int, label: Int32, dets: FlatDetections, gt: FlatGroundTruth, taken: [Bool]
+    _ d: Int, label: Int32, dets: FlatDetections, gt: FlatGroundTruth, taken: UnsafeMutableBufferPointer<Bool>
   ) -> (index: Int, iou: Double)? {
     let f = Int(dets.frame[d])
     guard f >= 0, !dets.hasNonFiniteBox(d) else { return nil }

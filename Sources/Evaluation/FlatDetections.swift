@@ -32,11 +32,13 @@ struct FlatDetections: Sendable {
     for (i, name) in videos.enumerated() where videoIndex[name] == nil { videoIndex[name] = Int32(i) }
 
     // Pass 1: resolve names, drop what cannot be evaluated, build canonical sort keys.
-    var keep: [Int32] = []
     var keys: [UInt64] = []
     var rowLabel: [Int32] = []
     var rowFrame: [Int32] = []
-    keep.reserveCapacity(detections.count)
+    var rowBox: [SIMD4<Float>] = []
+    var rowScore: [Float] = []
+    rowBox.reserveCapacity(detections.count)
+    rowScore.reserveCapacity(detections.count)
     keys.reserveCapacity(detections.count)
     rowLabel.reserveCapacity(detections.count)
     rowFrame.reserveCapacity(detections.count)
@@ -48,7 +50,7 @@ struct FlatDetections: Sendable {
     var lastVideoIndex: Int32 = -1
     var lastLabel = ""
     var lastLabelIndex: Int32 = -1
-    for (row, detection) in detections.enumerated() {
+    for detection in detections {
       if detection.label != lastLabel || lastLabelIndex < 0 {
         lastLabel = detection.label
         lastLabelIndex = labelIndex[detection.label] ?? -1
@@ -78,16 +80,18 @@ struct FlatDetections: Sendable {
       }
       let frameKey = UInt64(UInt32(bitPattern: Int32(clamping: detection.frame)) ^ 0x8000_0000)
       keys.append(UInt64(lastVideoIndex) << 32 | frameKey)
-      keep.append(Int32(row))
       rowLabel.append(lastLabelIndex)
       rowFrame.append(global)
+      let box = detection.box
+      rowBox.append(SIMD4(box.x1, box.y1, box.x2, box.y2))
+      rowScore.append(detection.score == 0 ? 0 : detection.score)
     }
     Self.warnAboutDrops(
       unknownLabels: unknownLabels, outsideSplit: outsideSplit, nanScores: nanScores,
       outsideVideo: outsideVideo, warnings: &warnings)
 
     // Pass 2: canonical order (a stable sort by video and frame), skipped when already in order.
-    var order = Array(0..<keep.count)
+    var order = Array(0..<rowLabel.count)
     var sorted = true
     for i in keys.indices.dropFirst() where keys[i] < keys[i - 1] {
       sorted = false
@@ -102,7 +106,7 @@ struct FlatDetections: Sendable {
     for l in rowLabel { start[Int(l) + 1] += 1 }
     for c in 0..<labels.count { start[c + 1] += start[c] }
     var next = start
-    let n = keep.count
+    let n = rowLabel.count
     var frame = [Int32](repeating: 0, count: n)
     var score = [Float](repeating: 0, count: n)
     var x1 = [Float](repeating: 0, count: n)
@@ -112,18 +116,18 @@ struct FlatDetections: Sendable {
     var inverted = 0
     var zeroArea = 0
     for i in order {
-      let d = detections[Int(keep[i])]
+      let box = rowBox[i]
       let slot = next[Int(rowLabel[i])]
       next[Int(rowLabel[i])] += 1
       frame[slot] = rowFrame[i]
-      score[slot] = d.score == 0 ? 0 : d.score
-      x1[slot] = d.box.x1
-      y1[slot] = d.box.y1
-      x2[slot] = d.box.x2
-      y2[slot] = d.box.y2
-      if d.box.x2 < d.box.x1 || d.box.y2 < d.box.y1 {
+      score[slot] = rowScore[i]
+      x1[slot] = box[0]
+      y1[slot] = box[1]
+      x2[slot] = box[2]
+      y2[slot] = box[3]
+      if box[2] < box[0] || box[3] < box[1] {
         inverted += 1
-      } else if d.box.x2 == d.box.x1 || d.box.y2 == d.box.y1 {
+      } else if box[2] == box[0] || box[3] == box[1] {
         zeroArea += 1
       }
     }

@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 
 /// Computes frame-AP of a detection set on one split under any of the ``FrameAPProtocol``s.
 ///
@@ -58,40 +59,54 @@ public struct FrameMAPEvaluator: Sendable {
   public func evaluate(
     protocol frameProtocol: FrameAPProtocol, ties: TieRule = .stable, iouThreshold: Double = 0.5
   ) -> FrameMAPReport {
-    var taken = [Bool](repeating: false, count: groundTruth.label.count)
-    var outcomes: [ClassOutcome] = []
-    var extraWarnings: [String] = []
-    for c in labels.indices {
-      let input = ClassInput(
-        label: Int32(c), start: detections.labelStart[c],
-        count: detections.labelStart[c + 1] - detections.labelStart[c], threshold: iouThreshold,
-        ties: ties)
-      let hasGT = groundTruth.positives[c] > 0
-      if !hasGT && input.count > 0 {
-        extraWarnings.append(
-          frameProtocol == .act
-            ? "label \(labels[c]) has \(input.count) detection(s) but no ground truth: AP 0, kept in "
-              + "the mean (the ACT script would divide by zero)"
-            : "label \(labels[c]) has \(input.count) detection(s) but no ground truth: left out of the mean")
-      }
-      switch frameProtocol {
-      case .act:
-        outcomes.append(ACTProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: &taken))
-      case .voc where hasGT:
-        outcomes.append(VOCProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: &taken))
-      case .tfod where hasGT:
-        outcomes.append(
-          TFODProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: &taken))
-      case .yowo where hasGT:
-        outcomes.append(
-          YOWOProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: &taken))
-      default:
-        var skipped = ClassOutcome()
-        skipped.value = .nan
-        outcomes.append(skipped)
+    let count = labels.count
+    var outcomes = [ClassOutcome](repeating: ClassOutcome(), count: count)
+    // Labels own disjoint ground-truth rows, so one flag array serves every label's thread.
+    let taken = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, groundTruth.label.count))
+    taken.initialize(repeating: false)
+    defer { taken.deallocate() }
+    outcomes.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      nonisolated(unsafe) let flags = taken
+      DispatchQueue.concurrentPerform(iterations: count) { c in
+        results[c] = evaluateLabel(c, frameProtocol, ties, iouThreshold, taken: flags)
       }
     }
+    var extraWarnings: [String] = []
+    for c in labels.indices where groundTruth.positives[c] == 0 {
+      let n = detections.labelStart[c + 1] - detections.labelStart[c]
+      guard n > 0 else { continue }
+      extraWarnings.append(
+        frameProtocol == .act
+          ? "label \(labels[c]) has \(n) detection(s) but no ground truth: AP 0, kept in "
+            + "the mean (the ACT script would divide by zero)"
+          : "label \(labels[c]) has \(n) detection(s) but no ground truth: left out of the mean")
+    }
     return assemble(frameProtocol, ties, iouThreshold, outcomes, extraWarnings)
+  }
+
+  private func evaluateLabel(
+    _ c: Int, _ frameProtocol: FrameAPProtocol, _ ties: TieRule, _ iouThreshold: Double,
+    taken: UnsafeMutableBufferPointer<Bool>
+  ) -> ClassOutcome {
+    let input = ClassInput(
+      label: Int32(c), start: detections.labelStart[c],
+      count: detections.labelStart[c + 1] - detections.labelStart[c], threshold: iouThreshold, ties: ties)
+    let hasGT = groundTruth.positives[c] > 0
+    switch frameProtocol {
+    case .act:
+      return ACTProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: taken)
+    case .voc where hasGT:
+      return VOCProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: taken)
+    case .tfod where hasGT:
+      return TFODProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: taken)
+    case .yowo where hasGT:
+      return YOWOProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: taken)
+    default:
+      var skipped = ClassOutcome()
+      skipped.value = .nan
+      return skipped
+    }
   }
 
   private func assemble(

@@ -4,7 +4,7 @@ enum TFODProtocol {
   /// Matches and scores one label (callers skip labels without ground truth).
   static func evaluate(
     _ input: ClassInput, detections dets: FlatDetections, groundTruth gt: FlatGroundTruth,
-    taken: inout [Bool]
+    taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     // Per frame, in input order: drop invalid boxes, then match (VOC duplicate rule).
     var scores: [Float] = []

@@ -3,7 +3,7 @@ enum VOCProtocol {
   /// Ranks, matches and scores one label (callers skip labels without ground truth).
   static func evaluate(
     _ input: ClassInput, detections dets: FlatDetections, groundTruth gt: FlatGroundTruth,
-    taken: inout [Bool]
+    taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     let range = input.start..<(input.start + input.count)
     let order =

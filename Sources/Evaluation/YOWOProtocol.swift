@@ -7,7 +7,7 @@ enum YOWOProtocol {
   /// (`x2 < x1` or `y2 < y1`), on which the reference asserts, are false positives.
   static func evaluate(
     _ input: ClassInput, detections dets: FlatDetections, groundTruth gt: FlatGroundTruth,
-    taken: inout [Bool]
+    taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     var rows: [Int] = []
     rows.reserveCapacity(input.count)

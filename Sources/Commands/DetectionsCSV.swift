@@ -54,7 +54,8 @@ enum DetectionsCSV {
     func field<T: LosslessStringConvertible>(_ i: Int, _ name: String) throws -> T {
       let text = fields[i].trimmingCharacters(in: .whitespaces)
       guard let value = T(text) else {
-        throw EvalFrameMAPError("\(path):\(number): field \(name): expected a number, found '\(text.prefix(40))'")
+        throw EvalFrameMAPError(
+          "\(path):\(number): field \(name): expected a number, found '\(text.prefix(40))'")
       }
       return value
     }

@@ -62,7 +62,9 @@ public struct EvalFrameMAP: ParsableCommand {
     if allSplits {
       guard split == nil else { throw EvalFrameMAPError("give either a SPLIT or --all-splits, not both") }
     } else {
-      guard let split else { throw EvalFrameMAPError("missing SPLIT (split1, split2, split3) or --all-splits") }
+      guard let split else {
+        throw EvalFrameMAPError("missing SPLIT (split1, split2, split3) or --all-splits")
+      }
       _ = try splitNumber(split)
     }
     guard !input.detections.isEmpty else {
@@ -72,7 +74,8 @@ public struct EvalFrameMAP: ParsableCommand {
     }
     let splits = allSplits ? dataset.splitCount : 1
     guard input.detections.count == 1 || input.detections.count == splits else {
-      throw EvalFrameMAPError("give one --detections file, or one per split (\(splits)), not \(input.detections.count)")
+      throw EvalFrameMAPError(
+        "give one --detections file, or one per split (\(splits)), not \(input.detections.count)")
     }
   }
 
@@ -89,7 +92,8 @@ public struct EvalFrameMAP: ParsableCommand {
       let videos = try input.splitVideos(gt, split: s)
       let report = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
         .evaluate(protocol: scoring.protocol, ties: scoring.ties, iouThreshold: scoring.iou)
-      let title = "\(dataset.displayName) split\(s): ground truth \(source); detections \(file) (\(detections.count) rows)"
+      let title =
+        "\(dataset.displayName) split\(s): ground truth \(source); detections \(file) (\(detections.count) rows)"
       print(report.table(title: title))
       for warning in report.warnings {
         FileHandle.standardError.write(Data("warning: split\(s): \(warning)\n".utf8))

@@ -11,7 +11,8 @@ extension FrameMAPInputOptions {
     let name = URL(fileURLWithPath: path).lastPathComponent.lowercased()
     if name.hasPrefix("pyannot") && name.hasSuffix(".pkl") {
       guard dataset == .ucf24 else {
-        throw EvalFrameMAPError("\(path): pyannot ground truth is UCF-101-24 only, dataset is \(dataset.rawValue)")
+        throw EvalFrameMAPError(
+          "\(path): pyannot ground truth is UCF-101-24 only, dataset is \(dataset.rawValue)")
       }
       return (try GroundTruth(pyannotAt: path, testListAt: layout.testListPath(split: 1)), path)
     }

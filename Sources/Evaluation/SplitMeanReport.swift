@@ -31,7 +31,8 @@ public struct SplitMeanReport: Sendable, Codable, Equatable {
     for (c, entry) in meanClassAP.enumerated() {
       var row = [entry.label]
       for split in splits {
-        row.append(c < split.classes.count ? split.classes[c].ap.map { String(format: "%.2f", $0) } ?? "-" : "-")
+        row.append(
+          c < split.classes.count ? split.classes[c].ap.map { String(format: "%.2f", $0) } ?? "-" : "-")
       }
       row.append(entry.ap.map { String(format: "%.2f", $0) } ?? "-")
       rows.append(row)

@@ -67,11 +67,15 @@ import Testing
   @Test func reportsUnreadableInputsInOneLine() throws {
     let missing = try EvalFrameMAP.parse(
       ["jhmdb", "split1", "--annotations", Self.annotations, "--detections", "/nonexistent/dets.csv"])
-    #expect(throws: EvalFrameMAPError.self) { var c = missing; try c.run() }
+    #expect(throws: EvalFrameMAPError.self) {
+      var c = missing; try c.run()
+    }
     let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).csv")
     defer { try? FileManager.default.removeItem(at: bad) }
     try Data("video,frame,label,score,x1,y1,x2,y2\nv,1,a,0.5,1,2,3\n".utf8).write(to: bad)
-    var command = try EvalFrameMAP.parse(["jhmdb", "split1", "--annotations", Self.annotations, "--detections", bad.path])
+    var command = try EvalFrameMAP.parse([
+      "jhmdb", "split1", "--annotations", Self.annotations, "--detections", bad.path,
+    ])
     do {
       try command.run()
       Issue.record("accepted a short row")

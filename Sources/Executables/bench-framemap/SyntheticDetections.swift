@@ -34,7 +34,9 @@ enum SyntheticDetections {
       guard let annotation = gt.videos[video] else { continue }
       var boxesByFrame: [Int: [(Int, Box)]] = [:]
       for tube in annotation.tubes {
-        for (frame, box) in zip(tube.frames, tube.boxes) { boxesByFrame[frame, default: []].append((tube.label, box)) }
+        for (frame, box) in zip(tube.frames, tube.boxes) {
+          boxesByFrame[frame, default: []].append((tube.label, box))
+        }
       }
       var tubeletScore: [Float] = []
       for frame in 1...max(1, annotation.frameCount) {
@@ -45,7 +47,8 @@ enum SyntheticDetections {
           let j = (0..<4).map { _ in (rng.unit() - 0.5) * 16 }
           let moved = Box(x1: box.x1 + j[0], y1: box.y1 + j[1], x2: box.x2 + j[2], y2: box.y2 + j[3])
           out.append(
-            FrameDetection(video: video, frame: frame, label: gt.labels[label], score: tubeletScore[tubelet], box: moved))
+            FrameDetection(
+              video: video, frame: frame, label: gt.labels[label], score: tubeletScore[tubelet], box: moved))
           emitted += 1
           if rng.unit() < 0.1 {
             out.append(
@@ -62,7 +65,8 @@ enum SyntheticDetections {
           let score = rng.unit() < 0.5 ? tubeletScore[tubelet] : rng.unit()
           out.append(
             FrameDetection(
-              video: video, frame: frame, label: gt.labels[rng.below(gt.labels.count)], score: score, box: box))
+              video: video, frame: frame, label: gt.labels[rng.below(gt.labels.count)], score: score, box: box
+            ))
           emitted += 1
         }
       }

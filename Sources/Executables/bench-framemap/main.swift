@@ -35,12 +35,15 @@ do {
     total + (gt.videos[v]?.tubes.reduce(0) { $0 + $1.frames.count } ?? 0)
   }
   let detections = SyntheticDetections.make(gt: gt, videos: videos, perFrame: perFrame, seed: 2024)
-  print("input: UCF-101-24 split 1, \(videos.count) videos, \(boxes) GT boxes (\(layout.groundTruthPath), "
-    + "loaded in \(String(format: "%.2f", loadTime)) s), \(detections.count) synthetic detections")
+  print(
+    "input: UCF-101-24 split 1, \(videos.count) videos, \(boxes) GT boxes (\(layout.groundTruthPath), "
+      + "loaded in \(String(format: "%.2f", loadTime)) s), \(detections.count) synthetic detections")
   print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; the evaluator runs on 1 thread")
 
   var evaluator: FrameMAPEvaluator?
-  let prepare = seconds { evaluator = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections) }
+  let prepare = seconds {
+    evaluator = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
+  }
   guard let evaluator else { exit(1) }
   var swiftTime: [FrameAPProtocol: Double] = [:]
   var legacyTime: [FrameAPProtocol: Double] = [:]
@@ -51,7 +54,8 @@ do {
   }
   var reference: ReferenceRun.Result?
   if !skipPython {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-framemap-\(getpid())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "bench-framemap-\(getpid())")
     defer { try? FileManager.default.removeItem(at: directory) }
     print("running the Python reference (several minutes)…")
     reference = try ReferenceRun.run(
@@ -80,8 +84,10 @@ do {
   }
   print(
     "all four (stable, incl. preparation): \(String(format: "%.3f", total)) s"
-      + (reference == nil ? "" : "; python \(String(format: "%.1f", pythonTotal)) s; ratio "
-        + String(format: "%.0fx", pythonTotal / total)))
+      + (reference == nil
+        ? ""
+        : "; python \(String(format: "%.1f", pythonTotal)) s; ratio "
+          + String(format: "%.0fx", pythonTotal / total)))
 } catch {
   FileHandle.standardError.write(Data("bench-framemap: \(error)\n".utf8))
   exit(1)

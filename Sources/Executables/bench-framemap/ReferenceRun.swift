@@ -40,9 +40,9 @@ enum ReferenceRun {
     try csv.write(to: directory.appendingPathComponent("detections.csv"), atomically: true, encoding: .utf8)
     let json = directory.appendingPathComponent("reference.json")
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [
-      script, "--gt-csv", directory.appendingPathComponent("gt.csv").path,
+      python, script, "--gt-csv", directory.appendingPathComponent("gt.csv").path,
       "--videos", directory.appendingPathComponent("videos.txt").path,
       "--labels", directory.appendingPathComponent("labels.txt").path,
       "--detections", directory.appendingPathComponent("detections.csv").path,

@@ -41,6 +41,42 @@ import Testing
     }
   }
 
+  /// UCF-101-24 split 1 (`pyannot.pkl`: several tubes per frame, frames without GT). Perfect
+  /// detections give 100.00 under `act`. The file holds boxes that repeat an earlier box of the same
+  /// label in the same frame exactly (duplicate annotations); under the VOC duplicate rule
+  /// (`voc`, `tfod`, `yowo`) each such repeat makes exactly one detection a false positive, and
+  /// nothing else is lost.
+  @Test func perfectDetectionsScore100OnUCF() throws {
+    let layout = DatasetLayout(.ucf24, root: Self.repository.appendingPathComponent("annotations").path)
+    let gt = try layout.loadGroundTruth()
+    let videos = gt.testVideos[0]
+    #expect(videos.count == 910)
+    var detections: [FrameDetection] = []
+    var repeats = 0
+    for video in videos {
+      var seen = Set<String>()
+      for tube in gt.videos[video]?.tubes ?? [] {
+        for (frame, box) in zip(tube.frames, tube.boxes) {
+          detections.append(
+            FrameDetection(video: video, frame: frame, label: gt.labels[tube.label], score: 0.5, box: box))
+          if !seen.insert("\(frame) \(tube.label) \(box)").inserted { repeats += 1 }
+        }
+      }
+    }
+    #expect(detections.count == 170_580)
+    #expect(repeats > 0)
+    let evaluator = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
+    let act = evaluator.evaluate(protocol: .act, ties: .numpyLegacy)
+    #expect(String(format: "%.2f", act.mAP) == "100.00")
+    #expect(act.truePositives == 170_580 && act.falsePositives == 0)
+    for frameProtocol in [FrameAPProtocol.voc, .tfod, .yowo] {
+      let report = evaluator.evaluate(protocol: frameProtocol, ties: .numpyLegacy)
+      #expect(report.falsePositives == repeats, "\(frameProtocol)")
+      #expect(report.truePositives == 170_580 - repeats, "\(frameProtocol)")
+      #expect(report.mAP > 99.5 && report.mAP < 100, "\(frameProtocol)")
+    }
+  }
+
   /// The fixture subset (`jhmdb_subset_gt.csv`) is exactly the pickle's boxes for those videos.
   @Test func fixtureSubsetMatchesPickle() throws {
     let gt = try Self.jhmdb()

@@ -13,9 +13,15 @@ From JHMDB-GT.pkl (split 1) it takes two test videos per label (42 videos) and w
                             protocol and both tie rules
 Videos are written in reverse split order so the canonical ordering is exercised.
 
+From pyannot.pkl (UCF-101-24 split 1, boxes x1 = x, x2 = x + w as the Swift reader does by
+default) it takes the 8 shortest test videos with at least two tubes (several boxes per frame,
+frames without any box) and writes ucf_subset_videos.txt, ucf_subset_gt.csv, ucf_labels.txt,
+ucf_perturbed.csv, with their expected results in the same framemap_expected.json.
+
 Run from the repository root with numpy 1.24 (needed for the numpy-legacy tie order):
     python3 -m venv /work/.venv-np124 && /work/.venv-np124/bin/pip install numpy==1.24.4
-    /work/.venv-np124/bin/python tools/make_framemap_fixtures.py ../shared/data/gt/jhmdb/JHMDB-GT.pkl
+    /work/.venv-np124/bin/python tools/make_framemap_fixtures.py ../shared/data/gt/jhmdb/JHMDB-GT.pkl \
+        ../shared/data/gt/ucf24/pyannot.pkl ../shared/data/gt/ucf24/testlist01.txt annotations/ucf24/labels.txt
 """
 import json
 import os
@@ -34,7 +40,28 @@ def q16(x):
     return float(np.round(np.float64(x) * 16) / 16)
 
 
-def main(pkl):
+def load_ucf(pyannot, testlist, labels_file):
+    """pyannot.pkl in the ACT layout: labels, split-1 test list, nframes, gttubes."""
+    with open(pyannot, "rb") as f:
+        p = pickle.load(f, encoding="latin1")
+    with open(labels_file) as f:
+        labels = [line.strip() for line in f if line.strip()]
+    with open(testlist) as f:
+        split = [line.strip() for line in f if line.strip()]
+    gttubes, nframes = {}, {}
+    for v in split:
+        nframes[v] = int(p[v]["numf"])
+        tubes = {}
+        for t in p[v]["annotations"]:
+            b = np.asarray(t["boxes"]).astype(np.int64)
+            frames = np.arange(int(t["sf"]) + 1, int(t["ef"]) + 1)
+            rows = np.stack([frames, b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]], 1)
+            tubes.setdefault(int(t["label"]), []).append(rows.astype(np.float32))
+        gttubes[v] = tubes
+    return {"labels": labels, "test_videos": [split], "nframes": nframes, "gttubes": gttubes}
+
+
+def main(pkl, pyannot, testlist, ucf_labels):
     with open(pkl, "rb") as f:
         d = pickle.load(f, encoding="latin1")
     labels = list(d["labels"])
@@ -45,12 +72,26 @@ def main(pkl):
         chosen += vids[:2]
     subset = [v for v in split if v in set(chosen)]
     os.makedirs(OUT, exist_ok=True)
-    with open(f"{OUT}/jhmdb_labels.txt", "w") as f:
+    expected = {"numpy": np.__version__, "iou": 0.5, "files": {}}
+    make_set("jhmdb", d, labels, subset, split, [("jhmdb_perturbed_a.csv", 1, 0.10, 0),
+                                                ("jhmdb_perturbed_b.csv", 2, 0.40, 8)], expected)
+    u = load_ucf(pyannot, testlist, ucf_labels)
+    usplit = u["test_videos"][0]
+    multi = [v for v in usplit if sum(len(ts) for ts in u["gttubes"][v].values()) >= 2]
+    multi.sort(key=lambda v: u["nframes"][v])
+    usubset = [v for v in usplit if v in set(multi[:8])]
+    make_set("ucf", u, u["labels"], usubset, usplit, [("ucf_perturbed.csv", 3, 0.10, 0)], expected)
+    with open(f"{OUT}/framemap_expected.json", "w") as f:
+        json.dump(expected, f, indent=0)
+
+
+def make_set(prefix, d, labels, subset, split, files, expected):
+    with open(f"{OUT}/{prefix}_labels.txt", "w") as f:
         f.write("\n".join(labels) + "\n")
-    with open(f"{OUT}/jhmdb_subset_videos.txt", "w") as f:
+    with open(f"{OUT}/{prefix}_subset_videos.txt", "w") as f:
         for v in subset:
             f.write(f"{v} {int(d['nframes'][v])}\n")
-    with open(f"{OUT}/jhmdb_subset_gt.csv", "w") as f:
+    with open(f"{OUT}/{prefix}_subset_gt.csv", "w") as f:
         f.write("video,label,tube,frame,x1,y1,x2,y2\n")
         for v in subset:
             t = 0
@@ -119,12 +160,10 @@ def main(pkl):
                 f.write(f"{v},{fr},{lab},{s!r},{b[0]!r},{b[1]!r},{b[2]!r},{b[3]!r}\n")
         return len(rows)
 
-    n_a = write_dets("jhmdb_perturbed_a.csv", 1, 0.10, 0)
-    n_b = write_dets("jhmdb_perturbed_b.csv", 2, 0.40, 8)
+    counts = [write_dets(name, seed, drop, levels) for name, seed, drop, levels in files]
     labels_, vlist, _, tubes = ref.load_flat(
-        f"{OUT}/jhmdb_subset_gt.csv", f"{OUT}/jhmdb_subset_videos.txt", f"{OUT}/jhmdb_labels.txt")
-    expected = {"numpy": np.__version__, "iou": 0.5, "files": {}}
-    for name in ("jhmdb_perturbed_a.csv", "jhmdb_perturbed_b.csv"):
+        f"{OUT}/{prefix}_subset_gt.csv", f"{OUT}/{prefix}_subset_videos.txt", f"{OUT}/{prefix}_labels.txt")
+    for name, _, _, _ in files:
         alldets, _ = ref.load_detections(f"{OUT}/{name}", labels_, vlist)
         runs = {}
         for protocol in ("act", "voc", "tfod", "yowo"):
@@ -133,10 +172,8 @@ def main(pkl):
                 runs[f"{protocol}/{ties}"] = {"mAP": r["mAP"], "classes": r["classes"]}
                 print(f"{name} {protocol:5s} {ties:13s} mAP {r['mAP']:.6f}")
         expected["files"][name] = runs
-    with open(f"{OUT}/framemap_expected.json", "w") as f:
-        json.dump(expected, f, indent=0)
-    print(f"rows: {n_a}, {n_b}")
+    print(f"rows: {counts}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:5])

@@ -12,17 +12,22 @@ enum FixtureData {
 
   /// The JHMDB split-1 subset: its ground truth and its video list in split order.
   static func jhmdbSubset() throws -> (gt: GroundTruth, videos: [String]) {
-    let labels = try lines("jhmdb_labels.txt")
+    try subset("jhmdb")
+  }
+
+  /// A subset written with file prefix `prefix` (`jhmdb` or `ucf`).
+  static func subset(_ prefix: String) throws -> (gt: GroundTruth, videos: [String]) {
+    let labels = try lines("\(prefix)_labels.txt")
     var videos: [String] = []
     var annotations: [String: VideoAnnotation] = [:]
-    for line in try lines("jhmdb_subset_videos.txt") {
+    for line in try lines("\(prefix)_subset_videos.txt") {
       let parts = line.split(separator: " ")
       guard parts.count == 2, let n = Int(parts[1]) else { throw BadFixture(description: line) }
       videos.append(String(parts[0]))
       annotations[String(parts[0])] = VideoAnnotation(frameCount: n, height: 240, width: 320, tubes: [])
     }
     var tubes: [String: [Int: (label: Int, frames: [Int], boxes: [Box])]] = [:]
-    for line in try lines("jhmdb_subset_gt.csv").dropFirst() {
+    for line in try lines("\(prefix)_subset_gt.csv").dropFirst() {
       let f = line.split(separator: ",").map(String.init)
       guard f.count == 8, let label = Int(f[1]), let tube = Int(f[2]), let frame = Int(f[3]),
         let x1 = Float(f[4]), let y1 = Float(f[5]), let x2 = Float(f[6]), let y2 = Float(f[7])

@@ -77,6 +77,22 @@ import Testing
     }
   }
 
+  /// The UCF fixture subset (`ucf_subset_gt.csv`) is exactly what `Datasets` reads from pyannot.pkl.
+  @Test func ucfFixtureSubsetMatchesPyannot() throws {
+    let gt = try DatasetLayout(.ucf24, root: Self.repository.appendingPathComponent("annotations").path)
+      .loadGroundTruth()
+    let (subset, videos) = try FixtureData.subset("ucf")
+    #expect(videos.count == 8)
+    #expect(subset.labels == gt.labels)
+    for video in videos {
+      let a = try #require(gt.videos[video])
+      let b = try #require(subset.videos[video])
+      #expect(a.frameCount == b.frameCount)
+      #expect(a.tubes == b.tubes, "\(video)")
+      #expect(b.tubes.count >= 2)
+    }
+  }
+
   /// The fixture subset (`jhmdb_subset_gt.csv`) is exactly the pickle's boxes for those videos.
   @Test func fixtureSubsetMatchesPickle() throws {
     let gt = try Self.jhmdb()

@@ -4,17 +4,18 @@ import Testing
 @testable import Evaluation
 
 /// Every protocol and tie rule against `tools/framemap_reference.py` on perturbed detections of
-/// real JHMDB ground truth (42 split-1 videos; `tools/make_framemap_fixtures.py`).
+/// real ground truth: 42 JHMDB split-1 videos (one box per frame) and 8 UCF-101-24 videos with
+/// several tubes (several boxes per frame, frames without boxes); `tools/make_framemap_fixtures.py`.
 ///
 /// Tolerance: 1e-9 AP points, i.e. the same float32/float64 results up to JSON printing.
 @Suite struct ReferenceFixtureTests {
-  static let files = ["jhmdb_perturbed_a.csv", "jhmdb_perturbed_b.csv"]
+  static let files = ["jhmdb_perturbed_a.csv", "jhmdb_perturbed_b.csv", "ucf_perturbed.csv"]
 
   @Test(arguments: files)
   func matchesPythonReference(file: String) throws {
     let root = try #require(try FixtureFiles.json("framemap_expected.json") as? [String: Any])
     let runs = try #require((root["files"] as? [String: Any])?[file] as? [String: Any])
-    let (gt, videos) = try FixtureData.jhmdbSubset()
+    let (gt, videos) = try FixtureData.subset(file.hasPrefix("ucf") ? "ucf" : "jhmdb")
     let evaluator = FrameMAPEvaluator(
       groundTruth: gt, videos: videos, detections: try FixtureData.detections(file))
     // Unknown label, video outside the split, NaN score, frame past the end, inverted, zero-area.

@@ -2,8 +2,8 @@ import Foundation
 
 /// Whole-file reads and atomic writes, with errors that name the file.
 enum FileIO {
-  /// The bytes of the file at `path`.
-  static func read(_ path: String) throws -> [UInt8] {
+  /// The bytes of the file at `path`, optionally followed by one 0 byte (for C parsers).
+  static func read(_ path: String, appendingZero: Bool = false) throws -> [UInt8] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw DatasetError.io(path: path, step: "open", reason: "no such file")
@@ -14,7 +14,12 @@ enum FileIO {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw DatasetError.io(path: path, step: "read", reason: "permission denied or unreadable")
     }
-    return [UInt8](data)
+    let extra = appendingZero ? 1 : 0
+    return [UInt8](unsafeUninitializedCapacity: data.count + extra) { buffer, initialized in
+      _ = data.copyBytes(to: buffer)
+      if appendingZero { buffer[data.count] = 0 }
+      initialized = data.count + extra
+    }
   }
 
   /// The non-empty lines of a text file, trimmed of spaces and `\r` (last newline optional).
@@ -41,9 +46,14 @@ enum FileIO {
 extension Unpickler {
   /// Reads and unpickles the file at `path`; errors name the file.
   public static func load(contentsOf path: String) throws -> PickleValue {
+    try loadFile(path).value
+  }
+
+  /// The unpickled value of the file at `path` and the file's size in bytes.
+  static func loadFile(_ path: String) throws -> (value: PickleValue, byteCount: Int) {
     let bytes = try FileIO.read(path)
     do {
-      return try load(bytes)
+      return (try load(bytes), bytes.count)
     } catch let error as PickleError {
       throw DatasetError.pickle(path: path, error)
     }

@@ -8,13 +8,16 @@ extension GroundTruth {
   /// 1-based frame numbers. Tubes keep the file's order (label-key order, then list order).
   ///
   /// - Throws: ``DatasetError`` naming the file and the field that is wrong; a refused or corrupt
-  ///   pickle gives ``DatasetError/pickle(path:_:)``.
+  ///   pickle gives ``DatasetError/pickle(path:_:)``. A file whose memo references repeat the same
+  ///   arrays into more boxes than it has bytes is refused too (a real file needs ≥ 20 bytes a box).
   public init(actPickleAt path: String) throws {
-    try self.init(actPickle: try Unpickler.load(contentsOf: path), source: path)
+    let (root, byteCount) = try Unpickler.loadFile(path)
+    try self.init(actPickle: root, source: path, maxBoxes: byteCount)
   }
 
-  /// Builds the ground truth from an already unpickled ACT-format value; `source` names it in errors.
-  public init(actPickle root: PickleValue, source: String) throws {
+  /// Builds the ground truth from an already unpickled ACT-format value; `source` names it in
+  /// errors, and more than `maxBoxes` boxes in all throws (shared references can multiply them).
+  public init(actPickle root: PickleValue, source: String, maxBoxes: Int = .max) throws {
     let f = PickleFields(path: source)
     let top = Dictionary(try f.stringKeyed(root, "top level"), uniquingKeysWith: { _, last in last })
     let labels = try f.strings(top["labels"], "labels")
@@ -33,6 +36,7 @@ extension GroundTruth {
       resolution[video] = (h, w)
     }
     var tubesByVideo: [String: [GroundTruthTube]] = [:]
+    var boxesLeft = maxBoxes
     for (video, value) in try f.stringKeyed(top["gttubes"], "gttubes") {
       var tubes: [GroundTruthTube] = []
       for entry in try f.entries(value, "gttubes[\(video)]") {
@@ -43,8 +47,15 @@ extension GroundTruth {
             path: source, field: field, expected: "label in 0..<\(labels.count)", found: "\(label)")
         }
         for (k, item) in try f.sequence(entry.value, field).enumerated() {
-          tubes.append(try Self.actTube(try f.matrix(item, "\(field)[\(k)]", columns: 5), label: label,
-            field: "\(field)[\(k)]", fields: f))
+          boxesLeft -= (item.asArray?.shape.first ?? 0)
+          guard boxesLeft >= 0 else {
+            throw DatasetError.badField(
+              path: source, field: field, expected: "at most \(maxBoxes) boxes in all", found: "more")
+          }
+          tubes.append(
+            try Self.actTube(
+              try f.matrix(item, "\(field)[\(k)]", columns: 5), label: label,
+              field: "\(field)[\(k)]", fields: f))
         }
       }
       tubesByVideo[video] = tubes
@@ -52,8 +63,13 @@ extension GroundTruth {
     var videos: [String: VideoAnnotation] = [:]
     for (video, value) in try f.stringKeyed(top["nframes"], "nframes") {
       let count = try f.int(value, "nframes[\(video)]")
+      guard count >= 0 else {
+        throw DatasetError.badField(
+          path: source, field: "nframes[\(video)]", expected: "≥ 0", found: "\(count)")
+      }
       guard let size = resolution[video] else {
-        throw DatasetError.badField(path: source, field: "resolution[\(video)]", expected: "(height, width)",
+        throw DatasetError.badField(
+          path: source, field: "resolution[\(video)]", expected: "(height, width)",
           found: "nothing")
       }
       videos[video] = VideoAnnotation(
@@ -84,14 +100,16 @@ extension GroundTruth {
     frames.reserveCapacity(rows)
     boxes.reserveCapacity(rows)
     for r in 0..<rows {
-      let row = values[(r * 5)..<(r * 5 + 5)]
-      guard let frame = Int(exactly: row[r * 5]), frame >= 1 else {
-        throw DatasetError.badField(path: f.path, field: "\(field) row \(r)", expected: "a frame number ≥ 1",
-          found: "\(row[r * 5])")
+      let v = r * 5  // row r is values[v ..< v + 5]: frame, x1, y1, x2, y2
+      guard let frame = Int(exactly: values[v]), frame >= 1 else {
+        throw DatasetError.badField(
+          path: f.path, field: "\(field) row \(r)", expected: "a frame number ≥ 1", found: "\(values[v])")
       }
       frames.append(frame)
       boxes.append(
-        Box(x1: Float(row[r * 5 + 1]), y1: Float(row[r * 5 + 2]), x2: Float(row[r * 5 + 3]), y2: Float(row[r * 5 + 4])))
+        Box(
+          x1: Float(values[v + 1]), y1: Float(values[v + 2]), x2: Float(values[v + 3]),
+          y2: Float(values[v + 4])))
     }
     return GroundTruthTube(label: label, frames: frames, boxes: boxes)
   }

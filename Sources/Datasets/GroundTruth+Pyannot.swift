@@ -29,12 +29,14 @@ extension GroundTruth {
   /// - Splits: one split; test = the list's videos in list order; train = every other video,
   ///   sorted by name. Resolution 240 × 320 for every video.
   ///
-  /// - Throws: ``DatasetError`` naming the file and field (or test-list line) that is wrong.
+  /// - Throws: ``DatasetError`` naming the file and field (or test-list line) that is wrong, or
+  ///   more boxes than the file has bytes (memo references repeating arrays).
   public init(
     pyannotAt path: String, testListAt testListPath: String, labels: [String] = Dataset.ucf24.classNames,
     boxConvention: PyannotBoxConvention = .road
   ) throws {
-    let root = try Unpickler.load(contentsOf: path)
+    let (root, byteCount) = try Unpickler.loadFile(path)
+    var boxesLeft = byteCount  // a real box costs ≥ 4 bytes; repeated memo references could cost none
     let f = PickleFields(path: path)
     var videos: [String: VideoAnnotation] = [:]
     for (video, value) in try f.stringKeyed(root, "top level") {
@@ -49,8 +51,15 @@ extension GroundTruth {
       let frameCount = try f.int(fields["numf"], "\(video).numf")
       var tubes: [GroundTruthTube] = []
       for (k, tube) in try f.sequence(fields["annotations"], "\(video).annotations").enumerated() {
+        boxesLeft -= tube["boxes"]?.asArray?.shape.first ?? 0
+        guard boxesLeft >= 0 else {
+          throw DatasetError.badField(
+            path: path, field: "\(video).annotations", expected: "at most \(byteCount) boxes in all",
+            found: "more")
+        }
         tubes.append(
-          try Self.pyannotTube(tube, field: "\(video).annotations[\(k)]", frameCount: frameCount,
+          try Self.pyannotTube(
+            tube, field: "\(video).annotations[\(k)]", frameCount: frameCount,
             labelCount: labels.count, convention: boxConvention, fields: f))
       }
       videos[video] = VideoAnnotation(frameCount: frameCount, height: 240, width: 320, tubes: tubes)
@@ -76,7 +85,8 @@ extension GroundTruth {
     let ef = try f.int(tube["ef"], "\(field).ef")
     let array = try f.matrix(tube["boxes"], "\(field).boxes", columns: 4)
     guard (0..<labelCount).contains(label) else {
-      throw DatasetError.badField(path: f.path, field: "\(field).label", expected: "0..<\(labelCount)",
+      throw DatasetError.badField(
+        path: f.path, field: "\(field).label", expected: "0..<\(labelCount)",
         found: "\(label)")
     }
     guard 0 <= sf, sf <= ef, ef <= frameCount, array.shape[0] == ef - sf else {
@@ -85,7 +95,8 @@ extension GroundTruth {
         found: "sf \(sf), ef \(ef), \(array.shape[0]) boxes")
     }
     guard let v = array.ints() else {
-      throw DatasetError.badField(path: f.path, field: "\(field).boxes", expected: "an integer array",
+      throw DatasetError.badField(
+        path: f.path, field: "\(field).boxes", expected: "an integer array",
         found: array.dtype.rawValue)
     }
     let shift = convention == .zeroBased ? 1 : 0

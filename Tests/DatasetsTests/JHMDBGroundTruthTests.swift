@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Primitives
 import Testing
 
@@ -54,8 +55,30 @@ import Testing
     let layout = DatasetLayout(.jhmdb, root: TestPaths.annotations)
     #expect(try layout.readLabels() == gt.labels)
     for split in 1...3 {
-      #expect(try DatasetLayout.readVideoList(at: layout.testListPath(split: split)) == gt.testVideos[split - 1])
-      #expect(try DatasetLayout.readVideoList(at: layout.trainListPath(split: split)) == gt.trainVideos[split - 1])
+      #expect(
+        try DatasetLayout.readVideoList(at: layout.testListPath(split: split)) == gt.testVideos[split - 1])
+      #expect(
+        try DatasetLayout.readVideoList(at: layout.trainListPath(split: split)) == gt.trainVideos[split - 1])
+    }
+  }
+
+  /// The shipped files are byte-identical to ../shared/data/gt (skipped when ../shared is absent).
+  @Test(.enabled(if: FileManager.default.fileExists(atPath: TestPaths.sharedGT)))
+  func shippedFilesMatchShared() throws {
+    let pairs = [
+      ("jhmdb/JHMDB-GT.pkl", "jhmdb/JHMDB-GT.pkl"), ("ucf24/pyannot.pkl", "ucf24/pyannot.pkl"),
+      ("ucf24/testlist01.txt", "ucf24/testlist01.txt"),
+    ]
+    for (shipped, shared) in pairs {
+      #expect(
+        try readBytes("\(TestPaths.annotations)/\(shipped)") == readBytes("\(TestPaths.sharedGT)/\(shared)"))
+    }
+    for split in 1...3 {
+      for kind in ["train", "test"] {
+        #expect(
+          try readBytes("\(TestPaths.annotations)/jhmdb/\(kind)list0\(split).txt")
+            == readBytes("\(TestPaths.sharedGT)/jhmdb/jhmdb_\(kind)_videos_split\(split).txt"))
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Datasets
+import Foundation
 import Primitives
 import Testing
 
@@ -63,8 +63,9 @@ import Testing
     let shifted = try GroundTruth(
       pyannotAt: Self.layout.pyannotPath, testListAt: Self.layout.testListPath(split: 1),
       boxConvention: .zeroBased)
-    #expect(shifted.videos["PoleVault/v_PoleVault_g21_c05"]?.tubes.first?.boxes.first
-      == Box(x1: 293, y1: 124, x2: 317, y2: 187))
+    #expect(
+      shifted.videos["PoleVault/v_PoleVault_g21_c05"]?.tubes.first?.boxes.first
+        == Box(x1: 293, y1: 124, x2: 317, y2: 187))
   }
 
   @Test func unknownTestVideoNamesTheLine() throws {

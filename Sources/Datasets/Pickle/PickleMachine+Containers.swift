@@ -57,7 +57,8 @@ extension PickleMachine {
   /// Splits `k1 v1 k2 v2 …` into keys and values.
   func splitPairs(_ items: [PickleItem], keys: inout [PickleItem], values: inout [PickleItem]) throws {
     guard items.count % 2 == 0 else {
-      throw PickleError.malformed("\(opName) needs key-value pairs, found \(items.count) items", offset: opStart)
+      throw PickleError.malformed(
+        "\(opName) needs key-value pairs, found \(items.count) items", offset: opStart)
     }
     keys.reserveCapacity(items.count / 2)
     values.reserveCapacity(items.count / 2)

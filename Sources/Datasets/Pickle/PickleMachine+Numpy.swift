@@ -10,7 +10,8 @@ extension PickleMachine {
     switch global {
     case .reconstruct:
       guard a.count == 3, case .global(.ndarray) = a[0] else {
-        throw PickleError.unsupportedNumpy("_reconstruct must be called as (ndarray, shape, typecode)", offset: opStart)
+        throw PickleError.unsupportedNumpy(
+          "_reconstruct must be called as (ndarray, shape, typecode)", offset: opStart)
       }
       return newNode(.pendingArray)
     case .dtype:
@@ -26,7 +27,23 @@ extension PickleMachine {
       }
       return try scalarItem(dtype, data)
     case .ndarray:
-      throw PickleError.unsupportedNumpy("numpy.ndarray may only be an argument of _reconstruct", offset: opStart)
+      throw PickleError.unsupportedNumpy(
+        "numpy.ndarray may only be an argument of _reconstruct", offset: opStart)
+    case .codecsEncode:
+      guard a.count == 2, case .string(let text) = a[0], let encoding = self.text(of: a[1]),
+        ["latin1", "latin-1", "iso-8859-1", "iso8859-1"].contains(encoding.lowercased())
+      else {
+        throw PickleError.malformed("_codecs.encode is only allowed as (str, 'latin1')", offset: opStart)
+      }
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(text.unicodeScalars.count)
+      for scalar in text.unicodeScalars {
+        guard scalar.value < 256 else {
+          throw PickleError.malformed("_codecs.encode: text is not Latin-1", offset: opStart)
+        }
+        bytes.append(UInt8(scalar.value))
+      }
+      return .bytes(bytes)
     }
   }
 
@@ -54,7 +71,8 @@ extension PickleMachine {
   /// Builds an ndarray from its state `(version, shape, dtype, is_fortran, rawdata)`.
   func makeArray(state: PickleItem) throws -> NumpyArray {
     guard case .object(let s) = state, case .tuple(var t) = nodes[s], t.count == 4 || t.count == 5 else {
-      throw PickleError.unsupportedNumpy("ndarray state is not (version, shape, dtype, fortran, data)", offset: opStart)
+      throw PickleError.unsupportedNumpy(
+        "ndarray state is not (version, shape, dtype, fortran, data)", offset: opStart)
     }
     if t.count == 5 { t.removeFirst() }
     guard case .object(let shapeIndex) = t[0], case .tuple(let shapeItems) = nodes[shapeIndex] else {
@@ -64,10 +82,13 @@ extension PickleMachine {
     var count = 1
     for item in shapeItems {
       guard case .int(let n) = item, n >= 0 else {
-        throw PickleError.unsupportedNumpy("ndarray shape holds a non-integer or negative size", offset: opStart)
+        throw PickleError.unsupportedNumpy(
+          "ndarray shape holds a non-integer or negative size", offset: opStart)
       }
       let (product, overflow) = count.multipliedReportingOverflow(by: n)
-      guard !overflow else { throw PickleError.unsupportedNumpy("ndarray shape \(shape + [n]) overflows", offset: opStart) }
+      guard !overflow else {
+        throw PickleError.unsupportedNumpy("ndarray shape \(shape + [n]) overflows", offset: opStart)
+      }
       count = product
       shape.append(n)
     }
@@ -82,7 +103,8 @@ extension PickleMachine {
     default: throw PickleError.unsupportedNumpy("ndarray is_fortran flag is not a bool", offset: opStart)
     }
     guard case .bytes(let data) = t[3] else {
-      throw PickleError.unsupportedNumpy("ndarray data is not a byte string (object arrays are refused)", offset: opStart)
+      throw PickleError.unsupportedNumpy(
+        "ndarray data is not a byte string (object arrays are refused)", offset: opStart)
     }
     let (expected, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
     guard !overflow, expected == data.count else {
@@ -91,7 +113,8 @@ extension PickleMachine {
         offset: opStart)
     }
     if fortran, shape.count > 1 {
-      return NumpyArray(dtype: dtype, shape: shape, data: Self.fortranToC(data, shape: shape, itemSize: dtype.itemSize))
+      return NumpyArray(
+        dtype: dtype, shape: shape, data: Self.fortranToC(data, shape: shape, itemSize: dtype.itemSize))
     }
     return NumpyArray(dtype: dtype, shape: shape, data: data)
   }
@@ -170,7 +193,8 @@ extension PickleMachine {
   func scalarItem(_ node: DTypeNode, _ data: [UInt8]) throws -> PickleItem {
     if node.code.hasPrefix("U") {
       guard let n = Int(node.code.dropFirst()), n > 0, data.count == 4 * n else {
-        throw PickleError.unsupportedNumpy("unicode scalar '\(node.code)' with \(data.count) bytes", offset: opStart)
+        throw PickleError.unsupportedNumpy(
+          "unicode scalar '\(node.code)' with \(data.count) bytes", offset: opStart)
       }
       try checkByteOrder(node, singleByte: true)
       var scalars = String.UnicodeScalarView()
@@ -190,7 +214,8 @@ extension PickleMachine {
     let dtype = try numericDType(node)
     guard data.count == dtype.itemSize else {
       throw PickleError.unsupportedNumpy(
-        "scalar of dtype \(dtype.rawValue) has \(data.count) bytes, expected \(dtype.itemSize)", offset: opStart)
+        "scalar of dtype \(dtype.rawValue) has \(data.count) bytes, expected \(dtype.itemSize)",
+        offset: opStart)
     }
     let array = NumpyArray(dtype: dtype, shape: [], data: data)
     if let ints = array.ints(), let value = ints.first { return .int(value) }

@@ -4,8 +4,10 @@
 /// It reads the protocol-0 text pickles written by Python 2 (`JHMDB-GT.pkl`, with `STRING`
 /// literals whose escapes are decoded to bytes) and binary protocols 1–4 (`pyannot.pkl`). The only
 /// globals allowed are `numpy.core.multiarray._reconstruct`, `numpy.core.multiarray.scalar`
-/// (also spelled `numpy._core.multiarray`), `numpy.ndarray` and `numpy.dtype`, and only in the
-/// way numpy pickles arrays: any other global (`os.system`, `builtins.eval`, `subprocess.Popen` …)
+/// (also spelled `numpy._core.multiarray`), `numpy.ndarray` and `numpy.dtype`, only in the way
+/// numpy pickles arrays, plus `_codecs.encode(text, 'latin1')`, which is how Python 3 writes
+/// `bytes` at protocols 0–2 (a pure text-to-bytes conversion; other encodings are refused). Any
+/// other global (`os.system`, `builtins.eval`, `subprocess.Popen` …)
 /// throws ``PickleError/forbiddenGlobal(module:name:offset:)`` as soon as it is read.
 ///
 /// Every length read from the data is checked against the bytes left before anything is
@@ -35,7 +37,7 @@ public enum Unpickler {
 
 /// The numpy globals a pickle may name.
 enum AllowedGlobal {
-  case reconstruct, ndarray, dtype, scalar
+  case reconstruct, ndarray, dtype, scalar, codecsEncode
 
   /// The allowed global `module.name`, or `nil`.
   init?(module: String, name: String) {
@@ -48,6 +50,8 @@ enum AllowedGlobal {
       self = .ndarray
     case ("numpy", "dtype"):
       self = .dtype
+    case ("_codecs", "encode"):
+      self = .codecsEncode
     default:
       return nil
     }
@@ -177,7 +181,8 @@ struct PickleMachine {
   mutating func readDecimalLine() throws -> Int {
     let text = try readTextLine()
     guard let value = Int(text) else {
-      throw PickleError.malformed("\(opName) argument \"\(text.prefix(40))\" is not an integer", offset: opStart)
+      throw PickleError.malformed(
+        "\(opName) argument \"\(text.prefix(40))\" is not an integer", offset: opStart)
     }
     return value
   }
@@ -205,7 +210,7 @@ struct PickleMachine {
   }
 
   /// The name of the opcode being executed, for error messages (`APPEND`, `BINPUT` …).
-  var opName: String { "\(currentOp)".uppercased() }
+  var opName: String { currentOp.name }
 
   func underflow() -> PickleError { .stackUnderflow(opcode: opName, offset: opStart) }
 

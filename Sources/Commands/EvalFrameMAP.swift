@@ -87,7 +87,7 @@ public struct EvalFrameMAP: ParsableCommand {
     var cache: [String: [FrameDetection]] = [:]
     for (i, s) in splits.enumerated() {
       let file = input.detections.count == 1 ? input.detections[0] : input.detections[i]
-      let detections = try cache[file] ?? DetectionsCSV.read(file)
+      let detections = try cache[file] ?? DetectionsFile.read(path: file)
       cache[file] = detections
       let videos = try input.splitVideos(gt, split: s)
       let report = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)

@@ -8,6 +8,15 @@ extension FrameMAPInputOptions {
     guard let path = gt else {
       return (try layout.loadGroundTruth(), layout.groundTruthPath)
     }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      let base = try layout.loadGroundTruth()
+      let yowo = try YOWOGroundTruth(directory: path, labels: base.labels)
+      guard yowo.boxCount > 0 else {
+        throw EvalFrameMAPError("\(path): no YOWO ground-truth files (<video>_<frame>.txt) in the folder")
+      }
+      return (yowo.groundTruth(base: base), "\(path) (YOWO text files, \(yowo.frames.count) frames)")
+    }
     let name = URL(fileURLWithPath: path).lastPathComponent.lowercased()
     if name.hasPrefix("pyannot") && name.hasSuffix(".pkl") {
       guard dataset == .ucf24 else {
@@ -18,7 +27,8 @@ extension FrameMAPInputOptions {
     }
     guard name.hasSuffix(".pkl") else {
       throw EvalFrameMAPError(
-        "\(path): unsupported ground-truth format (expected an ACT-format .pkl or pyannot.pkl)")
+        "\(path): unsupported ground-truth format (expected an ACT-format .pkl, pyannot.pkl or a folder "
+          + "of YOWO text files)")
     }
     return (try GroundTruth(actPickleAt: path), path)
   }

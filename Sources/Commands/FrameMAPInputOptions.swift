@@ -13,8 +13,9 @@ public struct FrameMAPInputOptions: ParsableArguments {
   /// Ground-truth file overriding the dataset's shipped one.
   @Option(
     help: ArgumentHelp(
-      "Ground truth instead of the shipped one: an ACT-format pickle (JHMDB-GT.pkl, UCF101v2-GT.pkl) or "
-        + "pyannot.pkl.", valueName: "file"))
+      "Ground truth instead of the shipped one: an ACT-format pickle (JHMDB-GT.pkl, UCF101v2-GT.pkl), "
+        + "pyannot.pkl, or a folder of YOWO per-frame text files (extracted groundtruths_jhmdb.zip).",
+      valueName: "file"))
   public var gt: String?
 
   /// Root of the shipped annotations.

@@ -7,7 +7,7 @@ import Datasets
 struct FlatDetections: Sendable {
   /// CSR offsets per label.
   var labelStart: [Int]
-  /// Global frame index (see ``FlatGroundTruth``), or -1 when the frame lies outside its video.
+  /// Annotated-frame index (see ``FlatGroundTruth``), or -1 when the frame has no ground truth.
   var frame: [Int32]
   /// Confidence, with -0 normalised to +0.
   var score: [Float]
@@ -72,12 +72,8 @@ struct FlatDetections: Sendable {
         continue
       }
       let v = Int(lastVideoIndex)
-      var global: Int32 = -1
-      if detection.frame >= 1 && detection.frame <= Int(groundTruth.frameSpan[v]) {
-        global = groundTruth.frameBase[v] + Int32(detection.frame - 1)
-      } else {
-        outsideVideo += 1
-      }
+      if detection.frame < 1 || detection.frame > groundTruth.frameCount[v] { outsideVideo += 1 }
+      let global = groundTruth.annotatedFrame(video: v, frame: detection.frame)
       let frameKey = UInt64(UInt32(bitPattern: Int32(clamping: detection.frame)) ^ 0x8000_0000)
       keys.append(UInt64(lastVideoIndex) << 32 | frameKey)
       rowLabel.append(lastLabelIndex)
@@ -163,8 +159,8 @@ struct FlatDetections: Sendable {
     }
     if outsideVideo > 0 {
       warnings.append(
-        "\(outsideVideo) detection(s) on a frame number outside 1...frames of their video match no "
-          + "ground truth (false positives; not evaluated by yowo)")
+        "\(outsideVideo) detection(s) have a frame number outside 1...frames of their video; no ground "
+          + "truth lies there, so they are false positives (yowo: not evaluated)")
     }
   }
 }

@@ -47,6 +47,26 @@ import Testing
     }
   }
 
+  /// Absurd frame numbers and counts cost nothing: only annotated frames are indexed.
+  @Test func hugeFrameNumbersAllocateNothing() {
+    let box = Box(x1: 0, y1: 0, x2: 9, y2: 9)
+    let gt = GroundTruth(
+      labels: ["a"], trainVideos: [[]], testVideos: [["v"]],
+      videos: [
+        "v": VideoAnnotation(
+          frameCount: Int.max, height: 1, width: 1,
+          tubes: [GroundTruthTube(label: 0, frames: [2_000_000_000, -5, Int.max], boxes: [box, box, box])])
+      ])
+    let evaluator = FrameMAPEvaluator(
+      groundTruth: gt, videos: ["v"],
+      detections: [
+        Case.det("v", 2_000_000_000, "a", 1, [0, 0, 9, 9]), Case.det("v", Int.min, "a", 1, [0, 0, 9, 9]),
+      ])
+    let r = evaluator.evaluate(protocol: .act)
+    #expect(r.classes[0].groundTruthBoxes == 3 && r.classes[0].truePositives == 1)
+    #expect(r.warnings.contains { $0.contains("frame number outside 1...2147483647") })
+  }
+
   @Test func emptyInputs() {
     let empty = GroundTruth(labels: [], trainVideos: [], testVideos: [], videos: [:])
     let r = FrameMAPEvaluator(groundTruth: empty, videos: [], detections: []).evaluate(protocol: .act)

@@ -93,7 +93,8 @@ public struct EvalFrameMAP: ParsableCommand {
       let report = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
         .evaluate(protocol: scoring.protocol, ties: scoring.ties, iouThreshold: scoring.iou)
       let title =
-        "\(dataset.displayName) split\(s): ground truth \(source); detections \(file) (\(detections.count) rows)"
+        "\(dataset.displayName) split\(s): ground truth \(source); "
+        + "detections \(file) (\(detections.count) rows)"
       print(report.table(title: title))
       for warning in report.warnings {
         FileHandle.standardError.write(Data("warning: split\(s): \(warning)\n".utf8))

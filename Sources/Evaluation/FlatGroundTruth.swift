@@ -82,8 +82,8 @@ struct FlatGroundTruth: Sendable {
     }
     if badFrame > 0 {
       warnings.append(
-        "\(badFrame) ground-truth box(es) have a frame number outside 1...2147483647; they count as positives but "
-          + "no detection can match them")
+        "\(badFrame) ground-truth box(es) have a frame number outside 1...2147483647; they count as "
+          + "positives but no detection can match them")
     }
   }
 

@@ -22,7 +22,7 @@ import Testing
     terms[17] = 1
     let sequential = terms.reduce(Float(0), +)
     #expect(PairwiseSum.sum(terms) != sequential)
-    // r0 = 1e8 + 1 = 1e8, r1..r3 = 1, r4 = -1e8 + 0 … so blocks give (1e8 + 1 + 1 + 1) + (-1e8 + 1 + 1 + 1).
+    // r0 = 1e8 + 1 = 1e8, r1..r3 = 1, r4 = -1e8: blocks give (1e8 + 1 + 1 + 1) + (-1e8 + 1 + 1 + 1).
     let r: [Float] = [1e8 + 1, 1, 1, 1, -1e8 + 1, 1, 1, 1]
     let expected = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])) + 1 + 1
     #expect(PairwiseSum.sum(terms) == expected)

@@ -48,4 +48,21 @@ import Testing
     #expect(decoded.classes[2].ap == nil)
     #expect(decoded.mAP == big.mAP && decoded.frameProtocol == .voc && decoded.ties == .stable)
   }
+
+  @Test func precisionRecallCurvesForPlots() {
+    let curves = FrameMAPEvaluator(
+      groundTruth: HandComputedTests.groundTruth(), videos: ["v1", "v2"],
+      detections: HandComputedTests.detections()
+    ).evaluate(protocol: .act).precisionRecallCurves(maxPoints: 3)
+    #expect(curves.map(\.label) == ["a", "b", "c"])
+    #expect(curves[0].legend == "a (AP 100.00)")
+    // act's curve for a: anchor (0, 1), then four detections → thinned to 3 points, ends kept.
+    #expect(curves[0].recall.count == 3 && curves[0].recall.first == 0 && curves[0].recall.last == 1)
+    #expect(curves[0].precision.last == 0.75)
+    let voc = FrameMAPEvaluator(
+      groundTruth: HandComputedTests.groundTruth(), videos: ["v1", "v2"],
+      detections: HandComputedTests.detections()
+    ).evaluate(protocol: .voc).precisionRecallCurves()
+    #expect(voc[2].legend == "c (no GT)")
+  }
 }

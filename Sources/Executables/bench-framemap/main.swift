@@ -92,7 +92,7 @@ do {
     pythonTotal += py ?? 0
     let cells = [
       p.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
-      String(format: "%16.3f", s), String(format: "%22.3f", legacyTime[p] ?? 0),
+      String(format: "%16.3f", swiftTime[p] ?? 0), String(format: "%22.3f", legacyTime[p] ?? 0),
       py.map { String(format: "%10.2f", $0) } ?? "         -",
       py.map { String(format: "%6.0fx", $0 / s) } ?? "      -",
       String(format: "%10.6f", comparedMAP[p] ?? 0),

@@ -13,6 +13,7 @@ let package = Package(
   name: "ActionDetection",
   products: [
     .executable(name: "render-annotations", targets: ["render-annotations"]),
+    .executable(name: "video-info", targets: ["video-info"]),
     .executable(name: "eval-framemap", targets: ["eval-framemap"]),
     .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
@@ -34,9 +35,12 @@ let package = Package(
     .target(
       name: "Tensor",
       dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+      exclude: ["README.md"],
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
-    .target(name: "Networks", dependencies: ["Tensor"]),
+    .executableTarget(
+      name: "bench-trunks", dependencies: ["Tensor", "Networks"], path: "Sources/Benchmarks/bench-trunks"),
+    .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
 
     // Data: video in, pictures out, annotations, evaluation.
@@ -52,6 +56,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
+    .executableTarget(name: "video-info", dependencies: ["Commands"], path: "Sources/Executables/video-info"),
     .executableTarget(
       name: "eval-framemap", dependencies: ["Commands"], path: "Sources/Executables/eval-framemap"),
     .executableTarget(
@@ -59,13 +64,13 @@ let package = Package(
       path: "Sources/Executables/bench-framemap"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
-    .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"]),
+    .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-    .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"]),
+    .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,1 +1,0 @@
-// The `Networks` module; see ../shared/DESIGN.md, "Modules".

@@ -68,7 +68,8 @@ let package = Package(
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"], exclude: ["Fixtures"]),
+      name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives", "Rendering"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),

@@ -31,6 +31,25 @@ import Testing
     #expect((object?["classes"] as? [Any])?.count == 21)
   }
 
+  /// `--plots` writes one PNG per label and a summary per split (sizes read from the IHDR chunk).
+  @Test func writesPlots() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-plots-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var command = try EvalFrameMAP.parse(Self.arguments(["--plots", folder.path]))
+    try command.run()
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    #expect(names.count == 22)
+    #expect(names.first == "split1_01_brush_hair.png" && names.last == "split1_summary.png")
+    func size(_ name: String) throws -> (Int, Int) {
+      let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+      #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+      func be32(_ i: Int) -> Int { bytes[i..<(i + 4)].reduce(0) { $0 << 8 | Int($1) } }
+      return (be32(16), be32(20))
+    }
+    #expect(try size("split1_01_brush_hair.png") == (640, 480))
+    #expect(try size("split1_summary.png") == (1000, 900))
+  }
+
   @Test func allSplitsReportsTheMeanOfThreeSplits() throws {
     let json = FileManager.default.temporaryDirectory.appendingPathComponent("eval-framemap-\(UUID()).json")
     defer { try? FileManager.default.removeItem(at: json) }

@@ -14,6 +14,8 @@ let package = Package(
   products: [
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "video-info", targets: ["video-info"]),
+    .executable(name: "eval-framemap", targets: ["eval-framemap"]),
+    .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
   ],
   dependencies: [
@@ -55,12 +57,19 @@ let package = Package(
     .executableTarget(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
     .executableTarget(name: "video-info", dependencies: ["Commands"], path: "Sources/Executables/video-info"),
+    .executableTarget(
+      name: "eval-framemap", dependencies: ["Commands"], path: "Sources/Executables/eval-framemap"),
+    .executableTarget(
+      name: "bench-framemap", dependencies: ["Evaluation", "Datasets", "Primitives"],
+      path: "Sources/Executables/bench-framemap"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"], exclude: ["Fixtures"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives", "Rendering"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),

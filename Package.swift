@@ -57,6 +57,8 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(
+      name: "DetectionTests", dependencies: ["Detection", "Networks", "Tensor", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],

@@ -1,0 +1,111 @@
+import Foundation
+import Networks
+import Primitives
+import Tensor
+
+/// The second stage on the context feature `Mixed_4e` `[1, 528, T, H, W]` (see ``HeadConfiguration``):
+/// ROI pooling, the S3D-G tail (`Mixed_4f`, `MaxPool_5a`, `Mixed_5b`, `Mixed_5c`, tensors
+/// `features.12`, `features.14`, `features.15` of the context trunk), a mean over T, H, W, then
+/// `classifier` and `boxes` (fully connected, on 1024-d features).
+public struct BoxHead: Sendable {
+  /// Settings.
+  public let configuration: HeadConfiguration
+  /// Number of classes (without background).
+  public let classes: Int
+  let mixed4f: S3DG
+  let mixed5: S3DG
+  let tfSame: Bool
+  let classifier: Linear
+  let boxes: Linear
+  /// ROIs run through the per-ROI tail at once (bounds the memory of the tail's activations).
+  public var chunkSize = 50
+
+  /// Loads the tail under `tailPrefix` (names `features.12/14/15.*`) and the layers under `headPrefix`
+  /// (`classifier.*`, `boxes.*`), checking every shape; `weights.prefix` is restored afterwards.
+  public init(
+    weights: inout WeightStore, tailPrefix: String = "context.", headPrefix: String = "head.",
+    context: S3DGConfiguration, configuration: HeadConfiguration, classes: Int
+  ) throws {
+    self.configuration = configuration
+    self.classes = classes
+    let saved = weights.prefix
+    defer { weights.prefix = saved }
+    weights.prefix = tailPrefix
+    mixed4f = try S3DG(weights: &weights, configuration: context.stages(.mixed_4f, .mixed_4f))
+    mixed5 = try S3DG(weights: &weights, configuration: context.stages(.mixed_5b, .mixed_5c))
+    weights.prefix = headPrefix
+    tfSame = context.padding == .tfSame
+    let rows = configuration.classifierRows(classes: classes)
+    classifier = Linear(
+      weight: try weights.tensor("classifier.weight", shape: [rows, 1024]),
+      bias: try weights.tensor("classifier.bias", shape: [rows]))
+    boxes = Linear(
+      weight: try weights.tensor("boxes.weight", shape: [4 * classes, 1024]),
+      bias: try weights.tensor("boxes.bias", shape: [4 * classes]))
+  }
+
+  /// `Mixed_4f` → `MaxPool_5a` → `Mixed_5b` → `Mixed_5c` on `[n, 528, T, H, W]`.
+  ///
+  /// `MaxPool_5a` is 2×2×2 / 2 (TF SAME or floor as the trunk's padding mode); on a single time step
+  /// (time-averaged ROIs) its temporal extent is 1 so that symmetric padding keeps the step.
+  public func tail(_ x: Tensor) -> Tensor {
+    let y = mixed4f(x)
+    let kt = y.shape[2] >= 2 ? 2 : 1
+    let pool = MaxPool(kernel: [kt, 2, 2], stride: [kt, 2, 2], padding: tfSame ? .same : .valid)
+    return mixed5(pool(y))
+  }
+
+  /// 1024-d features of every proposal (`[R, 1024]`), per the configured variant.
+  public func features(mixed4e: Tensor, proposals: [Box]) -> Tensor {
+    switch configuration.tail {
+    case .shared:
+      let mixed5c = tail(mixed4e)
+      return configuration.crop(mixed5c, boxes: proposals).globalMean()
+    case .perROI:
+      var rows: [Float] = []
+      rows.reserveCapacity(proposals.count * 1024)
+      for start in stride(from: 0, to: proposals.count, by: chunkSize) {
+        let chunk = Array(proposals[start..<min(start + chunkSize, proposals.count)])
+        let tubes = configuration.crop(mixed4e, boxes: chunk)
+        rows += tail(tubes).globalMean().scalars
+      }
+      return Tensor(shape: [proposals.count, 1024], scalars: rows)
+    }
+  }
+
+  /// Class scores `[R][classes]` (background removed) and class-specific deltas `[R][classes]`.
+  public func callAsFunction(mixed4e: Tensor, proposals: [Box]) -> (
+    scores: [[Float]], deltas: [[SIMD4<Float>]]
+  ) {
+    guard !proposals.isEmpty else { return ([], []) }
+    let x = features(mixed4e: mixed4e, proposals: proposals)
+    let logits = classifier(x).scalars
+    let d = boxes(x).scalars
+    let rows = configuration.classifierRows(classes: classes)
+    var scores: [[Float]] = []
+    var deltas: [[SIMD4<Float>]] = []
+    for r in proposals.indices {
+      let row = Array(logits[(r * rows)..<((r + 1) * rows)])
+      scores.append(Self.score(row, configuration.scoring))
+      deltas.append(
+        (0..<classes).map { k in
+          let o = r * 4 * classes + 4 * k
+          return SIMD4(d[o], d[o + 1], d[o + 2], d[o + 3])
+        })
+    }
+    return (scores, deltas)
+  }
+
+  /// Softmax without the background column 0, or element-wise sigmoid.
+  static func score(_ logits: [Float], _ scoring: HeadConfiguration.Scoring) -> [Float] {
+    switch scoring {
+    case .sigmoid:
+      return logits.map { 1 / (1 + exp(-$0)) }
+    case .softmax:
+      let top = logits.max() ?? 0
+      let e = logits.map { exp($0 - top) }
+      let total = e.reduce(0, +)
+      return e.dropFirst().map { $0 / total }
+    }
+  }
+}

@@ -13,6 +13,7 @@ let package = Package(
   name: "ActionDetection",
   products: [
     .executable(name: "render-annotations", targets: ["render-annotations"]),
+    .executable(name: "video-info", targets: ["video-info"]),
     .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
   ],
   dependencies: [
@@ -50,9 +51,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
+    .executableTarget(name: "video-info", dependencies: ["Commands"], path: "Sources/Executables/video-info"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
-    .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"]),
+    .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),

@@ -1,1 +1,0 @@
-// The `Media` module; see ../shared/DESIGN.md, "Modules".

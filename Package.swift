@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(

@@ -14,6 +14,7 @@ let package = Package(
   products: [
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "video-info", targets: ["video-info"]),
+    .executable(name: "detect", targets: ["detect"]),
     .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
   ],
   dependencies: [
@@ -47,11 +48,14 @@ let package = Package(
     // Commands: thin ParsableCommands over the library, one small executable each.
     .target(
       name: "Commands",
-      dependencies: ["Media", "Rendering", "Datasets", "Evaluation", "Primitives", argumentParser]
+      dependencies: [
+        "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor", argumentParser,
+      ]
     ),
     .executableTarget(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
     .executableTarget(name: "video-info", dependencies: ["Commands"], path: "Sources/Executables/video-info"),
+    .executableTarget(name: "detect", dependencies: ["Commands"], path: "Sources/Executables/detect"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
@@ -60,7 +64,7 @@ let package = Package(
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(
-      name: "DetectionTests", dependencies: ["Detection", "Networks", "Tensor", "Primitives"], exclude: ["Fixtures"]),
+      name: "DetectionTests", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets"], exclude: ["Fixtures"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],

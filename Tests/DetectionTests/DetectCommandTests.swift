@@ -1,0 +1,83 @@
+import Commands
+import Datasets
+import Detection
+import Foundation
+import Networks
+import Testing
+
+/// End to end: `detect` on a real clip with a seeded checkpoint (small input for speed).
+@Suite struct DetectCommandTests {
+  static let clip = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../shared/data/videos/ucf24_v_Basketball_g01_c02.mp4").standardized.path
+
+  static func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "detect-test-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  /// The clip is 340×256 (UCF-101-24 as shipped by YOWOv2).
+  @Test func seededCheckpointOnRealClip() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
+    configuration.classes = ["Basketball", "Biking", "Diving"]
+    configuration.postProcessing.scoreThreshold = 0.05
+    let checkpoint = dir + "/seeded.safetensors"
+    try DetectorCheckpoint.writeSeeded(configuration, seed: 7, to: checkpoint)
+    var job = DetectRun(video: Self.clip, outputDirectory: dir + "/out")
+    job.weights = checkpoint
+    job.maxFrames = 12
+    job.every = 4
+    job.showProgress = false
+    let summary = try job.run()
+    #expect(summary.frames == 12 && summary.keyframes == 3)
+    #expect(summary.line.contains("seeded: 7") && summary.line.contains("NOT real detections"))
+    for f in 1...12 {
+      let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/" + String(format: "%05d.png", f)))
+      #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+      #expect(png.count > 340 * 256 * 3)  // stored (uncompressed) 340x256 RGB
+    }
+    let csv = try String(contentsOfFile: dir + "/out/detections.csv", encoding: .utf8)
+    #expect(csv.hasPrefix("video,frame,label,score,x1,y1,x2,y2\n"))
+    let rows = try DetectionsFile.read(path: dir + "/out/detections.csv")
+    #expect(rows.count == summary.detections && !rows.isEmpty)
+    for row in rows {
+      #expect(row.video == "ucf24_v_Basketball_g01_c02")
+      #expect([1, 5, 9].contains(row.frame))
+      #expect(configuration.classes.contains(row.label))
+      #expect(row.score >= 0.05 && row.score <= 1)
+      #expect(0 <= row.box.x1 && row.box.x1 <= row.box.x2 && row.box.x2 <= 340)
+      #expect(0 <= row.box.y1 && row.box.y1 <= row.box.y2 && row.box.y2 <= 256)
+    }
+    let note = try String(contentsOfFile: dir + "/out/weights.txt", encoding: .utf8)
+    #expect(note.contains("NOT real detections"))
+  }
+
+  @Test func missingWeightsSaysWhatToDo() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var job = DetectRun(video: Self.clip, outputDirectory: dir + "/out")
+    job.showProgress = false
+    #expect {
+      _ = try job.run()
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("--weights FILE") && text.contains("--random-init")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+  }
+
+  @Test func backboneFileIsNotADetectorCheckpoint() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var writer = SafeTensorsWriter()
+    writer.add("conv1.weight", shape: [2], values: [1, 2])
+    try writer.write(to: dir + "/backbone.safetensors")
+    #expect {
+      _ = try DetectorCheckpoint.open(path: dir + "/backbone.safetensors")
+    } throws: { error in
+      "\(error)".contains("backbone.safetensors") && "\(error)".contains("'detector' metadata")
+    }
+  }
+}

@@ -56,6 +56,9 @@ let package = Package(
       name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
     .executableTarget(name: "video-info", dependencies: ["Commands"], path: "Sources/Executables/video-info"),
     .executableTarget(name: "detect", dependencies: ["Commands"], path: "Sources/Executables/detect"),
+    .executableTarget(
+      name: "bench-detector", dependencies: ["Detection", "Networks", "Tensor", "Primitives"],
+      path: "Sources/Benchmarks/bench-detector"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),

@@ -78,13 +78,28 @@ public struct BoxHead: Sendable {
     scores: [[Float]], deltas: [[SIMD4<Float>]]
   ) {
     guard !proposals.isEmpty else { return ([], []) }
-    let x = features(mixed4e: mixed4e, proposals: proposals)
+    return outputs(features: features(mixed4e: mixed4e, proposals: proposals), count: proposals.count)
+  }
+
+  /// The fully connected layers and post-processing on ROI features `[R, 1024]`; `width` × `height` is
+  /// the image the proposals live in (the network input, 400 × 320 by default).
+  public func classify(
+    features x: Tensor, proposals: [Box], postProcessing: PostProcessing, width: Float = 400,
+    height: Float = 320
+  ) -> [DetectedAction] {
+    let (scores, deltas) = outputs(features: x, count: proposals.count)
+    return postProcessing(
+      proposals: proposals, scores: scores, deltas: deltas, coder: .fasterRCNN, width: width, height: height)
+  }
+
+  /// Scores and deltas from ROI features `[count, 1024]`.
+  func outputs(features x: Tensor, count: Int) -> (scores: [[Float]], deltas: [[SIMD4<Float>]]) {
     let logits = classifier(x).scalars
     let d = boxes(x).scalars
     let rows = configuration.classifierRows(classes: classes)
     var scores: [[Float]] = []
     var deltas: [[SIMD4<Float>]] = []
-    for r in proposals.indices {
+    for r in 0..<count {
       let row = Array(logits[(r * rows)..<((r + 1) * rows)])
       scores.append(Self.score(row, configuration.scoring))
       deltas.append(

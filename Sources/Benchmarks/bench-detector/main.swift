@@ -1,0 +1,116 @@
+// Benchmark (not a test): one keyframe of the detector at 320×400, per stage milliseconds and the total,
+// for each head variant, with the seeded weights of `detect --random-init` (seed 1, 21 classes), so that
+// tools/bench_detector_onnx.py can run ONNX Runtime on the same graphs with the same weights.
+//
+//   swift build -c release --product bench-detector
+//   .build/release/bench-detector [--threads 2] [--runs 3]   (see eval/BENCHMARKS.md)
+import Detection
+import Foundation
+import Networks
+import Primitives
+import Tensor
+
+func padded(_ text: String, _ width: Int = 34) -> String {
+  text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+func argument(_ name: String, _ fallback: Int) -> Int {
+  let args = CommandLine.arguments
+  guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) else {
+    return fallback
+  }
+  return v
+}
+
+let threads = argument("--threads", 2)
+let runs = argument("--runs", 2)
+Compute.setThreadCount(threads)
+
+/// Best-of-`runs` milliseconds of `body` (the first call is a warm-up when runs > 1).
+func time<T>(_ body: () -> T) -> (ms: Double, value: T) {
+  var best = Double.infinity
+  var value = body()
+  for _ in 0..<max(runs - 1, 1) {
+    let start = Date()
+    value = body()
+    best = min(best, Date().timeIntervalSince(start) * 1000)
+  }
+  return (best, value)
+}
+
+let base = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })
+var store = try DetectorCheckpoint.seededStore(base, seed: 1)
+let detector = try ActionDetector(weights: &store, configuration: base)
+let clipValues = CounterRandom(seed: 1).values(
+  "bench-clip", count: 3 * 20 * 320 * 400, center: 127.5, halfWidth: 127.5)
+let clip = Tensor(shape: [1, 3, 20, 320, 400], scalars: clipValues)
+let keyframe = Tensor(shape: [1, 3, 320, 400], scalars: Array(clipValues.prefix(3 * 320 * 400)))
+
+print(
+  "bench-detector: one keyframe, 320x400, clip 20, \(threads) threads, best of \(max(runs - 1, 1)) after warm-up"
+)
+let key = time { detector.keyframeFeature(keyframe) }
+print(padded("keyframe trunk (ResNet-50 layer3)") + String(format: " %9.1f ms", key.ms))
+let rpnConv = time { detector.rpn(key.value) }
+print(padded("RPN convs") + String(format: " %9.1f ms", rpnConv.ms))
+let proposals = time { detector.rpn.proposals(key.value, imageWidth: 400, imageHeight: 320).boxes }
+print(
+  padded("RPN proposals")
+    + String(format: " %9.1f ms  (%d proposals; convs + decode + NMS)", proposals.ms, proposals.value.count))
+let context = time { detector.contextFeature(clip) }
+print(padded("context trunk (S3D-G Mixed_4e)") + String(format: " %9.1f ms", context.ms))
+let shared = String(format: "%.1f", context.ms / 20)
+print(
+  "  (shared-context mode runs the trunk once over the video: ~\(shared) ms per frame, plus segment margins)")
+
+let variants: [(String, HeadConfiguration.Tail, ROICrop3D.TemporalMode, Int)] = [
+  ("A  per-ROI tail, T kept, 300", .perROI, .keep, 300),
+  ("A' per-ROI tail, T kept, 100", .perROI, .keep, 100),
+  ("B  per-ROI tail, T averaged, 300", .perROI, .average, 300),
+  ("D  shared tail, 300", .shared, .keep, 300),
+]
+print("")
+print(padded("head variant") + "   crop ms   tail ms  fc+post ms   total ms (trunks + RPN + head + post)")
+for (name, tail, temporal, count) in variants {
+  var head = detector.head
+  var configuration = head.configuration
+  configuration.tail = tail
+  configuration.crop.temporalMode = temporal
+  configuration.crop.stride = tail == .perROI ? 16 : 32
+  var c = base
+  c.head = configuration
+  c.rpn.proposals = count
+  var s = try DetectorCheckpoint.seededStore(c, seed: 1)
+  let d = try ActionDetector(weights: &s, configuration: c)
+  head = d.head
+  let boxes = Array(proposals.value.prefix(count))
+  var cropMs = 0.0
+  var tailMs = 0.0
+  var features = Tensor(shape: [1])
+  switch tail {
+  case .perROI:
+    let crop = time { configuration.crop(context.value, boxes: boxes) }
+    cropMs = crop.ms
+    let t = time { () -> Tensor in
+      var rows: [Float] = []
+      for start in stride(from: 0, to: boxes.count, by: head.chunkSize) {
+        let part = Array(boxes[start..<min(start + head.chunkSize, boxes.count)])
+        rows += head.tail(configuration.crop(context.value, boxes: part)).globalMean().scalars
+      }
+      return Tensor(shape: [boxes.count, 1024], scalars: rows)
+    }
+    tailMs = t.ms - crop.ms  // the chunked loop re-crops; its crop share is subtracted
+    features = t.value
+  case .shared:
+    let t = time { head.tail(context.value) }
+    tailMs = t.ms
+    let crop = time { configuration.crop(t.value, boxes: boxes).globalMean() }
+    cropMs = crop.ms
+    features = crop.value
+  }
+  let fcPost = time {
+    d.head.classify(features: features, proposals: boxes, postProcessing: c.postProcessing)
+  }.ms
+  let total = key.ms + proposals.ms + context.ms + cropMs + tailMs + fcPost
+  print(padded(name) + String(format: " %9.1f %9.1f %11.1f %10.1f", cropMs, tailMs, fcPost, total))
+}

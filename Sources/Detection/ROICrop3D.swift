@@ -57,9 +57,8 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
         parallelFor(boxes.count) { r in
           let xs = Self.samples(boxes[r].x1, boxes[r].x2, scale: scale, count: crop, extent: w)
           let ys = Self.samples(boxes[r].y1, boxes[r].y2, scale: scale, count: crop, extent: h)
-          withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * c) { scratch in
+          withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { scratch in
             let best = scratch.baseAddress!
-            let value = best + c
             for slice in 0..<slices {
               let plane = src.value + slice * h * w * c
               for oy in 0..<s {
@@ -67,8 +66,7 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
                   best.update(repeating: -.infinity, count: c)
                   for py in (oy * pool)..<((oy + 1) * pool) {
                     for px in (ox * pool)..<((ox + 1) * pool) {
-                      Self.bilinear(plane, width: w, channels: c, y: ys[py], x: xs[px], into: value)
-                      for k in 0..<c { best[k] = max(best[k], value[k]) }
+                      Self.bilinearMax(plane, width: w, channels: c, y: ys[py], x: xs[px], into: best)
                     }
                   }
                   let base = dst.value + ((r * c) * slices + slice) * s * s + oy * s + ox
@@ -112,11 +110,12 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
     }
   }
 
-  /// `value[k] = Σ weight · plane[y, x, k]` over the four neighbours of sample (`y`, `x`).
+  /// `best[k] = max(best[k], Σ weight · plane[y, x, k])` over the four neighbours of sample (`y`, `x`),
+  /// 16 channels at a time.
   @inline(__always)
-  static func bilinear(
+  static func bilinearMax(
     _ plane: UnsafePointer<Float>, width: Int, channels c: Int, y: Sample, x: Sample,
-    into value: UnsafeMutablePointer<Float>
+    into best: UnsafeMutablePointer<Float>
   ) {
     let p00 = plane + (y.low * width + x.low) * c
     let p01 = plane + (y.low * width + x.high) * c
@@ -124,8 +123,22 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
     let p11 = plane + (y.high * width + x.high) * c
     let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
     let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
-    for k in 0..<c {
-      value[k] = w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k]
+    typealias V = SIMD16<Float>
+    let (v00, v01, v10, v11) = (V(repeating: w00), V(repeating: w01), V(repeating: w10), V(repeating: w11))
+    var k = 0
+    while k + 16 <= c {
+      let a = UnsafeRawPointer(p00 + k).loadUnaligned(as: V.self)
+      let b = UnsafeRawPointer(p01 + k).loadUnaligned(as: V.self)
+      let d = UnsafeRawPointer(p10 + k).loadUnaligned(as: V.self)
+      let e = UnsafeRawPointer(p11 + k).loadUnaligned(as: V.self)
+      let value = v00 * a + v01 * b + v10 * d + v11 * e
+      let old = UnsafeRawPointer(best + k).loadUnaligned(as: V.self)
+      UnsafeMutableRawPointer(best + k).storeBytes(of: pointwiseMax(old, value), as: V.self)
+      k += 16
+    }
+    while k < c {
+      best[k] = max(best[k], w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k])
+      k += 1
     }
   }
 

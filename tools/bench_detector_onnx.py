@@ -35,9 +35,14 @@ def export(out_dir):
     from torch import nn
 
     import detector_reference as dref
+    import s3dg_reference as ref
 
     os.makedirs(out_dir, exist_ok=True)
     torch.set_num_threads(2)
+    # TF-SAME pads from constant sizes: traced size arithmetic would become ONNX integer Div, which
+    # truncates toward zero where Python's // floors (ceil(1/2) would give 0).
+    same_pads = ref.same_pads
+    ref.same_pads = lambda size, kernel, stride: same_pads(int(size), kernel, stride)
     cfg = dict(classes=[f"class{i:02d}" for i in range(1, CLASSES + 1)], input=(320, 400), sizes=[64, 128, 256, 512],
                ratios=[0.5, 1.0, 2.0], hidden=512, pre_nms=6000, proposals=300, tail="perROI", temporal="keep",
                scoring="softmax", score_threshold=0.05, iou_threshold=0.5, max_per_class=100, max_per_frame=100)

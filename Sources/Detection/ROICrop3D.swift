@@ -111,7 +111,6 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
   }
 
   /// `best[k] = max(best[k], Σ weight · plane[y, x, k])` over the four neighbours of sample (`y`, `x`),
-  /// 16 channels at a time.
   @inline(__always)
   static func bilinearMax(
     _ plane: UnsafePointer<Float>, width: Int, channels c: Int, y: Sample, x: Sample,
@@ -123,22 +122,9 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
     let p11 = plane + (y.high * width + x.high) * c
     let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
     let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
-    typealias V = SIMD16<Float>
-    let (v00, v01, v10, v11) = (V(repeating: w00), V(repeating: w01), V(repeating: w10), V(repeating: w11))
-    var k = 0
-    while k + 16 <= c {
-      let a = UnsafeRawPointer(p00 + k).loadUnaligned(as: V.self)
-      let b = UnsafeRawPointer(p01 + k).loadUnaligned(as: V.self)
-      let d = UnsafeRawPointer(p10 + k).loadUnaligned(as: V.self)
-      let e = UnsafeRawPointer(p11 + k).loadUnaligned(as: V.self)
-      let value = v00 * a + v01 * b + v10 * d + v11 * e
-      let old = UnsafeRawPointer(best + k).loadUnaligned(as: V.self)
-      UnsafeMutableRawPointer(best + k).storeBytes(of: pointwiseMax(old, value), as: V.self)
-      k += 16
-    }
-    while k < c {
-      best[k] = max(best[k], w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k])
-      k += 1
+    for k in 0..<c {
+      let v = w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k]
+      best[k] = v > best[k] ? v : best[k]
     }
   }
 

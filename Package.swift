@@ -15,6 +15,8 @@ let package = Package(
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "video-info", targets: ["video-info"]),
     .executable(name: "detect", targets: ["detect"]),
+    .executable(name: "eval-framemap", targets: ["eval-framemap"]),
+    .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
   ],
   dependencies: [
@@ -57,14 +59,20 @@ let package = Package(
     .executableTarget(name: "video-info", dependencies: ["Commands"], path: "Sources/Executables/video-info"),
     .executableTarget(name: "detect", dependencies: ["Commands"], path: "Sources/Executables/detect"),
     .executableTarget(
-      name: "bench-detector", dependencies: ["Detection", "Networks", "Tensor", "Primitives"],
+      name: "bench-detector", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Media"],
       path: "Sources/Benchmarks/bench-detector"),
+    .executableTarget(
+      name: "eval-framemap", dependencies: ["Commands"], path: "Sources/Executables/eval-framemap"),
+    .executableTarget(
+      name: "bench-framemap", dependencies: ["Evaluation", "Datasets", "Primitives"],
+      path: "Sources/Executables/bench-framemap"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"], exclude: ["Fixtures"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(
       name: "DetectionTests", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets"], exclude: ["Fixtures"]),

@@ -6,6 +6,7 @@
 //   .build/release/bench-detector [--threads 2] [--runs 3]   (see eval/BENCHMARKS.md)
 import Detection
 import Foundation
+import Media
 import Networks
 import Primitives
 import Tensor
@@ -20,6 +21,68 @@ func argument(_ name: String, _ fallback: Int) -> Int {
     return fallback
   }
   return v
+}
+
+// `--write-checkpoints DIR`: seeded backbone files (torchvision names) and a detector checkpoint
+// assembled from them (DetectorCheckpoint.assemble: RPN and head seeded), for plumbing runs of `detect`.
+if let i = CommandLine.arguments.firstIndex(of: "--write-checkpoints"), i + 1 < CommandLine.arguments.count {
+  let dir = CommandLine.arguments[i + 1]
+  try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  let configuration = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })
+  let tensors = try DetectorCheckpoint.seededTensors(configuration, seed: 1)
+  for (prefix, file) in [("keyframe.", "resnet50_seeded.safetensors"), ("context.", "s3dg_seeded.safetensors")] {
+    var writer = SafeTensorsWriter()
+    for t in tensors where t.name.hasPrefix(prefix) {
+      writer.add(String(t.name.dropFirst(prefix.count)), shape: t.shape, values: t.values)
+    }
+    writer.metadata = ["weights": "seeded: 1 (plumbing only, not trained)"]
+    try writer.write(to: "\(dir)/\(file)")
+  }
+  try DetectorCheckpoint.assemble(
+    keyframe: "\(dir)/resnet50_seeded.safetensors", context: "\(dir)/s3dg_seeded.safetensors",
+    configuration: configuration, seed: 1, to: "\(dir)/detector_seeded.safetensors")
+  print("wrote \(dir)/detector_seeded.safetensors (assembled from seeded backbones; not trained)")
+  exit(0)
+}
+
+// `--context-diff VIDEO`: how shared-context `Mixed_4e` windows differ from per-clip ones on a real clip.
+if let i = CommandLine.arguments.firstIndex(of: "--context-diff"), i + 1 < CommandLine.arguments.count {
+  Compute.setThreadCount(argument("--threads", 2))
+  let configuration = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })
+  var weights = try DetectorCheckpoint.seededStore(configuration, seed: 1)
+  let detector = try ActionDetector(weights: &weights, configuration: configuration)
+  let reader = try VideoReader(path: CommandLine.arguments[i + 1])
+  var frames: [RGBImage] = []
+  while let frame = try reader.nextFrame(), frames.count < 96 { frames.append(frame) }
+  let resized = detector.resized(frames)
+  let shared = SharedContext(detector: detector, resizedFrames: resized)
+  print("keyframe  offset(frames)  max|d|/max|ref|  mean|d|/mean|ref|  detections matched (IoU>=0.5, same class)")
+  for k in [0, 5, 10, 20, 41, 48, 62, frames.count - 1] where k < frames.count {
+    let clipFrames = detector.clipIndices(keyframe: k, frameCount: frames.count).map { resized[$0] }
+    let exact = detector.contextFeature(FrameResizer.tensor(clipFrames, video: true))
+    let window = shared.window(keyframe: k)
+    let (a, b) = (window.scalars, exact.scalars)
+    var (maxDiff, maxRef, sumDiff, sumRef): (Float, Float, Double, Double) = (0, 0, 0, 0)
+    for j in a.indices {
+      maxDiff = max(maxDiff, abs(a[j] - b[j]))
+      maxRef = max(maxRef, abs(b[j]))
+      sumDiff += Double(abs(a[j] - b[j]))
+      sumRef += Double(abs(b[j]))
+    }
+    let perClip = detector.detect(
+      keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height, mixed4e: exact)
+    let sharedFound = detector.detect(
+      keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height, mixed4e: window)
+    let matched = perClip.filter { p in
+      sharedFound.contains { $0.classIndex == p.classIndex && $0.box.iou(with: p.box) >= 0.5 }
+    }.count
+    let offset = 4 * Int((Double(k) / 4).rounded()) - k
+    print(
+      String(
+        format: "%8d  %14d  %15.3f  %17.3f  %d/%d", k, offset, maxDiff / maxRef, sumDiff / sumRef, matched,
+        perClip.count))
+  }
+  exit(0)
 }
 
 let threads = argument("--threads", 2)

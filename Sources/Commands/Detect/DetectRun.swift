@@ -55,8 +55,10 @@ public struct DetectRun {
     public var keyframes: Int
     /// Detections written.
     public var detections: Int
-    /// Wall-clock seconds (decode, detection, PNG and CSV writing).
+    /// Wall-clock seconds (decode, detection, PNG and CSV writing; not loading the weights).
     public var seconds: Double
+    /// Seconds spent loading (or generating) the weights.
+    public var loadSeconds: Double
     /// Where the weights came from; anything but "trained" is printed.
     public var provenance: String
 
@@ -100,6 +102,7 @@ public struct DetectRun {
     let start = Date()
     Compute.setThreadCount(threads)
     let (detector, provenance) = try makeDetector()
+    let loaded = Date()
     let reader = try VideoReader(path: video)
     var frames: [RGBImage] = []
     while let frame = try reader.nextFrame() {
@@ -130,8 +133,7 @@ public struct DetectRun {
     let rows = try write(frames: frames, perKeyframe: perKeyframe, detector: detector, provenance: provenance)
     return Summary(
       frames: frames.count, keyframes: keyframes.count, detections: rows,
-      seconds: Date().timeIntervalSince(start),
-      provenance: provenance)
+      seconds: Date().timeIntervalSince(loaded), loadSeconds: loaded.timeIntervalSince(start), provenance: provenance)
   }
 
   /// Only the detections of the `k` classes with the highest best score (all when `k` is nil).

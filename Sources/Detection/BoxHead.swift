@@ -60,7 +60,7 @@ public struct BoxHead: Sendable {
     switch configuration.tail {
     case .shared:
       let mixed5c = tail(mixed4e)
-      return configuration.crop(mixed5c, boxes: proposals).globalMean()
+      return configuration.crop.mean(mixed5c, boxes: proposals)
     case .perROI:
       var rows: [Float] = []
       rows.reserveCapacity(proposals.count * 1024)

@@ -44,42 +44,70 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
   /// Pools `boxes` (input pixels) from `features` `[1, C, T, H, W]` → `[R, C, T or 1, s, s]`.
   public func callAsFunction(_ features: Tensor, boxes: [Box]) -> Tensor {
     precondition(features.rank == 5 && features.shape[0] == 1, "ROICrop3D: features \(features.shape)")
-    let (c, t, h, w) = (features.shape[1], features.shape[2], features.shape[3], features.shape[4])
-    let slices = temporalMode == .keep ? t : 1
+    let c = features.shape[1]
+    let slices = temporalMode == .keep ? features.shape[2] : 1
+    let cells = outputSize * outputSize
+    var output = Tensor(shape: [boxes.count, c, slices, outputSize, outputSize])
+    output.withUnsafeMutableBufferPointer { out in
+      let dst = UncheckedBox(out.baseAddress!)
+      pool(features, boxes: boxes) { r, slice, cell, best in
+        let base = dst.value + (r * c * slices + slice) * cells + cell
+        for k in 0..<c { base[k * slices * cells] = best[k] }
+      }
+    }
+    return output
+  }
+
+  /// The mean over T, H, W of the pooled ROIs, `[R, C]`, without materialising `[R, C, T, s, s]`.
+  public func mean(_ features: Tensor, boxes: [Box]) -> Tensor {
+    precondition(features.rank == 5 && features.shape[0] == 1, "ROICrop3D: features \(features.shape)")
+    let c = features.shape[1]
+    let slices = temporalMode == .keep ? features.shape[2] : 1
+    let scale = 1 / Float(slices * outputSize * outputSize)
+    var output = Tensor(shape: [boxes.count, c])
+    output.withUnsafeMutableBufferPointer { out in
+      let dst = UncheckedBox(out.baseAddress!)
+      pool(features, boxes: boxes) { r, _, _, best in
+        let row = dst.value + r * c
+        for k in 0..<c { row[k] += scale * best[k] }
+      }
+    }
+    return output
+  }
+
+  /// Calls `body(roi, slice, cell, values)` with the `C` max-pooled values of every output cell
+  /// (`cell = oy · s + ox`); ROIs are spread over threads, so calls for one ROI come from one thread.
+  func pool(
+    _ features: Tensor, boxes: [Box], _ body: (Int, Int, Int, UnsafeMutablePointer<Float>) -> Void
+  ) {
+    let (c, h, w) = (features.shape[1], features.shape[3], features.shape[4])
+    let slices = temporalMode == .keep ? features.shape[2] : 1
     let channelLast = Self.channelLast(features, average: temporalMode == .average)
-    let s = outputSize
-    var output = Tensor(shape: [boxes.count, c, slices, s, s])
-    let (crop, pool, scale) = (cropSize, poolSize, 1 / Float(stride))
+    let (s, crop, pool, scale) = (outputSize, cropSize, poolSize, 1 / Float(stride))
     channelLast.withUnsafeBufferPointer { source in
-      output.withUnsafeMutableBufferPointer { out in
-        let src = UncheckedBox(source.baseAddress!)
-        let dst = UncheckedBox(out.baseAddress!)
-        parallelFor(boxes.count) { r in
-          let xs = Self.samples(boxes[r].x1, boxes[r].x2, scale: scale, count: crop, extent: w)
-          let ys = Self.samples(boxes[r].y1, boxes[r].y2, scale: scale, count: crop, extent: h)
-          withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { scratch in
-            let best = scratch.baseAddress!
-            for slice in 0..<slices {
-              let plane = src.value + slice * h * w * c
-              for oy in 0..<s {
-                for ox in 0..<s {
-                  best.update(repeating: -.infinity, count: c)
-                  for py in (oy * pool)..<((oy + 1) * pool) {
-                    for px in (ox * pool)..<((ox + 1) * pool) {
-                      Self.bilinearMax(plane, width: w, channels: c, y: ys[py], x: xs[px], into: best)
-                    }
+      let src = UncheckedBox(source.baseAddress!)
+      parallelFor(boxes.count) { r in
+        let xs = Self.samples(boxes[r].x1, boxes[r].x2, scale: scale, count: crop, extent: w)
+        let ys = Self.samples(boxes[r].y1, boxes[r].y2, scale: scale, count: crop, extent: h)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { scratch in
+          let best = scratch.baseAddress!
+          for slice in 0..<slices {
+            let plane = src.value + slice * h * w * c
+            for oy in 0..<s {
+              for ox in 0..<s {
+                best.update(repeating: -.infinity, count: c)
+                for py in (oy * pool)..<((oy + 1) * pool) {
+                  for px in (ox * pool)..<((ox + 1) * pool) {
+                    Self.bilinearMax(plane, width: w, channels: c, y: ys[py], x: xs[px], into: best)
                   }
-                  let base = dst.value + ((r * c) * slices + slice) * s * s + oy * s + ox
-                  let channelStride = slices * s * s
-                  for k in 0..<c { base[k * channelStride] = best[k] }
                 }
+                body(r, slice, oy * s + ox, best)
               }
             }
           }
         }
       }
     }
-    return output
   }
 
   /// One sampling coordinate along an axis: the two neighbouring cells and their weights.

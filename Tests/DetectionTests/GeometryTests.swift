@@ -1,6 +1,7 @@
 import Detection
 import Networks
 import Primitives
+import Tensor
 import Testing
 
 @Suite struct GeometryTests {
@@ -77,6 +78,10 @@ import Testing
     let expectedAverage = try OpsFixture.tensor(file, "crop_averaged")
     #expect(averaged.shape == expectedAverage.shape)
     #expect(maxRelativeError(averaged.scalars, expectedAverage.scalars) < 1e-5)
+    // The fused mean over T, H, W equals the mean of the pooled tensor.
+    let mean = ROICrop3D().mean(features, boxes: boxes)
+    #expect(mean.shape == [12, 5])
+    #expect(maxRelativeError(mean.scalars, kept.globalMean().scalars) < 1e-5)
   }
 
   @Test func perClassPostProcessing() {

@@ -30,7 +30,9 @@ if let i = CommandLine.arguments.firstIndex(of: "--write-checkpoints"), i + 1 < 
   try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
   let configuration = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })
   let tensors = try DetectorCheckpoint.seededTensors(configuration, seed: 1)
-  for (prefix, file) in [("keyframe.", "resnet50_seeded.safetensors"), ("context.", "s3dg_seeded.safetensors")] {
+  for (prefix, file) in [
+    ("keyframe.", "resnet50_seeded.safetensors"), ("context.", "s3dg_seeded.safetensors"),
+  ] {
     var writer = SafeTensorsWriter()
     for t in tensors where t.name.hasPrefix(prefix) {
       writer.add(String(t.name.dropFirst(prefix.count)), shape: t.shape, values: t.values)
@@ -56,7 +58,8 @@ if let i = CommandLine.arguments.firstIndex(of: "--context-diff"), i + 1 < Comma
   while let frame = try reader.nextFrame(), frames.count < 96 { frames.append(frame) }
   let resized = detector.resized(frames)
   let shared = SharedContext(detector: detector, resizedFrames: resized)
-  print("keyframe  offset(frames)  max|d|/max|ref|  mean|d|/mean|ref|  detections matched (IoU>=0.5, same class)")
+  print(
+    "keyframe  offset(frames)  max|d|/max|ref|  mean|d|/mean|ref|  detections matched (IoU>=0.5, same class)")
   for k in [0, 5, 10, 20, 41, 48, 62, frames.count - 1] where k < frames.count {
     let clipFrames = detector.clipIndices(keyframe: k, frameCount: frames.count).map { resized[$0] }
     let exact = detector.contextFeature(FrameResizer.tensor(clipFrames, video: true))
@@ -70,9 +73,11 @@ if let i = CommandLine.arguments.firstIndex(of: "--context-diff"), i + 1 < Comma
       sumRef += Double(abs(b[j]))
     }
     let perClip = detector.detect(
-      keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height, mixed4e: exact)
+      keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height,
+      mixed4e: exact)
     let sharedFound = detector.detect(
-      keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height, mixed4e: window)
+      keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height,
+      mixed4e: window)
     let matched = perClip.filter { p in
       sharedFound.contains { $0.classIndex == p.classIndex && $0.box.iou(with: p.box) >= 0.5 }
     }.count
@@ -167,7 +172,7 @@ for (name, tail, temporal, count) in variants {
   case .shared:
     let t = time { head.tail(context.value) }
     tailMs = t.ms
-    let crop = time { configuration.crop(t.value, boxes: boxes).globalMean() }
+    let crop = time { configuration.crop.mean(t.value, boxes: boxes) }
     cropMs = crop.ms
     features = crop.value
   }

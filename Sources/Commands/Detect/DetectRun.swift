@@ -133,7 +133,8 @@ public struct DetectRun {
     let rows = try write(frames: frames, perKeyframe: perKeyframe, detector: detector, provenance: provenance)
     return Summary(
       frames: frames.count, keyframes: keyframes.count, detections: rows,
-      seconds: Date().timeIntervalSince(loaded), loadSeconds: loaded.timeIntervalSince(start), provenance: provenance)
+      seconds: Date().timeIntervalSince(loaded), loadSeconds: loaded.timeIntervalSince(start),
+      provenance: provenance)
   }
 
   /// Only the detections of the `k` classes with the highest best score (all when `k` is nil).

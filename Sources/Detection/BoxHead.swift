@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Networks
 import Primitives
@@ -19,6 +20,8 @@ public struct BoxHead: Sendable {
   let boxes: Linear
   /// ROIs run through the per-ROI tail at once (bounds the memory of the tail's activations).
   public var chunkSize = 50
+  /// Whether per-ROI chunks run concurrently with single-threaded kernels (see `perROIFeatures`).
+  public var concurrentChunks = true
 
   /// Loads the tail under `tailPrefix` (names `features.12/14/15.*`) and the layers under `headPrefix`
   /// (`classifier.*`, `boxes.*`), checking every shape; `weights.prefix` is restored afterwards.
@@ -62,14 +65,7 @@ public struct BoxHead: Sendable {
       let mixed5c = tail(mixed4e)
       return configuration.crop.mean(mixed5c, boxes: proposals)
     case .perROI:
-      var rows: [Float] = []
-      rows.reserveCapacity(proposals.count * 1024)
-      for start in stride(from: 0, to: proposals.count, by: chunkSize) {
-        let chunk = Array(proposals[start..<min(start + chunkSize, proposals.count)])
-        let tubes = configuration.crop(mixed4e, boxes: chunk)
-        rows += tail(tubes).globalMean().scalars
-      }
-      return Tensor(shape: [proposals.count, 1024], scalars: rows)
+      return perROIFeatures(mixed4e: mixed4e, proposals: proposals)
     }
   }
 
@@ -122,5 +118,36 @@ public struct BoxHead: Sendable {
       let total = e.reduce(0, +)
       return e.dropFirst().map { $0 / total }
     }
+  }
+
+  /// The per-ROI tail in chunks of ``chunkSize`` ROIs. With several compute threads, the chunks run
+  /// concurrently, one per thread, each with single-threaded kernels: the tail's GEMMs are small
+  /// (one per ROI, `n` = 5·7·7), and splitting one small GEMM over threads costs more than it gains.
+  func perROIFeatures(mixed4e: Tensor, proposals: [Box]) -> Tensor {
+    let chunks = stride(from: 0, to: proposals.count, by: chunkSize).map {
+      Array(proposals[$0..<min($0 + chunkSize, proposals.count)])
+    }
+    var output = Tensor(shape: [proposals.count, 1024])
+    let threads = Compute.threadCount
+    let run: (Int, UnsafeMutablePointer<Float>) -> Void = { index, out in
+      let rows = self.tail(self.configuration.crop(mixed4e, boxes: chunks[index])).globalMean()
+      rows.withUnsafeBufferPointer {
+        (out + index * self.chunkSize * 1024).update(from: $0.baseAddress!, count: $0.count)
+      }
+    }
+    output.withUnsafeMutableBufferPointer { buffer in
+      let out = UncheckedBox(buffer.baseAddress!)
+      guard concurrentChunks, threads > 1, chunks.count > 1 else {
+        for index in chunks.indices { run(index, out.value) }
+        return
+      }
+      Compute.setThreadCount(1)
+      defer { Compute.setThreadCount(threads) }
+      let work = UncheckedBox(run)
+      DispatchQueue.concurrentPerform(iterations: threads) { worker in
+        for index in stride(from: worker, to: chunks.count, by: threads) { work.value(index, out.value) }
+      }
+    }
+    return output
   }
 }

@@ -66,6 +66,14 @@ import Testing
     let referenceMixed4e = try OpsFixture.tensor(trunks, "mixed4e")
     let features = detector.head.features(mixed4e: referenceMixed4e, proposals: expectedProposals)
     #expect(maxRelativeError(features.scalars, try file.floats("features")) < 1e-4)
+    // Small chunks on two threads (concurrent chunks with single-threaded kernels) give the same rows.
+    var chunked = detector.head
+    chunked.chunkSize = 3
+    let threads = Compute.threadCount
+    Compute.setThreadCount(2)
+    let chunkedFeatures = chunked.features(mixed4e: referenceMixed4e, proposals: expectedProposals)
+    Compute.setThreadCount(threads)
+    #expect(maxRelativeError(chunkedFeatures.scalars, try file.floats("features")) < 1e-4)
     let (scores, deltas) = detector.head(mixed4e: referenceMixed4e, proposals: expectedProposals)
     #expect(maxRelativeError(scores.flatMap { $0 }, try file.floats("scores")) < 1e-4)
     let flatDeltas = deltas.flatMap { $0.flatMap { [$0[0], $0[1], $0[2], $0[3]] } }

@@ -159,16 +159,15 @@ for (name, tail, temporal, count) in variants {
   case .perROI:
     let crop = time { configuration.crop(context.value, boxes: boxes) }
     cropMs = crop.ms
-    let t = time { () -> Tensor in
-      var rows: [Float] = []
-      for start in stride(from: 0, to: boxes.count, by: head.chunkSize) {
-        let part = Array(boxes[start..<min(start + head.chunkSize, boxes.count)])
-        rows += head.tail(configuration.crop(context.value, boxes: part)).globalMean().scalars
-      }
-      return Tensor(shape: [boxes.count, 1024], scalars: rows)
-    }
-    tailMs = t.ms - crop.ms  // the chunked loop re-crops; its crop share is subtracted
+    let t = time { head.features(mixed4e: context.value, proposals: boxes) }
+    tailMs = t.ms - crop.ms  // features = crop (in chunks) + tail
     features = t.value
+    head.concurrentChunks = false
+    let serial = time { head.features(mixed4e: context.value, proposals: boxes) }
+    print(
+      String(
+        format: "  (%@: tail with chunks run one after the other, multi-threaded kernels: %.1f ms)", name,
+        serial.ms - crop.ms))
   case .shared:
     let t = time { head.tail(context.value) }
     tailMs = t.ms

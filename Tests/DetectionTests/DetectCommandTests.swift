@@ -81,3 +81,40 @@ import Testing
     }
   }
 }
+
+/// The split mode of `eval-framemap`: per-video cache and resume.
+@Suite struct SplitDetectionTests {
+  @Test func cachesEachVideoAndResumes() throws {
+    let dir = try DetectCommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let frames = URL(fileURLWithPath: DetectCommandTests.clip).deletingLastPathComponent()
+      .appendingPathComponent("jpeg_frames").path
+    try FileManager.default.createDirectory(atPath: dir + "/Frames/classA", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: dir + "/Frames/classA/vid1", withDestinationPath: frames)
+    var configuration = DetectorParityTests.configuration(tail: .shared, temporal: .keep, scoring: .softmax)
+    configuration.postProcessing.scoreThreshold = 0.05
+    var weights = try DetectorCheckpoint.seededStore(configuration, seed: 3)
+    let detector = try ActionDetector(weights: &weights, configuration: configuration)
+    var run = SplitDetection(framesRoot: dir + "/Frames", cacheDirectory: dir + "/cache")
+    run.every = 5
+    run.showProgress = false
+    let first = try run.detections(videos: ["classA/vid1"], detector: detector)
+    #expect(!first.isEmpty)
+    #expect(Set(first.map(\.frame)) == [1, 6])
+    #expect(first.allSatisfy { $0.video == "classA/vid1" && configuration.classes.contains($0.label) })
+    #expect(FileManager.default.fileExists(atPath: run.cacheFile("classA/vid1")))
+    // Resume: with the frames gone, the cached video is read back, not recomputed.
+    try FileManager.default.removeItem(atPath: dir + "/Frames/classA/vid1")
+    let second = try run.detections(videos: ["classA/vid1"], detector: detector)
+    #expect(second.count == first.count)
+    #expect(
+      zip(first, second).allSatisfy {
+        $0.frame == $1.frame && $0.label == $1.label && abs($0.score - $1.score) < 1e-5
+      })
+    // A video that is neither cached nor present fails with its path in the message.
+    #expect {
+      _ = try run.detections(videos: ["classA/missing"], detector: detector)
+    } throws: { "\($0)".contains("classA/missing") }
+  }
+}

@@ -69,7 +69,7 @@ public struct DetectRun {
         format: "%d frames, %d keyframes, %d detections, %.2f s, %.2f frames/s (weights loaded in %.2f s)",
         frames,
         keyframes, detections, seconds, rate, loadSeconds)
-        + (provenance == "trained" ? "" : " [weights \(provenance): NOT real detections]")
+        + (provenance.hasPrefix("trained") ? "" : " [weights \(provenance): NOT real detections]")
     }
   }
 
@@ -172,7 +172,7 @@ public struct DetectRun {
           box: d.box, text: "\(classes[d.classIndex]) \(String(format: "%.2f", d.score))",
           classIndex: d.classIndex)
       }
-      if provenance != "trained" {
+      if !provenance.hasPrefix("trained") {
         overlay.label("UNTRAINED WEIGHTS - NOT REAL DETECTIONS", x: 0, y: frame.height, background: (0, 0, 0))
       }
       try PNGEncoder.write(overlay.image, to: "\(outputDirectory)/\(String(format: "%05d", f + 1)).png")
@@ -186,7 +186,7 @@ public struct DetectRun {
     }
     try DetectionsFile.write(rows, to: "\(outputDirectory)/detections.csv")
     let note =
-      "weights: \(provenance)\n" + (provenance == "trained" ? "" : "These are NOT real detections.\n")
+      "weights: \(provenance)\n" + (provenance.hasPrefix("trained") ? "" : "These are NOT real detections.\n")
     try Data(note.utf8).write(to: URL(fileURLWithPath: "\(outputDirectory)/weights.txt"), options: .atomic)
     return rows.count
   }

@@ -38,14 +38,7 @@ public struct ActionDetector: Sendable {
     let context = try configuration.contextConfiguration()
     keyframeNormalization = try configuration.keyframeInputNormalization()
     contextNormalization = context.inputNormalization
-    guard configuration.inputHeight % 16 == 0, configuration.inputWidth % 16 == 0,
-      configuration.clipLength >= 8,
-      configuration.clipLength % 4 == 0, !configuration.classes.isEmpty
-    else {
-      throw DetectorError.badConfiguration(
-        "input \(configuration.inputHeight)×\(configuration.inputWidth) and clip \(configuration.clipLength): "
-          + "expected sides multiple of 16, clip length a multiple of 4 and ≥ 8, at least one class")
-    }
+    try configuration.validate()
     weights.prefix = "keyframe."
     keyframeTrunk = try ResNet50(weights: &weights, first: .stem, final: .layer3)
     weights.prefix = "context."

@@ -87,3 +87,45 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
     }
   }
 }
+
+extension DetectorConfiguration {
+  /// Throws ``DetectorError/badConfiguration(_:)`` naming the first value out of range (checkpoint
+  /// metadata is user data: nothing here may trap later).
+  public func validate() throws {
+    func check(_ ok: Bool, _ what: @autoclosure () -> String) throws {
+      if !ok { throw DetectorError.badConfiguration(what()) }
+    }
+    try check(!classes.isEmpty && classes.count <= 100_000, "classes: \(classes.count), expected 1…100000")
+    try check(
+      (16...4096).contains(inputHeight) && (16...4096).contains(inputWidth) && inputHeight % 16 == 0
+        && inputWidth % 16 == 0,
+      "input \(inputHeight)×\(inputWidth), expected sides in 16…4096, multiples of 16")
+    try check(
+      (8...256).contains(clipLength) && clipLength % 4 == 0,
+      "clip length \(clipLength), expected a multiple of 4 in 8…256")
+    let a = rpn.anchors
+    try check(
+      !a.sizes.isEmpty && !a.aspectRatios.isEmpty && a.sizes.count * a.aspectRatios.count <= 1024
+        && (a.sizes + a.aspectRatios).allSatisfy { $0.isFinite && $0 > 0 }
+        && a.stride == Geometry.featureStride,
+      "anchors \(a.sizes) × \(a.aspectRatios) stride \(a.stride): expected positive finite values, stride 16")
+    try check((1...8192).contains(rpn.hiddenChannels), "RPN channels \(rpn.hiddenChannels), expected 1…8192")
+    try check(
+      rpn.preNMSTopN >= 1 && (1...100_000).contains(rpn.proposals),
+      "proposals \(rpn.proposals) / pre-NMS \(rpn.preNMSTopN), expected ≥ 1")
+    try check(
+      rpn.nmsThreshold.isFinite && rpn.minimumSize.isFinite,
+      "RPN NMS threshold and minimum size must be finite")
+    let crop = head.crop
+    try check(
+      (1...64).contains(crop.cropSize) && (1...crop.cropSize).contains(crop.poolSize)
+        && crop.cropSize % crop.poolSize == 0 && crop.stride == (head.tail == .perROI ? 16 : 32),
+      "ROI crop \(crop.cropSize)/\(crop.poolSize) stride \(crop.stride): expected crop 1…64 divisible by the pool, "
+        + "stride 16 (per-ROI tail) or 32 (shared tail)")
+    let p = postProcessing
+    try check(
+      p.scoreThreshold.isFinite && p.iouThreshold.isFinite && p.minimumSize.isFinite && p.maxPerClass >= 0
+        && p.maxPerFrame >= 0,
+      "post-processing thresholds must be finite and the caps ≥ 0")
+  }
+}

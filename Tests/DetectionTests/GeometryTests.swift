@@ -111,3 +111,38 @@ import Testing
       clipped.count == 1 && clipped[0].box.x2 <= 400 && clipped[0].box.y2 <= 320 && clipped[0].box.x1 >= 0)
   }
 }
+
+@Suite struct ConfigurationTests {
+  @Test func hostileValuesAreRejectedNotTrapped() throws {
+    let good = DetectorConfiguration(classes: ["a"])
+    #expect(throws: Never.self) { try good.validate() }
+    var cases: [(DetectorConfiguration, String)] = []
+    var c = good
+    c.classes = []
+    cases.append((c, "classes"))
+    c = good
+    c.head.crop.poolSize = 0
+    cases.append((c, "ROI crop"))
+    c = good
+    c.clipLength = 10
+    cases.append((c, "clip length"))
+    c = good
+    c.rpn.anchors.sizes = [-1]
+    cases.append((c, "anchors"))
+    c = good
+    c.inputWidth = 410
+    cases.append((c, "input"))
+    for (configuration, word) in cases {
+      #expect {
+        try configuration.validate()
+      } throws: { "\($0)".contains(word) }
+    }
+    // The same through a checkpoint's JSON: decoding succeeds, validation refuses.
+    let json = try c.json()
+    let decoded = try DetectorConfiguration.decode(json: json, source: "x.safetensors")
+    #expect(throws: DetectorError.self) { try decoded.validate() }
+    #expect(throws: DetectorError.self) {
+      _ = try DetectorConfiguration.decode(json: "{\"classes\": 3}", source: "x")
+    }
+  }
+}

@@ -96,11 +96,25 @@ def crop_fixture(out):
                crop_averaged=averaged.numpy())
 
 
+def anchor_fixture(out):
+    """torchvision AnchorGenerator on a 20x25 stride-16 map (sizes 64..512, ratios 0.5/1/2): its
+    base anchors are rounded to integers and centred at 16*i (offset 0); ours are exact and centred
+    at 16*i + 8, so the Swift test compares after a shift of 8 with a 0.5 px tolerance."""
+    from torchvision.models.detection.anchor_utils import AnchorGenerator
+    from torchvision.models.detection.image_list import ImageList
+
+    gen = AnchorGenerator(sizes=((64, 128, 256, 512),), aspect_ratios=((0.5, 1.0, 2.0),))
+    images = ImageList(torch.zeros(1, 3, 320, 400), [(320, 400)])
+    feature = torch.zeros(1, 8, 20, 25)
+    out["anchors_torchvision"] = gen(images, [feature])[0].numpy()
+
+
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "Tests/DetectionTests/Fixtures"
     os.makedirs(out_dir, exist_ok=True)
     out = {}
     nms_fixture(out)
+    anchor_fixture(out)
     coder_fixture(out)
     crop_fixture(out)
     out = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in out.items()}

@@ -12,6 +12,8 @@
 /// - **Anchors** are centred on the cell centres `(s·j + s/2, s·i + s/2)`, not rounded; their order is
 ///   position-major (row `i`, then column `j`), then aspect ratio, then scale (torchvision's
 ///   `AnchorGenerator` order): anchor index `(i · W + j) · A + a` with `a = ratioIndex · scales + scaleIndex`.
+///   Aspect ratios are `width / height` as in the TF OD API (torchvision's are `height / width`, so its
+///   ratio list (0.5, 1, 2) is ours (2, 1, 0.5); the test compares the two generators that way).
 /// - **Box deltas** follow the Faster R-CNN coder with weights `(wx, wy, ww, wh) = (10, 10, 5, 5)`
 ///   (torchvision `BoxCoder`, TF `FasterRcnnBoxCoder`), centres `x1 + w/2`; decoding clamps `dw, dh`
 ///   at `log(1000 / 16)`.

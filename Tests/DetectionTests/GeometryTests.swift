@@ -28,6 +28,23 @@ import Testing
     }
   }
 
+  @Test func anchorsMatchTorchvisionUpToRoundingAndHalfCellShift() throws {
+    // torchvision rounds base anchors to integers and centres them at 16·i; ours are exact at 16·i + 8.
+    // Its aspect ratio is h/w where ours (TF OD API) is w/h: its ratios (0.5, 1, 2) are our (2, 1, 0.5).
+    let file = try OpsFixture.file()
+    let theirs = try OpsFixture.boxes(file, "anchors_torchvision")
+    let ours = AnchorGenerator(sizes: [64, 128, 256, 512], aspectRatios: [2, 1, 0.5], stride: 16)
+      .anchors(featureHeight: 20, featureWidth: 25)
+    #expect(theirs.count == ours.count)
+    var worst: Float = 0
+    for (a, b) in zip(ours, theirs) {
+      for (x, y) in [(a.x1 - 8, b.x1), (a.y1 - 8, b.y1), (a.x2 - 8, b.x2), (a.y2 - 8, b.y2)] {
+        worst = max(worst, abs(x - y))
+      }
+    }
+    #expect(worst <= 0.5)
+  }
+
   @Test func boxCoderMatchesTorchvision() throws {
     let file = try OpsFixture.file()
     let anchors = try OpsFixture.boxes(file, "coder_anchors")

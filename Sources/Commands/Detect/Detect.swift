@@ -4,9 +4,9 @@ import Detection
 /// Detects actions in a video and writes labelled frames and a detections CSV.
 ///
 /// ```
-/// $ detect clip.mp4 --out out/ --weights detector.safetensors
-/// detect [##############################] 151/151  40.2 s, ETA 0.0 s
-/// 151 frames, 151 keyframes, 302 detections, 44.10 s, 3.42 frames/s
+/// $ detect applyeyemakeup_mpeg4.avi --out out/ --weights detector.safetensors --tail shared
+/// detect [##############################] 164/164  61.1 s, ETA 0.0 s
+/// 164 frames, 164 keyframes, 16400 detections, 62.62 s, 2.62 frames/s (weights loaded in 0.41 s)
 /// $ detect clip.mp4 --out out/
 /// Error: detect: no detector weights. Pass --weights FILE: ...
 /// ```

@@ -6,7 +6,7 @@ import Detection
 /// ```
 /// $ detect applyeyemakeup_mpeg4.avi --out out/ --weights detector.safetensors --tail shared
 /// detect [##############################] 164/164  61.1 s, ETA 0.0 s
-/// 164 frames, 164 keyframes, 16400 detections, 62.62 s, 2.62 frames/s (weights loaded in 0.41 s)
+/// 164 frames, 164 keyframes, 16400 detections, 62.62 s, 2.62 frames/s (weights loaded in 0.12 s)
 /// $ detect clip.mp4 --out out/
 /// Error: detect: no detector weights. Pass --weights FILE: ...
 /// ```

@@ -51,7 +51,8 @@ let package = Package(
     .target(
       name: "Commands",
       dependencies: [
-        "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor", argumentParser,
+        "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor",
+        argumentParser,
       ]
     ),
     .executableTarget(
@@ -75,7 +76,9 @@ let package = Package(
       name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(
-      name: "DetectionTests", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets"], exclude: ["Fixtures"]),
+      name: "DetectionTests",
+      dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets", "Media"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],

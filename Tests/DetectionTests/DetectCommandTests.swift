@@ -2,6 +2,7 @@ import Commands
 import Datasets
 import Detection
 import Foundation
+import Media
 import Networks
 import Testing
 
@@ -38,6 +39,14 @@ import Testing
       #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
       #expect(png.count > 340 * 256 * 3)  // stored (uncompressed) 340x256 RGB
     }
+    // The PNGs decode (FFmpeg's PNG decoder, through VideoReader's frame-folder mode) at source size.
+    let written = try VideoReader(path: dir + "/out")
+    var count = 0
+    while let image = try written.nextFrame() {
+      #expect(image.width == 340 && image.height == 256)
+      count += 1
+    }
+    #expect(count == 12)
     let csv = try String(contentsOfFile: dir + "/out/detections.csv", encoding: .utf8)
     #expect(csv.hasPrefix("video,frame,label,score,x1,y1,x2,y2\n"))
     let rows = try DetectionsFile.read(path: dir + "/out/detections.csv")

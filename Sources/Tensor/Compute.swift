@@ -52,18 +52,20 @@ public enum Compute {
 
   /// Runs `body(i)` for `i` in `0..<iterations` on up to `threadCount` threads.
   ///
-  /// The work is split into contiguous chunks, one per thread, so small bodies stay cheap.
+  /// The work is split into contiguous chunks, four per thread, so small bodies stay cheap and a
+  /// thread that loses its core to another process does not hold the others up for long.
   static func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
     let threads = min(threadCount, iterations)
     if threads <= 1 {
       for i in 0..<iterations { body(i) }
       return
     }
+    let chunks = min(iterations, threads * 4)
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
-      DispatchQueue.concurrentPerform(iterations: threads) { chunk in
-        let lo = iterations * chunk / threads
-        let hi = iterations * (chunk + 1) / threads
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let lo = iterations * chunk / chunks
+        let hi = iterations * (chunk + 1) / chunks
         for i in lo..<hi { box.value(i) }
       }
     }

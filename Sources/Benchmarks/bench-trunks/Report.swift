@@ -54,12 +54,23 @@ func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
 /// Runs a network `warmup + runs` times untimed per layer for the totals, then once more per-layer
 /// profiled; returns the report.
 func runNetwork(
-  name: String, ortName: String, options: BenchOptions, _ body: (Profile) -> Tensor
+  name: String, ortName: String, options: BenchOptions, peer: PeerRunner?, ort: inout OrtResults,
+  _ body: (Profile) -> Tensor
 ) -> NetworkReport {
   let profile = Profile()
   profile.enabled = false
   var times: [Double] = []
-  for i in 0..<(options.warmup + options.runs) {
+  var peerTimes: [Double] = []
+  for i in 0..<(options.warmup + options.runs * options.rounds) {
+    // Alternate: before each round of our runs, one round of the peer's.
+    if let peer, i >= options.warmup, (i - options.warmup) % options.runs == 0,
+      let t = peer.run(model: ortName, runs: options.runs)
+    {
+      peerTimes += t
+      print(
+        "\(name): ONNX Runtime round: " + t.map { String(format: "%.1f", $0) }.joined(separator: ", ") + " ms"
+      )
+    }
     let start = ContinuousClock.now
     let faults = minorFaults()
     let load = MachineLoad()
@@ -71,6 +82,8 @@ func runNetwork(
     if i >= options.warmup { times.append(elapsed) }
   }
   times.sort()
+  peerTimes.sort()
+  if !peerTimes.isEmpty { ort.summary[ortName] = (peerTimes[0], peerTimes[peerTimes.count / 2]) }
   profile.enabled = true
   var kinds: [String: Profile.Entry] = [:]
   var order: [String] = []

@@ -1,7 +1,7 @@
 /// The GEMM routes of the forward pass.
 extension Convolution {
-  /// Bytes of im2col scratch per GEMM before the output frames are split into chunks.
-  static let im2colBudget = 16 << 20
+  /// Bytes of im2col scratch per GEMM (output rows are processed in chunks of about this size).
+  static let im2colBudget = 8 << 20
 
   /// Forward pass into channels `channelOffset...` of `output`, with an optional residual.
   func run(_ x: Tensor, into output: inout Tensor, channelOffset: Int, residual: Tensor?) {
@@ -106,29 +106,33 @@ extension Convolution {
     }
   }
 
-  /// General convolution: im2col over chunks of output frames, then one GEMM per chunk.
+  /// General convolution: im2col over chunks of output rows, then one GEMM per chunk.
   private func im2colForward(
     _ g: ConvGeometry, weight: UnsafePointer<Float>, src: UnsafePointer<Float>,
     dst: UnsafeMutablePointer<Float>, epilogue: Epilogue
   ) {
     let kk = g.c * g.t.kernel * g.h.kernel * g.w.kernel
-    let frame = g.h.output * g.w.output
-    let perFrame = kk * frame * MemoryLayout<Float>.stride
-    let framesPerChunk = max(1, min(g.t.output, Self.im2colBudget / max(perFrame, 1)))
-    let scratch = TensorStorage(count: kk * frame * framesPerChunk)
+    let (ho, wo) = (g.h.output, g.w.output)
+    let totalLines = g.t.output * ho
+    // Output rows per chunk: the column matrix stays within the budget (cache-sized), but each
+    // GEMM keeps at least ~2048 columns.
+    let perLine = kk * wo * MemoryLayout<Float>.stride
+    let minimumLines = (2048 + wo - 1) / wo
+    let linesPerChunk = min(totalLines, max(minimumLines, Self.im2colBudget / max(perLine, 1), 1))
+    let scratch = TensorStorage(count: kk * wo * linesPerChunk)
     let cols = scratch.base
     // Strided windows wider than one tap read phase-split rows, so every copy is contiguous.
     let phased = g.w.stride > 1 && g.w.kernel > 1 ? Im2col.splitPhases(src, g) : nil
-    var t0 = 0
-    while t0 < g.t.output {
-      let nt = min(framesPerChunk, g.t.output - t0)
-      Im2col.fill(
-        cols, g, src: src, firstFrame: t0, frames: nt, phased: phased.map { UnsafePointer($0.base) })
+    var u0 = 0
+    while u0 < totalLines {
+      let lines = u0..<min(totalLines, u0 + linesPerChunk)
+      Im2col.fill(cols, g, src: src, lines: lines, phased: phased.map { UnsafePointer($0.base) })
+      let n = lines.count * wo
       Compute.gemm(
-        m: outputChannels, n: nt * frame, k: kk, a: weight, lda: kk, b: cols, ldb: nt * frame,
-        c: dst + t0 * frame, ldc: g.outputPlane)
-      epilogue.apply(columns: (t0 * frame)..<((t0 + nt) * frame))
-      t0 += nt
+        m: outputChannels, n: n, k: kk, a: weight, lda: kk, b: cols, ldb: n, c: dst + u0 * wo,
+        ldc: g.outputPlane)
+      epilogue.apply(columns: (u0 * wo)..<(u0 * wo + n))
+      u0 = lines.upperBound
     }
     withExtendedLifetime((scratch, phased)) {}
   }

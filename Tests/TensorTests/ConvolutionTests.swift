@@ -63,6 +63,20 @@ import Testing
     #expect(maxRelativeError(conv(x, residual: r), (ref + r).relu()) <= Self.tolerance)
   }
 
+  /// Column matrices above the im2col budget are built in chunks of output rows that cross frames.
+  @Test(arguments: [
+    Case(input: [1, 64, 3, 20, 100], out: 2, kernel: [1, 3, 3], stride: [1, 1, 1], padding: .same),
+    Case(input: [1, 3, 6, 80, 120], out: 2, kernel: [3, 7, 7], stride: [2, 2, 2], padding: .same),
+  ])
+  func chunkedIm2colMatchesDirectLoop(_ c: Case) {
+    var rng = SeededRandom(seed: 78)
+    let x = rng.tensor(c.input)
+    let w = rng.tensor([c.out, c.input[1]] + c.kernel)
+    let y = Convolution(weight: w, stride: c.stride, padding: c.padding)(x)
+    let ref = referenceConv3d(x, weight: w, bias: nil, stride: c.stride, padding: c.padding)
+    #expect(maxRelativeError(y, ref) <= Self.tolerance)
+  }
+
   @Test func twoDimensionalMatchesThreeWithUnitTime() {
     var rng = SeededRandom(seed: 7)
     let x = rng.tensor([1, 3, 9, 11])

@@ -1,12 +1,17 @@
 import COpenBLAS
 import Dispatch
 
-/// Process-wide compute settings: how many threads the GEMMs and the other kernels use.
+/// Process-wide compute settings: how many threads the kernels use.
+///
+/// OpenBLAS itself runs single-threaded: the kernels split their output columns between
+/// `threadCount` workers (`DispatchQueue.concurrentPerform`), each calling `cblas_sgemm` on its own
+/// part. That keeps lowering, GEMM and epilogue of a chunk on one core, and no OpenBLAS thread
+/// spins while the element-wise work runs.
 public enum Compute {
-  /// Sets the number of threads for OpenBLAS GEMMs and for the element-wise kernels.
+  /// Sets the number of threads for the GEMMs and the element-wise kernels.
   public static func setThreadCount(_ count: Int) {
     let n = max(1, count)
-    openblas_set_num_threads(Int32(n))
+    openblas_set_num_threads(1)
     threadCountBox.value = n
   }
 
@@ -22,13 +27,28 @@ public enum Compute {
   public static var threadCount: Int { threadCountBox.value }
 
   /// Row-major single-precision GEMM: `C = A · B + beta · C` with `A` m×k (row stride `lda`),
-  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); runs on OpenBLAS's threads.
+  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); the columns are split between
+  /// `threadCount` threads.
   public static func gemm(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0,
     c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let box = UncheckedSendable((a, b, c))
+    splitRange(n, align: 64, minimum: 256) { cols in
+      let (a, b, c) = box.value
+      serialGemm(
+        m: m, n: cols.count, k: k, a: a, lda: lda, b: b + cols.lowerBound, ldb: ldb, beta: beta,
+        c: c + cols.lowerBound, ldc: ldc)
+    }
+  }
+
+  /// `gemm` on the calling thread only.
+  static func serialGemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     guard m > 0, n > 0 else { return }
     if k == 0 {
@@ -47,6 +67,7 @@ public enum Compute {
     m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
     y: UnsafeMutablePointer<Float>
   ) {
+    _ = threadCount
     cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, 0, y, 1)
   }
 
@@ -71,8 +92,36 @@ public enum Compute {
     }
   }
 
-  /// Holder of the thread count (read often, written rarely).
-  private static let threadCountBox = IntBox(Int(openblas_get_num_threads()))
+  /// Splits `0..<total` into contiguous parts of at least `minimum` elements (two per thread when
+  /// there is enough work, so a thread slowed by another process hands its second part over),
+  /// with inner boundaries on multiples of `align`, and runs `body` on each part concurrently.
+  static func splitRange(_ total: Int, align: Int, minimum: Int, _ body: (Range<Int>) -> Void) {
+    guard total > 0 else { return }
+    let threads = threadCount
+    let fit = total / max(minimum, 1)
+    let parts = fit >= 2 * threads ? 2 * threads : max(1, min(threads, fit))
+    if parts == 1 {
+      body(0..<total)
+      return
+    }
+    let bounds = (0...parts).map { i -> Int in
+      i == parts ? total : min(total, (total * i / parts + align / 2) / align * align)
+    }
+    withoutActuallyEscaping(body) { escapable in
+      let box = UncheckedSendable(escapable)
+      DispatchQueue.concurrentPerform(iterations: parts) { i in
+        if bounds[i] < bounds[i + 1] { box.value(bounds[i]..<bounds[i + 1]) }
+      }
+    }
+  }
+
+  /// Holder of the thread count (read often, written rarely). First use makes OpenBLAS
+  /// single-threaded; the kernels parallelise above it.
+  private static let threadCountBox: IntBox = {
+    let n = Int(openblas_get_num_threads())
+    openblas_set_num_threads(1)
+    return IntBox(max(1, n))
+  }()
 }
 
 /// A mutable integer shared across threads; writes happen only from `setThreadCount`.

@@ -6,7 +6,7 @@ enum Im2col {
   /// `phased`, when given, is `splitPhases(src, g)`: strided column gathers then become contiguous copies.
   static func fill(
     _ cols: UnsafeMutablePointer<Float>, _ g: ConvGeometry, src: UnsafePointer<Float>, lines: Range<Int>,
-    phased: UnsafePointer<Float>? = nil
+    phased: UnsafePointer<Float>? = nil, parallel: Bool = true
   ) {
     let (kt, kh, kw) = (g.t.kernel, g.h.kernel, g.w.kernel)
     let rows = g.c * kt * kh * kw
@@ -17,7 +17,7 @@ enum Im2col {
     let s = g.w.stride
     let phaseLength = (wi + s - 1) / s
     let box = UncheckedSendable((cols, src, phased))
-    Compute.parallelFor(rows) { r in
+    let body = { (r: Int) in
       let (cols, src, phased) = box.value
       let dx = r % kw
       let dy = (r / kw) % kh
@@ -52,6 +52,11 @@ enum Im2col {
           out += wo
         }
       }
+    }
+    if parallel {
+      Compute.parallelFor(rows, body)
+    } else {
+      for r in 0..<rows { body(r) }
     }
   }
 

@@ -45,6 +45,17 @@ public enum Compute {
     }
   }
 
+  /// Plain `cblas_sgemm` on OpenBLAS's own `threadCount` threads (the machine's reference GEMM,
+  /// as `../shared/bench/sgemm_bench.c` measures it); for benchmarks, not for concurrent use.
+  public static func openBLASGemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    openblas_set_num_threads(Int32(threadCount))
+    defer { openblas_set_num_threads(1) }
+    serialGemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+  }
+
   /// `gemm` on the calling thread only.
   static func serialGemm(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

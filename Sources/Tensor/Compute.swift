@@ -27,8 +27,8 @@ public enum Compute {
   public static var threadCount: Int { threadCountBox.value }
 
   /// Row-major single-precision GEMM: `C = A · B + beta · C` with `A` m×k (row stride `lda`),
-  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); the columns are split between
-  /// `threadCount` threads.
+  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); the columns (or, when there are few,
+  /// the rows) are split between `threadCount` threads.
   public static func gemm(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
@@ -37,6 +37,16 @@ public enum Compute {
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     let box = UncheckedSendable((a, b, c))
+    if n < threadCount * 256 && m >= 32 {
+      // Few columns: split the rows instead.
+      splitRange(m, align: 8, minimum: 16) { rows in
+        let (a, b, c) = box.value
+        serialGemm(
+          m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb, beta: beta,
+          c: c + rows.lowerBound * ldc, ldc: ldc)
+      }
+      return
+    }
     splitRange(n, align: 64, minimum: 256) { cols in
       let (a, b, c) = box.value
       serialGemm(

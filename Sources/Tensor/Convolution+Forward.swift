@@ -13,6 +13,9 @@ extension Convolution {
   /// Fewest columns a GEMM gets (smaller ones lose efficiency).
   static let minimumColumns = 2048
 
+  /// Fewest output channels per part when a GEMM is split by channels.
+  static let minimumChannels = 16
+
   /// Forward pass into channels `channelOffset...` of `output`, with an optional residual.
   func run(_ x: Tensor, into output: inout Tensor, channelOffset: Int, residual: Tensor?) {
     let g = geometry(x.shape)
@@ -55,6 +58,9 @@ extension Convolution {
 }
 
 /// One sample's convolution: pointers and geometry shared by the workers.
+///
+/// Work is split by output columns when there are enough of them (at least `minimumColumns` per
+/// part), otherwise by output channels (small late layers: few positions, many channels).
 struct ConvStep: @unchecked Sendable {
   let g: ConvGeometry
   let src: UnsafePointer<Float>
@@ -83,18 +89,37 @@ struct ConvStep: @unchecked Sendable {
     max(Convolution.minimumColumns, Convolution.outputChunkBytes / (max(outputChannels, 1) * 4))
   }
 
-  /// 1×1×1 stride 1: `out = W · x` on the input as is, column chunk by column chunk.
+  /// Whether the columns are too few to give every thread its own part.
+  private func splitsChannels(columns: Int) -> Bool {
+    Compute.threadCount > 1 && columns < Compute.threadCount * Convolution.minimumColumns
+      && outputChannels >= 2 * Convolution.minimumChannels
+  }
+
+  /// Runs `body(rows, columns)` on parts of the output, split by columns or by channels.
+  private func split(columns total: Int, align: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
+    if splitsChannels(columns: total) {
+      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels) {
+        body($0, 0..<total)
+      }
+    } else {
+      let all = 0..<outputChannels
+      Compute.splitRange(total, align: align, minimum: Convolution.minimumColumns) { body(all, $0) }
+    }
+  }
+
+  /// 1×1×1 stride 1: `out = W · x` on the input as is, chunk by chunk.
   func pointwise() {
     let plane = g.outputPlane
     let chunk = chunkColumns
-    Compute.splitRange(plane, align: 64, minimum: Convolution.minimumColumns) { cols in
+    split(columns: plane, align: 64) { rows, cols in
       var a = cols.lowerBound
       while a < cols.upperBound {
         let count = min(chunk, cols.upperBound - a)
         Compute.serialGemm(
-          m: outputChannels, n: count, k: g.c, a: weight, lda: g.c, b: src + a, ldb: plane, beta: 0,
-          c: dst + a, ldc: plane)
-        epilogue.apply(columns: a..<(a + count), parallel: false)
+          m: rows.count, n: count, k: g.c, a: weight + rows.lowerBound * g.c, lda: g.c, b: src + a,
+          ldb: plane,
+          beta: 0, c: dst + rows.lowerBound * plane + a, ldc: plane)
+        epilogue.apply(rows: rows, columns: a..<(a + count))
         a += count
       }
     }
@@ -102,12 +127,12 @@ struct ConvStep: @unchecked Sendable {
 
   /// k×1×1: one accumulated GEMM per tap on the time-shifted input (no copy).
   func temporal() {
-    Compute.splitRange(g.outputPlane, align: 64, minimum: Convolution.minimumColumns) { cols in
+    split(columns: g.outputPlane, align: 64) { rows, cols in
       if g.t.stride == 1 {
         var a = cols.lowerBound
         while a < cols.upperBound {
           let b = min(cols.upperBound, a + chunkColumns)
-          temporalStrideOne(a..<b)
+          temporalStrideOne(rows, a..<b)
           a = b
         }
       } else {
@@ -119,11 +144,12 @@ struct ConvStep: @unchecked Sendable {
             let ti = g.t.start(to) + dt
             if ti < 0 || ti >= g.t.input { continue }
             tapGemm(
-              dt, columns: sub, inputColumn: ti * hw + (sub.lowerBound - to * hw), beta: initialised ? 1 : 0)
+              dt, rows: rows, columns: sub, inputColumn: ti * hw + (sub.lowerBound - to * hw),
+              beta: initialised ? 1 : 0)
             initialised = true
           }
-          if !initialised { zero(sub) }
-          epilogue.apply(columns: sub, parallel: false)
+          if !initialised { zero(rows, sub) }
+          epilogue.apply(rows: rows, columns: sub)
         }
       }
     }
@@ -131,7 +157,7 @@ struct ConvStep: @unchecked Sendable {
 
   /// Temporal stride 1 on output columns `cols`: taps in decreasing coverage, the first one writing
   /// with beta 0 when it covers every column.
-  private func temporalStrideOne(_ cols: Range<Int>) {
+  private func temporalStrideOne(_ rows: Range<Int>, _ cols: Range<Int>) {
     let hw = g.h.input * g.w.input
     let ranges = (0..<g.t.kernel).map { dt -> Range<Int> in
       let r = g.t.validOutputs(tap: dt)
@@ -140,29 +166,31 @@ struct ConvStep: @unchecked Sendable {
     let order = (0..<g.t.kernel).sorted { ranges[$0].count > ranges[$1].count }
     var initialised = false
     if ranges[order[0]].count != cols.count {
-      zero(cols)
+      zero(rows, cols)
       initialised = true
     }
     for dt in order where !ranges[dt].isEmpty {
       let r = ranges[dt]
       tapGemm(
-        dt, columns: r, inputColumn: r.lowerBound + (dt - g.t.padBefore) * hw, beta: initialised ? 1 : 0)
+        dt, rows: rows, columns: r, inputColumn: r.lowerBound + (dt - g.t.padBefore) * hw,
+        beta: initialised ? 1 : 0)
       initialised = true
     }
-    epilogue.apply(columns: cols, parallel: false)
+    epilogue.apply(rows: rows, columns: cols)
   }
 
-  /// `out[:, columns] (+)= W_dt · x[:, inputColumn ..< inputColumn + columns.count]`.
-  private func tapGemm(_ dt: Int, columns: Range<Int>, inputColumn: Int, beta: Float) {
+  /// `out[rows, columns] (+)= W_dt[rows] · x[:, inputColumn ..< inputColumn + columns.count]`.
+  private func tapGemm(_ dt: Int, rows: Range<Int>, columns: Range<Int>, inputColumn: Int, beta: Float) {
     let (o, c) = (outputChannels, g.c)
     Compute.serialGemm(
-      m: o, n: columns.count, k: c, a: taps! + dt * o * c, lda: c, b: src + inputColumn, ldb: g.inputPlane,
-      beta: beta, c: dst + columns.lowerBound, ldc: g.outputPlane)
+      m: rows.count, n: columns.count, k: c, a: taps! + dt * o * c + rows.lowerBound * c, lda: c,
+      b: src + inputColumn, ldb: g.inputPlane, beta: beta,
+      c: dst + rows.lowerBound * g.outputPlane + columns.lowerBound, ldc: g.outputPlane)
   }
 
-  /// Zeroes `columns` of every output row.
-  private func zero(_ columns: Range<Int>) {
-    for ch in 0..<outputChannels {
+  /// Zeroes `columns` of output rows `rows`.
+  private func zero(_ rows: Range<Int>, _ columns: Range<Int>) {
+    for ch in rows {
       (dst + ch * g.outputPlane + columns.lowerBound).update(repeating: 0, count: columns.count)
     }
   }
@@ -178,6 +206,22 @@ struct ConvStep: @unchecked Sendable {
     // Strided windows wider than one tap read phase-split rows, so every copy is contiguous.
     let phased = g.w.stride > 1 && g.w.kernel > 1 ? Im2col.splitPhases(src, g) : nil
     let phasedBase = phased.map { UnsafePointer($0.base) }
+    if splitsChannels(columns: totalLines * wo) {
+      // Few positions: one shared column matrix (filled in parallel), GEMM split by channels.
+      let scratch = TensorStorage(count: kk * totalLines * wo)
+      Im2col.fill(scratch.base, g, src: src, lines: 0..<totalLines, phased: phasedBase, parallel: true)
+      let n = totalLines * wo
+      let cols = UnsafePointer(scratch.base)
+      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels) { rows in
+        Compute.serialGemm(
+          m: rows.count, n: n, k: kk, a: weight + rows.lowerBound * kk, lda: kk, b: cols, ldb: n, beta: 0,
+          c: dst + rows.lowerBound * g.outputPlane, ldc: g.outputPlane)
+        epilogue.apply(rows: rows, columns: 0..<n)
+      }
+      withExtendedLifetime((scratch, phased)) {}
+      return
+    }
+    let all = 0..<outputChannels
     Compute.splitRange(totalLines, align: 1, minimum: minimumLines) { lines in
       let chunk = min(linesPerChunk, lines.count)
       let scratch = TensorStorage(count: kk * wo * chunk)
@@ -189,7 +233,7 @@ struct ConvStep: @unchecked Sendable {
         Compute.serialGemm(
           m: outputChannels, n: n, k: kk, a: weight, lda: kk, b: scratch.base, ldb: n, beta: 0,
           c: dst + u0 * wo, ldc: g.outputPlane)
-        epilogue.apply(columns: (u0 * wo)..<(u0 * wo + n), parallel: false)
+        epilogue.apply(rows: all, columns: (u0 * wo)..<(u0 * wo + n))
         u0 = part.upperBound
       }
       withExtendedLifetime(scratch) {}
@@ -225,15 +269,10 @@ struct Epilogue {
     self.relu = relu
   }
 
-  /// Applies the epilogue to `columns` of every row (in parallel over rows, or on this thread).
-  func apply(columns: Range<Int>, parallel: Bool = true) {
+  /// Applies the epilogue to `columns` of rows `rows`, on the calling thread.
+  func apply(rows: Range<Int>, columns: Range<Int>) {
     if bias == nil && residual == nil && !relu { return }
-    if parallel {
-      let box = UncheckedSendable(self)
-      Compute.parallelFor(channels) { box.value.row($0, columns: columns) }
-    } else {
-      for ch in 0..<channels { row(ch, columns: columns) }
-    }
+    for ch in rows { row(ch, columns: columns) }
   }
 
   /// The epilogue on `columns` of row `ch`.

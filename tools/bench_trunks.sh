@@ -10,7 +10,8 @@
 # Runtime per layer kind (tools/ort_kinds.py), then runs bench-trunks with the same thread count.
 # bench-trunks alternates ROUNDS rounds of RUNS ONNX Runtime runs (peer_onnxruntime.py as a
 # subprocess) with ROUNDS rounds of RUNS runs of its own, so both see the same machine load, and
-# prints best/median of each and the ratios.
+# prints best/median of each and the ratios. Before every round it waits up to WAIT_IDLE seconds
+# (default 60) for a second in which other processes use less than 0.3 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${1:-2}
@@ -31,6 +32,6 @@ done
 rm -f "$OUT/ort_kinds.jsonl"
 "$VENV/bin/python" tools/ort_kinds.py --threads "$THREADS" --runs 2 \
   "$OUT/models/resnet50_l3.onnx" "$OUT/models/s3dg_m4e.onnx" > "$OUT/ort_kinds.jsonl"
-"$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" \
+"$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" --wait-idle "${WAIT_IDLE:-60}" \
   --peer-python "$VENV/bin/python" --peer-script "$BENCH/peer_onnxruntime.py" --peer-models "$OUT/models" \
   --ort-kinds "$OUT/ort_kinds.jsonl"

@@ -57,9 +57,10 @@ enum LayerBench {
   ]
 
   /// Times every spec (or those whose name contains `filter`) `runs` times each, alternating with sgemm.
-  static func run(runs: Int, filter: String?) {
+  static func run(runs: Int, filter: String?, waitIdle: Double = 0) {
     print("   layer                        M      N      K    ours ms  GF/s   sgemm ms  GF/s   %sgemm")
     for s in specs where filter.map({ s.name.contains($0) }) ?? true {
+      waitForIdle(waitIdle)
       var w = WeightSource()
       let conv = w.conv(s.input[1], s.out, kernel: s.kernel, stride: s.stride, padding: s.padding)
       let x = w.tensor(s.input, fanIn: 3)

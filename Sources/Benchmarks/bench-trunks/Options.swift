@@ -11,6 +11,7 @@ struct BenchOptions {
   var ortPath: String?
   var ortKindsPath: String?
   var layers = false
+  var waitIdle: Double = 0
   var rounds = 1
   var peerPython: String?
   var peerScript = "../shared/bench/peer_onnxruntime.py"
@@ -19,7 +20,7 @@ struct BenchOptions {
   var networksModule = true
   var layerFilter: String?
 
-  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --peer-python PY --peer-models DIR [--peer-script F]`.
+  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F]`.
   static func parse(_ args: ArraySlice<String>) -> BenchOptions {
     var o = BenchOptions()
     var it = args.makeIterator()
@@ -34,6 +35,7 @@ struct BenchOptions {
       case "--only": o.networks = [value]
       case "--ort": o.ortPath = value
       case "--ort-kinds": o.ortKindsPath = value
+      case "--wait-idle": o.waitIdle = Double(value) ?? 0
       case "--rounds": o.rounds = max(1, Int(value) ?? 1)
       case "--peer-python": o.peerPython = value
       case "--peer-script": o.peerScript = value

@@ -8,6 +8,8 @@ struct NetworkReport {
   var medianSeconds: Double
   var kinds: [(String, Profile.Entry)]
   var gemmShapes: [GemmShape]
+  /// Raw sgemm GFLOP/s per kind, measured between the profiled runs.
+  var sgemm: [String: Double]
   var peakMemoryMB: Double?
 
   /// Prints the per-kind table with sgemm and ONNX Runtime ratios.
@@ -22,7 +24,6 @@ struct NetworkReport {
     }
     Swift.print("")
     if let peak = peakMemoryMB { Swift.print(String(format: "   peak RSS during run: %.0f MB", peak)) }
-    let sgemm = SgemmReference.measure(gemmShapes, runs: sgemmRuns)
     Swift.print(
       "   kind              calls       ms   GFLOP  GFLOP/s  sgemm GF/s  %sgemm    ORT ms  ORT/ours")
     let total = kinds.reduce(0) { $0 + $1.1.seconds }
@@ -64,13 +65,14 @@ func runNetwork(
   for i in 0..<(options.warmup + options.runs * options.rounds) {
     // Alternate: before each round of our runs, one round of the peer's.
     if let peer, i >= options.warmup, (i - options.warmup) % options.runs == 0,
-      let t = peer.run(model: ortName, runs: options.runs)
+      waitForIdle(options.waitIdle), let t = peer.run(model: ortName, runs: options.runs)
     {
       peerTimes += t
       print(
         "\(name): ONNX Runtime round: " + t.map { String(format: "%.1f", $0) }.joined(separator: ", ") + " ms"
       )
     }
+    if (i - options.warmup) % options.runs == 0 { waitForIdle(options.waitIdle) }
     let start = ContinuousClock.now
     let faults = minorFaults()
     let load = MachineLoad()
@@ -87,9 +89,15 @@ func runNetwork(
   profile.enabled = true
   var kinds: [String: Profile.Entry] = [:]
   var order: [String] = []
+  var sgemm: [String: Double] = [:]
   for _ in 0..<max(1, options.profileRuns) {
+    waitForIdle(options.waitIdle)
     profile.reset()
     _ = body(profile)
+    // The reference right after, so both see the same load; keep the fastest of each.
+    if options.sgemmRuns > 0 {
+      sgemm.merge(SgemmReference.measure(profile.gemmShapes, runs: options.sgemmRuns)) { max($0, $1) }
+    }
     for k in profile.order {
       if kinds[k] == nil { order.append(k) }
       let e = profile.entries[k]!
@@ -99,7 +107,21 @@ func runNetwork(
   }
   return NetworkReport(
     name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : times[times.count / 2],
-    kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes)
+    kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes, sgemm: sgemm)
+}
+
+/// Waits up to `seconds` for a second in which the machine is at least 85 % idle; returns true.
+@discardableResult
+func waitForIdle(_ seconds: Double) -> Bool {
+  guard seconds > 0 else { return true }
+  let deadline = ContinuousClock.now + .seconds(seconds)
+  while ContinuousClock.now < deadline {
+    let load = MachineLoad()
+    Thread.sleep(forTimeInterval: 1)
+    if load.othersCores(wall: 1) < 0.3 { return true }
+  }
+  print("(machine never idle for \(Int(seconds)) s; measuring anyway)")
+  return true
 }
 
 /// Best wall time of `options.runs` runs of `body` after `options.warmup` warm-up runs.

@@ -13,7 +13,7 @@ Compute.setThreadCount(options.threads)
 if let mb = options.cacheMB { Compute.setBufferCacheLimit(bytes: mb << 20) }
 print("bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up)")
 if options.layers {
-  LayerBench.run(runs: options.runs, filter: options.layerFilter)
+  LayerBench.run(runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle)
   exit(0)
 }
 var ort = OrtResults(summary: options.ortPath, kinds: options.ortKindsPath)

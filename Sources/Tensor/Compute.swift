@@ -39,7 +39,7 @@ public enum Compute {
     let box = UncheckedSendable((a, b, c))
     if n < threadCount * 256 && m >= 32 {
       // Few columns: split the rows instead.
-      splitRange(m, align: 8, minimum: 16) { rows in
+      splitRange(m, align: 8, minimum: 16, partsPerThread: 1) { rows in
         let (a, b, c) = box.value
         serialGemm(
           m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb, beta: beta,
@@ -116,11 +116,15 @@ public enum Compute {
   /// Splits `0..<total` into contiguous parts of at least `minimum` elements (two per thread when
   /// there is enough work, so a thread slowed by another process hands its second part over),
   /// with inner boundaries on multiples of `align`, and runs `body` on each part concurrently.
-  static func splitRange(_ total: Int, align: Int, minimum: Int, _ body: (Range<Int>) -> Void) {
+  ///
+  /// `partsPerThread` 1 gives each thread exactly one part (for splits whose parts share packed data).
+  static func splitRange(
+    _ total: Int, align: Int, minimum: Int, partsPerThread: Int = 2, _ body: (Range<Int>) -> Void
+  ) {
     guard total > 0 else { return }
     let threads = threadCount
     let fit = total / max(minimum, 1)
-    let parts = fit >= 2 * threads ? 2 * threads : max(1, min(threads, fit))
+    let parts = fit >= partsPerThread * threads ? partsPerThread * threads : max(1, min(threads, fit))
     if parts == 1 {
       body(0..<total)
       return

@@ -98,7 +98,7 @@ struct ConvStep: @unchecked Sendable {
   /// Runs `body(rows, columns)` on parts of the output, split by columns or by channels.
   private func split(columns total: Int, align: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
     if splitsChannels(columns: total) {
-      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels) {
+      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
         body($0, 0..<total)
       }
     } else {
@@ -212,7 +212,8 @@ struct ConvStep: @unchecked Sendable {
       Im2col.fill(scratch.base, g, src: src, lines: 0..<totalLines, phased: phasedBase, parallel: true)
       let n = totalLines * wo
       let cols = UnsafePointer(scratch.base)
-      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels) { rows in
+      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
+        rows in
         Compute.serialGemm(
           m: rows.count, n: n, k: kk, a: weight + rows.lowerBound * kk, lda: kk, b: cols, ldb: n, beta: 0,
           c: dst + rows.lowerBound * g.outputPlane, ldc: g.outputPlane)

@@ -80,6 +80,9 @@ enum LayerBench {
         start = ContinuousClock.now
         Compute.openBLASGemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
         raw = min(raw, (ContinuousClock.now - start).seconds)
+        // OpenBLAS's idle threads spin (sched_yield) for a while after a threaded call; let them
+        // go to sleep so they don't take cores from the next measurement of ours.
+        Thread.sleep(forTimeInterval: 0.15)
       }
       a.deallocate()
       b.deallocate()

@@ -158,6 +158,8 @@ enum SgemmReference {
       a.deallocate()
       b.deallocate()
       c.deallocate()
+      // Let OpenBLAS's spinning idle threads go to sleep before anything else is timed.
+      Thread.sleep(forTimeInterval: 0.15)
       flops[s.kind, default: 0] += 2 * Double(s.m * n * s.k)
       seconds[s.kind, default: 0] += best
     }

@@ -36,9 +36,12 @@ let package = Package(
     .target(
       name: "Tensor",
       dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+      exclude: ["README.md"],
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
-    .target(name: "Networks", dependencies: ["Tensor"]),
+    .executableTarget(
+      name: "bench-trunks", dependencies: ["Tensor", "Networks"], path: "Sources/Benchmarks/bench-trunks"),
+    .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
 
     // Data: video in, pictures out, annotations, evaluation.

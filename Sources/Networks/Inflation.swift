@@ -23,7 +23,8 @@ public func inflate2DTo3D(weight: Tensor, time: Int) -> Tensor {
 /// Inflates a 2-D convolution to 3-D: weight by ``inflate2DTo3D(weight:time:)``, bias and activation
 /// kept, spatial stride and padding kept, temporal stride and padding given.
 public func inflate2DTo3D(
-  _ convolution: Convolution, time: Int, temporalStride: Int = 1, temporalPadding: PadAmount = .init(before: 0, after: 0)
+  _ convolution: Convolution, time: Int, temporalStride: Int = 1,
+  temporalPadding: PadAmount = .init(before: 0, after: 0)
 ) -> Convolution {
   let spatial: [PadAmount]
   switch convolution.padding {

@@ -23,8 +23,9 @@ enum SeparablePool {
         ceilMode: ceilMode)
     }
     var current = x
-    // Innermost axis first: strided passes shrink the data early.
-    for a in (0..<spatial).reversed() {
+    // Outer axes first (their passes are vectorised over whole rows); W, the gather pass, runs last
+    // on data the strided outer passes have already shrunk.
+    for a in 0..<spatial {
       let axis = axes[a]
       if axis.kernel == 1 && axis.stride == 1 && axis.padBefore == 0 && axis.output == axis.input { continue }
       current = pass(current, dimension: 2 + a, axis: axis, mode: mode)
@@ -51,6 +52,14 @@ enum SeparablePool {
     let isMax: Bool
     if case .max = mode { isMax = true } else { isMax = false }
     let box = UncheckedSendable((x.storage.base, y.storage.base))
+    if inner == 1 {
+      Compute.parallelFor(outer) { r in
+        let (src0, dst0) = box.value
+        rowPass(src0 + r * lin, dst0 + r * lout, axis: axis, isMax: isMax, divisors: divisors)
+      }
+      withExtendedLifetime(x) {}
+      return y
+    }
     Compute.parallelFor(outer) { r in
       let (src0, dst0) = box.value
       let src = src0 + r * lin * inner
@@ -80,5 +89,50 @@ enum SeparablePool {
     }
     withExtendedLifetime(x) {}
     return y
+  }
+
+  /// A pass along the innermost (contiguous) axis of one row.
+  @inline(__always)
+  private static func rowPass(
+    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, axis: WindowAxis, isMax: Bool,
+    divisors: [Float]
+  ) {
+    let (k, s) = (axis.kernel, axis.stride)
+    // Outputs whose window lies fully inside the row.
+    let first = min((axis.padBefore + s - 1) / s, axis.output)
+    let last = max(first, min(axis.output, (axis.input - k + axis.padBefore) / s + 1))
+    for o in 0..<first { dst[o] = edge(src, axis: axis, o: o, isMax: isMax) * divisors[o] }
+    for o in last..<axis.output { dst[o] = edge(src, axis: axis, o: o, isMax: isMax) * divisors[o] }
+    if isMax {
+      if k == 3 {
+        for o in first..<last {
+          let p = src + (o * s - axis.padBefore)
+          dst[o] = Swift.max(Swift.max(p[0], p[1]), p[2])
+        }
+      } else {
+        for o in first..<last {
+          let p = src + (o * s - axis.padBefore)
+          var m = p[0]
+          for j in 1..<k { m = Swift.max(m, p[j]) }
+          dst[o] = m
+        }
+      }
+    } else {
+      for o in first..<last {
+        let p = src + (o * s - axis.padBefore)
+        var m: Float = 0
+        for j in 0..<k { m += p[j] }
+        dst[o] = m * divisors[o]
+      }
+    }
+  }
+
+  /// Max or sum of the clipped window `o` (for windows touching the padding).
+  private static func edge(_ src: UnsafePointer<Float>, axis: WindowAxis, o: Int, isMax: Bool) -> Float {
+    let range = axis.clippedRange(o)
+    if range.isEmpty { return isMax ? -.infinity : 0 }
+    var m = isMax ? -Float.infinity : 0
+    for j in range { m = isMax ? Swift.max(m, src[j]) : m + src[j] }
+    return m
   }
 }

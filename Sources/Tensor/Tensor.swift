@@ -100,6 +100,9 @@ public struct Tensor: Sendable {
 }
 
 /// A 64-byte aligned `Float` buffer owned by one or more tensors.
+///
+/// Large buffers come from and return to `BufferPool`, so a network run reuses the pages of the
+/// previous run instead of faulting in fresh ones.
 final class TensorStorage: @unchecked Sendable {
   /// First element.
   let base: UnsafeMutablePointer<Float>
@@ -109,10 +112,11 @@ final class TensorStorage: @unchecked Sendable {
   /// Allocates `count` uninitialised elements.
   init(count: Int) {
     self.count = count
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-    base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    base = BufferPool.shared.take(bytes: max(count, 1) * MemoryLayout<Float>.stride)
+      .bindMemory(to: Float.self, capacity: max(count, 1))
   }
 
-  deinit { UnsafeMutableRawPointer(base).deallocate() }
+  deinit {
+    BufferPool.shared.give(UnsafeMutableRawPointer(base), bytes: max(count, 1) * MemoryLayout<Float>.stride)
+  }
 }

@@ -46,7 +46,9 @@ enum ParityFixtures {
     var tensors: [String: (shape: [Int], values: [Float])] = [:]
     for (name, shape) in parameters(file) {
       let (center, half) = range(name, shape: shape)
-      tensors[name] = (shape, generator.values(name, count: shape.reduce(1, *), center: center, halfWidth: half))
+      tensors[name] = (
+        shape, generator.values(name, count: shape.reduce(1, *), center: center, halfWidth: half)
+      )
     }
     return try WeightStore(tensors: tensors)
   }

@@ -10,7 +10,12 @@ import Testing
   static let variants: [(String, S3DGConfiguration)] = [
     ("torchvision", .torchvision),
     ("tfslim_s3dg", .tfSlimS3DG),
-    ("tfslim_s3dg_777", { var c = S3DGConfiguration.tfSlimS3DG; c.stem = .full(temporalKernel: 7); return c }()),
+    (
+      "tfslim_s3dg_777",
+      {
+        var c = S3DGConfiguration.tfSlimS3DG; c.stem = .full(temporalKernel: 7); return c
+      }()
+    ),
     ("howto100m", .howTo100M),
     ("i3d", .i3d),
   ]
@@ -43,5 +48,23 @@ import Testing
     let mixed4e = trunk(input)
     #expect(maxRelativeError(mixed4e, try ParityFixtures.tensor(fixture, "Mixed_4e")) <= 1e-4)
     #expect(maxRelativeError(tail(mixed4e), try ParityFixtures.tensor(fixture, "logits")) <= 1e-4)
+  }
+}
+
+/// The head runs batches of ROI tubes: a batch of two equals the two samples run alone (≤ 1e-5).
+@Suite struct S3DGBatchTests {
+  @Test func batchedTailEqualsSamplesRunAlone() throws {
+    let fixture = try ParityFixtures.file("s3d_tfslim_s3dg")
+    var weights = try ParityFixtures.weights(for: fixture)
+    let tail = try S3DG(weights: &weights, configuration: .tfSlimS3DG.stages(.mixed_4f, .logits))
+    let generator = CounterRandom(seed: 3)
+    let one = [528, 3, 7, 7].reduce(1, *)
+    let a = generator.values("a", count: one, center: 0.5, halfWidth: 0.5)
+    let b = generator.values("b", count: one, center: 0.5, halfWidth: 0.5)
+    let batch = tail(Tensor(shape: [2, 528, 3, 7, 7], scalars: a + b))
+    let alone = tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: a)).scalars
+      + tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: b)).scalars
+    #expect(batch.shape == [2, 400])
+    #expect(maxRelativeError(batch, Tensor(shape: [2, 400], scalars: alone)) <= 1e-5)
   }
 }

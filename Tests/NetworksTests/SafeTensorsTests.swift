@@ -52,7 +52,8 @@ func openingError(_ bytes: [UInt8]) -> String? {
   }
 
   @Test func readsHalfAndBFloat16() throws {
-    let header = #"{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}"#
+    let header =
+      #"{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}"#
     var bytes = rawFile(header: header, dataBytes: 0)
     bytes += [0x00, 0x3C, 0x00, 0xC0]  // F16 1.0, -2.0
     bytes += [0x40, 0x40]  // BF16 3.0
@@ -81,16 +82,43 @@ func openingError(_ bytes: [UInt8]) -> String? {
       (rawFile(header: "{not json", dataBytes: 0), "not valid JSON"),
       (rawFile(header: "[1,2]", dataBytes: 0), "expected a JSON object"),
       (rawFile(header: f32, dataBytes: 4), "past the data section"),
-      (rawFile(header: #"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, dataBytes: 8), "expected 12"),
-      (rawFile(header: #"{"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#, dataBytes: 8), "non-negative"),
-      (rawFile(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[-8,0]}}"#, dataBytes: 8), "non-negative"),
-      (rawFile(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, dataBytes: 8), "decreasing"),
+      (
+        rawFile(header: #"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, dataBytes: 8),
+        "expected 12"
+      ),
+      (
+        rawFile(header: #"{"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#, dataBytes: 8),
+        "non-negative"
+      ),
+      (
+        rawFile(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[-8,0]}}"#, dataBytes: 8),
+        "non-negative"
+      ),
+      (
+        rawFile(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, dataBytes: 8),
+        "decreasing"
+      ),
       (rawFile(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0]}}"#, dataBytes: 8), "expected 2"),
-      (rawFile(header: #"{"x":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}}"#, dataBytes: 8), "non-negative integer"),
-      (rawFile(header: #"{"x":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 8), "unknown dtype"),
+      (
+        rawFile(header: #"{"x":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}}"#, dataBytes: 8),
+        "non-negative integer"
+      ),
+      (
+        rawFile(header: #"{"x":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 8),
+        "unknown dtype"
+      ),
       (rawFile(header: #"{"x":{"shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 8), "missing string 'dtype'"),
-      (rawFile(header: #"{"x":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,8]}}"#, dataBytes: 8), "larger than the file"),
-      (rawFile(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, dataBytes: 8), "overlap"),
+      (
+        rawFile(
+          header: #"{"x":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,8]}}"#,
+          dataBytes: 8), "larger than the file"
+      ),
+      (
+        rawFile(
+          header:
+            #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+          dataBytes: 8), "overlap"
+      ),
       (rawFile(header: #"{"__metadata__":{"a":1}}"#, dataBytes: 0), "not a string"),
       (rawFile(header: #"{"x":7}"#, dataBytes: 0), "expected an object"),
     ]

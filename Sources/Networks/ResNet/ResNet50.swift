@@ -52,9 +52,11 @@ public struct ResNet50: Sendable {
       switch endpoint {
       case .stem:
         let conv = try ConvUnit(
-          weights: &weights, conv: "conv1", norm: "bn1", input: 3, output: 64, kernel: [7, 7], stride: [2, 2],
+          weights: &weights, conv: "conv1", norm: "bn1", input: 3, output: 64, kernel: [7, 7],
+          stride: [2, 2],
           padding: .symmetric([3, 3]), normalization: .batchNorm(epsilon: batchNormEpsilon))
-        stages.append((endpoint, .stem(conv, MaxPool(kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])))))
+        stages.append(
+          (endpoint, .stem(conv, MaxPool(kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])))))
       case .logits:
         let fc = Linear(
           weight: try weights.tensor("fc.weight", shape: [classes, 2048]),

@@ -34,7 +34,9 @@ extension S3DG {
   }
 
   /// Conv2d_1a in one of its three forms.
-  static func stem(weights: inout WeightStore, configuration c: S3DGConfiguration) throws -> SpatioTemporalConv {
+  static func stem(weights: inout WeightStore, configuration c: S3DGConfiguration) throws
+    -> SpatioTemporalConv
+  {
     switch c.stem {
     case .separable:
       return .separable(
@@ -49,7 +51,9 @@ extension S3DG {
           kernel: [t, 7, 7], stride: [2, 2, 2], padding: c.padding(symmetric: [t / 2, 3, 3]),
           normalization: c.unitNormalization))
     case .spaceToDepth:
-      let pads = [PadAmount(before: 0, after: 2), PadAmount(before: 2, after: 4), PadAmount(before: 2, after: 4)]
+      let pads = [
+        PadAmount(before: 0, after: 2), PadAmount(before: 2, after: 4), PadAmount(before: 2, after: 4),
+      ]
       return .full(
         try ConvUnit(
           weights: &weights, conv: "features.0.0", norm: "features.0.1", input: 3, output: 64,

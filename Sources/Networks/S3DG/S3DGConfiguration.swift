@@ -102,7 +102,8 @@ public struct S3DGConfiguration: Sendable, Equatable {
   /// HowTo100M MIL-NCE S3D-G: gating with bias, space-to-depth stem, BN temporal units, TF SAME, eps 1e-5
   /// (the video tower ends with a 512-d `fc`; here the classifier is ours).
   public static let howTo100M = S3DGConfiguration(
-    gating: .withBias, stem: .spaceToDepth, temporalUnit: .batchNorm, padding: .tfSame, batchNormEpsilon: 1e-5,
+    gating: .withBias, stem: .spaceToDepth, temporalUnit: .batchNorm, padding: .tfSame,
+    batchNormEpsilon: 1e-5,
     inputNormalization: .unitRange)
 
   /// I3D (inflated Inception-v1, the seed paper's baseline): full 3×3×3 convs, 7×7×7 stem, TF SAME.

@@ -64,7 +64,9 @@ extension SafeTensorsFile {
       }
       entries[key] = Entry(dtype: dtype, shape: shape, byteRange: (dataStart + begin)..<(dataStart + end))
     }
-    let ordered = entries.sorted { ($0.value.byteRange.lowerBound, $0.key) < ($1.value.byteRange.lowerBound, $1.key) }
+    let ordered = entries.sorted {
+      ($0.value.byteRange.lowerBound, $0.key) < ($1.value.byteRange.lowerBound, $1.key)
+    }
     for (previous, next) in zip(ordered, ordered.dropFirst())
     where next.value.byteRange.lowerBound < previous.value.byteRange.upperBound {
       throw fail("data_offsets", "'\(previous.key)' and '\(next.key)' overlap")

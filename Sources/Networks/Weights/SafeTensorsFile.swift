@@ -86,7 +86,9 @@ public struct SafeTensorsFile: Sendable {
           for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
         case .f64:
           for i in 0..<count {
-            out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+            out[i] = Float(
+              Double(
+                bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
           }
         case .f16:
           for i in 0..<count {

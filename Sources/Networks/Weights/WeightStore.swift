@@ -32,7 +32,8 @@ public struct WeightStore: Sendable {
   /// Wraps in-memory tensors (name → shape and row-major values); counts must match shapes.
   public init(tensors: [String: (shape: [Int], values: [Float])]) throws {
     for (key, tensor) in tensors where tensor.shape.reduce(1, *) != tensor.values.count {
-      throw WeightError.invalidTensor(key: key, detail: "shape \(tensor.shape) but \(tensor.values.count) values")
+      throw WeightError.invalidTensor(
+        key: key, detail: "shape \(tensor.shape) but \(tensor.values.count) values")
     }
     self.source = .memory(tensors)
     self.remaining = Set(tensors.keys)

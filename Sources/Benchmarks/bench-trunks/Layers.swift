@@ -1,0 +1,76 @@
+import Tensor
+
+/// Deterministic weights for benchmark graphs (values do not matter, magnitudes do: He scaling
+/// keeps activations in a normal range so no denormals slow anything down).
+struct WeightSource {
+  private var state: UInt64 = 0x1234_5678
+
+  /// Uniform values with the variance of He initialisation for `fanIn`.
+  mutating func tensor(_ shape: [Int], fanIn: Int) -> Tensor {
+    let scale = (6 / Float(max(fanIn, 1))).squareRoot()
+    var t = Tensor(shape: shape)
+    t.withUnsafeMutableBufferPointer { p in
+      for i in 0..<p.count {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        p[i] = (Float(state >> 40) / Float(1 << 24) * 2 - 1) * scale
+      }
+    }
+    return t
+  }
+
+  /// A convolution with a bias (a folded batch norm) and the given activation.
+  mutating func conv(
+    _ cin: Int, _ cout: Int, kernel: [Int], stride: [Int]? = nil, padding: Padding, relu: Bool = true
+  ) -> Convolution {
+    let fanIn = cin * kernel.reduce(1, *)
+    return Convolution(
+      weight: tensor([cout, cin] + kernel, fanIn: fanIn), bias: tensor([cout], fanIn: 100), stride: stride,
+      padding: padding, activation: relu ? .relu : .identity)
+  }
+}
+
+/// A convolution that charges its time to a kind named after its kernel, and notes its GEMM shape.
+struct TimedConv {
+  /// The layer.
+  let conv: Convolution
+  /// Profile kind, e.g. `conv 1x3x3`.
+  let kind: String
+
+  /// Wraps `conv`; the kind is `conv` plus the kernel extents (`s2` appended for strides above 1).
+  init(_ conv: Convolution) {
+    self.conv = conv
+    let strided = conv.stride.contains { $0 > 1 } ? " s2" : ""
+    kind = "conv " + conv.kernel.map(String.init).joined(separator: "x") + strided
+  }
+
+  /// FLOPs (2 × MACs) for an output shape.
+  func flops(output: [Int]) -> Double {
+    2 * Double(output.reduce(1, *)) * Double(conv.inputChannels * conv.kernel.reduce(1, *))
+  }
+
+  /// Runs the layer.
+  func callAsFunction(_ x: Tensor, _ p: Profile, residual: Tensor? = nil) -> Tensor {
+    let out = conv.outputShape(for: x.shape)
+    note(out, p)
+    return p.measure(kind, flops: flops(output: out)) {
+      if let residual { return conv(x, residual: residual) }
+      return conv(x)
+    }
+  }
+
+  /// Runs the layer into a channel slice of `output`.
+  func forward(_ x: Tensor, into output: inout Tensor, channelOffset: Int, _ p: Profile) {
+    let out = conv.outputShape(for: x.shape)
+    note(out, p)
+    p.measure(kind, flops: flops(output: out)) {
+      conv.forward(x, into: &output, channelOffset: channelOffset)
+    }
+  }
+
+  private func note(_ out: [Int], _ p: Profile) {
+    p.noteGemm(
+      GemmShape(
+        kind: kind, m: conv.outputChannels, n: out.dropFirst(2).reduce(1, *) * out[0],
+        k: conv.inputChannels * conv.kernel.reduce(1, *)))
+  }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Command-line options of bench-trunks.
+struct BenchOptions {
+  var threads = 2
+  var runs = 3
+  var warmup = 1
+  var profileRuns = 2
+  var sgemmRuns = 3
+  var networks: Set<String> = ["resnet50", "s3dg"]
+  var ortPath: String?
+  var ortKindsPath: String?
+  var layers = false
+  var waitIdle: Double = 0
+  var rounds = 1
+  var peerPython: String?
+  var peerScript = "../shared/bench/peer_onnxruntime.py"
+  var peerModels: String?
+  var cacheMB: Int?
+  var networksModule = true
+  var layerFilter: String?
+
+  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F]`.
+  static func parse(_ args: ArraySlice<String>) -> BenchOptions {
+    var o = BenchOptions()
+    var it = args.makeIterator()
+    while let a = it.next() {
+      let value = it.next() ?? ""
+      switch a {
+      case "--threads": o.threads = Int(value) ?? o.threads
+      case "--runs": o.runs = Int(value) ?? o.runs
+      case "--warmup": o.warmup = Int(value) ?? o.warmup
+      case "--profile-runs": o.profileRuns = Int(value) ?? o.profileRuns
+      case "--sgemm-runs": o.sgemmRuns = Int(value) ?? o.sgemmRuns
+      case "--only": o.networks = [value]
+      case "--ort": o.ortPath = value
+      case "--ort-kinds": o.ortKindsPath = value
+      case "--wait-idle": o.waitIdle = Double(value) ?? 0
+      case "--rounds": o.rounds = max(1, Int(value) ?? 1)
+      case "--peer-python": o.peerPython = value
+      case "--peer-script": o.peerScript = value
+      case "--peer-models": o.peerModels = value
+      case "--cache-mb": o.cacheMB = Int(value)
+      case "--networks-module": o.networksModule = value != "no"
+      case "--layers":
+        o.layers = true
+        o.layerFilter = value == "all" ? nil : value
+      default:
+        FileHandle.standardError.write(Data("bench-trunks: unknown option \(a)\n".utf8))
+        exit(2)
+      }
+    }
+    return o
+  }
+}
+
+/// ONNX Runtime timings read from JSON lines written by the peer scripts.
+struct OrtResults {
+  /// Per model: best and median milliseconds (from files, or from alternated subprocess runs).
+  var summary: [String: (best: Double, median: Double)] = [:]
+  /// Per model and layer kind: milliseconds.
+  var kinds: [String: [String: Double]] = [:]
+
+  /// Reads `peer_onnxruntime.py --json` lines and `tools/ort_kinds.py` lines (either may be absent).
+  init(summary: String?, kinds: String?) {
+    for line in Self.lines(summary) {
+      guard let model = line["model"] as? String, let best = line["min_ms"] as? Double,
+        let median = line["median_ms"] as? Double
+      else { continue }
+      self.summary[model] = (best, median)
+    }
+    for line in Self.lines(kinds) {
+      guard let model = line["model"] as? String, let kind = line["kind"] as? String,
+        let value = line["ms"] as? Double
+      else { continue }
+      self.kinds[model, default: [:]][kind] = value
+    }
+  }
+
+  private static func lines(_ path: String?) -> [[String: Any]] {
+    guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+  }
+}

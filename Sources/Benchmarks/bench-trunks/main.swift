@@ -1,0 +1,87 @@
+// bench-trunks: time the ResNet-50 (to layer3) and S3D-G (to Mixed_4e) trunks at full size, per
+// layer kind, against raw cblas_sgemm on each convolution's GEMM shape and against ONNX Runtime.
+//
+//   swift build -c release --scratch-path .build-tensor --product bench-trunks
+//   .build-tensor/release/bench-trunks --threads 2 --runs 3 [--ort ort.jsonl] [--ort-kinds kinds.jsonl]
+//
+// `tools/bench_trunks.sh` runs ONNX Runtime on the same graphs first and passes its results here.
+import Foundation
+import Tensor
+
+let options = BenchOptions.parse(CommandLine.arguments.dropFirst())
+Compute.setThreadCount(options.threads)
+if let mb = options.cacheMB { Compute.setBufferCacheLimit(bytes: mb << 20) }
+print("bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up)")
+if options.layers {
+  LayerBench.run(runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle)
+  exit(0)
+}
+var ort = OrtResults(summary: options.ortPath, kinds: options.ortKindsPath)
+let peer = options.peerPython.map {
+  PeerRunner(
+    python: $0, script: options.peerScript, models: options.peerModels ?? "bench-out/models",
+    threads: options.threads)
+}
+
+var reports: [NetworkReport] = []
+if options.networks.contains("resnet50") {
+  let net = ResNetTrunk()
+  var source = WeightSource()
+  let x = source.tensor([1, 3, 320, 400], fanIn: 3)
+  reports.append(
+    runNetwork(name: "resnet50_l3", ortName: "resnet50_l3", options: options, peer: peer, ort: &ort) {
+      net(x, $0)
+    })
+}
+if options.networks.contains("s3dg") {
+  let net = S3DGTrunk()
+  var source = WeightSource()
+  let x = source.tensor([1, 3, 20, 320, 400], fanIn: 3)
+  resetPeakMemory()
+  reports.append(
+    runNetwork(name: "s3dg_m4e", ortName: "s3dg_m4e", options: options, peer: peer, ort: &ort) {
+      net(x, $0)
+    })
+  reports[reports.count - 1].peakMemoryMB = peakMemoryMB()
+}
+for r in reports { r.print(ort: ort, sgemmRuns: options.sgemmRuns) }
+if reports.count == 2 {
+  let total = reports.reduce(0) { $0 + $1.bestSeconds } * 1000
+  var line = String(format: "both trunks: %.1f ms", total)
+  if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
+    line += String(
+      format: "   ONNX Runtime %.1f ms (best), %.1f ms (median)  -> speed-up %.2fx (best vs best)",
+      a.best + b.best, a.median + b.median, (a.best + b.best) / total)
+  }
+  print(line)
+}
+if options.networksModule {
+  print("\n== the Networks module's ResNet50 / S3DG (tfSlimS3DG), same inputs, whole-trunk times only")
+  do {
+    var total = 0.0
+    if options.networks.contains("resnet50") {
+      let net = try NetworkTrunks.resnet50()
+      var source = WeightSource()
+      let x = source.tensor([1, 3, 320, 400], fanIn: 3)
+      let t = timeRuns(options) { net(x).shape }
+      total += t
+      print(String(format: "   Networks.ResNet50 to layer3: best %.1f ms", t * 1000))
+    }
+    if options.networks.contains("s3dg") {
+      let net = try NetworkTrunks.s3dg()
+      var source = WeightSource()
+      let x = source.tensor([1, 3, 20, 320, 400], fanIn: 3)
+      let t = timeRuns(options) { net(x).shape }
+      total += t
+      print(String(format: "   Networks.S3DG to Mixed_4e: best %.1f ms", t * 1000))
+    }
+    var line = String(format: "   both: %.1f ms", total * 1000)
+    if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
+      line += String(
+        format: "  -> speed-up vs ONNX Runtime %.2fx (best vs best)", (a.best + b.best) / (total * 1000))
+    }
+    print(line)
+  } catch {
+    print("   could not build the Networks trunks: \(error)")
+  }
+}

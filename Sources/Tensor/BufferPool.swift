@@ -1,0 +1,90 @@
+import Synchronization
+
+/// A cache of freed large buffers, keyed by size, so repeated network runs reuse memory.
+///
+/// Buffers of at least `minimumBytes` are kept (up to `capacityBytes` in total) when their tensor
+/// dies and handed out again for the next allocation of the same rounded size. Small buffers go
+/// straight to the system allocator.
+final class BufferPool: Sendable {
+  /// The process-wide pool.
+  static let shared = BufferPool()
+
+  /// Smallest buffer worth caching.
+  static let minimumBytes = 256 << 10
+  /// Default for the most bytes kept in the cache.
+  static let defaultCapacityBytes = 512 << 20
+  /// Sizes are rounded up to this granularity.
+  static let granule = 64 << 10
+
+  /// Cached free buffers and their total size.
+  private struct State: ~Copyable {
+    var free: [Int: [UncheckedSendable<UnsafeMutableRawPointer>]] = [:]
+    var cachedBytes = 0
+    var capacityBytes = BufferPool.defaultCapacityBytes
+    /// True sizes of the large buffers handed out (a best-fit buffer can exceed its request).
+    var sizes: [Int: Int] = [:]
+  }
+
+  private let state = Mutex(State())
+
+  /// A 64-byte aligned buffer of at least `bytes` bytes.
+  func take(bytes: Int) -> UnsafeMutableRawPointer {
+    guard bytes >= Self.minimumBytes else {
+      return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    }
+    let size = Self.rounded(bytes)
+    let cached = state.withLock { s -> (UnsafeMutableRawPointer, Int)? in
+      // Best fit among cached sizes up to 1.5x the request (the buffer keeps its true size).
+      var best: Int?
+      for (key, list) in s.free where key >= size && key <= size + size / 2 && !list.isEmpty {
+        if best == nil || key < best! { best = key }
+      }
+      guard let key = best, let p = s.free[key]?.popLast() else { return nil }
+      s.cachedBytes -= key
+      return (p.value, key)
+    }
+    if let (pointer, key) = cached {
+      state.withLock { $0.sizes[Int(bitPattern: pointer)] = key }
+      return pointer
+    }
+    let pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    state.withLock { $0.sizes[Int(bitPattern: pointer)] = size }
+    return pointer
+  }
+
+  /// Returns a buffer obtained from `take(bytes:)` with the same `bytes`.
+  func give(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
+    guard bytes >= Self.minimumBytes else {
+      pointer.deallocate()
+      return
+    }
+    let size =
+      state.withLock { $0.sizes.removeValue(forKey: Int(bitPattern: pointer)) } ?? Self.rounded(bytes)
+    let kept = state.withLock { s -> Bool in
+      guard s.cachedBytes + size <= s.capacityBytes else { return false }
+      s.free[size, default: []].append(UncheckedSendable(pointer))
+      s.cachedBytes += size
+      return true
+    }
+    if !kept { pointer.deallocate() }
+  }
+
+  /// Sets the most bytes kept (frees every cached buffer first).
+  func setCapacity(_ bytes: Int) {
+    drain()
+    state.withLock { $0.capacityBytes = max(0, bytes) }
+  }
+
+  /// Frees every cached buffer.
+  func drain() {
+    let all = state.withLock { s -> [UncheckedSendable<UnsafeMutableRawPointer>] in
+      let all = s.free.values.flatMap { $0 }
+      s.free = [:]
+      s.cachedBytes = 0
+      return all
+    }
+    for p in all { p.value.deallocate() }
+  }
+
+  private static func rounded(_ bytes: Int) -> Int { (bytes + granule - 1) / granule * granule }
+}

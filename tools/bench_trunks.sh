@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Speed of the two trunks against ONNX Runtime on the same graphs, in one invocation.
+#
+#   tools/bench_trunks.sh [THREADS] [RUNS] [ROUNDS]   (defaults: 2 threads, 3 runs, 3 rounds)
+#
+# Needs: a venv with onnx, onnxruntime and numpy at $VENV (default /work/.venv-ort:
+#   python3 -m venv /work/.venv-ort && /work/.venv-ort/bin/pip install onnx onnxruntime numpy),
+# ../shared/bench beside the repository. Builds bench-trunks in release mode in $SCRATCH
+# (default .build-bench), makes the ONNX graphs once into $SCRATCH/bench-out/models, profiles ONNX
+# Runtime per layer kind (tools/ort_kinds.py), then runs bench-trunks with the same thread count.
+# bench-trunks alternates ROUNDS rounds of RUNS ONNX Runtime runs (peer_onnxruntime.py as a
+# subprocess) with ROUNDS rounds of RUNS runs of its own, so both see the same machine load, and
+# prints best/median of each and the ratios. Before every round it waits up to WAIT_IDLE seconds
+# (default 60) for a second in which other processes use less than 0.3 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS=${1:-2}
+RUNS=${2:-3}
+ROUNDS=${3:-3}
+VENV=${VENV:-/work/.venv-ort}
+SCRATCH=${SCRATCH:-.build-bench}
+BENCH=../shared/bench
+OUT="$SCRATCH/bench-out"
+mkdir -p "$OUT"
+swift build -c release --scratch-path "$SCRATCH" --product bench-trunks >/dev/null
+for model in resnet s3dg; do
+  name=$([[ $model == resnet ]] && echo resnet50_l3 || echo s3dg_m4e)
+  if [[ ! -f "$OUT/models/$name.onnx" ]]; then
+    "$VENV/bin/python" "$BENCH/make_models.py" --only "$model" --out "$OUT/models"
+  fi
+done
+rm -f "$OUT/ort_kinds.jsonl"
+"$VENV/bin/python" tools/ort_kinds.py --threads "$THREADS" --runs 2 \
+  "$OUT/models/resnet50_l3.onnx" "$OUT/models/s3dg_m4e.onnx" > "$OUT/ort_kinds.jsonl"
+"$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" --wait-idle "${WAIT_IDLE:-60}" \
+  --peer-python "$VENV/bin/python" --peer-script "$BENCH/peer_onnxruntime.py" --peer-models "$OUT/models" \
+  --ort-kinds "$OUT/ort_kinds.jsonl"

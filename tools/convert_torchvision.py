@@ -13,6 +13,8 @@ Public weights (needs internet once; torchvision caches them in ~/.cache/torch/h
     /work/.venv-torch/bin/python tools/convert_torchvision.py resnet50 resnet50.safetensors --weights IMAGENET1K_V1
 Offline, pass a state_dict file downloaded elsewhere (URLs: https://download.pytorch.org/models/<file>):
     /work/.venv-torch/bin/python tools/convert_torchvision.py s3d out.safetensors --checkpoint s3d-d76dad2f.pth
+kylemin/S3D (S3D_kinetics400.pt, Google Drive link in github.com/kylemin/S3D; same network as torchvision's,
+input in [-1, 1]): .../convert_torchvision.py kylemin out.safetensors --checkpoint S3D_kinetics400.pt
 HowTo100M MIL-NCE S3D-G (s3d_howto100m.pth from github.com/antoine77340/S3D_HowTo100M; video tower only,
 its 512-d `fc` is dropped; load with `S3DGConfiguration.howTo100M`):
     /work/.venv-torch/bin/python tools/convert_torchvision.py howto100m out.safetensors --checkpoint s3d_howto100m.pth
@@ -22,7 +24,7 @@ Names: torchvision's unchanged (`conv1.weight`, `layer3.5.bn2.running_var`, `fea
 renamed through ../shared/reference/weight_names/s3dg_key_mapping.tsv, gates become `<p>.gate.{weight,bias}`
 and the space-to-depth stem `conv1.conv1.weight` [64, 24, 2, 4, 4] becomes the equivalent plain conv
 `features.0.0.weight` [64, 3, 4, 8, 8] (W[o, c, 2kt+dt, 2kh+dh, 2kw+dw] = W_s2d[o, ((dt*2+dh)*2+dw)*3 + c, kt, kh, kw]).
-`--self-test` checks the HowTo100M renaming and stem offline. All tensors are written as float32; `__metadata__` holds the architecture, preset, source, and class names.
+`--self-test` checks the HowTo100M and kylemin renaming and the stem offline. All tensors are written as float32; `__metadata__` holds the architecture, preset, source, and class names.
 """
 
 import argparse
@@ -65,6 +67,20 @@ def torchvision_state(arch, checkpoint, weights_name):
     meta["preset"] = "torchvision"
     meta["input_normalization"] = "imageNet" if arch == "resnet50" else "kineticsTorchvision"
     return strip(model.state_dict()), meta
+
+
+def kylemin_state(checkpoint):
+    """kylemin/S3D `S3D_kinetics400.pt`: same network as torchvision's, renamed 1:1 by the mapping table."""
+    state = strip(torch.load(checkpoint, map_location="cpu", weights_only=True))
+    with open(MAPPING) as f:
+        rename = {row["kylemin_key"]: row["torchvision_key"] for row in csv.DictReader(f, delimiter="\t")
+                  if row["kylemin_key"] != "-" and row["torchvision_key"] != "-"}
+    unknown = sorted(set(state) - set(rename))
+    if unknown:
+        raise SystemExit(f"convert: no name for kylemin key(s) {unknown[:5]}")
+    meta = {"architecture": "s3d", "preset": "torchvision", "source": checkpoint,
+            "input_normalization": "symmetricUnit"}
+    return {rename[k]: v for k, v in state.items()}, meta
 
 
 def howto100m_state(checkpoint):
@@ -137,6 +153,18 @@ def self_test():
             if not k.endswith("num_batches_tracked") and not k.startswith("classifier.")}
     got = {k: tuple(v.shape) for k, v in out.items()}
     assert want == got, (sorted(set(want) ^ set(got))[:5], [k for k in want if want[k] != got.get(k)][:5])
+    kylemin = {}
+    with open(os.path.join(os.path.dirname(MAPPING), "kylemin_s3d_state_dict_keys.tsv")) as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            shape = [int(x) for x in row["shape"].strip("[]").split(",") if x.strip()]
+            kylemin["module." + row["key"]] = torch.randn(shape) if shape else torch.tensor(0)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "kylemin.pt")
+        torch.save(kylemin, path)
+        renamed, _ = kylemin_state(path)
+    tv = {k: tuple(v.shape) for k, v in torchvision.models.video.s3d().state_dict().items()
+          if not k.endswith("num_batches_tracked")}
+    assert tv == {k: tuple(v.shape) for k, v in renamed.items()}, "kylemin renaming"
     x = torch.randn(1, 3, 8, 32, 40, dtype=torch.float64)
     w = state["conv1.conv1.weight"].double()
     b, c, t, h, wd = x.shape
@@ -146,22 +174,23 @@ def self_test():
     y2 = F.conv3d(F.pad(x, (2, 4, 2, 4, 0, 2)), out["features.0.0.weight"].double(), stride=2)
     err = (y1 - y2).abs().max().item()
     assert err < 1e-9, err
-    print(f"self-test passed: {len(got)} HowTo100M tensors named and shaped as the reference; stem diff {err:.1e}")
+    print(f"self-test passed: {len(got)} HowTo100M tensors named and shaped as the reference; stem diff {err:.1e}; "
+          f"{len(renamed)} kylemin tensors renamed to torchvision's")
 
 
 def main():
     if sys.argv[1:] == ["--self-test"]:
         return self_test()
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("arch", choices=["resnet50", "s3d", "howto100m"])
+    p.add_argument("arch", choices=["resnet50", "s3d", "kylemin", "howto100m"])
     p.add_argument("output")
     p.add_argument("--checkpoint", help="a local .pth state_dict instead of torchvision's download")
     p.add_argument("--weights", help="torchvision weights enum member (default DEFAULT)")
     a = p.parse_args()
-    if a.arch == "howto100m":
+    if a.arch in ("howto100m", "kylemin"):
         if not a.checkpoint:
-            sys.exit("convert: howto100m needs --checkpoint s3d_howto100m.pth")
-        tensors, meta = howto100m_state(a.checkpoint)
+            sys.exit(f"convert: {a.arch} needs --checkpoint FILE")
+        tensors, meta = (howto100m_state if a.arch == "howto100m" else kylemin_state)(a.checkpoint)
     else:
         tensors, meta = torchvision_state(a.arch, a.checkpoint, a.weights)
     tmp = a.output + ".partial"

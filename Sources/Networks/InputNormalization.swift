@@ -1,7 +1,7 @@
 import Tensor
 
 /// How raw RGB values in 0…255 become network input: `(x / 255 − mean[c]) / std[c]` per channel.
-public struct InputNormalization: Sendable, Equatable {
+public struct InputNormalization: Sendable, Equatable, Codable {
   /// Per-channel mean (R, G, B) on the 0…1 scale.
   public var mean: [Float]
   /// Per-channel standard deviation (R, G, B) on the 0…1 scale.

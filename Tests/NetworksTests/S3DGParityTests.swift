@@ -22,20 +22,33 @@ import Testing
 
   @Test(arguments: variants.map(\.0))
   func variantMatchesReferenceToLogits(_ name: String) throws {
-    let configuration = Self.variants.first { $0.0 == name }!.1
-    let fixture = try ParityFixtures.file("s3d_\(name)")
+    let input = try ParityFixtures.tensor(try ParityFixtures.file("s3d_input"), "input")
+    try check(fixture: "s3d_\(name)", variant: name, input: input)
+  }
+
+  /// Odd sizes (input 1×3×7×45×61, the generator's stream "input") exercise uneven TF SAME padding
+  /// and torchvision's floor rules.
+  @Test(arguments: ["torchvision", "tfslim_s3dg", "i3d"])
+  func variantMatchesReferenceAtOddSizes(_ name: String) throws {
+    try check(
+      fixture: "s3d_\(name)_odd", variant: name, input: ParityFixtures.input(shape: [1, 3, 7, 45, 61]))
+  }
+
+  func check(fixture fixtureName: String, variant: String, input: Tensor) throws {
+    let configuration = Self.variants.first { $0.0 == variant }!.1
+    let fixture = try ParityFixtures.file(fixtureName)
+    #expect(fixture.metadata["input_shape"] == input.shape.map(String.init).joined(separator: ","))
     var weights = try ParityFixtures.weights(for: fixture)
     let network = try S3DG(weights: &weights, configuration: configuration)
     try weights.assertAllConsumed()
-    let input = try ParityFixtures.tensor(try ParityFixtures.file("s3d_input"), "input")
     let outputs = network.endpoints(input, [.mixed_4e, .logits])
     let mixed4e = try ParityFixtures.tensor(fixture, "Mixed_4e")
     #expect(outputs[.mixed_4e]?.shape == mixed4e.shape)
     #expect(outputs[.logits]?.shape == [1, 400])
     let e4 = maxRelativeError(outputs[.mixed_4e]!, mixed4e)
     let eLogits = maxRelativeError(outputs[.logits]!, try ParityFixtures.tensor(fixture, "logits"))
-    #expect(e4 <= 1e-4, "\(name) Mixed_4e error \(e4)")
-    #expect(eLogits <= 1e-4, "\(name) logits error \(eLogits)")
+    #expect(e4 <= 1e-4, "\(fixtureName) Mixed_4e error \(e4)")
+    #expect(eLogits <= 1e-4, "\(fixtureName) logits error \(eLogits)")
   }
 
   @Test func trunkAndTailComposeToTheFullNetwork() throws {
@@ -62,7 +75,8 @@ import Testing
     let a = generator.values("a", count: one, center: 0.5, halfWidth: 0.5)
     let b = generator.values("b", count: one, center: 0.5, halfWidth: 0.5)
     let batch = tail(Tensor(shape: [2, 528, 3, 7, 7], scalars: a + b))
-    let alone = tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: a)).scalars
+    let alone =
+      tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: a)).scalars
       + tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: b)).scalars
     #expect(batch.shape == [2, 400])
     #expect(maxRelativeError(batch, Tensor(shape: [2, 400], scalars: alone)) <= 1e-5)

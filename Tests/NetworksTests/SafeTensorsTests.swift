@@ -130,6 +130,14 @@ func openingError(_ bytes: [UInt8]) -> String? {
     }
   }
 
+  @Test func directoriesAndEmptyFilesAreRefused() {
+    #expect(throws: WeightError.malformed(file: "/tmp", step: "file type", detail: "expected a regular file"))
+    {
+      try SafeTensorsFile(path: "/tmp")
+    }
+    #expect(openingError([])?.contains("file has 0 bytes, expected at least 8") == true)
+  }
+
   @Test func missingFileNamesTheCall() {
     #expect(throws: WeightError.systemCall(file: "/nonexistent/w.safetensors", call: "open", errno: ENOENT)) {
       try SafeTensorsFile(path: "/nonexistent/w.safetensors")

@@ -45,3 +45,32 @@ import Testing
     }
   }
 }
+
+/// ``WeightStore/tensorShapes(of:)`` lists what a loader asks for (the name table of a variant).
+@Suite struct TensorShapesTests {
+  /// Parameters without BN running statistics.
+  static func trainable(_ shapes: [(key: String, shape: [Int])]) -> Int {
+    shapes.filter { !$0.key.hasSuffix("running_mean") && !$0.key.hasSuffix("running_var") }
+      .map { $0.shape.reduce(1, *) }.reduce(0, +)
+  }
+
+  @Test func listsTheTorchvisionS3DTensors() throws {
+    let shapes = try WeightStore.tensorShapes { _ = try S3DG(weights: &$0, configuration: .torchvision) }
+    #expect(shapes.count == 387)
+    #expect(shapes.first?.key == "features.0.0.0.weight" && shapes.first?.shape == [64, 3, 1, 7, 7])
+    #expect(shapes.last?.key == "classifier.1.bias")
+    #expect(Self.trainable(shapes) == 8_320_048)  // torchvision's num_params
+    let resnet = try WeightStore.tensorShapes { _ = try ResNet50(weights: &$0) }
+    #expect(Self.trainable(resnet) == 25_557_032)
+    let trunk = try WeightStore.tensorShapes { _ = try ResNet50(weights: &$0, final: .layer3) }
+    #expect(Self.trainable(trunk) == 8_543_296)  // §1.5: up to layer3
+    var tfSlim = S3DGConfiguration.tfSlimS3DG.stages(.conv2d_1a, .mixed_4e)
+    tfSlim.batchNormScale = false
+    let gated = try WeightStore.tensorShapes { _ = try S3DG(weights: &$0, configuration: tfSlim) }
+    let gates = gated.filter { $0.key.hasSuffix(".gate.weight") }
+    #expect(gates.count == 1 + 4 * 6)  // Conv2d_2c + 4 branches × Mixed_3b…4e
+    let total: Int = gated.map { $0.shape.reduce(1, *) }.reduce(0, +)
+    // detector_architecture.md §1.2: 4,047,616 trainable + 7,936 BN buffers up to Mixed_4e.
+    #expect(total == 4_047_616 + 7_936)
+  }
+}

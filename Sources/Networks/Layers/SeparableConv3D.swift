@@ -10,7 +10,7 @@ public struct SeparableConv3D: Sendable {
   /// The temporal unit (conv + BN or bias + ReLU).
   public let temporal: ConvUnit
 
-  /// Loads both units under `prefix`; `padding(k, s)` gives the padding of a kernel/stride per axis.
+  /// Loads both units under `prefix` (e.g. `"features.3"`) with the paddings of their 3 spatial dims.
   public init(
     weights: inout WeightStore, prefix: String, input: Int, output: Int, kernel: Int, stride: Int,
     spatialPadding: Padding, temporalPadding: Padding, spatialNormalization: UnitNormalization,

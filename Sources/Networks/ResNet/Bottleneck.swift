@@ -6,20 +6,34 @@ import Tensor
 /// Input NCHW `[n, in, h, w]`, output `[n, 4·width, h/stride, w/stride]`. Tensors under `<p>`:
 /// `conv1.weight` `[width, in, 1, 1]`, `conv2.weight` `[width, width, 3, 3]`, `conv3.weight`
 /// `[4·width, width, 1, 1]`, `bn{1,2,3}.*`, and `downsample.0.weight` `[4·width, in, 1, 1]` +
-/// `downsample.1.*` when the stride or width changes.
+/// `downsample.1.*` when the width changes (or, torchvision, when the stride does). TF-slim's
+/// `resnet_v1` unit is the same function with a strided unit of unchanged width taking its shortcut by
+/// subsampling (`subsample`: a 1×1 max pool with the stride) instead of a projection.
 public struct Bottleneck: Sendable {
+  /// How the input reaches the residual add.
+  public enum Shortcut: Sendable {
+    /// The input as is.
+    case identity
+    /// Every `stride`-th row and column (TF-slim `resnet_utils.subsample`).
+    case subsample(MaxPool)
+    /// 1×1 conv with the stride + batch norm (`downsample.{0,1}`).
+    case projection(ConvUnit)
+  }
+
   /// 1×1 reduce unit.
   public let conv1: ConvUnit
   /// 3×3 unit (carries the stride).
   public let conv2: ConvUnit
   /// 1×1 expand unit whose activation runs after the residual add.
   public let conv3: ConvUnit
-  /// Projection shortcut, or nil for identity.
-  public let downsample: ConvUnit?
+  /// The shortcut.
+  public let shortcut: Shortcut
 
-  /// Loads a block under `prefix` (e.g. `"layer3.0"`).
+  /// Loads a block under `prefix` (e.g. `"layer3.0"`); `subsampleShortcut` picks TF-slim's shortcut for
+  /// strided units of unchanged width (torchvision projects them).
   public init(
-    weights: inout WeightStore, prefix: String, input: Int, width: Int, stride: Int, batchNormEpsilon: Float
+    weights: inout WeightStore, prefix: String, input: Int, width: Int, stride: Int, batchNormEpsilon: Float,
+    subsampleShortcut: Bool = false
   ) throws {
     let norm = UnitNormalization.batchNorm(epsilon: batchNormEpsilon)
     let output = 4 * width
@@ -32,19 +46,27 @@ public struct Bottleneck: Sendable {
     conv3 = try ConvUnit(
       weights: &weights, conv: prefix + ".conv3", norm: prefix + ".bn3", input: width, output: output,
       kernel: [1, 1], padding: .valid, normalization: norm)
-    if stride != 1 || input != output {
-      downsample = try ConvUnit(
-        weights: &weights, conv: prefix + ".downsample.0", norm: prefix + ".downsample.1", input: input,
-        output: output, kernel: [1, 1], stride: [stride, stride], padding: .valid, normalization: norm,
-        activation: .identity)
+    if input == output && (stride == 1 || subsampleShortcut) {
+      shortcut =
+        stride == 1
+        ? .identity : .subsample(MaxPool(kernel: [1, 1], stride: [stride, stride], padding: .valid))
     } else {
-      downsample = nil
+      shortcut = .projection(
+        try ConvUnit(
+          weights: &weights, conv: prefix + ".downsample.0", norm: prefix + ".downsample.1", input: input,
+          output: output, kernel: [1, 1], stride: [stride, stride], padding: .valid, normalization: norm,
+          activation: .identity))
     }
   }
 
   /// Applies the block.
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    let shortcut = downsample.map { $0(x) } ?? x
-    return conv3(conv2(conv1(x)), residual: shortcut)
+    let skip: Tensor
+    switch shortcut {
+    case .identity: skip = x
+    case .subsample(let pool): skip = pool(x)
+    case .projection(let unit): skip = unit(x)
+    }
+    return conv3(conv2(conv1(x)), residual: skip)
   }
 }

@@ -1,12 +1,24 @@
 import Tensor
 
-/// torchvision's ResNet-50 (`resnet50()`, v1.5), from the stem up to any stage, with torchvision's
-/// tensor names (`conv1.weight`, `bn1.*`, `layer{1..4}.{i}.*`, `fc.{weight,bias}`).
+/// ResNet-50 from the stem up to any stage, with torchvision's tensor names (`conv1.weight`, `bn1.*`,
+/// `layer{1..4}.{i}.*`, `fc.{weight,bias}`): torchvision's `resnet50()` (v1.5) or TF-slim's
+/// `resnet_v1_50` (same tensors, different strides; ``Variant``).
 ///
 /// Input NCHW `[n, 3, h, w]` normalised with ``InputNormalization/imageNet`` for torchvision
 /// checkpoints. `layer3` (1024 channels, stride 16) is the detector's keyframe feature; `logits`
 /// is `[n, classes]` after global average pooling and `fc`.
 public struct ResNet50: Sendable {
+  /// Where the strides sit (detector_architecture.md §2.1).
+  public enum Variant: Sendable, Equatable {
+    /// torchvision v1.5: stride 2 in the first unit of layer2/3/4, on its 3×3 conv; projection shortcut.
+    case torchvision
+    /// TF-slim `resnet_v1_50`: stride 2 in the last unit of layer1/2/3 (3×3 conv; shortcut by
+    /// subsampling), layer4 unstrided; max pool TF SAME. With `outputStride16` (the TF OD API feature
+    /// extractor) layer3 runs unstrided too, so layer3 is at stride 16; layer4 would then need atrous
+    /// convolution, which is not supported (building it throws).
+    case tfSlim(outputStride16: Bool)
+  }
+
   /// Stages, in order.
   public enum Endpoint: Int, Sendable, CaseIterable, Comparable {
     /// conv1 7×7/2 + bn1 + ReLU + 3×3/2 max pool: 64 channels, stride 4.
@@ -35,18 +47,28 @@ public struct ResNet50: Sendable {
 
   /// The stages built, `firstEndpoint ... finalEndpoint`.
   public let firstEndpoint: Endpoint, finalEndpoint: Endpoint
+  /// Stride placement.
+  public let variant: Variant
   let stages: [(endpoint: Endpoint, stage: Stage)]
 
   /// Loads the stages `first ... final` (checking every shape; call `weights.assertAllConsumed()` after).
   public init(
-    weights: inout WeightStore, first: Endpoint = .stem, final: Endpoint = .logits, classes: Int = 1000,
-    batchNormEpsilon: Float = 1e-5
+    weights: inout WeightStore, variant: Variant = .torchvision, first: Endpoint = .stem,
+    final: Endpoint = .logits, classes: Int = 1000, batchNormEpsilon: Float = 1e-5
   ) throws {
+    guard first <= final else {
+      throw ConfigurationError("ResNet-50 stages \(first)...\(final) are in the wrong order")
+    }
+    if variant == .tfSlim(outputStride16: true) && final >= .layer4 {
+      throw ConfigurationError(
+        "ResNet-50 TF-slim at output stride 16 builds up to layer3; layer4 needs atrous convolution")
+    }
     firstEndpoint = first
     finalEndpoint = final
+    self.variant = variant
     var stages: [(Endpoint, Stage)] = []
-    let layers: [Endpoint: (blocks: Int, width: Int, stride: Int)] = [
-      .layer1: (3, 64, 1), .layer2: (4, 128, 2), .layer3: (6, 256, 2), .layer4: (3, 512, 2),
+    let layers: [Endpoint: (blocks: Int, width: Int)] = [
+      .layer1: (3, 64), .layer2: (4, 128), .layer3: (6, 256), .layer4: (3, 512),
     ]
     for endpoint in Endpoint.allCases where endpoint >= first && endpoint <= final {
       switch endpoint {
@@ -71,13 +93,26 @@ public struct ResNet50: Sendable {
           blocks.append(
             try Bottleneck(
               weights: &weights, prefix: "layer\(endpoint.rawValue).\(i)", input: input, width: spec.width,
-              stride: i == 0 ? spec.stride : 1, batchNormEpsilon: batchNormEpsilon))
+              stride: Self.stride(variant, endpoint, unit: i, of: spec.blocks),
+              batchNormEpsilon: batchNormEpsilon,
+              subsampleShortcut: variant != .torchvision))
           input = 4 * spec.width
         }
         stages.append((endpoint, .blocks(blocks)))
       }
     }
     self.stages = stages
+  }
+
+  /// The stride of unit `unit` (of `count`) in `layer`.
+  static func stride(_ variant: Variant, _ layer: Endpoint, unit: Int, of count: Int) -> Int {
+    switch variant {
+    case .torchvision:
+      return unit == 0 && layer != .layer1 ? 2 : 1
+    case .tfSlim(let outputStride16):
+      let strided: Set<Endpoint> = outputStride16 ? [.layer1, .layer2] : [.layer1, .layer2, .layer3]
+      return unit == count - 1 && strided.contains(layer) ? 2 : 1
+    }
   }
 
   /// Runs the built stages and returns the final endpoint's output.

@@ -54,9 +54,10 @@ public struct S3DG: Sendable {
     }
   }
 
-  /// Loads the stages `configuration.firstEndpoint ... finalEndpoint` from `weights` by name,
-  /// checking every shape (call `weights.assertAllConsumed()` afterwards to prove no key was left).
+  /// Loads the stages `configuration.firstEndpoint ... finalEndpoint` from `weights` by name
+  /// (after ``S3DGConfiguration/validate()``), checking every shape (call `weights.assertAllConsumed()` afterwards to prove no key was left).
   public init(weights: inout WeightStore, configuration: S3DGConfiguration) throws {
+    try configuration.validate()
     self.configuration = configuration
     var stages: [(S3DGEndpoint, Stage)] = []
     for endpoint in S3DGEndpoint.allCases
@@ -85,8 +86,9 @@ public struct S3DG: Sendable {
   static func run(_ stage: Stage, _ x: Tensor) -> Tensor {
     switch stage {
     case .unit(let conv, let gate):
-      let y = conv(x)
-      return gate.map { $0(y) } ?? y
+      var y = conv(x)
+      gate?.apply(to: &y, channelOffset: 0)  // in place: y is not shared
+      return y
     case .pool(let pool):
       return pool(x)
     case .inception(let block):

@@ -5,9 +5,9 @@ import Tensor
 ///
 /// Presets: ``torchvision`` (S3D, `S3D_Weights.KINETICS400_V1`), ``tfSlimS3DG`` (the paper's S3D-G as
 /// in TF-slim `s3dg.py`), ``howTo100M`` (MIL-NCE S3D-G port), ``i3d`` (inflated Inception-v1).
-public struct S3DGConfiguration: Sendable, Equatable {
+public struct S3DGConfiguration: Sendable, Equatable, Codable {
   /// Feature gating after Conv2d_2c and after each branch of every inception block.
-  public enum Gating: Sendable, Equatable {
+  public enum Gating: String, Sendable, Equatable, Codable {
     /// No gates (torchvision, kylemin S3D).
     case none
     /// `<p>.gate.weight` `[c, c]` only (TF-slim `transformer_W`, transposed).
@@ -17,7 +17,7 @@ public struct S3DGConfiguration: Sendable, Equatable {
   }
 
   /// The first unit, Conv2d_1a (64 channels, stride 2 in T, H and W).
-  public enum Stem: Sendable, Equatable {
+  public enum Stem: Sendable, Equatable, Codable {
     /// torchvision: `1×7×7` stride (1, 2, 2) then `7×1×1` stride (2, 1, 1), each a unit
     /// (`features.0.0.*`, `features.0.1.*`; the temporal unit follows ``temporalUnit``).
     case separable
@@ -30,7 +30,7 @@ public struct S3DGConfiguration: Sendable, Equatable {
   }
 
   /// The second (temporal `k×1×1`) unit of every separable convolution.
-  public enum TemporalUnit: Sendable, Equatable {
+  public enum TemporalUnit: String, Sendable, Equatable, Codable {
     /// Conv without bias + batch norm + ReLU (torchvision, kylemin, HowTo100M).
     case batchNorm
     /// Conv with bias + ReLU, no batch norm (TF-slim; `<p>.1.0.bias`, no `<p>.1.1.*`).
@@ -38,7 +38,7 @@ public struct S3DGConfiguration: Sendable, Equatable {
   }
 
   /// How strided convolutions and pools are padded (stride-1 odd kernels agree either way).
-  public enum PaddingMode: Sendable, Equatable {
+  public enum PaddingMode: String, Sendable, Equatable, Codable {
     /// TensorFlow `SAME` (asymmetric, output `ceil(in / stride)`), as TF-slim and HowTo100M.
     case tfSame
     /// torchvision's explicit symmetric paddings and floor output sizes.
@@ -106,7 +106,8 @@ public struct S3DGConfiguration: Sendable, Equatable {
     batchNormEpsilon: 1e-5,
     inputNormalization: .unitRange)
 
-  /// I3D (inflated Inception-v1, the seed paper's baseline): full 3×3×3 convs, 7×7×7 stem, TF SAME.
+  /// I3D (inflated Inception-v1, the seed paper's baseline): full 3×3×3 convs, 7×7×7 stem, TF SAME, input
+  /// in [−1, 1]. DeepMind's I3D checkpoints have gamma-less batch norm: set ``batchNormScale`` false.
   public static let i3d = S3DGConfiguration(
     gating: .none, stem: .full(temporalKernel: 7), temporalUnit: .batchNorm, padding: .tfSame,
     batchNormEpsilon: 1e-3, separable: false, inputNormalization: .symmetricUnit)

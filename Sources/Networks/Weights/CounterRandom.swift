@@ -34,7 +34,18 @@ public struct CounterRandom: Sendable {
   /// `count` values `center + halfWidth · u` of stream `name` (steps 1–5).
   public func values(_ name: String, count: Int, center: Float = 0, halfWidth: Float = 1) -> [Float] {
     let key = seed ^ Self.nameHash(name)
-    return (0..<count).map { center + halfWidth * Self.unit(key: key, index: $0) }
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      var counter = key
+      for i in 0..<count {
+        counter = counter &+ 0x9E37_79B9_7F4A_7C15
+        var z = counter
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        buffer[i] = center + halfWidth * (Float(Int32(truncatingIfNeeded: z >> 40) - 8_388_608) * 0x1p-23)
+      }
+      initialized = count
+    }
   }
 
   private static func unit(key: UInt64, index: Int) -> Float {
@@ -42,6 +53,6 @@ public struct CounterRandom: Sendable {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     z ^= z >> 31
-    return Float(Int64(z >> 40) - 8_388_608) / 8_388_608
+    return Float(Int32(truncatingIfNeeded: z >> 40) - 8_388_608) * 0x1p-23
   }
 }

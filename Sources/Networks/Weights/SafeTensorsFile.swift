@@ -83,7 +83,9 @@ public struct SafeTensorsFile: Sendable {
           if count > 0, let base = out.baseAddress {
             UnsafeMutableRawPointer(base).copyMemory(from: raw.baseAddress!, byteCount: count * 4)
           }
-          for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
+          #if _endian(big)
+            for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
+          #endif
         case .f64:
           for i in 0..<count {
             out[i] = Float(

@@ -9,10 +9,13 @@ public struct WeightStore: Sendable {
   private enum Source: Sendable {
     case file(SafeTensorsFile)
     case memory([String: (shape: [Int], values: [Float])])
+    case generator(@Sendable (String, [Int]) -> [Float])
   }
 
   private let source: Source
   private var remaining: Set<String>
+  /// Every key taken so far with its shape, in the order asked for.
+  public private(set) var taken: [(key: String, shape: [Int])] = []
   /// Prepended to every key asked for (e.g. `"context."` inside a detector checkpoint).
   public var prefix: String = ""
 
@@ -39,6 +42,25 @@ public struct WeightStore: Sendable {
     self.remaining = Set(tensors.keys)
   }
 
+  /// A store that invents every tensor asked for: `generate(key, shape)` must return
+  /// `product(shape)` values (random initialisation, or discovering a network's tensors via ``taken``).
+  public init(generating generate: @escaping @Sendable (_ key: String, _ shape: [Int]) -> [Float]) {
+    self.source = .generator(generate)
+    self.remaining = []
+  }
+
+  /// The names and shapes of every tensor `build` asks for, in order (built on a generating store
+  /// of zeros, with running variances 1).
+  public static func tensorShapes(
+    of build: (inout WeightStore) throws -> Void
+  ) rethrows -> [(key: String, shape: [Int])] {
+    var store = WeightStore { key, shape in
+      [Float](repeating: key.hasSuffix("running_var") ? 1 : 0, count: shape.reduce(1, *))
+    }
+    try build(&store)
+    return store.taken
+  }
+
   /// The `__metadata__` map of the file (empty for in-memory stores).
   public var metadata: [String: String] {
     if case .file(let file) = source { return file.metadata }
@@ -50,6 +72,7 @@ public struct WeightStore: Sendable {
     switch source {
     case .file(let file): return file.keys
     case .memory(let map): return map.keys.sorted()
+    case .generator: return taken.map(\.key)
     }
   }
 
@@ -61,6 +84,7 @@ public struct WeightStore: Sendable {
     switch source {
     case .file(let file): return file.entries[prefix + key] != nil
     case .memory(let map): return map[prefix + key] != nil
+    case .generator: return true
     }
   }
 
@@ -69,6 +93,7 @@ public struct WeightStore: Sendable {
     switch source {
     case .file(let file): return file.entries[prefix + key]?.shape
     case .memory(let map): return map[prefix + key]?.shape
+    case .generator: return nil
     }
   }
 
@@ -89,8 +114,15 @@ public struct WeightStore: Sendable {
         throw WeightError.shapeMismatch(key: name, expected: shape, actual: tensor.shape)
       }
       values = tensor.values
+    case .generator(let generate):
+      values = generate(name, shape)
+      guard values.count == shape.reduce(1, *) else {
+        throw WeightError.invalidTensor(
+          key: name, detail: "generator gave \(values.count) values for \(shape)")
+      }
     }
     remaining.remove(name)
+    taken.append((name, shape))
     return values
   }
 

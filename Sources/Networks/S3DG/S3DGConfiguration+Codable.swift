@@ -1,0 +1,71 @@
+import Foundation
+
+/// A configuration that cannot build a network (e.g. read from a checkpoint's metadata).
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+  /// One line saying which setting is wrong, expected versus actual.
+  public var description: String
+
+  /// An error with its one-line description.
+  public init(_ description: String) { self.description = description }
+}
+
+extension S3DGEndpoint: Codable {
+  /// Decodes the TF-slim name (`"Mixed_4e"`).
+  public init(from decoder: any Decoder) throws {
+    let name = try decoder.singleValueContainer().decode(String.self)
+    guard let endpoint = Self.allCases.first(where: { $0.description == name }) else {
+      throw ConfigurationError("S3DG endpoint '\(name)' is unknown; expected a TF-slim name like Mixed_4e")
+    }
+    self = endpoint
+  }
+
+  /// Encodes the TF-slim name.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
+  }
+}
+
+extension S3DGConfiguration {
+  /// Metadata key under which checkpoints store the configuration as JSON.
+  public static let metadataKey = "s3dg_configuration"
+
+  /// The configuration as one line of JSON (for a checkpoint's `__metadata__`).
+  public func jsonString() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
+
+  /// Reads a configuration written by ``jsonString()`` and validates it.
+  public init(jsonString: String) throws {
+    do {
+      self = try JSONDecoder().decode(S3DGConfiguration.self, from: Data(jsonString.utf8))
+    } catch let error as ConfigurationError {
+      throw error
+    } catch {
+      throw ConfigurationError(
+        "S3DG configuration JSON is not valid: \(String(describing: error).prefix(200))")
+    }
+    try validate()
+  }
+
+  /// Throws ``ConfigurationError`` when a setting cannot build a network.
+  public func validate() throws {
+    if case .full(let t) = stem, !(1...15).contains(t) {
+      throw ConfigurationError("S3DG stem temporal kernel is \(t); expected 1...15 (3 or 7 in practice)")
+    }
+    guard batchNormEpsilon > 0, batchNormEpsilon.isFinite else {
+      throw ConfigurationError("S3DG batch-norm epsilon is \(batchNormEpsilon); expected a positive number")
+    }
+    guard classes >= 1 else { throw ConfigurationError("S3DG classes is \(classes); expected at least 1") }
+    guard firstEndpoint <= finalEndpoint else {
+      throw ConfigurationError("S3DG stages \(firstEndpoint)...\(finalEndpoint) are in the wrong order")
+    }
+    guard inputNormalization.mean.count == 3, inputNormalization.std.count == 3,
+      inputNormalization.std.allSatisfy({ $0 > 0 })
+    else {
+      throw ConfigurationError("S3DG input normalisation needs 3 means and 3 positive stds")
+    }
+  }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Leak and memory-error check of Media's error paths (and one good clip), under valgrind.
+# Leak and memory-error check of Media's error paths (and good inputs), under valgrind.
 #
 #   tools/valgrind-media.sh          (from the repo root; needs valgrind and ffmpeg's sample data in
 #                                     ../shared/data/videos; takes a few minutes)
@@ -8,8 +8,8 @@
 #   valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 video-info --count --decode INPUT
 # on every bad input (missing, empty, text renamed .mp4, MP4/raw MPEG-4/AVI cut in half, AVI cut at a
 # packet, indexed MP4 cut mid-packet, audio only, /dev/null, empty folder, folder with a text or
-# half-JPEG frame) and on good
-# inputs. A bad input must exit 1 (our one-line error), a good one 0; valgrind's 9 means a definite
+# half-JPEG frame) and on good inputs (a UCF-101-24 clip, the JPEG folder, an odd-sized AVI).
+# A bad input must exit 1 (our one-line error), a good one 0; valgrind's 9 means a definite
 # leak or a memory error. Not part of `swift test` (too slow). Prints one line per input and exits
 # non-zero if any input misbehaves.
 set -euo pipefail

@@ -20,6 +20,7 @@ static const int cffmpeg_AVERROR_STREAM_NOT_FOUND = AVERROR_STREAM_NOT_FOUND;
 static const int cffmpeg_AV_FRAME_FLAG_CORRUPT = AV_FRAME_FLAG_CORRUPT;
 static const int cffmpeg_AV_ERROR_MAX_STRING_SIZE = AV_ERROR_MAX_STRING_SIZE;
 static const int cffmpeg_AV_LOG_QUIET = AV_LOG_QUIET;
+static const int cffmpeg_AV_LOG_ERROR = AV_LOG_ERROR;
 static const int cffmpeg_AVERROR_ENOMEM = AVERROR(ENOMEM);
 static const int cffmpeg_AVERROR_EINVAL = AVERROR(EINVAL);
 static const int cffmpeg_AV_DISPOSITION_ATTACHED_PIC = AV_DISPOSITION_ATTACHED_PIC;
@@ -31,5 +32,4 @@ static const int cffmpeg_AV_PKT_FLAG_KEY = AV_PKT_FLAG_KEY;
 static const int cffmpeg_SWS_BICUBIC = SWS_BICUBIC;
 static const int cffmpeg_SWS_FULL_CHR_H_INT = SWS_FULL_CHR_H_INT;
 static const int cffmpeg_SWS_ACCURATE_RND = SWS_ACCURATE_RND;
-static const int cffmpeg_SWS_CS_DEFAULT = SWS_CS_DEFAULT;
 #endif

@@ -9,10 +9,12 @@ final class FormatInput {
   /// The open context, valid for the owner's lifetime.
   let pointer: UnsafeMutablePointer<AVFormatContext>
 
-  /// Opens `path` with `avformat_open_input` (which frees its context itself on failure).
+  /// Opens the local file `path` with `avformat_open_input` (which frees its context itself on
+  /// failure). The `file:` prefix keeps FFmpeg from reading a name such as `concat:a|b` or
+  /// `http://…` as a protocol.
   init(path: String, site: FFmpegSite) throws(MediaError) {
     var context: UnsafeMutablePointer<AVFormatContext>? = nil
-    try check(avformat_open_input(&context, path, nil, nil), "avformat_open_input", site)
+    try check(avformat_open_input(&context, "file:" + path, nil, nil), "avformat_open_input", site)
     guard let context else { throw site.error("avformat_open_input", cffmpeg_AVERROR_ENOMEM) }
     pointer = context
   }

@@ -17,11 +17,12 @@ enum FFmpegSite {
   /// The error for `call` having returned the negative status `code`.
   func error(_ call: String, _ code: Int32) -> MediaError {
     let message = ffmpegErrorMessage(code)
+    let detail = FFmpegLog.take()
     switch self {
     case .opening(let path):
-      return .openFailed(path: path, call: call, code: code, message: message)
+      return .openFailed(path: path, call: call, code: code, message: message, detail: detail)
     case .decoding(let path, let frame):
-      return .decodeFailed(path: path, frame: frame, call: call, code: code, message: message)
+      return .decodeFailed(path: path, frame: frame, call: call, code: code, message: message, detail: detail)
     }
   }
 }
@@ -47,8 +48,10 @@ func ffmpegErrorMessage(_ code: Int32) -> String {
   return String(decoding: bytes, as: UTF8.self)
 }
 
-/// Silences FFmpeg's own logging once per process: its messages go to stderr unasked and would
-/// repeat what the thrown ``MediaError`` already says.
+/// Routes FFmpeg's own logging into ``FFmpegLog`` once per process: its messages would go to
+/// stderr unasked; the thrown ``MediaError`` carries the relevant one instead. The level is set to
+/// errors so FFmpeg skips formatting debug output nobody reads.
 let ffmpegLogSilenced: Void = {
-  av_log_set_level(cffmpeg_AV_LOG_QUIET)
+  FFmpegLog.installed
+  av_log_set_level(cffmpeg_AV_LOG_ERROR)
 }()

@@ -23,6 +23,7 @@ final class ImageFileDecoder {
   /// valid until the next call.
   func decode(path: String, index: Int) throws(MediaError) -> UnsafeMutablePointer<AVFrame> {
     let site = FFmpegSite.decoding(path: path, frame: index)
+    FFmpegLog.clear()
     let bytes = try Self.read(path)
     let codecID = try Self.codec(of: bytes, path: path)
     let context = try context(for: codecID, site: site)

@@ -2,7 +2,8 @@
 ///
 /// Every case names the file (the path as the caller gave it) and the failing step; ``description``
 /// is one line meant for a user's terminal, e.g.
-/// `clip.mp4: avformat_find_stream_info failed: Invalid data found when processing input (-1094995529)`.
+/// `clip.mp4: avformat_open_input failed: Invalid data found when processing input (-1094995529);
+/// FFmpeg: moov atom not found`.
 public enum MediaError: Error, Equatable, CustomStringConvertible {
   /// Nothing exists at `path`.
   case fileNotFound(path: String)
@@ -10,14 +11,16 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
   case notAFile(path: String)
   /// `path` is a regular file of 0 bytes.
   case emptyFile(path: String)
-  /// An FFmpeg call failed while opening the file; `code` is FFmpeg's negative status.
-  case openFailed(path: String, call: String, code: Int32, message: String)
+  /// An FFmpeg call failed while opening the file; `code` is FFmpeg's negative status, `message`
+  /// its text, `detail` the last error FFmpeg logged meanwhile (e.g. "moov atom not found").
+  case openFailed(path: String, call: String, code: Int32, message: String, detail: String?)
   /// The file opened, but none of its streams is video; `streams` lists the kinds found.
   case noVideoStream(path: String, streams: [String])
   /// The video stream's codec has no decoder in this FFmpeg build.
   case decoderNotFound(path: String, codec: String)
-  /// An FFmpeg call failed while producing frame `frame` (0-based); `code` is FFmpeg's status.
-  case decodeFailed(path: String, frame: Int, call: String, code: Int32, message: String)
+  /// An FFmpeg call failed while producing frame `frame` (0-based); `code` is FFmpeg's status,
+  /// `message` its text, `detail` the last error FFmpeg logged meanwhile on this thread.
+  case decodeFailed(path: String, frame: Int, call: String, code: Int32, message: String, detail: String?)
   /// The decoder returned frame `frame` (0-based) but flagged it as damaged: the bitstream is cut
   /// short or corrupt there (`flags` holds `AVFrame.decode_error_flags`).
   case damagedFrame(path: String, frame: Int, flags: Int32)
@@ -60,15 +63,15 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
       return "\(path): not a regular file or a folder of frames"
     case .emptyFile(let path):
       return "\(path): file is empty (0 bytes), expected a video"
-    case .openFailed(let path, let call, let code, let message):
-      return "\(path): \(call) failed: \(message) (\(code))"
+    case .openFailed(let path, let call, let code, let message, let detail):
+      return "\(path): \(call) failed: \(message) (\(code))" + Self.said(detail)
     case .noVideoStream(let path, let streams):
       let found = streams.isEmpty ? "no streams" : "streams: " + streams.joined(separator: ", ")
       return "\(path): no video stream (\(found))"
     case .decoderNotFound(let path, let codec):
       return "\(path): no decoder for video codec '\(codec)' in this FFmpeg build"
-    case .decodeFailed(let path, let frame, let call, let code, let message):
-      return "\(path): frame \(frame): \(call) failed: \(message) (\(code))"
+    case .decodeFailed(let path, let frame, let call, let code, let message, let detail):
+      return "\(path): frame \(frame): \(call) failed: \(message) (\(code))" + Self.said(detail)
     case .damagedFrame(let path, let frame, let flags):
       return "\(path): frame \(frame): decoder reported damaged data (decode_error_flags \(flags));"
         + " the file is truncated or corrupt"
@@ -88,5 +91,10 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
     case .readFailed(let path, let message):
       return "\(path): cannot read: \(message)"
     }
+  }
+
+  /// `; FFmpeg: DETAIL` when FFmpeg logged a reason, else nothing.
+  private static func said(_ detail: String?) -> String {
+    detail.map { "; FFmpeg: " + $0 } ?? ""
   }
 }

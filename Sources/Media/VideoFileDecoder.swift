@@ -32,6 +32,7 @@ final class VideoFileDecoder: FrameSource {
   /// Opens `path` and its best video stream, ready to decode.
   init(path: String) throws(MediaError) {
     _ = ffmpegLogSilenced
+    FFmpegLog.clear()
     let site = FFmpegSite.opening(path: path)
     let input = try FormatInput(path: path, site: site)
     try check(avformat_find_stream_info(input.pointer, nil), "avformat_find_stream_info", site)
@@ -100,6 +101,7 @@ final class VideoFileDecoder: FrameSource {
   /// the file ends before the container's packet count. Frames before the problem are returned.
   func decodeNext() throws(MediaError) -> UnsafeMutablePointer<AVFrame>? {
     guard !finished else { return nil }
+    FFmpegLog.clear()
     do throws(MediaError) {
       if try receiveFrame() {
         framesDecoded += 1

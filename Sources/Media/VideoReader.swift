@@ -26,7 +26,12 @@ import Primitives
 /// a frame, ``MediaError/truncated(path:expected:actual:)`` when the container lists more packets
 /// than the file holds, ``MediaError/decodeFailed(path:frame:call:code:message:)`` when a call
 /// fails); after a throw, `nextFrame()` returns `nil`. A raw stream cut exactly between two frames
-/// cannot be told from a shorter stream and reads without error.
+/// cannot be told from a shorter stream and reads without error. Frame images are decoded strictly:
+/// a cut or corrupt PNG or JPEG throws rather than yielding a concealed picture.
+///
+/// Pixels: YUV video is converted to RGB24 exactly as `ffmpeg -i IN -f rawvideo -pix_fmt rgb24`
+/// does (BT.601 limited range unless the stream states its matrix and range; byte-equal, tested);
+/// RGB, grey and palette images keep their values.
 ///
 /// Not thread-safe: use one reader from one thread at a time. `deinit` frees every FFmpeg handle.
 public final class VideoReader {
@@ -45,11 +50,14 @@ public final class VideoReader {
   /// `.mp4` files are raw MPEG-4 with no container) report none. For a folder, the number of frame
   /// images. Use ``countFrames()`` for the exact decoded count.
   public let frameCount: Int?
-  /// The 0-based index of the frame the next ``nextFrame()`` call returns.
+  /// The 0-based index of the frame the next ``nextFrame()`` call returns (after the last frame or
+  /// an error: the number of frames returned).
   public private(set) var nextFrameIndex = 0
 
   private let source: any FrameSource
   private let converter: RGBConverter
+  /// Set by the first error; the reader then reports the end of the video.
+  private var failed = false
 
   /// Opens a video file, or a folder of numbered PNG or JPEG frames, ready to decode.
   ///
@@ -97,10 +105,17 @@ public final class VideoReader {
   /// - Throws: ``MediaError`` when the data is damaged; frames before the damage were returned, and
   ///   later calls return `nil`.
   public func nextFrame() throws(MediaError) -> RGBImage? {
-    guard let frame = try source.decodeNext() else { return nil }
-    let index = nextFrameIndex
-    nextFrameIndex += 1
-    return try converter.convert(frame, path: source.path(ofFrame: index), index: index)
+    guard !failed else { return nil }
+    do throws(MediaError) {
+      guard let frame = try source.decodeNext() else { return nil }
+      let image = try converter.convert(
+        frame, path: source.path(ofFrame: nextFrameIndex), index: nextFrameIndex)
+      nextFrameIndex += 1
+      return image
+    } catch {
+      failed = true
+      throw error
+    }
   }
 
   /// Calls `body` with each remaining frame and its 0-based index, in order, one at a time.

@@ -64,13 +64,17 @@ import Testing
     let path = folder + "/notes.mp4"
     try Data("These are my notes, not a video.\n".utf8).write(to: URL(fileURLWithPath: path))
     let error = openError(path)
-    guard case .openFailed(let errorPath, let call, let code, let message) = error else {
+    guard case .openFailed(let errorPath, let call, let code, let message, let detail) = error else {
       Issue.record("expected openFailed, got \(String(describing: error))")
       return
     }
     #expect(errorPath == path && call == "avformat_open_input" && code < 0)
     #expect(message == "Invalid data found when processing input")
-    #expect(error?.description == "\(path): avformat_open_input failed: \(message) (\(code))")
+    // FFmpeg tries the MP4 demuxer (by extension) and logs why it gave up.
+    #expect(detail == "moov atom not found")
+    #expect(
+      error?.description
+        == "\(path): avformat_open_input failed: \(message) (\(code)); FFmpeg: moov atom not found")
   }
 
   @Test("MP4 cut in half (index at the end): open fails")
@@ -80,11 +84,13 @@ import Testing
     let path = folder + "/arm_wrestling_cut.mp4"
     try TestMedia.writePrefix(of: TestMedia.video("arm_wrestling_h264.mp4"), fraction: 0.5, to: path)
     let error = openError(path)
-    guard case .openFailed(_, let call, _, _) = error else {
+    guard case .openFailed(_, let call, _, _, let detail) = error else {
       Issue.record("expected openFailed, got \(String(describing: error))")
       return
     }
     #expect(call == "avformat_open_input")
+    #expect(detail == "moov atom not found")
+    #expect(error?.description.hasSuffix("(-1094995529); FFmpeg: moov atom not found") == true)
     expectDescribes(error, path)
   }
 
@@ -132,7 +138,7 @@ import Testing
     let (frames, error) = try readError(path)
     // Where the error surfaces depends on the decoder's frame threads; ffprobe decodes 5 of 12.
     #expect(frames < 6)
-    guard case .decodeFailed(let errorPath, let frame, let call, _, let message) = error else {
+    guard case .decodeFailed(let errorPath, let frame, let call, _, let message, _) = error else {
       Issue.record("expected decodeFailed, got \(String(describing: error))")
       return
     }
@@ -168,7 +174,7 @@ import Testing
     expectDescribes(openError(folder), path)
   }
 
-  @Test("a JPEG frame cut in half", arguments: ["img_00001.jpg", "00001.png"])
+  @Test("a JPEG or PNG frame cut in half", arguments: ["img_00001.jpg", "00001.png"])
   func truncatedImage(_ name: String) throws {
     let folder = try TestMedia.temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -178,7 +184,7 @@ import Testing
       ? TestMedia.video("jpeg_frames/img_00001.jpg") : TestMedia.fixture("testsrc_16x12_rgb24.png")
     try TestMedia.writePrefix(of: source, fraction: 0.5, to: path)
     let error = openError(folder)
-    guard case .decodeFailed(let errorPath, let frame, _, _, _) = error else {
+    guard case .decodeFailed(let errorPath, let frame, _, _, _, _) = error else {
       Issue.record("expected decodeFailed, got \(String(describing: error))")
       return
     }

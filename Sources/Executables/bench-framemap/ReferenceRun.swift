@@ -1,4 +1,5 @@
 import Datasets
+import Evaluation
 import Foundation
 
 /// Writes the benchmark input in the Python reference's formats and runs it.
@@ -12,7 +13,8 @@ enum ReferenceRun {
   /// Writes GT, split, labels and detections into `directory`, runs the reference with `python`,
   /// and returns its timings; `nil` with a message on stderr when Python is unavailable.
   static func run(
-    python: String, script: String, gt: GroundTruth, videos: [String], detections: [FrameDetection],
+    python: String, ties: TieRule, script: String, gt: GroundTruth, videos: [String],
+    detections: [FrameDetection],
     directory: URL
   ) throws -> Result? {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -46,7 +48,7 @@ enum ReferenceRun {
       "--videos", directory.appendingPathComponent("videos.txt").path,
       "--labels", directory.appendingPathComponent("labels.txt").path,
       "--detections", directory.appendingPathComponent("detections.csv").path,
-      "--ties", "stable", "--json", json.path,
+      "--ties", ties.rawValue, "--json", json.path,
     ]
     do {
       try process.run()

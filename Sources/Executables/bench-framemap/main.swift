@@ -3,6 +3,10 @@
 // reference `tools/framemap_reference.py` on the same input.
 //
 //   swift run -c release bench-framemap [--skip-python] [--per-frame N] [--python PATH]
+//                                       [--python-ties stable|numpy-legacy] [--repeats N]
+//
+// The Python reference runs with the tie rule of --python-ties (default stable; numpy-legacy needs
+// a Python whose numpy is <= 1.24, e.g. --python /work/.venv-np124/bin/python).
 //
 // Run from the repository root (needs annotations/ucf24 and python3 with numpy).
 import Datasets
@@ -18,6 +22,7 @@ func value(after flag: String) -> String? {
 let perFrame = Int(value(after: "--per-frame") ?? "") ?? 6
 let python = value(after: "--python") ?? "python3"
 let repeats = Int(value(after: "--repeats") ?? "") ?? 3
+let pythonTies = TieRule(rawValue: value(after: "--python-ties") ?? "stable") ?? .stable
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -55,11 +60,14 @@ do {
   guard let evaluator else { exit(1) }
   var swiftTime: [FrameAPProtocol: Double] = [:]
   var legacyTime: [FrameAPProtocol: Double] = [:]
-  var swiftMAP: [FrameAPProtocol: Double] = [:]
+  var stableMAP: [FrameAPProtocol: Double] = [:]
+  var legacyMAP: [FrameAPProtocol: Double] = [:]
   for p in FrameAPProtocol.allCases {
-    swiftTime[p] = bestSeconds { swiftMAP[p] = evaluator.evaluate(protocol: p, ties: .stable).mAP }
-    legacyTime[p] = bestSeconds { _ = evaluator.evaluate(protocol: p, ties: .numpyLegacy) }
+    swiftTime[p] = bestSeconds { stableMAP[p] = evaluator.evaluate(protocol: p, ties: .stable).mAP }
+    legacyTime[p] = bestSeconds { legacyMAP[p] = evaluator.evaluate(protocol: p, ties: .numpyLegacy).mAP }
   }
+  let compared = pythonTies == .stable ? swiftTime : legacyTime
+  let comparedMAP = pythonTies == .stable ? stableMAP : legacyMAP
   var reference: ReferenceRun.Result?
   if !skipPython {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -67,31 +75,33 @@ do {
     defer { try? FileManager.default.removeItem(at: directory) }
     print("running the Python reference (several minutes)…")
     reference = try ReferenceRun.run(
-      python: python, script: repository.appendingPathComponent("tools/framemap_reference.py").path, gt: gt,
+      python: python, ties: pythonTies,
+      script: repository.appendingPathComponent("tools/framemap_reference.py").path, gt: gt,
       videos: videos, detections: detections, directory: directory)
   }
   print("")
   print("preparation (flattening, shared by all protocols): \(String(format: "%.3f", prepare)) s")
+  print("python reference and mAP columns use ties \(pythonTies.rawValue)")
   print("protocol   swift stable (s)  swift numpy-legacy (s)  python (s)   ratio   mAP swift   mAP python")
   var total = prepare
   var pythonTotal = 0.0
   for p in FrameAPProtocol.allCases {
-    let s = swiftTime[p] ?? 0
+    let s = compared[p] ?? 0
     total += s
     let py = reference?.seconds[p.rawValue]
     pythonTotal += py ?? 0
     let cells = [
       p.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
-      String(format: "%16.3f", s), String(format: "%22.3f", legacyTime[p] ?? 0),
+      String(format: "%16.3f", swiftTime[p] ?? 0), String(format: "%22.3f", legacyTime[p] ?? 0),
       py.map { String(format: "%10.2f", $0) } ?? "         -",
       py.map { String(format: "%6.0fx", $0 / s) } ?? "      -",
-      String(format: "%10.4f", swiftMAP[p] ?? 0),
-      reference?.mAP[p.rawValue].map { String(format: "%12.4f", $0) } ?? "           -",
+      String(format: "%10.6f", comparedMAP[p] ?? 0),
+      reference?.mAP[p.rawValue].map { String(format: "%12.6f", $0) } ?? "           -",
     ]
     print(cells.joined(separator: " "))
   }
   print(
-    "all four (stable, incl. preparation): \(String(format: "%.3f", total)) s"
+    "all four (\(pythonTies.rawValue), incl. preparation): \(String(format: "%.3f", total)) s"
       + (reference == nil
         ? ""
         : "; python \(String(format: "%.1f", pythonTotal)) s; ratio "

@@ -53,6 +53,8 @@ public struct EvalFrameMAP: ParsableCommand {
   @OptionGroup public var scoring: ProtocolOptions
   /// Outputs.
   @OptionGroup public var output: ReportOutputOptions
+  /// Running the detector instead of reading detections (Commands/Detect/DetectorRunOptions.swift).
+  @OptionGroup public var detector: DetectorRunOptions
 
   /// Creates the command with default options.
   public init() {}
@@ -67,10 +69,15 @@ public struct EvalFrameMAP: ParsableCommand {
       }
       _ = try splitNumber(split)
     }
+    if detector.isEnabled {
+      guard input.detections.isEmpty, detector.framesRoot != nil else {
+        throw EvalFrameMAPError("with --detector give --frames-root DIR and no --detections")
+      }
+      return
+    }
     guard !input.detections.isEmpty else {
       throw EvalFrameMAPError(
-        "--detections FILE.csv is required: running the detector over the split's test videos is not "
-          + "available yet")
+        "--detections FILE.csv is required, or --detector FILE --frames-root DIR to run the detector")
     }
     let splits = allSplits ? dataset.splitCount : 1
     guard input.detections.count == 1 || input.detections.count == splits else {
@@ -86,10 +93,15 @@ public struct EvalFrameMAP: ParsableCommand {
     var reports: [FrameMAPReport] = []
     var cache: [String: [FrameDetection]] = [:]
     for (i, s) in splits.enumerated() {
-      let file = input.detections.count == 1 ? input.detections[0] : input.detections[i]
-      let detections = try cache[file] ?? DetectionsFile.read(path: file)
-      cache[file] = detections
       let videos = try input.splitVideos(gt, split: s)
+      let file =
+        detector.isEnabled
+        ? "detector" : input.detections.count == 1 ? input.detections[0] : input.detections[i]
+      let detections =
+        try cache[file]
+        ?? (detector.isEnabled
+          ? detector.detections(videos: videos) : DetectionsFile.read(path: file))
+      if !detector.isEnabled { cache[file] = detections }
       let report = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
         .evaluate(protocol: scoring.protocol, ties: scoring.ties, iouThreshold: scoring.iou)
       let title =

@@ -68,7 +68,8 @@ import Testing
   @Test(arguments: [
     (["jhmdb", "split4", "--detections", "x.csv"], "split1, split2, split3"),
     (["ucf24", "split2", "--detections", "x.csv"], "split1"),
-    (["jhmdb", "split1"], "not available yet"),
+    (["jhmdb", "split1"], "--detector FILE --frames-root DIR"),
+    (["jhmdb", "split1", "--detector", "d.safetensors"], "--frames-root DIR"),
     (["jhmdb", "split1", "--detections", "x.csv", "--iou", "0"], "--iou"),
     (["jhmdb", "--all-splits", "--detections", "a", "--detections", "b"], "one per split"),
   ])

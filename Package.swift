@@ -73,7 +73,7 @@ let package = Package(
     // Benchmarks (not tests): each prints its figures next to a peer run in the same invocation.
     .executableTarget(
       name: "bench-framemap", dependencies: ["Evaluation", "Datasets", "Primitives"],
-      path: "Sources/Executables/bench-framemap"),
+      path: "Sources/Benchmarks/bench-framemap"),
     .executableTarget(
       name: "bench-trunks", dependencies: ["Tensor", "Networks"], path: "Sources/Benchmarks/bench-trunks"),
     .executableTarget(
@@ -91,7 +91,9 @@ let package = Package(
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(
       name: "DetectionTests",
-      dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets", "Media"],
+      dependencies: [
+        "Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets", "Media", "Rendering",
+      ],
       exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],

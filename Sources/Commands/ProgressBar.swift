@@ -12,6 +12,7 @@ struct ProgressBar {
   let enabled: Bool
   private let start = Date()
   private var lastDraw = Date.distantPast
+  private var finished = false
 
   /// A bar for `total` steps (nil when unknown), drawn only when `enabled`.
   init(title: String, total: Int?, enabled: Bool = ProgressBar.stderrIsTerminal) {
@@ -23,9 +24,13 @@ struct ProgressBar {
   /// Whether standard error is a terminal (progress bars would garble a log file).
   static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
-  /// Redraws after `done` steps.
+  /// Redraws after `done` steps; reaching a known total ends the line.
   mutating func update(_ done: Int) {
-    guard enabled else { return }
+    guard enabled, !finished else { return }
+    if let total, done >= total {
+      finish(done)
+      return
+    }
     let now = Date()
     guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
     lastDraw = now
@@ -34,7 +39,8 @@ struct ProgressBar {
 
   /// Draws the final state and ends the line.
   mutating func finish(_ done: Int) {
-    guard enabled else { return }
+    guard enabled, !finished else { return }
+    finished = true
     draw(done, now: Date())
     FileHandle.standardError.write(Data("\n".utf8))
   }

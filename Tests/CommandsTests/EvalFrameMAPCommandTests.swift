@@ -22,7 +22,7 @@ import Testing
   @Test func writesJSONReport() throws {
     let json = FileManager.default.temporaryDirectory.appendingPathComponent("eval-framemap-\(UUID()).json")
     defer { try? FileManager.default.removeItem(at: json) }
-    var command = try EvalFrameMAP.parse(Self.arguments(["--json", json.path]))
+    let command = try EvalFrameMAP.parse(Self.arguments(["--json", json.path]))
     try command.run()
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
     let mAP = try #require(object?["mAP"] as? Double)
@@ -35,7 +35,7 @@ import Testing
   @Test func writesPlots() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-plots-\(UUID())")
     defer { try? FileManager.default.removeItem(at: folder) }
-    var command = try EvalFrameMAP.parse(Self.arguments(["--plots", folder.path]))
+    let command = try EvalFrameMAP.parse(Self.arguments(["--plots", folder.path]))
     try command.run()
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     #expect(names.count == 22)
@@ -53,7 +53,7 @@ import Testing
   @Test func allSplitsReportsTheMeanOfThreeSplits() throws {
     let json = FileManager.default.temporaryDirectory.appendingPathComponent("eval-framemap-\(UUID()).json")
     defer { try? FileManager.default.removeItem(at: json) }
-    var command = try EvalFrameMAP.parse([
+    let command = try EvalFrameMAP.parse([
       "jhmdb", "--all-splits", "--annotations", Self.annotations, "--protocol", "voc",
       "--detections", Self.fixtures.appendingPathComponent("jhmdb_perturbed_b.csv").path, "--json", json.path,
     ])
@@ -110,7 +110,7 @@ import Testing
       try? FileManager.default.removeItem(at: json)
     }
     try Data(csv.utf8).write(to: dets)
-    var command = try EvalFrameMAP.parse([
+    let command = try EvalFrameMAP.parse([
       "jhmdb", "split1", "--annotations", Self.annotations, "--gt", folder.path, "--protocol", "yowo",
       "--detections", dets.path, "--json", json.path,
     ])
@@ -126,7 +126,7 @@ import Testing
     let missing = try EvalFrameMAP.parse(
       ["jhmdb", "split1", "--annotations", Self.annotations, "--detections", "/nonexistent/dets.csv"])
     do {
-      var command = missing
+      let command = missing
       try command.run()
       Issue.record("accepted a missing file")
     } catch {
@@ -136,7 +136,7 @@ import Testing
     let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).csv")
     defer { try? FileManager.default.removeItem(at: bad) }
     try Data("video,frame,label,score,x1,y1,x2,y2\nv,1,a,0.5,1,2,3\n".utf8).write(to: bad)
-    var command = try EvalFrameMAP.parse([
+    let command = try EvalFrameMAP.parse([
       "jhmdb", "split1", "--annotations", Self.annotations, "--detections", bad.path,
     ])
     do {

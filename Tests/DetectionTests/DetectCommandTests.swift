@@ -4,6 +4,8 @@ import Detection
 import Foundation
 import Media
 import Networks
+import Primitives
+import Rendering
 import Testing
 
 /// End to end: `detect` on a real clip with a seeded checkpoint (small input for speed).
@@ -37,7 +39,9 @@ import Testing
     for f in 1...12 {
       let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/" + String(format: "%05d.png", f)))
       #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-      #expect(png.count > 340 * 256 * 3)  // stored (uncompressed) 340x256 RGB
+      // Seeded weights: every frame carries the "UNTRAINED WEIGHTS" banner, a black strip at the bottom.
+      let image = try RGBImage(pngAt: dir + "/out/" + String(format: "%05d.png", f))
+      #expect(image[339, 255] == (0, 0, 0) && image[170, 254] == (0, 0, 0))
     }
     // The PNGs decode (FFmpeg's PNG decoder, through VideoReader's frame-folder mode) at source size.
     let written = try VideoReader(path: dir + "/out")

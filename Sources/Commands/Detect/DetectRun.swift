@@ -4,6 +4,7 @@ import Foundation
 import Media
 import Networks
 import Primitives
+import Rendering
 import Tensor
 
 /// What one `detect` run does; the command fills it from its options.
@@ -166,16 +167,16 @@ public struct DetectRun {
     var rows: [FrameDetection] = []
     for (f, frame) in frames.enumerated() {
       let found = perKeyframe[(f / step) * step] ?? []
-      var overlay = FrameOverlay(image: frame)
+      var image = frame
       for d in found.reversed() {
-        overlay.draw(
-          box: d.box, text: "\(classes[d.classIndex]) \(String(format: "%.2f", d.score))",
-          classIndex: d.classIndex)
+        let name = classes[d.classIndex]
+        image.drawLabelledBox(
+          d.box, text: "\(name) \(String(format: "%.2f", d.score))", colour: Palette.colour(forClass: name))
       }
       if !provenance.hasPrefix("trained") {
-        overlay.label("UNTRAINED WEIGHTS - NOT REAL DETECTIONS", x: 0, y: frame.height, background: (0, 0, 0))
+        image.drawBanner("UNTRAINED WEIGHTS - NOT REAL DETECTIONS")
       }
-      try PNGEncoder.write(overlay.image, to: "\(outputDirectory)/\(String(format: "%05d", f + 1)).png")
+      try image.writePNG(to: "\(outputDirectory)/\(String(format: "%05d", f + 1)).png")
       if perKeyframe[f] != nil {
         rows += found.map {
           FrameDetection(

@@ -33,6 +33,11 @@ import Testing
     ),
     Case(
       input: [1, 3, 3, 8, 7], out: 2, kernel: [1, 7, 7], stride: [1, 2, 2], padding: .symmetric([0, 3, 3])),
+    // Few positions and enough output channels: the GEMMs are split by channels between threads.
+    Case(input: [1, 5, 3, 9, 11], out: 40, kernel: [1, 3, 3], stride: [1, 1, 1], padding: .same),
+    Case(input: [2, 3, 2, 9, 11], out: 257, kernel: [1, 3, 3], stride: [1, 2, 2], padding: .same),
+    Case(input: [1, 3, 3, 5, 6], out: 260, kernel: [3, 1, 1], stride: [1, 1, 1], padding: .same),
+    Case(input: [1, 3, 3, 5, 6], out: 260, kernel: [1, 1, 1], stride: [1, 1, 1], padding: .valid),
   ]
 
   @Test(arguments: cases)

@@ -31,26 +31,9 @@ enum TFODProtocol {
     let order =
       input.ties == .stable
       ? Ranking.descendingStable(scores[...]) : Ranking.legacyAscendingReversed(scores[...])
-    let positives = Double(gt.positives[Int(input.label)])
-    var recall = [Double](repeating: 0, count: order.count)
-    var precision = [Double](repeating: 0, count: order.count)
-    var tp = 0
-    var fp = 0
-    for (i, k) in order.enumerated() {
-      if isTP[k] { tp += 1 } else { fp += 1 }
-      precision[i] = Double(tp) / Double(tp + fp)
-      recall[i] = Double(tp) / positives
-    }
-    var outcome = ClassOutcome()
-    outcome.value =
-      order.isEmpty ? 0 : AveragePrecision.vocAllPoint(recall: recall, precision: precision, pairwise: true)
-    outcome.evaluated = order.count
-    outcome.truePositives = tp
-    outcome.falsePositives = fp
-    outcome.skipped = skipped
-    outcome.recall = recall.map { Float($0) }
-    outcome.precision = precision.map { Float($0) }
-    return outcome
+    var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
+    for k in order { curve.append(isTruePositive: isTP[k]) }
+    return curve.vocOutcome(pairwise: true, skipped: skipped)
   }
 
   /// `np.argmax` of `np_box_ops.iou(detection, gt)` over every box of the label in the frame:

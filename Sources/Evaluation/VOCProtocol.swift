@@ -9,32 +9,19 @@ enum VOCProtocol {
     let order =
       input.ties == .stable
       ? Ranking.descendingStable(dets.score[range]) : Ranking.legacyNegated(dets.score[range])
-    let positives = Double(gt.positives[Int(input.label)])
-    var recall = [Double](repeating: 0, count: order.count)
-    var precision = [Double](repeating: 0, count: order.count)
-    var tp = 0
-    var fp = 0
-    for (i, position) in order.enumerated() {
+    var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
+    for position in order {
       let d = input.start + position
       if let g = bestOfAll(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
         !taken[g.index]
       {
         taken[g.index] = true
-        tp += 1
+        curve.append(isTruePositive: true)
       } else {
-        fp += 1
+        curve.append(isTruePositive: false)
       }
-      precision[i] = Double(tp) / Double(tp + fp)
-      recall[i] = Double(tp) / positives
     }
-    var outcome = ClassOutcome()
-    outcome.value = 100 * AveragePrecision.vocAllPoint(recall: recall, precision: precision, pairwise: true)
-    outcome.evaluated = order.count
-    outcome.truePositives = tp
-    outcome.falsePositives = fp
-    outcome.recall = recall.map { Float($0) }
-    outcome.precision = precision.map { Float($0) }
-    return outcome
+    return curve.vocOutcome(pairwise: true, scale: 100)
   }
 
   /// `np.argmax(iou2d(all, box))` over every box of the label in the detection's frame, matched or

@@ -21,33 +21,19 @@ enum YOWOProtocol {
       }
     }
     let order = Ranking.descendingStable(ArraySlice(rows.map { dets.score[$0] }))
-    let positives = Double(gt.positives[Int(input.label)])
-    var recall = [Double](repeating: 0, count: order.count)
-    var precision = [Double](repeating: 0, count: order.count)
-    var tp = 0
-    var fp = 0
-    for (i, k) in order.enumerated() {
+    var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
+    for k in order {
       let d = rows[k]
       if let g = firstStrictMax(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
         !taken[g.index]
       {
         taken[g.index] = true
-        tp += 1
+        curve.append(isTruePositive: true)
       } else {
-        fp += 1
+        curve.append(isTruePositive: false)
       }
-      precision[i] = Double(tp) / Double(tp + fp)
-      recall[i] = Double(tp) / positives
     }
-    var outcome = ClassOutcome()
-    outcome.value = AveragePrecision.vocAllPoint(recall: recall, precision: precision, pairwise: false)
-    outcome.evaluated = order.count
-    outcome.truePositives = tp
-    outcome.falsePositives = fp
-    outcome.skipped = skipped
-    outcome.recall = recall.map { Float($0) }
-    outcome.precision = precision.map { Float($0) }
-    return outcome
+    return curve.vocOutcome(pairwise: false, skipped: skipped)
   }
 
   /// Padilla's scan: the first GT box whose IoU is strictly above the running maximum, which starts

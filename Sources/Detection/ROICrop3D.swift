@@ -86,7 +86,7 @@ public struct ROICrop3D: Sendable, Equatable, Codable {
     let (s, crop, pool, scale) = (outputSize, cropSize, poolSize, 1 / Float(stride))
     channelLast.withUnsafeBufferPointer { source in
       let src = UncheckedBox(source.baseAddress!)
-      parallelFor(boxes.count) { r in
+      Compute.parallelFor(boxes.count) { r in
         let xs = Self.samples(boxes[r].x1, boxes[r].x2, scale: scale, count: crop, extent: w)
         let ys = Self.samples(boxes[r].y1, boxes[r].y2, scale: scale, count: crop, extent: h)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { scratch in

@@ -96,7 +96,7 @@ public enum Compute {
   ///
   /// The work is split into contiguous chunks, four per thread, so small bodies stay cheap and a
   /// thread that loses its core to another process does not hold the others up for long.
-  static func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
+  public static func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
     let threads = min(threadCount, iterations)
     if threads <= 1 {
       for i in 0..<iterations { body(i) }

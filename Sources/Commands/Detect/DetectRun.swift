@@ -37,8 +37,8 @@ public struct DetectRun {
   public var proposals: Int?
   /// Only the first N frames (nil: all).
   public var maxFrames: Int?
-  /// Whether to draw a progress bar on stderr.
-  public var showProgress = true
+  /// Whether to draw a progress bar on stderr (by default only when stderr is a terminal).
+  public var showProgress = ProgressBar.stderrIsTerminal
   /// Seed of `--random-init` weights.
   public static let randomSeed: UInt64 = 1
 

@@ -16,8 +16,8 @@ public struct SplitDetection {
   public var every = 1
   /// Context trunk mode.
   public var contextMode: ActionDetector.ContextMode = .shared
-  /// Whether to draw a progress bar on stderr.
-  public var showProgress = true
+  /// Whether to draw a progress bar on stderr (by default only when stderr is a terminal).
+  public var showProgress = ProgressBar.stderrIsTerminal
 
   /// A run reading `framesRoot` and caching into `cacheDirectory`.
   public init(framesRoot: String, cacheDirectory: String) {

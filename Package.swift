@@ -3,18 +3,30 @@
 //
 //   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor
 //   networks     Tensor ← Networks ← Detection ← Commands
-//   data         Primitives ← Media, Rendering, Datasets ← Evaluation; these four
+//   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands; these
 //                never import a network module.
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
+/// A user-facing command: a two-line `main.swift` over the `Commands` library.
+func command(_ name: String) -> Target {
+  .executableTarget(name: name, dependencies: ["Commands"], path: "Sources/Executables/\(name)")
+}
+
 let package = Package(
   name: "ActionDetection",
   products: [
+    .executable(name: "detect", targets: ["detect"]),
+    .executable(name: "eval-framemap", targets: ["eval-framemap"]),
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "video-info", targets: ["video-info"]),
-    .library(name: "ActionDetection", targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks"]),
+    .executable(name: "bench-framemap", targets: ["bench-framemap"]),
+    .executable(name: "bench-trunks", targets: ["bench-trunks"]),
+    .executable(name: "bench-detector", targets: ["bench-detector"]),
+    .library(
+      name: "ActionDetection",
+      targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks", "Detection"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,15 +41,13 @@ let package = Package(
     // Plain value types shared by every layer: boxes in pixels and RGB8 images.
     .target(name: "Primitives"),
 
-    // Compute engine and networks.
+    // Compute engine, networks, the detector.
     .target(
       name: "Tensor",
       dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
       exclude: ["README.md"],
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
-    .executableTarget(
-      name: "bench-trunks", dependencies: ["Tensor", "Networks"], path: "Sources/Benchmarks/bench-trunks"),
     .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
 
@@ -50,19 +60,41 @@ let package = Package(
     // Commands: thin ParsableCommands over the library, one small executable each.
     .target(
       name: "Commands",
-      dependencies: ["Media", "Rendering", "Datasets", "Evaluation", "Primitives", argumentParser]
+      dependencies: [
+        "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor",
+        argumentParser,
+      ]
     ),
+    command("detect"),
+    command("eval-framemap"),
+    command("render-annotations"),
+    command("video-info"),
+
+    // Benchmarks (not tests): each prints its figures next to a peer run in the same invocation.
     .executableTarget(
-      name: "render-annotations", dependencies: ["Commands"], path: "Sources/Executables/render-annotations"),
-    .executableTarget(name: "video-info", dependencies: ["Commands"], path: "Sources/Executables/video-info"),
+      name: "bench-framemap", dependencies: ["Evaluation", "Datasets", "Primitives"],
+      path: "Sources/Benchmarks/bench-framemap"),
+    .executableTarget(
+      name: "bench-trunks", dependencies: ["Tensor", "Networks"], path: "Sources/Benchmarks/bench-trunks"),
+    .executableTarget(
+      name: "bench-detector", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Media"],
+      path: "Sources/Benchmarks/bench-detector"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Primitives"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Primitives"], exclude: ["Fixtures"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives", "Rendering"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "DetectionTests",
+      dependencies: [
+        "Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets", "Media", "Rendering",
+      ],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Speed of the two trunks against ONNX Runtime on the same graphs, in one invocation.
 #
-#   tools/bench_trunks.sh [THREADS] [RUNS]        (defaults: 2 threads, 5 runs)
+#   tools/bench_trunks.sh [THREADS] [RUNS] [ROUNDS]   (defaults: 2 threads, 3 runs, 3 rounds)
 #
 # Needs: a venv with onnx, onnxruntime and numpy at $VENV (default /work/.venv-ort:
 #   python3 -m venv /work/.venv-ort && /work/.venv-ort/bin/pip install onnx onnxruntime numpy),
 # ../shared/bench beside the repository. Builds bench-trunks in release mode in $SCRATCH
-# (default .build-bench), makes the ONNX graphs once into $SCRATCH/bench-out/models, runs ONNX
-# Runtime (whole-model latency via peer_onnxruntime.py, per-kind split via tools/ort_kinds.py),
-# then bench-trunks with the same thread count, which prints the ratios.
+# (default .build-bench), makes the ONNX graphs once into $SCRATCH/bench-out/models, profiles ONNX
+# Runtime per layer kind (tools/ort_kinds.py), then runs bench-trunks with the same thread count.
+# bench-trunks alternates ROUNDS rounds of RUNS ONNX Runtime runs (peer_onnxruntime.py as a
+# subprocess) with ROUNDS rounds of RUNS runs of its own, so both see the same machine load, and
+# prints best/median of each and the ratios. Before every round it waits up to WAIT_IDLE seconds
+# (default 60) for a second in which other processes use less than 0.3 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${1:-2}
-RUNS=${2:-5}
+RUNS=${2:-3}
+ROUNDS=${3:-3}
 VENV=${VENV:-/work/.venv-ort}
 SCRATCH=${SCRATCH:-.build-bench}
 BENCH=../shared/bench
@@ -25,10 +29,9 @@ for model in resnet s3dg; do
     "$VENV/bin/python" "$BENCH/make_models.py" --only "$model" --out "$OUT/models"
   fi
 done
-rm -f "$OUT/ort.jsonl" "$OUT/ort_kinds.jsonl"
-"$VENV/bin/python" "$BENCH/peer_onnxruntime.py" --dir "$OUT/models" --threads "$THREADS" --runs "$RUNS" \
-  --warmup 2 --json "$OUT/ort.jsonl" resnet50_l3 s3dg_m4e
+rm -f "$OUT/ort_kinds.jsonl"
 "$VENV/bin/python" tools/ort_kinds.py --threads "$THREADS" --runs 2 \
   "$OUT/models/resnet50_l3.onnx" "$OUT/models/s3dg_m4e.onnx" > "$OUT/ort_kinds.jsonl"
-"$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" \
-  --ort "$OUT/ort.jsonl" --ort-kinds "$OUT/ort_kinds.jsonl"
+"$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" --wait-idle "${WAIT_IDLE:-60}" \
+  --peer-python "$VENV/bin/python" --peer-script "$BENCH/peer_onnxruntime.py" --peer-models "$OUT/models" \
+  --ort-kinds "$OUT/ort_kinds.jsonl"

@@ -27,12 +27,13 @@ extension GroundTruth {
   ///   `x1 = x, x2 = x + w`). The exact conversion behind `UCF101v2-GT.pkl` is not public; see
   ///   ``PyannotBoxConvention`` for the evidence.
   /// - Splits: one split; test = the list's videos in list order; train = every other video,
-  ///   sorted by name. Resolution 240 × 320 for every video.
+  ///   sorted by name. Without a test list (`nil`) every video is a training video. Resolution
+  ///   240 × 320 for every video.
   ///
   /// - Throws: ``DatasetError`` naming the file and field (or test-list line) that is wrong, or
   ///   more boxes than the file has bytes (memo references repeating arrays).
   public init(
-    pyannotAt path: String, testListAt testListPath: String, labels: [String] = Dataset.ucf24.classNames,
+    pyannotAt path: String, testListAt testListPath: String?, labels: [String] = Dataset.ucf24.classNames,
     boxConvention: PyannotBoxConvention = .road
   ) throws {
     let (root, byteCount) = try Unpickler.loadFile(path)
@@ -64,8 +65,8 @@ extension GroundTruth {
       }
       videos[video] = VideoAnnotation(frameCount: frameCount, height: 240, width: 320, tubes: tubes)
     }
-    let test = try FileIO.lines(testListPath)
-    if let missing = test.firstIndex(where: { videos[$0] == nil }) {
+    let test = try testListPath.map { try FileIO.lines($0) } ?? []
+    if let missing = test.firstIndex(where: { videos[$0] == nil }), let testListPath {
       throw DatasetError.badLine(
         path: testListPath, line: missing + 1, message: "video \(test[missing]) is not in \(path)")
     }

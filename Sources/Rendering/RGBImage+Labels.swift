@@ -58,4 +58,12 @@ extension RGBImage {
       drawText(entry.name, x: x0 + 3 + swatch + 4, y: rowTop, colour: .white, font: font)
     }
   }
+
+  /// Writes `text` in white on a black strip along the bottom of the image (a notice that must
+  /// be seen on every frame, such as "UNTRAINED WEIGHTS").
+  public mutating func drawBanner(_ text: String, font: BitmapFont = .dejaVuSansMono) {
+    let h = font.cellHeight + 2
+    fillRectangle(x0: 0, y0: height - h, x1: width, y1: height, colour: .black)
+    drawText(text, x: Self.labelPadding, y: height - h + 1, colour: .white, font: font)
+  }
 }

@@ -1,12 +1,17 @@
 import COpenBLAS
 import Dispatch
 
-/// Process-wide compute settings: how many threads the GEMMs and the other kernels use.
+/// Process-wide compute settings: how many threads the kernels use.
+///
+/// OpenBLAS itself runs single-threaded: the kernels split their output columns between
+/// `threadCount` workers (`DispatchQueue.concurrentPerform`), each calling `cblas_sgemm` on its own
+/// part. That keeps lowering, GEMM and epilogue of a chunk on one core, and no OpenBLAS thread
+/// spins while the element-wise work runs.
 public enum Compute {
-  /// Sets the number of threads for OpenBLAS GEMMs and for the element-wise kernels.
+  /// Sets the number of threads for the GEMMs and the element-wise kernels.
   public static func setThreadCount(_ count: Int) {
     let n = max(1, count)
-    openblas_set_num_threads(Int32(n))
+    openblas_set_num_threads(1)
     threadCountBox.value = n
   }
 
@@ -22,13 +27,49 @@ public enum Compute {
   public static var threadCount: Int { threadCountBox.value }
 
   /// Row-major single-precision GEMM: `C = A · B + beta · C` with `A` m×k (row stride `lda`),
-  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); runs on OpenBLAS's threads.
+  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); the columns (or, when there are few,
+  /// the rows) are split between `threadCount` threads.
   public static func gemm(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0,
     c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let box = UncheckedSendable((a, b, c))
+    if n < threadCount * 256 && m >= 32 {
+      // Few columns: split the rows instead.
+      splitRange(m, align: 8, minimum: 16, partsPerThread: 1) { rows in
+        let (a, b, c) = box.value
+        serialGemm(
+          m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb, beta: beta,
+          c: c + rows.lowerBound * ldc, ldc: ldc)
+      }
+      return
+    }
+    splitRange(n, align: 64, minimum: 256) { cols in
+      let (a, b, c) = box.value
+      serialGemm(
+        m: m, n: cols.count, k: k, a: a, lda: lda, b: b + cols.lowerBound, ldb: ldb, beta: beta,
+        c: c + cols.lowerBound, ldc: ldc)
+    }
+  }
+
+  /// Plain `cblas_sgemm` on OpenBLAS's own `threadCount` threads (the machine's reference GEMM,
+  /// as `../shared/bench/sgemm_bench.c` measures it); for benchmarks, not for concurrent use.
+  public static func openBLASGemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    openblas_set_num_threads(Int32(threadCount))
+    defer { openblas_set_num_threads(1) }
+    serialGemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+  }
+
+  /// `gemm` on the calling thread only.
+  static func serialGemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     guard m > 0, n > 0 else { return }
     if k == 0 {
@@ -47,30 +88,65 @@ public enum Compute {
     m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
     y: UnsafeMutablePointer<Float>
   ) {
+    _ = threadCount
     cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, 0, y, 1)
   }
 
   /// Runs `body(i)` for `i` in `0..<iterations` on up to `threadCount` threads.
   ///
-  /// The work is split into contiguous chunks, one per thread, so small bodies stay cheap.
-  static func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
+  /// The work is split into contiguous chunks, four per thread, so small bodies stay cheap and a
+  /// thread that loses its core to another process does not hold the others up for long.
+  public static func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
     let threads = min(threadCount, iterations)
     if threads <= 1 {
       for i in 0..<iterations { body(i) }
       return
     }
+    let chunks = min(iterations, threads * 4)
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
-      DispatchQueue.concurrentPerform(iterations: threads) { chunk in
-        let lo = iterations * chunk / threads
-        let hi = iterations * (chunk + 1) / threads
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let lo = iterations * chunk / chunks
+        let hi = iterations * (chunk + 1) / chunks
         for i in lo..<hi { box.value(i) }
       }
     }
   }
 
-  /// Holder of the thread count (read often, written rarely).
-  private static let threadCountBox = IntBox(Int(openblas_get_num_threads()))
+  /// Splits `0..<total` into contiguous parts of at least `minimum` elements (two per thread when
+  /// there is enough work, so a thread slowed by another process hands its second part over),
+  /// with inner boundaries on multiples of `align`, and runs `body` on each part concurrently.
+  ///
+  /// `partsPerThread` 1 gives each thread exactly one part (for splits whose parts share packed data).
+  static func splitRange(
+    _ total: Int, align: Int, minimum: Int, partsPerThread: Int = 2, _ body: (Range<Int>) -> Void
+  ) {
+    guard total > 0 else { return }
+    let threads = threadCount
+    let fit = total / max(minimum, 1)
+    let parts = fit >= partsPerThread * threads ? partsPerThread * threads : max(1, min(threads, fit))
+    if parts == 1 {
+      body(0..<total)
+      return
+    }
+    let bounds = (0...parts).map { i -> Int in
+      i == parts ? total : min(total, (total * i / parts + align / 2) / align * align)
+    }
+    withoutActuallyEscaping(body) { escapable in
+      let box = UncheckedSendable(escapable)
+      DispatchQueue.concurrentPerform(iterations: parts) { i in
+        if bounds[i] < bounds[i + 1] { box.value(bounds[i]..<bounds[i + 1]) }
+      }
+    }
+  }
+
+  /// Holder of the thread count (read often, written rarely). First use makes OpenBLAS
+  /// single-threaded; the kernels parallelise above it.
+  private static let threadCountBox: IntBox = {
+    let n = Int(openblas_get_num_threads())
+    openblas_set_num_threads(1)
+    return IntBox(max(1, n))
+  }()
 }
 
 /// A mutable integer shared across threads; writes happen only from `setThreadCount`.

@@ -1,7 +1,20 @@
 /// The GEMM routes of the forward pass.
+///
+/// Every route splits the output columns (positions) between `Compute.threadCount` workers; each
+/// worker lowers (im2col), multiplies (single-threaded OpenBLAS) and finishes (epilogue) its own
+/// cache-sized chunks, so no thread waits for another between steps and nothing spins.
 extension Convolution {
-  /// Bytes of im2col scratch per GEMM before the output frames are split into chunks.
-  static let im2colBudget = 16 << 20
+  /// Bytes of im2col scratch per GEMM (output rows are processed in chunks of about this size).
+  static let im2colBudget = 4 << 20
+
+  /// Bytes of GEMM output produced between two epilogue passes (fits the last-level cache).
+  static let outputChunkBytes = 2 << 20
+
+  /// Fewest columns a GEMM gets (smaller ones lose efficiency).
+  static let minimumColumns = 2048
+
+  /// Fewest output channels per part when a GEMM is split by channels.
+  static let minimumChannels = 16
 
   /// Forward pass into channels `channelOffset...` of `output`, with an optional residual.
   func run(_ x: Tensor, into output: inout Tensor, channelOffset: Int, residual: Tensor?) {
@@ -15,122 +28,218 @@ extension Convolution {
     let k = Self.kernel5(weight.shape)
     let plane = g.outputPlane
     let outSample = totalChannels * plane
-    output.withUnsafeMutableBufferPointer { outBuffer in
-      x.withUnsafeBufferPointer { xb in
-        weight.withUnsafeBufferPointer { wb in
-          let out = outBuffer.baseAddress!
-          for n in 0..<g.n {
-            let dst = out + n * outSample + channelOffset * plane
-            let src = xb.baseAddress! + n * g.c * g.inputPlane
-            let epilogue = Epilogue(
-              dst: dst, plane: plane, channels: outputChannels, bias: bias?.storage.base,
-              residual: residual.map { r in UnsafePointer(r.storage.base + n * outputChannels * plane) },
-              relu: activation == .relu)
-            let pointwise =
-              k == (1, 1, 1) && stride.allSatisfy { $0 == 1 } && g.t.padBefore == 0 && g.h.padBefore == 0
-              && g.w.padBefore == 0 && g.t.output == g.t.input && g.h.output == g.h.input
-              && g.w.output == g.w.input
-            if pointwise {
-              // Column chunks keep each GEMM result in cache for its epilogue.
-              let columns = Self.chunkColumns(rows: outputChannels, total: plane)
-              var c0 = 0
-              while c0 < plane {
-                let count = min(columns, plane - c0)
-                Compute.gemm(
-                  m: outputChannels, n: count, k: g.c, a: wb.baseAddress!, lda: g.c, b: src + c0, ldb: plane,
-                  c: dst + c0, ldc: plane)
-                epilogue.apply(columns: c0..<(c0 + count))
-                c0 += count
-              }
-            } else if let taps = temporalTaps, g.h.stride == 1, g.w.stride == 1, g.h.padBefore == 0,
-              g.w.padBefore == 0, g.h.output == g.h.input, g.w.output == g.w.input
-            {
-              taps.withUnsafeBufferPointer { tb in
-                temporalForward(g, taps: tb.baseAddress!, src: src, dst: dst, epilogue: epilogue)
-              }
-            } else {
-              im2colForward(g, weight: wb.baseAddress!, src: src, dst: dst, epilogue: epilogue)
-            }
-          }
-        }
+    let pointwise =
+      k == (1, 1, 1) && stride.allSatisfy { $0 == 1 } && g.t.padBefore == 0 && g.h.padBefore == 0
+      && g.w.padBefore == 0 && g.t.output == g.t.input && g.h.output == g.h.input && g.w.output == g.w.input
+    let temporal =
+      temporalTaps != nil && g.h.stride == 1 && g.w.stride == 1 && g.h.padBefore == 0 && g.w.padBefore == 0
+      && g.h.output == g.h.input && g.w.output == g.w.input
+    output.makeUnique()
+    for n in 0..<g.n {
+      let step = ConvStep(
+        g: g, src: x.storage.base + n * g.c * g.inputPlane,
+        dst: output.storage.base + n * outSample + channelOffset * plane,
+        weight: weight.storage.base, taps: temporalTaps?.storage.base, outputChannels: outputChannels,
+        epilogue: Epilogue(
+          dst: output.storage.base + n * outSample + channelOffset * plane, plane: plane,
+          channels: outputChannels, bias: bias?.storage.base,
+          residual: residual.map { r in UnsafePointer(r.storage.base + n * outputChannels * plane) },
+          relu: activation == .relu))
+      if pointwise {
+        step.pointwise()
+      } else if temporal {
+        step.temporal()
+      } else {
+        step.im2col()
       }
     }
-    withExtendedLifetime((residual, bias)) {}
+    withExtendedLifetime((x, weight, temporalTaps, residual, bias)) {}
   }
+}
 
-  /// Bytes of GEMM output produced between two epilogue passes (fits the last-level cache).
-  static let outputChunkBytes = 4 << 20
+/// One sample's convolution: pointers and geometry shared by the workers.
+///
+/// Work is split by output columns when there are enough of them (at least `minimumColumns` per
+/// part), otherwise by output channels (small late layers: few positions, many channels).
+struct ConvStep: @unchecked Sendable {
+  let g: ConvGeometry
+  let src: UnsafePointer<Float>
+  let dst: UnsafeMutablePointer<Float>
+  let weight: UnsafePointer<Float>
+  let taps: UnsafePointer<Float>?
+  let outputChannels: Int
+  let epilogue: Epilogue
 
-  /// Columns per output chunk for `rows` output channels (at least 2048, at most `total`).
-  static func chunkColumns(rows: Int, total: Int) -> Int {
-    min(total, max(2048, outputChunkBytes / (max(rows, 1) * MemoryLayout<Float>.stride)))
-  }
-
-  /// Temporal k×1×1 convolution as accumulated GEMMs on time-shifted views of the input.
-  private func temporalForward(
-    _ g: ConvGeometry, taps: UnsafePointer<Float>, src: UnsafePointer<Float>,
-    dst: UnsafeMutablePointer<Float>,
+  init(
+    g: ConvGeometry, src: UnsafeMutablePointer<Float>, dst: UnsafeMutablePointer<Float>,
+    weight: UnsafeMutablePointer<Float>, taps: UnsafeMutablePointer<Float>?, outputChannels: Int,
     epilogue: Epilogue
   ) {
-    let hw = g.h.input * g.w.input
-    let (o, c) = (outputChannels, g.c)
-    let kt = g.t.kernel
-    let framesPerChunk = g.t.stride == 1 ? max(1, Self.chunkColumns(rows: o, total: g.outputPlane) / hw) : 1
-    var t0 = 0
-    while t0 < g.t.output {
-      let chunk = t0..<min(g.t.output, t0 + framesPerChunk)
-      // Taps in decreasing coverage; the first one writes with beta 0 when it covers the whole chunk.
-      let ranges = (0..<kt).map { dt -> Range<Int> in
-        if g.t.stride == 1 { return g.t.validOutputs(tap: dt).clamped(to: chunk) }
-        let ti = g.t.start(chunk.lowerBound) + dt
-        return ti >= 0 && ti < g.t.input ? chunk : chunk.lowerBound..<chunk.lowerBound
+    self.g = g
+    self.src = UnsafePointer(src)
+    self.dst = dst
+    self.weight = UnsafePointer(weight)
+    self.taps = taps.map { UnsafePointer($0) }
+    self.outputChannels = outputChannels
+    self.epilogue = epilogue
+  }
+
+  /// Output columns per cache-sized chunk.
+  private var chunkColumns: Int {
+    max(Convolution.minimumColumns, Convolution.outputChunkBytes / (max(outputChannels, 1) * 4))
+  }
+
+  /// Whether the columns are too few to give every thread its own part.
+  private func splitsChannels(columns: Int) -> Bool {
+    Compute.threadCount > 1 && columns < Compute.threadCount * Convolution.minimumColumns
+      && outputChannels >= 2 * Convolution.minimumChannels
+  }
+
+  /// Runs `body(rows, columns)` on parts of the output, split by columns or by channels.
+  private func split(columns total: Int, align: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
+    if splitsChannels(columns: total) {
+      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
+        body($0, 0..<total)
       }
-      let order = (0..<kt).sorted { ranges[$0].count > ranges[$1].count }
-      var initialised = false
-      if ranges[order[0]].count != chunk.count {
-        for ch in 0..<o {
-          (dst + ch * g.outputPlane + chunk.lowerBound * hw).update(repeating: 0, count: chunk.count * hw)
-        }
-        initialised = true
-      }
-      for dt in order where !ranges[dt].isEmpty {
-        let range = ranges[dt]
-        let ti = g.t.start(range.lowerBound) + dt
-        Compute.gemm(
-          m: o, n: range.count * hw, k: c, a: taps + dt * o * c, lda: c, b: src + ti * hw, ldb: g.inputPlane,
-          beta: initialised ? 1 : 0, c: dst + range.lowerBound * hw, ldc: g.outputPlane)
-        initialised = true
-      }
-      epilogue.apply(columns: (chunk.lowerBound * hw)..<(chunk.upperBound * hw))
-      t0 = chunk.upperBound
+    } else {
+      let all = 0..<outputChannels
+      Compute.splitRange(total, align: align, minimum: Convolution.minimumColumns) { body(all, $0) }
     }
   }
 
-  /// General convolution: im2col over chunks of output frames, then one GEMM per chunk.
-  private func im2colForward(
-    _ g: ConvGeometry, weight: UnsafePointer<Float>, src: UnsafePointer<Float>,
-    dst: UnsafeMutablePointer<Float>, epilogue: Epilogue
-  ) {
+  /// 1×1×1 stride 1: `out = W · x` on the input as is, chunk by chunk.
+  func pointwise() {
+    let plane = g.outputPlane
+    let chunk = chunkColumns
+    split(columns: plane, align: 64) { rows, cols in
+      var a = cols.lowerBound
+      while a < cols.upperBound {
+        let count = min(chunk, cols.upperBound - a)
+        Compute.serialGemm(
+          m: rows.count, n: count, k: g.c, a: weight + rows.lowerBound * g.c, lda: g.c, b: src + a,
+          ldb: plane,
+          beta: 0, c: dst + rows.lowerBound * plane + a, ldc: plane)
+        epilogue.apply(rows: rows, columns: a..<(a + count))
+        a += count
+      }
+    }
+  }
+
+  /// k×1×1: one accumulated GEMM per tap on the time-shifted input (no copy).
+  func temporal() {
+    split(columns: g.outputPlane, align: 64) { rows, cols in
+      if g.t.stride == 1 {
+        var a = cols.lowerBound
+        while a < cols.upperBound {
+          let b = min(cols.upperBound, a + chunkColumns)
+          temporalStrideOne(rows, a..<b)
+          a = b
+        }
+      } else {
+        let hw = g.h.input * g.w.input
+        for to in (cols.lowerBound / hw)..<((cols.upperBound + hw - 1) / hw) {
+          let sub = (to * hw..<(to + 1) * hw).clamped(to: cols)
+          var initialised = false
+          for dt in 0..<g.t.kernel {
+            let ti = g.t.start(to) + dt
+            if ti < 0 || ti >= g.t.input { continue }
+            tapGemm(
+              dt, rows: rows, columns: sub, inputColumn: ti * hw + (sub.lowerBound - to * hw),
+              beta: initialised ? 1 : 0)
+            initialised = true
+          }
+          if !initialised { zero(rows, sub) }
+          epilogue.apply(rows: rows, columns: sub)
+        }
+      }
+    }
+  }
+
+  /// Temporal stride 1 on output columns `cols`: taps in decreasing coverage, the first one writing
+  /// with beta 0 when it covers every column.
+  private func temporalStrideOne(_ rows: Range<Int>, _ cols: Range<Int>) {
+    let hw = g.h.input * g.w.input
+    let ranges = (0..<g.t.kernel).map { dt -> Range<Int> in
+      let r = g.t.validOutputs(tap: dt)
+      return (r.lowerBound * hw..<r.upperBound * hw).clamped(to: cols)
+    }
+    let order = (0..<g.t.kernel).sorted { ranges[$0].count > ranges[$1].count }
+    var initialised = false
+    if ranges[order[0]].count != cols.count {
+      zero(rows, cols)
+      initialised = true
+    }
+    for dt in order where !ranges[dt].isEmpty {
+      let r = ranges[dt]
+      tapGemm(
+        dt, rows: rows, columns: r, inputColumn: r.lowerBound + (dt - g.t.padBefore) * hw,
+        beta: initialised ? 1 : 0)
+      initialised = true
+    }
+    epilogue.apply(rows: rows, columns: cols)
+  }
+
+  /// `out[rows, columns] (+)= W_dt[rows] · x[:, inputColumn ..< inputColumn + columns.count]`.
+  private func tapGemm(_ dt: Int, rows: Range<Int>, columns: Range<Int>, inputColumn: Int, beta: Float) {
+    let (o, c) = (outputChannels, g.c)
+    Compute.serialGemm(
+      m: rows.count, n: columns.count, k: c, a: taps! + dt * o * c + rows.lowerBound * c, lda: c,
+      b: src + inputColumn, ldb: g.inputPlane, beta: beta,
+      c: dst + rows.lowerBound * g.outputPlane + columns.lowerBound, ldc: g.outputPlane)
+  }
+
+  /// Zeroes `columns` of output rows `rows`.
+  private func zero(_ rows: Range<Int>, _ columns: Range<Int>) {
+    for ch in rows {
+      (dst + ch * g.outputPlane + columns.lowerBound).update(repeating: 0, count: columns.count)
+    }
+  }
+
+  /// General kernels: im2col over chunks of output rows, one GEMM per chunk.
+  func im2col() {
     let kk = g.c * g.t.kernel * g.h.kernel * g.w.kernel
-    let frame = g.h.output * g.w.output
-    let perFrame = kk * frame * MemoryLayout<Float>.stride
-    let framesPerChunk = max(1, min(g.t.output, Self.im2colBudget / max(perFrame, 1)))
-    let scratch = TensorStorage(count: kk * frame * framesPerChunk)
-    let cols = scratch.base
+    let wo = g.w.output
+    let totalLines = g.t.output * g.h.output
+    let minimumLines = (Convolution.minimumColumns + wo - 1) / wo
+    let perLine = kk * wo * MemoryLayout<Float>.stride
+    let linesPerChunk = max(minimumLines, Convolution.im2colBudget / max(perLine, 1), 1)
     // Strided windows wider than one tap read phase-split rows, so every copy is contiguous.
     let phased = g.w.stride > 1 && g.w.kernel > 1 ? Im2col.splitPhases(src, g) : nil
-    var t0 = 0
-    while t0 < g.t.output {
-      let nt = min(framesPerChunk, g.t.output - t0)
-      Im2col.fill(
-        cols, g, src: src, firstFrame: t0, frames: nt, phased: phased.map { UnsafePointer($0.base) })
-      Compute.gemm(
-        m: outputChannels, n: nt * frame, k: kk, a: weight, lda: kk, b: cols, ldb: nt * frame,
-        c: dst + t0 * frame, ldc: g.outputPlane)
-      epilogue.apply(columns: (t0 * frame)..<((t0 + nt) * frame))
-      t0 += nt
+    let phasedBase = phased.map { UnsafePointer($0.base) }
+    if splitsChannels(columns: totalLines * wo) {
+      // Few positions: one shared column matrix (filled in parallel), GEMM split by channels.
+      let scratch = TensorStorage(count: kk * totalLines * wo)
+      Im2col.fill(scratch.base, g, src: src, lines: 0..<totalLines, phased: phasedBase, parallel: true)
+      let n = totalLines * wo
+      let cols = UnsafePointer(scratch.base)
+      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
+        rows in
+        Compute.serialGemm(
+          m: rows.count, n: n, k: kk, a: weight + rows.lowerBound * kk, lda: kk, b: cols, ldb: n, beta: 0,
+          c: dst + rows.lowerBound * g.outputPlane, ldc: g.outputPlane)
+        epilogue.apply(rows: rows, columns: 0..<n)
+      }
+      withExtendedLifetime((scratch, phased)) {}
+      return
     }
-    withExtendedLifetime((scratch, phased)) {}
+    let all = 0..<outputChannels
+    Compute.splitRange(totalLines, align: 1, minimum: minimumLines) { lines in
+      let chunk = min(linesPerChunk, lines.count)
+      let scratch = TensorStorage(count: kk * wo * chunk)
+      var u0 = lines.lowerBound
+      while u0 < lines.upperBound {
+        let part = u0..<min(lines.upperBound, u0 + chunk)
+        Im2col.fill(scratch.base, g, src: src, lines: part, phased: phasedBase, parallel: false)
+        let n = part.count * wo
+        Compute.serialGemm(
+          m: outputChannels, n: n, k: kk, a: weight, lda: kk, b: scratch.base, ldb: n, beta: 0,
+          c: dst + u0 * wo, ldc: g.outputPlane)
+        epilogue.apply(rows: all, columns: (u0 * wo)..<(u0 * wo + n))
+        u0 = part.upperBound
+      }
+      withExtendedLifetime(scratch) {}
+    }
+    withExtendedLifetime(phased) {}
   }
 }
 
@@ -161,12 +270,17 @@ struct Epilogue {
     self.relu = relu
   }
 
-  /// Applies the epilogue to `columns` of every row, in parallel over rows.
-  func apply(columns: Range<Int>) {
+  /// Applies the epilogue to `columns` of rows `rows`, on the calling thread.
+  func apply(rows: Range<Int>, columns: Range<Int>) {
     if bias == nil && residual == nil && !relu { return }
-    let box = UncheckedSendable(self)
-    Compute.parallelFor(channels) { ch in
-      let e = box.value
+    for ch in rows { row(ch, columns: columns) }
+  }
+
+  /// The epilogue on `columns` of row `ch`.
+  @inline(__always)
+  private func row(_ ch: Int, columns: Range<Int>) {
+    do {
+      let e = self
       let row = e.dst + ch * e.plane + columns.lowerBound
       let count = columns.count
       let b = e.bias?[ch] ?? 0

@@ -1,23 +1,23 @@
 /// Lowering of convolution windows to a column matrix for GEMM.
 enum Im2col {
-  /// Fills `cols` (`[c·kt·kh·kw, frames·h'·w']`, row-major) for output frames
-  /// `firstFrame ..< firstFrame + frames`; positions in the padding read as zero.
+  /// Fills `cols` (`[c·kt·kh·kw, lines.count·w']`, row-major) for the output rows `lines`, numbered
+  /// `frame · h' + y` across all output frames; positions in the padding read as zero.
   ///
   /// `phased`, when given, is `splitPhases(src, g)`: strided column gathers then become contiguous copies.
   static func fill(
-    _ cols: UnsafeMutablePointer<Float>, _ g: ConvGeometry, src: UnsafePointer<Float>, firstFrame: Int,
-    frames: Int, phased: UnsafePointer<Float>? = nil
+    _ cols: UnsafeMutablePointer<Float>, _ g: ConvGeometry, src: UnsafePointer<Float>, lines: Range<Int>,
+    phased: UnsafePointer<Float>? = nil, parallel: Bool = true
   ) {
     let (kt, kh, kw) = (g.t.kernel, g.h.kernel, g.w.kernel)
     let rows = g.c * kt * kh * kw
     let (ho, wo) = (g.h.output, g.w.output)
-    let rowLength = frames * ho * wo
+    let rowLength = lines.count * wo
     let (hi, wi) = (g.h.input, g.w.input)
     let validX = (0..<kw).map { g.w.validOutputs(tap: $0) }
     let s = g.w.stride
     let phaseLength = (wi + s - 1) / s
     let box = UncheckedSendable((cols, src, phased))
-    Compute.parallelFor(rows) { r in
+    let body = { (r: Int) in
       let (cols, src, phased) = box.value
       let dx = r % kw
       let dy = (r / kw) % kh
@@ -25,22 +25,17 @@ enum Im2col {
       let c = r / (kw * kh * kt)
       let xs = validX[dx]
       var out = cols + r * rowLength
-      for f in 0..<frames {
-        let ti = g.t.start(firstFrame + f) + dt
-        if ti < 0 || ti >= g.t.input {
-          out.update(repeating: 0, count: ho * wo)
-          out += ho * wo
-          continue
-        }
-        let plane = src + (c * g.t.input + ti) * hi * wi
-        for oy in 0..<ho {
+      for u in lines {
+        let ti = g.t.start(u / ho) + dt
+        let oy = u % ho
+        do {
           let yi = g.h.start(oy) + dy
-          if yi < 0 || yi >= hi || xs.isEmpty {
+          if ti < 0 || ti >= g.t.input || yi < 0 || yi >= hi || xs.isEmpty {
             out.update(repeating: 0, count: wo)
             out += wo
             continue
           }
-          let line = plane + yi * wi
+          let line = src + ((c * g.t.input + ti) * hi + yi) * wi
           if xs.lowerBound > 0 { out.update(repeating: 0, count: xs.lowerBound) }
           let x0 = g.w.start(xs.lowerBound) + dx
           if s == 1 {
@@ -57,6 +52,11 @@ enum Im2col {
           out += wo
         }
       }
+    }
+    if parallel {
+      Compute.parallelFor(rows, body)
+    } else {
+      for r in 0..<rows { body(r) }
     }
   }
 

@@ -36,8 +36,11 @@ public struct Tensor: Sendable {
     scalars.withUnsafeBufferPointer { storage.base.initialize(from: $0.baseAddress!, count: count) }
   }
 
-  /// A tensor whose elements are not initialised; every element must be written before it is read.
-  init(uninitializedShape shape: [Int]) {
+  /// A tensor whose elements are not initialised (arbitrary values): for outputs that are written
+  /// completely before they are read, such as a concatenation buffer filled by
+  /// `Convolution.forward(_:into:channelOffset:)`, saving the zero fill.
+  public init(uninitializedShape shape: [Int]) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative extent in shape \(shape)")
     self.shape = shape
     storage = TensorStorage(count: shape.reduce(1, *))
   }

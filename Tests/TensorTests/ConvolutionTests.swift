@@ -33,6 +33,11 @@ import Testing
     ),
     Case(
       input: [1, 3, 3, 8, 7], out: 2, kernel: [1, 7, 7], stride: [1, 2, 2], padding: .symmetric([0, 3, 3])),
+    // Few positions and enough output channels: the GEMMs are split by channels between threads.
+    Case(input: [1, 5, 3, 9, 11], out: 40, kernel: [1, 3, 3], stride: [1, 1, 1], padding: .same),
+    Case(input: [2, 3, 2, 9, 11], out: 257, kernel: [1, 3, 3], stride: [1, 2, 2], padding: .same),
+    Case(input: [1, 3, 3, 5, 6], out: 260, kernel: [3, 1, 1], stride: [1, 1, 1], padding: .same),
+    Case(input: [1, 3, 3, 5, 6], out: 260, kernel: [1, 1, 1], stride: [1, 1, 1], padding: .valid),
   ]
 
   @Test(arguments: cases)
@@ -61,6 +66,46 @@ import Testing
     let ref = referenceConv3d(x, weight: w, bias: b.scalars, stride: [1, 1, 1], padding: .same)
     #expect(maxRelativeError(conv(x), ref.relu()) <= Self.tolerance)
     #expect(maxRelativeError(conv(x, residual: r), (ref + r).relu()) <= Self.tolerance)
+  }
+
+  /// Column matrices above the im2col budget are built in chunks of output rows that cross frames.
+  @Test(arguments: [
+    Case(input: [1, 64, 3, 20, 100], out: 2, kernel: [1, 3, 3], stride: [1, 1, 1], padding: .same),
+    Case(input: [1, 3, 6, 80, 120], out: 2, kernel: [3, 7, 7], stride: [2, 2, 2], padding: .same),
+  ])
+  func chunkedIm2colMatchesDirectLoop(_ c: Case) {
+    var rng = SeededRandom(seed: 78)
+    let x = rng.tensor(c.input)
+    let w = rng.tensor([c.out, c.input[1]] + c.kernel)
+    let y = Convolution(weight: w, stride: c.stride, padding: c.padding)(x)
+    let ref = referenceConv3d(x, weight: w, bias: nil, stride: c.stride, padding: c.padding)
+    #expect(maxRelativeError(y, ref) <= Self.tolerance)
+  }
+
+  @Test func gemmMatchesDirectLoopForWideAndTallShapes() {
+    var rng = SeededRandom(seed: 79)
+    for (m, n, k) in [(3, 700, 5), (64, 10, 7), (40, 600, 3)] {
+      let a = rng.tensor([m, k])
+      let b = rng.tensor([k, n])
+      var c = Tensor(shape: [m, n])
+      a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+          c.withUnsafeMutableBufferPointer { cp in
+            Compute.gemm(
+              m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n, c: cp.baseAddress!,
+              ldc: n)
+          }
+        }
+      }
+      let (av, bv) = (a.scalars, b.scalars)
+      var expected = [Float](repeating: 0, count: m * n)
+      for i in 0..<m {
+        for j in 0..<n {
+          for l in 0..<k { expected[i * n + j] += av[i * k + l] * bv[l * n + j] }
+        }
+      }
+      #expect(maxRelativeError(c, Tensor(shape: [m, n], scalars: expected)) <= Self.tolerance)
+    }
   }
 
   @Test func twoDimensionalMatchesThreeWithUnitTime() {

@@ -57,9 +57,10 @@ enum LayerBench {
   ]
 
   /// Times every spec (or those whose name contains `filter`) `runs` times each, alternating with sgemm.
-  static func run(runs: Int, filter: String?) {
+  static func run(runs: Int, filter: String?, waitIdle: Double = 0) {
     print("   layer                        M      N      K    ours ms  GF/s   sgemm ms  GF/s   %sgemm")
     for s in specs where filter.map({ s.name.contains($0) }) ?? true {
+      waitForIdle(waitIdle)
       var w = WeightSource()
       let conv = w.conv(s.input[1], s.out, kernel: s.kernel, stride: s.stride, padding: s.padding)
       let x = w.tensor(s.input, fanIn: 3)
@@ -77,8 +78,11 @@ enum LayerBench {
         _ = conv(x)
         ours = min(ours, (ContinuousClock.now - start).seconds)
         start = ContinuousClock.now
-        Compute.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
+        Compute.openBLASGemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
         raw = min(raw, (ContinuousClock.now - start).seconds)
+        // OpenBLAS's idle threads spin (sched_yield) for a while after a threaded call; let them
+        // go to sleep so they don't take cores from the next measurement of ours.
+        Thread.sleep(forTimeInterval: 0.15)
       }
       a.deallocate()
       b.deallocate()

@@ -11,11 +11,16 @@ struct BenchOptions {
   var ortPath: String?
   var ortKindsPath: String?
   var layers = false
+  var waitIdle: Double = 0
+  var rounds = 1
+  var peerPython: String?
+  var peerScript = "../shared/bench/peer_onnxruntime.py"
+  var peerModels: String?
   var cacheMB: Int?
   var networksModule = true
   var layerFilter: String?
 
-  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N`.
+  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F]`.
   static func parse(_ args: ArraySlice<String>) -> BenchOptions {
     var o = BenchOptions()
     var it = args.makeIterator()
@@ -30,6 +35,11 @@ struct BenchOptions {
       case "--only": o.networks = [value]
       case "--ort": o.ortPath = value
       case "--ort-kinds": o.ortKindsPath = value
+      case "--wait-idle": o.waitIdle = Double(value) ?? 0
+      case "--rounds": o.rounds = max(1, Int(value) ?? 1)
+      case "--peer-python": o.peerPython = value
+      case "--peer-script": o.peerScript = value
+      case "--peer-models": o.peerModels = value
       case "--cache-mb": o.cacheMB = Int(value)
       case "--networks-module": o.networksModule = value != "no"
       case "--layers":
@@ -46,7 +56,7 @@ struct BenchOptions {
 
 /// ONNX Runtime timings read from JSON lines written by the peer scripts.
 struct OrtResults {
-  /// Per model: best and median milliseconds.
+  /// Per model: best and median milliseconds (from files, or from alternated subprocess runs).
   var summary: [String: (best: Double, median: Double)] = [:]
   /// Per model and layer kind: milliseconds.
   var kinds: [String: [String: Double]] = [:]

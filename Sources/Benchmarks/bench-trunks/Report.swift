@@ -8,6 +8,8 @@ struct NetworkReport {
   var medianSeconds: Double
   var kinds: [(String, Profile.Entry)]
   var gemmShapes: [GemmShape]
+  /// Raw sgemm GFLOP/s per kind, measured between the profiled runs.
+  var sgemm: [String: Double]
   var peakMemoryMB: Double?
 
   /// Prints the per-kind table with sgemm and ONNX Runtime ratios.
@@ -21,8 +23,9 @@ struct NetworkReport {
           o.best / (bestSeconds * 1000)), terminator: "")
     }
     Swift.print("")
-    if let peak = peakMemoryMB { Swift.print(String(format: "   peak RSS during run: %.0f MB", peak)) }
-    let sgemm = SgemmReference.measure(gemmShapes, runs: sgemmRuns)
+    if let peak = peakMemoryMB {
+      Swift.print(String(format: "   peak RSS of the process over the timed runs: %.0f MB", peak))
+    }
     Swift.print(
       "   kind              calls       ms   GFLOP  GFLOP/s  sgemm GF/s  %sgemm    ORT ms  ORT/ours")
     let total = kinds.reduce(0) { $0 + $1.1.seconds }
@@ -54,12 +57,24 @@ func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
 /// Runs a network `warmup + runs` times untimed per layer for the totals, then once more per-layer
 /// profiled; returns the report.
 func runNetwork(
-  name: String, ortName: String, options: BenchOptions, _ body: (Profile) -> Tensor
+  name: String, ortName: String, options: BenchOptions, peer: PeerRunner?, ort: inout OrtResults,
+  _ body: (Profile) -> Tensor
 ) -> NetworkReport {
   let profile = Profile()
   profile.enabled = false
   var times: [Double] = []
-  for i in 0..<(options.warmup + options.runs) {
+  var peerTimes: [Double] = []
+  for i in 0..<(options.warmup + options.runs * options.rounds) {
+    // Alternate: before each round of our runs, one round of the peer's.
+    if let peer, i >= options.warmup, (i - options.warmup) % options.runs == 0,
+      waitForIdle(options.waitIdle), let t = peer.run(model: ortName, runs: options.runs)
+    {
+      peerTimes += t
+      print(
+        "\(name): ONNX Runtime round: " + t.map { String(format: "%.1f", $0) }.joined(separator: ", ") + " ms"
+      )
+    }
+    if (i - options.warmup) % options.runs == 0 { waitForIdle(options.waitIdle) }
     let start = ContinuousClock.now
     let faults = minorFaults()
     let load = MachineLoad()
@@ -70,13 +85,23 @@ func runNetwork(
         + String(format: "%.2f", load.othersCores(wall: elapsed)) + " cores, output \(y.shape)")
     if i >= options.warmup { times.append(elapsed) }
   }
+  // Peak resident set of the timed runs (the profiled runs below add the sgemm reference buffers).
+  let peak = peakMemoryMB()
   times.sort()
+  peerTimes.sort()
+  if !peerTimes.isEmpty { ort.summary[ortName] = (peerTimes[0], peerTimes[peerTimes.count / 2]) }
   profile.enabled = true
   var kinds: [String: Profile.Entry] = [:]
   var order: [String] = []
+  var sgemm: [String: Double] = [:]
   for _ in 0..<max(1, options.profileRuns) {
+    waitForIdle(options.waitIdle)
     profile.reset()
     _ = body(profile)
+    // The reference right after, so both see the same load; keep the fastest of each.
+    if options.sgemmRuns > 0 {
+      sgemm.merge(SgemmReference.measure(profile.gemmShapes, runs: options.sgemmRuns)) { max($0, $1) }
+    }
     for k in profile.order {
       if kinds[k] == nil { order.append(k) }
       let e = profile.entries[k]!
@@ -86,7 +111,21 @@ func runNetwork(
   }
   return NetworkReport(
     name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : times[times.count / 2],
-    kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes)
+    kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes, sgemm: sgemm, peakMemoryMB: peak)
+}
+
+/// Waits up to `seconds` for a second in which the machine is at least 85 % idle; returns true.
+@discardableResult
+func waitForIdle(_ seconds: Double) -> Bool {
+  guard seconds > 0 else { return true }
+  let deadline = ContinuousClock.now + .seconds(seconds)
+  while ContinuousClock.now < deadline {
+    let load = MachineLoad()
+    Thread.sleep(forTimeInterval: 1)
+    if load.othersCores(wall: 1) < 0.3 { return true }
+  }
+  print("(machine never idle for \(Int(seconds)) s; measuring anyway)")
+  return true
 }
 
 /// Best wall time of `options.runs` runs of `body` after `options.warmup` warm-up runs.
@@ -117,12 +156,14 @@ enum SgemmReference {
       var best = Double.infinity
       for _ in 0..<(runs + 1) {
         let start = ContinuousClock.now
-        Compute.gemm(m: s.m, n: n, k: s.k, a: a, lda: s.k, b: b, ldb: n, c: c, ldc: n)
+        Compute.openBLASGemm(m: s.m, n: n, k: s.k, a: a, lda: s.k, b: b, ldb: n, c: c, ldc: n)
         best = min(best, (ContinuousClock.now - start).seconds)
       }
       a.deallocate()
       b.deallocate()
       c.deallocate()
+      // Let OpenBLAS's spinning idle threads go to sleep before anything else is timed.
+      Thread.sleep(forTimeInterval: 0.15)
       flops[s.kind, default: 0] += 2 * Double(s.m * n * s.k)
       seconds[s.kind, default: 0] += best
     }

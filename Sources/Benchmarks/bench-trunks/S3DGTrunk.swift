@@ -85,7 +85,7 @@ struct S3DGTrunk {
   private func run(_ b: Inception, _ x: Tensor, _ p: Profile) -> Tensor {
     var shape = x.shape
     shape[1] = b.widths.reduce(0, +)
-    var out = p.measure("concat") { Tensor(shape: shape) }
+    var out = p.measure("concat") { Tensor(uninitializedShape: shape) }
     var offset = 0
     b.b0.forward(x, into: &out, channelOffset: offset, p)
     offset += b.widths[0]

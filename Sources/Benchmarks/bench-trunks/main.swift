@@ -13,10 +13,15 @@ Compute.setThreadCount(options.threads)
 if let mb = options.cacheMB { Compute.setBufferCacheLimit(bytes: mb << 20) }
 print("bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up)")
 if options.layers {
-  LayerBench.run(runs: options.runs, filter: options.layerFilter)
+  LayerBench.run(runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle)
   exit(0)
 }
-let ort = OrtResults(summary: options.ortPath, kinds: options.ortKindsPath)
+var ort = OrtResults(summary: options.ortPath, kinds: options.ortKindsPath)
+let peer = options.peerPython.map {
+  PeerRunner(
+    python: $0, script: options.peerScript, models: options.peerModels ?? "bench-out/models",
+    threads: options.threads)
+}
 
 var reports: [NetworkReport] = []
 if options.networks.contains("resnet50") {
@@ -24,15 +29,21 @@ if options.networks.contains("resnet50") {
   var source = WeightSource()
   let x = source.tensor([1, 3, 320, 400], fanIn: 3)
   reports.append(
-    runNetwork(name: "resnet50_l3", ortName: "resnet50_l3", options: options) { net(x, $0) })
+    runNetwork(name: "resnet50_l3", ortName: "resnet50_l3", options: options, peer: peer, ort: &ort) {
+      net(x, $0)
+    })
 }
 if options.networks.contains("s3dg") {
   let net = S3DGTrunk()
   var source = WeightSource()
   let x = source.tensor([1, 3, 20, 320, 400], fanIn: 3)
+  // Peak memory of this trunk alone: drop the buffers the previous one left in the cache.
+  Compute.setBufferCacheLimit(bytes: (options.cacheMB ?? 512) << 20)
   resetPeakMemory()
-  reports.append(runNetwork(name: "s3dg_m4e", ortName: "s3dg_m4e", options: options) { net(x, $0) })
-  reports[reports.count - 1].peakMemoryMB = peakMemoryMB()
+  reports.append(
+    runNetwork(name: "s3dg_m4e", ortName: "s3dg_m4e", options: options, peer: peer, ort: &ort) {
+      net(x, $0)
+    })
 }
 for r in reports { r.print(ort: ort, sgemmRuns: options.sgemmRuns) }
 if reports.count == 2 {

@@ -1,1 +1,3 @@
-print("render-annotations: not built yet")
+import Commands
+
+RenderAnnotations.main()

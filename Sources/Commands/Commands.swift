@@ -1,1 +1,0 @@
-// The `Commands` module; see ../shared/DESIGN.md, "Modules".

@@ -1,0 +1,25 @@
+/// Errors of the `detect` command, one line each.
+public enum DetectCommandError: Error, CustomStringConvertible {
+  /// No weights were given.
+  case missingWeights
+  /// An output could not be written.
+  case write(path: String, detail: String)
+  /// The video has no frames.
+  case emptyVideo(path: String)
+
+  /// One line.
+  public var description: String {
+    switch self {
+    case .missingWeights:
+      return """
+        detect: no detector weights. Pass --weights FILE: one safetensors file with keyframe.*, context.*, rpn.* \
+        and head.* tensors and the 'detector' configuration in its metadata (see README, "detect"). \
+        No trained checkpoint ships with the project: build one from torchvision backbones \
+        (tools/convert_torchvision.py, then DetectorCheckpoint.assemble) and fine-tune it, \
+        or pass --random-init to time the pipeline with seeded untrained weights (its outputs say so).
+        """
+    case .write(let path, let detail): return "\(path): cannot write: \(detail)"
+    case .emptyVideo(let path): return "\(path): read frames: expected at least 1 frame, found 0"
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import Datasets
+import Detection
+import Foundation
+import Media
+import Networks
+import Primitives
+import Rendering
+import Tensor
+
+/// What one `detect` run does; the command fills it from its options.
+public struct DetectRun {
+  /// Video file or frame folder.
+  public var video: String
+  /// Output folder (created).
+  public var outputDirectory: String
+  /// Detector checkpoint, or nil.
+  public var weights: String?
+  /// Seeded untrained weights instead of a checkpoint (benchmarking and plumbing only).
+  public var randomInit = false
+  /// Overrides the checkpoint's score threshold.
+  public var scoreThreshold: Float?
+  /// Every N-th frame is a keyframe.
+  public var every = 1
+  /// Overrides the checkpoint's maximum detections per frame.
+  public var maxDetections: Int?
+  /// Keep only the K best-scoring classes of each keyframe (nil: all).
+  public var topKLabels: Int?
+  /// Compute threads.
+  public var threads = 2
+  /// Context trunk mode.
+  public var contextMode: ActionDetector.ContextMode = .shared
+  /// Head variant override (nil: the checkpoint's).
+  public var tail: HeadConfiguration.Tail?
+  /// ROI time-axis override (nil: the checkpoint's).
+  public var temporalMode: ROICrop3D.TemporalMode?
+  /// Proposal count override (nil: the checkpoint's).
+  public var proposals: Int?
+  /// Only the first N frames (nil: all).
+  public var maxFrames: Int?
+  /// Whether to draw a progress bar on stderr (by default only when stderr is a terminal).
+  public var showProgress = ProgressBar.stderrIsTerminal
+  /// Seed of `--random-init` weights.
+  public static let randomSeed: UInt64 = 1
+
+  /// A run over `video` writing into `outputDirectory`.
+  public init(video: String, outputDirectory: String) {
+    self.video = video
+    self.outputDirectory = outputDirectory
+  }
+
+  /// What a run reports.
+  public struct Summary: Sendable {
+    /// Frames read and written.
+    public var frames: Int
+    /// Keyframes detected on.
+    public var keyframes: Int
+    /// Detections written.
+    public var detections: Int
+    /// Wall-clock seconds (decode, detection, PNG and CSV writing; not loading the weights).
+    public var seconds: Double
+    /// Seconds spent loading (or generating) the weights.
+    public var loadSeconds: Double
+    /// Where the weights came from; anything but "trained" is printed.
+    public var provenance: String
+
+    /// The summary line.
+    public var line: String {
+      let rate = seconds > 0 ? Double(frames) / seconds : 0
+      return String(
+        format: "%d frames, %d keyframes, %d detections, %.2f s, %.2f frames/s (weights loaded in %.2f s)",
+        frames,
+        keyframes, detections, seconds, rate, loadSeconds)
+        + (provenance.hasPrefix("trained") ? "" : " [weights \(provenance): NOT real detections]")
+    }
+  }
+
+  /// The detector, with the run's overrides applied, and its provenance.
+  func makeDetector() throws -> (ActionDetector, String) {
+    var configuration: DetectorConfiguration
+    var store: WeightStore
+    var provenance: String
+    if let path = weights {
+      (configuration, provenance, store) = try DetectorCheckpoint.open(path: path)
+    } else if randomInit {
+      configuration = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })
+      provenance = "random-init seed \(Self.randomSeed) (untrained)"
+      store = try DetectorCheckpoint.seededStore(configuration, seed: Self.randomSeed)
+    } else {
+      throw DetectCommandError.missingWeights
+    }
+    if let t = scoreThreshold { configuration.postProcessing.scoreThreshold = t }
+    if let m = maxDetections { configuration.postProcessing.maxPerFrame = m }
+    if let p = proposals { configuration.rpn.proposals = p }
+    if let t = tail {
+      configuration.head.tail = t
+      configuration.head.crop.stride = t == .perROI ? 16 : 32
+    }
+    if let m = temporalMode { configuration.head.crop.temporalMode = m }
+    return (try ActionDetector(weights: &store, configuration: configuration), provenance)
+  }
+
+  /// Runs: decode, detect every keyframe, write PNGs and `detections.csv`.
+  public func run() throws -> Summary {
+    let start = Date()
+    Compute.setThreadCount(threads)
+    let (detector, provenance) = try makeDetector()
+    let loaded = Date()
+    let reader = try VideoReader(path: video)
+    var frames: [RGBImage] = []
+    while let frame = try reader.nextFrame() {
+      frames.append(frame)
+      if let m = maxFrames, frames.count >= m { break }
+    }
+    guard !frames.isEmpty else { throw DetectCommandError.emptyVideo(path: video) }
+    try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+    let resized = detector.resized(frames)
+    let keyframes = Array(stride(from: 0, to: frames.count, by: max(every, 1)))
+    var shared: SharedContext?
+    if contextMode == .shared {
+      var bar = ProgressBar(title: "context", total: 1, enabled: showProgress)
+      shared = SharedContext(detector: detector, resizedFrames: resized) { done, total in
+        bar = bar.total == total ? bar : ProgressBar(title: "context", total: total, enabled: showProgress)
+        bar.update(done)
+      }
+    }
+    var bar = ProgressBar(title: "detect", total: keyframes.count, enabled: showProgress)
+    var perKeyframe: [Int: [DetectedAction]] = [:]
+    for (n, k) in keyframes.enumerated() {
+      let found = detector.detect(
+        keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height,
+        mixed4e: shared?.window(keyframe: k))
+      perKeyframe[k] = Self.topClasses(found, k: topKLabels)
+      bar.update(n + 1)
+    }
+    let rows = try write(frames: frames, perKeyframe: perKeyframe, detector: detector, provenance: provenance)
+    return Summary(
+      frames: frames.count, keyframes: keyframes.count, detections: rows,
+      seconds: Date().timeIntervalSince(loaded), loadSeconds: loaded.timeIntervalSince(start),
+      provenance: provenance)
+  }
+
+  /// Only the detections of the `k` classes with the highest best score (all when `k` is nil).
+  static func topClasses(_ found: [DetectedAction], k: Int?) -> [DetectedAction] {
+    guard let k else { return found }
+    var best: [Int: Float] = [:]
+    for d in found { best[d.classIndex] = max(best[d.classIndex] ?? 0, d.score) }
+    let keep = Set(
+      best.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(k).map(\.key))
+    return found.filter { keep.contains($0.classIndex) }
+  }
+
+  /// Name of the video in the CSV: the file name without extension, or the folder name.
+  var videoName: String {
+    let url = URL(fileURLWithPath: video)
+    let name = url.deletingPathExtension().lastPathComponent
+    return name.isEmpty ? url.lastPathComponent : name
+  }
+
+  /// Writes `%05d.png` per frame (each frame shows the detections of its keyframe) and the CSV;
+  /// returns the number of CSV rows.
+  func write(
+    frames: [RGBImage], perKeyframe: [Int: [DetectedAction]], detector: ActionDetector, provenance: String
+  ) throws -> Int {
+    let classes = detector.configuration.classes
+    let step = max(every, 1)
+    var bar = ProgressBar(title: "write ", total: frames.count, enabled: showProgress)
+    var rows: [FrameDetection] = []
+    for (f, frame) in frames.enumerated() {
+      let found = perKeyframe[(f / step) * step] ?? []
+      var image = frame
+      for d in found.reversed() {
+        let name = classes[d.classIndex]
+        image.drawLabelledBox(
+          d.box, text: "\(name) \(String(format: "%.2f", d.score))", colour: Palette.colour(forClass: name))
+      }
+      if !provenance.hasPrefix("trained") {
+        image.drawBanner("UNTRAINED WEIGHTS - NOT REAL DETECTIONS")
+      }
+      try image.writePNG(to: "\(outputDirectory)/\(String(format: "%05d", f + 1)).png")
+      if perKeyframe[f] != nil {
+        rows += found.map {
+          FrameDetection(
+            video: videoName, frame: f + 1, label: classes[$0.classIndex], score: $0.score, box: $0.box)
+        }
+      }
+      bar.update(f + 1)
+    }
+    try DetectionsFile.write(rows, to: "\(outputDirectory)/detections.csv")
+    let note =
+      "weights: \(provenance)\n" + (provenance.hasPrefix("trained") ? "" : "These are NOT real detections.\n")
+    try Data(note.utf8).write(to: URL(fileURLWithPath: "\(outputDirectory)/weights.txt"), options: .atomic)
+    return rows.count
+  }
+}

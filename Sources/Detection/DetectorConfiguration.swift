@@ -1,0 +1,131 @@
+import Foundation
+import Networks
+
+/// Everything that defines a detector checkpoint; stored as JSON in the checkpoint's
+/// `__metadata__` under `"detector"` (with the class names inside).
+public struct DetectorConfiguration: Sendable, Equatable, Codable {
+  /// Class names, in the order of the classifier rows (without the background).
+  public var classes: [String]
+  /// Network input height in pixels (320).
+  public var inputHeight: Int
+  /// Network input width in pixels (400).
+  public var inputWidth: Int
+  /// Frames in the context clip around each keyframe (20).
+  public var clipLength: Int
+  /// Name of the S3D-G preset of the context trunk: `torchvision`, `tfSlimS3DG`, `howTo100M`, `i3d`.
+  public var contextPreset: String
+  /// Name of the keyframe trunk's input normalisation: `imageNet` (torchvision) or `vggMeans` (TF-slim).
+  public var keyframeNormalization: String
+  /// First stage.
+  public var rpn: RPNConfiguration
+  /// Second stage.
+  public var head: HeadConfiguration
+  /// Detection post-processing.
+  public var postProcessing: PostProcessing
+
+  /// A configuration with the paper's settings for `classes`.
+  public init(
+    classes: [String], inputHeight: Int = 320, inputWidth: Int = 400, clipLength: Int = 20,
+    contextPreset: String = "tfSlimS3DG", keyframeNormalization: String = "imageNet",
+    rpn: RPNConfiguration = RPNConfiguration(), head: HeadConfiguration = HeadConfiguration(),
+    postProcessing: PostProcessing = PostProcessing()
+  ) {
+    self.classes = classes
+    self.inputHeight = inputHeight
+    self.inputWidth = inputWidth
+    self.clipLength = clipLength
+    self.contextPreset = contextPreset
+    self.keyframeNormalization = keyframeNormalization
+    self.rpn = rpn
+    self.head = head
+    self.postProcessing = postProcessing
+  }
+
+  /// The S3D-G presets by name.
+  public static let contextPresets: [String: S3DGConfiguration] = [
+    "torchvision": .torchvision, "tfSlimS3DG": .tfSlimS3DG, "howTo100M": .howTo100M, "i3d": .i3d,
+  ]
+
+  /// The keyframe normalisations by name.
+  public static let keyframeNormalizations: [String: InputNormalization] = [
+    "imageNet": .imageNet, "vggMeans": .vggMeans,
+  ]
+
+  /// The S3D-G preset, or a thrown error naming the unknown preset.
+  public func contextConfiguration() throws -> S3DGConfiguration {
+    guard let preset = Self.contextPresets[contextPreset] else {
+      throw DetectorError.badConfiguration(
+        "context preset '\(contextPreset)', expected one of \(Self.contextPresets.keys.sorted())")
+    }
+    return preset
+  }
+
+  /// The keyframe normalisation, or a thrown error naming the unknown name.
+  public func keyframeInputNormalization() throws -> InputNormalization {
+    guard let value = Self.keyframeNormalizations[keyframeNormalization] else {
+      throw DetectorError.badConfiguration(
+        "keyframe normalisation '\(keyframeNormalization)', expected one of \(Self.keyframeNormalizations.keys.sorted())"
+      )
+    }
+    return value
+  }
+
+  /// JSON text of this configuration (sorted keys).
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
+
+  /// Decodes a configuration from checkpoint metadata JSON; `source` names the file in errors.
+  public static func decode(json: String, source: String) throws -> DetectorConfiguration {
+    do {
+      return try JSONDecoder().decode(DetectorConfiguration.self, from: Data(json.utf8))
+    } catch {
+      throw DetectorError.badCheckpoint(
+        path: source, detail: "metadata 'detector' is not a valid configuration: \(error)")
+    }
+  }
+}
+
+extension DetectorConfiguration {
+  /// Throws ``DetectorError/badConfiguration(_:)`` naming the first value out of range (checkpoint
+  /// metadata is user data: nothing here may trap later).
+  public func validate() throws {
+    func check(_ ok: Bool, _ what: @autoclosure () -> String) throws {
+      if !ok { throw DetectorError.badConfiguration(what()) }
+    }
+    try check(!classes.isEmpty && classes.count <= 100_000, "classes: \(classes.count), expected 1…100000")
+    try check(
+      (16...4096).contains(inputHeight) && (16...4096).contains(inputWidth) && inputHeight % 16 == 0
+        && inputWidth % 16 == 0,
+      "input \(inputHeight)×\(inputWidth), expected sides in 16…4096, multiples of 16")
+    try check(
+      (8...256).contains(clipLength) && clipLength % 4 == 0,
+      "clip length \(clipLength), expected a multiple of 4 in 8…256")
+    let a = rpn.anchors
+    try check(
+      !a.sizes.isEmpty && !a.aspectRatios.isEmpty && a.sizes.count * a.aspectRatios.count <= 1024
+        && (a.sizes + a.aspectRatios).allSatisfy { $0.isFinite && $0 > 0 }
+        && a.stride == Geometry.featureStride,
+      "anchors \(a.sizes) × \(a.aspectRatios) stride \(a.stride): expected positive finite values, stride 16")
+    try check((1...8192).contains(rpn.hiddenChannels), "RPN channels \(rpn.hiddenChannels), expected 1…8192")
+    try check(
+      rpn.preNMSTopN >= 1 && (1...100_000).contains(rpn.proposals),
+      "proposals \(rpn.proposals) / pre-NMS \(rpn.preNMSTopN), expected ≥ 1")
+    try check(
+      rpn.nmsThreshold.isFinite && rpn.minimumSize.isFinite,
+      "RPN NMS threshold and minimum size must be finite")
+    let crop = head.crop
+    try check(
+      (1...64).contains(crop.cropSize) && (1...crop.cropSize).contains(crop.poolSize)
+        && crop.cropSize % crop.poolSize == 0 && crop.stride == (head.tail == .perROI ? 16 : 32),
+      "ROI crop \(crop.cropSize)/\(crop.poolSize) stride \(crop.stride): expected crop 1…64 divisible by the pool, "
+        + "stride 16 (per-ROI tail) or 32 (shared tail)")
+    let p = postProcessing
+    try check(
+      p.scoreThreshold.isFinite && p.iouThreshold.isFinite && p.minimumSize.isFinite && p.maxPerClass >= 0
+        && p.maxPerFrame >= 0,
+      "post-processing thresholds must be finite and the caps ≥ 0")
+  }
+}

@@ -1,0 +1,75 @@
+/// ACT / MOC `frameAP` (`reference/frame_map_protocols.md` §1.1, §5).
+enum ACTProtocol {
+  /// Ranks, matches and scores one label.
+  static func evaluate(
+    _ input: ClassInput, detections dets: FlatDetections, groundTruth gt: FlatGroundTruth,
+    taken: UnsafeMutableBufferPointer<Bool>
+  ) -> ClassOutcome {
+    let range = input.start..<(input.start + input.count)
+    let order =
+      input.ties == .stable
+      ? Ranking.descendingStable(dets.score[range]) : Ranking.legacyNegated(dets.score[range])
+    let positives = gt.positives[Int(input.label)]
+    var recall = [Float](repeating: 0, count: order.count + 1)
+    var precision = [Float](repeating: 0, count: order.count + 1)
+    precision[0] = 1
+    var tp = 0
+    var fp = 0
+    for (i, position) in order.enumerated() {
+      let d = input.start + position
+      if let g = bestRemaining(d, label: input.label, dets: dets, gt: gt, taken: taken),
+        g.iou >= input.threshold
+      {
+        taken[g.index] = true
+        tp += 1
+      } else {
+        fp += 1
+      }
+      precision[i + 1] = Float(Double(tp) / Double(tp + fp))
+      recall[i + 1] = positives > 0 ? Float(Double(tp) / Double(positives)) : 0
+    }
+    let ap = AveragePrecision.trapezoid(recall: recall, precision: precision)
+    var outcome = ClassOutcome()
+    outcome.value = Double(100 * ap)
+    outcome.evaluated = order.count
+    outcome.truePositives = tp
+    outcome.falsePositives = fp
+    outcome.recall = recall
+    outcome.precision = precision
+    return outcome
+  }
+
+  /// `np.argmax(iou2d(remaining, box))` over the still-unmatched boxes of the label in the
+  /// detection's frame (the first maximum wins; a NaN IoU wins over every number).
+  @inline(__always)
+  static func bestRemaining(
+    _ d: Int, label: Int32, dets: FlatDetections, gt: FlatGroundTruth, taken: UnsafeMutableBufferPointer<Bool>
+  ) -> (index: Int, iou: Double)? {
+    let f = Int(dets.frame[d])
+    guard f >= 0, !dets.hasNonFiniteBox(d) else { return nil }
+    // ACT keeps detections as float32: their +1 and area are float32 operations.
+    let dx1 = Double(dets.x1[d])
+    let dy1 = Double(dets.y1[d])
+    let dx2p = Double(dets.x2[d] + 1)
+    let dy2p = Double(dets.y2[d] + 1)
+    let dArea = Double((dets.x2[d] - dets.x1[d] + 1) * (dets.y2[d] - dets.y1[d] + 1))
+    var best = -1
+    var bestIoU = 0.0
+    for g in Int(gt.frameStart[f])..<Int(gt.frameStart[f + 1]) where gt.label[g] == label && !taken[g] {
+      let gx1 = Double(gt.x1[g])
+      let gy1 = Double(gt.y1[g])
+      let gx2 = Double(gt.x2[g])
+      let gy2 = Double(gt.y2[g])
+      let w = Swift.max(0, Swift.min(gx2 + 1, dx2p) - Swift.max(gx1, dx1))
+      let h = Swift.max(0, Swift.min(gy2 + 1, dy2p) - Swift.max(gy1, dy1))
+      let inter = w * h
+      let gArea = (gx2 - gx1 + 1) * (gy2 - gy1 + 1)
+      let iou = inter / (gArea + dArea - inter)
+      if best < 0 || (!bestIoU.isNaN && (iou.isNaN || iou > bestIoU)) {
+        best = g
+        bestIoU = iou
+      }
+    }
+    return best < 0 ? nil : (best, bestIoU)
+  }
+}

@@ -1,0 +1,59 @@
+/// MultiSports / mmaction2 `frameAP` (`reference/frame_map_protocols.md` §1.2).
+enum VOCProtocol {
+  /// Ranks, matches and scores one label (callers skip labels without ground truth).
+  static func evaluate(
+    _ input: ClassInput, detections dets: FlatDetections, groundTruth gt: FlatGroundTruth,
+    taken: UnsafeMutableBufferPointer<Bool>
+  ) -> ClassOutcome {
+    let range = input.start..<(input.start + input.count)
+    let order =
+      input.ties == .stable
+      ? Ranking.descendingStable(dets.score[range]) : Ranking.legacyNegated(dets.score[range])
+    var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
+    for position in order {
+      let d = input.start + position
+      if let g = bestOfAll(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
+        !taken[g.index]
+      {
+        taken[g.index] = true
+        curve.append(isTruePositive: true)
+      } else {
+        curve.append(isTruePositive: false)
+      }
+    }
+    return curve.vocOutcome(pairwise: true, scale: 100)
+  }
+
+  /// `np.argmax(iou2d(all, box))` over every box of the label in the detection's frame, matched or
+  /// not, with IoU without +1 (detections held as float32, as in ACT's `alldets`).
+  @inline(__always)
+  static func bestOfAll(
+    _ d: Int, label: Int32, dets: FlatDetections, gt: FlatGroundTruth
+  ) -> (index: Int, iou: Double)? {
+    let f = Int(dets.frame[d])
+    guard f >= 0, !dets.hasNonFiniteBox(d) else { return nil }
+    let dx1 = Double(dets.x1[d])
+    let dy1 = Double(dets.y1[d])
+    let dx2 = Double(dets.x2[d])
+    let dy2 = Double(dets.y2[d])
+    let dArea = Double((dets.x2[d] - dets.x1[d]) * (dets.y2[d] - dets.y1[d]))
+    var best = -1
+    var bestIoU = 0.0
+    for g in Int(gt.frameStart[f])..<Int(gt.frameStart[f + 1]) where gt.label[g] == label {
+      let gx1 = Double(gt.x1[g])
+      let gy1 = Double(gt.y1[g])
+      let gx2 = Double(gt.x2[g])
+      let gy2 = Double(gt.y2[g])
+      let w = Swift.max(0, Swift.min(gx2, dx2) - Swift.max(gx1, dx1))
+      let h = Swift.max(0, Swift.min(gy2, dy2) - Swift.max(gy1, dy1))
+      let inter = w * h
+      let gArea = (gx2 - gx1) * (gy2 - gy1)
+      let iou = inter / (gArea + dArea - inter)
+      if best < 0 || (!bestIoU.isNaN && (iou.isNaN || iou > bestIoU)) {
+        best = g
+        bestIoU = iou
+      }
+    }
+    return best < 0 ? nil : (best, bestIoU)
+  }
+}

@@ -1,0 +1,110 @@
+import Commands
+import Datasets
+import Foundation
+import Primitives
+import Rendering
+import Testing
+
+@Suite(.serialized) struct RenderAnnotationsTests {
+  static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../shared").standardized.path
+  static let video = shared + "/data/videos/ucf24_v_Biking_g01_c01.mp4"
+  static let pyannot = shared + "/data/gt/ucf24/pyannot.pkl"
+
+  func temporaryDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("render-\(UUID().uuidString)").path
+  }
+
+  func pngs(in dir: String) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".png") }.sorted()
+  }
+
+  @Test func drawsGroundTruthOnEveryFrameOfARealClip() throws {
+    let out = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    // No --video-id: the id is found from the file name.
+    let command = try RenderAnnotations.parse([Self.video, "--gt", Self.pyannot, "--out", out])
+    try command.run()
+    let files = try pngs(in: out)
+    #expect(files.count == 151)  // ffprobe -count_frames
+    #expect(files.first == "00001.png" && files.last == "00151.png")
+
+    // The left edge of the ground-truth box of frame 60, scaled from 320x240 to 340x256.
+    let truth = try GroundTruth(contentsOf: Self.pyannot)
+    let tube = try #require(truth.videos["Biking/v_Biking_g01_c01"]?.tubes.first)
+    let row = try #require(tube.frames.firstIndex(of: 60))
+    let b = tube.boxes[row]
+    let frame = try RGBImage(pngAt: out + "/00060.png")
+    #expect(frame.width == 340 && frame.height == 256)
+    let x = Int((b.x1 * 340 / 320).rounded(.down))
+    let y = Int(((b.y1 + b.y2) / 2 * 256 / 240).rounded(.down))
+    let c = Palette.groundTruth
+    #expect(frame[x, y] == (c.r, c.g, c.b))
+    #expect(frame[x + 5, y] != (c.r, c.g, c.b))  // inside the box: the video, not the outline
+  }
+
+  @Test func colorsDetectionsByOutcome() throws {
+    let out = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let truth = try GroundTruth(contentsOf: Self.pyannot)
+    let tube = try #require(truth.videos["Biking/v_Biking_g01_c01"]?.tubes.first)
+    let gt = tube.boxes[try #require(tube.frames.firstIndex(of: 30))]
+    // Detections are in the video's pixels (340x256): one on the person, one elsewhere.
+    let onPerson = gt.scaled(x: 340 / 320, y: 256 / 240)
+    let csv = out + "-dets.csv"
+    defer { try? FileManager.default.removeItem(atPath: csv) }
+    try DetectionsFile.write(
+      [
+        FrameDetection(
+          video: "Biking/v_Biking_g01_c01", frame: 30, label: "Biking", score: 0.9, box: onPerson),
+        FrameDetection(
+          video: "Biking/v_Biking_g01_c01", frame: 30, label: "Biking", score: 0.4,
+          box: Box(x1: 2, y1: 150, x2: 30, y2: 200)),
+        FrameDetection(
+          video: "other/video", frame: 31, label: "Biking", score: 0.9,
+          box: Box(x1: 2, y1: 150, x2: 30, y2: 200)),
+      ], to: csv)
+    let command = try RenderAnnotations.parse([
+      Self.video, "--gt", Self.pyannot, "--video-id", "Biking/v_Biking_g01_c01", "--detections", csv, "--out",
+      out,
+    ])
+    try command.run()
+    let frame30 = try RGBImage(pngAt: out + "/00030.png")
+    let tp = Palette.truePositive
+    let fp = Palette.falsePositive
+    let missed = Palette.missed
+    let midY = Int((onPerson.y1 + onPerson.y2) / 2)
+    #expect(frame30[Int(onPerson.x1.rounded(.down)), midY] == (tp.r, tp.g, tp.b))
+    #expect(frame30[2, 175] == (fp.r, fp.g, fp.b))
+    // Frame 31 has no detection of this video, so its ground truth is missed.
+    let frame31 = try RGBImage(pngAt: out + "/00031.png")
+    let gt31 = tube.boxes[try #require(tube.frames.firstIndex(of: 31))]
+    let x = Int((gt31.x1 * 340 / 320).rounded(.down))
+    let y = Int(((gt31.y1 + gt31.y2) / 2 * 256 / 240).rounded(.down))
+    #expect(frame31[x, y] == (missed.r, missed.g, missed.b))
+  }
+
+  @Test func badInputsAreOneLineErrors() throws {
+    let out = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    #expect(throws: (any Error).self) {
+      let c = try RenderAnnotations.parse([Self.video, "--out", out])  // nothing to draw
+      try c.run()
+    }
+    #expect {
+      let c = try RenderAnnotations.parse([Self.video, "--gt", "/nonexistent/gt.pkl", "--out", out])
+      try c.run()
+    } throws: { error in
+      "\(error)".contains("/nonexistent/gt.pkl") && !"\(error)".contains("\n")
+    }
+    #expect {
+      let c = try RenderAnnotations.parse([
+        Self.video, "--gt", Self.pyannot, "--video-id", "Biking/no_such_video", "--out", out,
+      ])
+      try c.run()
+    } throws: { error in
+      "\(error)".contains("no video \"Biking/no_such_video\"")
+    }
+    #expect(!FileManager.default.fileExists(atPath: out))  // nothing written before the inputs check out
+  }
+}

@@ -1,0 +1,133 @@
+import Commands
+import Datasets
+import Detection
+import Foundation
+import Media
+import Networks
+import Primitives
+import Rendering
+import Testing
+
+/// End to end: `detect` on a real clip with a seeded checkpoint (small input for speed).
+@Suite struct DetectCommandTests {
+  static let clip = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../shared/data/videos/ucf24_v_Basketball_g01_c02.mp4").standardized.path
+
+  static func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "detect-test-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  /// The clip is 340×256 (UCF-101-24 as shipped by YOWOv2).
+  @Test func seededCheckpointOnRealClip() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
+    configuration.classes = ["Basketball", "Biking", "Diving"]
+    configuration.postProcessing.scoreThreshold = 0.05
+    let checkpoint = dir + "/seeded.safetensors"
+    try DetectorCheckpoint.writeSeeded(configuration, seed: 7, to: checkpoint)
+    var job = DetectRun(video: Self.clip, outputDirectory: dir + "/out")
+    job.weights = checkpoint
+    job.maxFrames = 12
+    job.every = 4
+    job.showProgress = false
+    let summary = try job.run()
+    #expect(summary.frames == 12 && summary.keyframes == 3)
+    #expect(summary.line.contains("seeded: 7") && summary.line.contains("NOT real detections"))
+    for f in 1...12 {
+      let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/" + String(format: "%05d.png", f)))
+      #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+      // Seeded weights: every frame carries the "UNTRAINED WEIGHTS" banner, a black strip at the bottom.
+      let image = try RGBImage(pngAt: dir + "/out/" + String(format: "%05d.png", f))
+      #expect(image[339, 255] == (0, 0, 0) && image[170, 254] == (0, 0, 0))
+    }
+    // The PNGs decode (FFmpeg's PNG decoder, through VideoReader's frame-folder mode) at source size.
+    let written = try VideoReader(path: dir + "/out")
+    var count = 0
+    while let image = try written.nextFrame() {
+      #expect(image.width == 340 && image.height == 256)
+      count += 1
+    }
+    #expect(count == 12)
+    let csv = try String(contentsOfFile: dir + "/out/detections.csv", encoding: .utf8)
+    #expect(csv.hasPrefix("video,frame,label,score,x1,y1,x2,y2\n"))
+    let rows = try DetectionsFile.read(path: dir + "/out/detections.csv")
+    #expect(rows.count == summary.detections && !rows.isEmpty)
+    for row in rows {
+      #expect(row.video == "ucf24_v_Basketball_g01_c02")
+      #expect([1, 5, 9].contains(row.frame))
+      #expect(configuration.classes.contains(row.label))
+      #expect(row.score >= 0.05 && row.score <= 1)
+      #expect(0 <= row.box.x1 && row.box.x1 <= row.box.x2 && row.box.x2 <= 340)
+      #expect(0 <= row.box.y1 && row.box.y1 <= row.box.y2 && row.box.y2 <= 256)
+    }
+    let note = try String(contentsOfFile: dir + "/out/weights.txt", encoding: .utf8)
+    #expect(note.contains("NOT real detections"))
+  }
+
+  @Test func missingWeightsSaysWhatToDo() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var job = DetectRun(video: Self.clip, outputDirectory: dir + "/out")
+    job.showProgress = false
+    #expect {
+      _ = try job.run()
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("--weights FILE") && text.contains("--random-init")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+  }
+
+  @Test func backboneFileIsNotADetectorCheckpoint() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var writer = SafeTensorsWriter()
+    writer.add("conv1.weight", shape: [2], values: [1, 2])
+    try writer.write(to: dir + "/backbone.safetensors")
+    #expect {
+      _ = try DetectorCheckpoint.open(path: dir + "/backbone.safetensors")
+    } throws: { error in
+      "\(error)".contains("backbone.safetensors") && "\(error)".contains("'detector' metadata")
+    }
+  }
+}
+
+/// The split mode of `eval-framemap`: per-video cache and resume.
+@Suite struct SplitDetectionTests {
+  @Test func cachesEachVideoAndResumes() throws {
+    let dir = try DetectCommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let frames = URL(fileURLWithPath: DetectCommandTests.clip).deletingLastPathComponent()
+      .appendingPathComponent("jpeg_frames").path
+    try FileManager.default.createDirectory(atPath: dir + "/Frames/classA", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: dir + "/Frames/classA/vid1", withDestinationPath: frames)
+    var configuration = DetectorParityTests.configuration(tail: .shared, temporal: .keep, scoring: .softmax)
+    configuration.postProcessing.scoreThreshold = 0.05
+    var weights = try DetectorCheckpoint.seededStore(configuration, seed: 3)
+    let detector = try ActionDetector(weights: &weights, configuration: configuration)
+    var run = SplitDetection(framesRoot: dir + "/Frames", cacheDirectory: dir + "/cache")
+    run.every = 5
+    run.showProgress = false
+    let first = try run.detections(videos: ["classA/vid1"], detector: detector)
+    #expect(!first.isEmpty)
+    #expect(Set(first.map(\.frame)) == [1, 6])
+    #expect(first.allSatisfy { $0.video == "classA/vid1" && configuration.classes.contains($0.label) })
+    #expect(FileManager.default.fileExists(atPath: run.cacheFile("classA/vid1")))
+    // Resume: with the frames gone, the cached video is read back, not recomputed.
+    try FileManager.default.removeItem(atPath: dir + "/Frames/classA/vid1")
+    let second = try run.detections(videos: ["classA/vid1"], detector: detector)
+    #expect(second.count == first.count)
+    #expect(
+      zip(first, second).allSatisfy {
+        $0.frame == $1.frame && $0.label == $1.label && abs($0.score - $1.score) < 1e-5
+      })
+    // A video that is neither cached nor present fails with its path in the message.
+    #expect {
+      _ = try run.detections(videos: ["classA/missing"], detector: detector)
+    } throws: { "\($0)".contains("classA/missing") }
+  }
+}

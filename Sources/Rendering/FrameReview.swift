@@ -64,32 +64,48 @@ extension RGBImage {
     groundTruth: [ReviewBox], detections: [ReviewBox], compareWithDetections: Bool,
     iouThreshold: Float = 0.5, thickness: Int = 2
   ) {
+    // Labels avoid the legend and each other, so none hides another.
     guard compareWithDetections else {
+      let legend = [(name: "ground truth", colour: Palette.groundTruth)]
+      var occupied = legendRectangle(legend).map { [$0] } ?? []
       for g in groundTruth {
-        drawLabelledBox(g.box, text: g.label, colour: Palette.groundTruth, thickness: thickness)
+        if let r = drawLabelledBox(
+          g.box, text: g.label, colour: Palette.groundTruth, thickness: thickness, avoiding: occupied)
+        {
+          occupied.append(r)
+        }
       }
-      drawLegend([(name: "ground truth", colour: Palette.groundTruth)])
+      drawLegend(legend)
       return
     }
+    let legend = [
+      (name: "true positive", colour: Palette.truePositive),
+      (name: "false positive", colour: Palette.falsePositive),
+      (name: "missed", colour: Palette.missed),
+      (name: "ground truth", colour: Palette.groundTruth),
+    ]
+    var occupied = legendRectangle(legend).map { [$0] } ?? []
     let review = FrameReview(groundTruth: groundTruth, detections: detections, iouThreshold: iouThreshold)
     for (g, isFound) in zip(groundTruth, review.groundTruthIsFound) {
       if isFound {
         strokeBox(g.box, colour: Palette.groundTruth, thickness: 1)
       } else {
-        drawLabelledBox(g.box, text: "missed " + g.label, colour: Palette.missed, thickness: thickness)
+        if let r = drawLabelledBox(
+          g.box, text: "missed " + g.label, colour: Palette.missed, thickness: thickness, avoiding: occupied)
+        {
+          occupied.append(r)
+        }
       }
     }
     for (d, isHit) in zip(detections, review.detectionIsTruePositive) {
       let text = d.label + (d.score.map { " " + Self.twoDecimals($0) } ?? "")
       let colour = isHit ? Palette.truePositive : Palette.falsePositive
-      drawLabelledBox(d.box, text: text, colour: colour, thickness: thickness)
+      if let r = drawLabelledBox(d.box, text: text, colour: colour, thickness: thickness, avoiding: occupied)
+      {
+        occupied.append(r)
+      }
     }
-    drawLegend([
-      (name: "true positive", colour: Palette.truePositive),
-      (name: "false positive", colour: Palette.falsePositive),
-      (name: "missed", colour: Palette.missed),
-      (name: "ground truth", colour: Palette.groundTruth),
-    ])
+    drawLegend(legend)
   }
 
   /// `0.87` for 0.8712; scores outside 0...1 keep their integer part.

@@ -50,6 +50,25 @@ import Testing
     #expect(above.y + above.height == 100 && above.x == 150)
   }
 
+  @Test func labelsAvoidEachOtherAndTheLegend() throws {
+    var image = RGBImage(width: 320, height: 240)
+    // Two dancers side by side: the second label would cover the first one.
+    let a = image.drawLabelledBox(Box(x1: 90, y1: 40, x2: 160, y2: 200), text: "SalsaSpin", colour: .white)
+    let b = image.drawLabelledBox(
+      Box(x1: 110, y1: 45, x2: 180, y2: 210), text: "SalsaSpin", colour: .white,
+      avoiding: a.map { [$0] } ?? [])
+    let r1 = try #require(a)
+    let r2 = try #require(b)
+    #expect(r1.y + r1.height <= r2.y || r2.y + r2.height <= r1.y, "\(r1) \(r2)")
+    #expect(r2.x == 110 && r2.y >= 0 && r2.y + r2.height <= 240)
+    // A label under the legend panel moves off it, still inside the frame.
+    let legend = try #require(image.legendRectangle([(name: "ground truth", colour: .white)]))
+    let r3 = image.labelRectangle(
+      for: "Biking", on: Box(x1: 300, y1: 0, x2: 319, y2: 100), avoiding: [legend])
+    #expect(r3.y >= legend.y + legend.height && r3.x + r3.width <= 320)
+    #expect(image.drawLabelledBox(Box(x1: .nan, y1: 0, x2: 1, y2: 1), text: "x", colour: .white) == nil)
+  }
+
   @Test func labelTextInkIsInsideTheLabel() {
     var image = RGBImage(width: 320, height: 240)
     let box = Box(x1: 100, y1: 100, x2: 200, y2: 200)

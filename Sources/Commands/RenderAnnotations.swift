@@ -15,25 +15,27 @@ public struct RenderAnnotations: ParsableCommand {
     commandName: "render-annotations",
     abstract: "Draw ground-truth boxes (and detections) onto every frame of a video, one PNG per frame.",
     discussion: """
-      Decodes VIDEO (any file FFmpeg reads, or a folder of numbered PNG/JPEG frames) and writes
+      Decodes VIDEO (any file FFmpeg reads, or a folder of numbered PNG/JPEG frames) and writes \
       OUT/00001.png, OUT/00002.png, ... (1-based, as the datasets number frames).
 
-      Ground truth (--gt) is an ACT-format pickle (JHMDB-GT.pkl, UCF101v2-GT.pkl) or the
-      corrected UCF-101-24 pyannot.pkl; the format is recognised from the content. Boxes are
-      scaled from the annotation's resolution to the video's. --video-id names the video inside
-      the file (class/video, e.g. SalsaSpin/v_SalsaSpin_g03_c01); without it, the video whose
+      Ground truth (--gt) is an ACT-format pickle (JHMDB-GT.pkl, UCF101v2-GT.pkl) or the \
+      corrected UCF-101-24 pyannot.pkl; the format is recognised from the content. Boxes are \
+      scaled from the annotation's resolution to the video's. --video-id names the video inside \
+      the file (class/video, e.g. SalsaSpin/v_SalsaSpin_g03_c01); without it, the video whose \
       name ends the file name is used when there is exactly one.
 
-      With --detections (a CSV: video,frame,label,score,x1,y1,x2,y2, frame 1-based), detections
-      of the video are drawn too, coloured by outcome at --iou: green true positive, red false
-      positive, yellow missed ground truth; found ground truth is a thin cyan outline. A legend
+      With --detections (a CSV: video,frame,label,score,x1,y1,x2,y2, frame 1-based), detections \
+      of the video are drawn too, coloured by outcome at --iou: green true positive, red false \
+      positive, yellow missed ground truth; found ground truth is a thin cyan outline. A legend \
       in the top-right corner names the colours.
 
       Examples:
-        render-annotations ../shared/data/videos/ucf24_v_SalsaSpin_g03_c01.mp4 \\
-          --gt annotations/ucf24/pyannot.pkl --video-id SalsaSpin/v_SalsaSpin_g03_c01 --out review/
-        render-annotations Frames/clap/some_video --gt annotations/jhmdb/JHMDB-GT.pkl \\
-          --video-id clap/some_video --detections detections.csv --out review/
+        render-annotations ucf24_v_SalsaSpin_g03_c01.mp4 \\
+          --gt annotations/ucf24/pyannot.pkl \\
+          --video-id SalsaSpin/v_SalsaSpin_g03_c01 --out review/
+        render-annotations Frames/clap/some_video \\
+          --gt annotations/jhmdb/JHMDB-GT.pkl --video-id clap/some_video \\
+          --detections detections.csv --out review/
       """)
 
   /// Video file or frame folder.

@@ -33,7 +33,7 @@ struct AnnotationRenderer {
   /// Renders every frame; `progress` is called after each one with the count so far.
   func run(progress: (Int) -> Void = { _ in }) throws -> Summary {
     let reader = try VideoReader(path: videoPath)
-    try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+    try OutputDirectory.create(outputDirectory)
     var summary = Summary(frames: 0, groundTruthBoxes: 0, detectionBoxes: 0)
     let boxesByFrame = groundTruthByFrame(frameWidth: reader.width, frameHeight: reader.height)
     while var frame = try reader.nextFrame() {

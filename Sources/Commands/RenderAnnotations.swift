@@ -87,6 +87,10 @@ public struct RenderAnnotations: ParsableCommand {
   /// Loads the inputs, renders every frame, and prints a one-line summary.
   public func run() throws {
     let started = Date()
+    // Checked first: a missing video would otherwise surface as "cannot tell which video".
+    guard FileManager.default.fileExists(atPath: video) else {
+      throw ValidationError("\(video): no such file or folder.")
+    }
     var renderer = AnnotationRenderer(videoPath: video, outputDirectory: out)
     renderer.iouThreshold = iou
     renderer.thickness = thickness

@@ -106,5 +106,21 @@ import Testing
       "\(error)".contains("no video \"Biking/no_such_video\"")
     }
     #expect(!FileManager.default.fileExists(atPath: out))  // nothing written before the inputs check out
+    #expect {
+      let c = try RenderAnnotations.parse(["/nonexistent/clip.mp4", "--gt", Self.pyannot, "--out", out])
+      try c.run()
+    } throws: { error in
+      "\(error)" == "/nonexistent/clip.mp4: no such file or folder."
+    }
+    // An output folder under a file: one line naming the folder and the reason, nothing written.
+    let file = out + "-file"
+    #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    #expect {
+      let c = try RenderAnnotations.parse([Self.video, "--gt", Self.pyannot, "--out", file + "/review"])
+      try c.run()
+    } throws: { error in
+      "\(error)" == "\(file)/review: cannot create the output folder (\(file) is a file)"
+    }
   }
 }

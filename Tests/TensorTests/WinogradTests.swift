@@ -2,11 +2,11 @@ import Testing
 
 @testable import Tensor
 
-/// The Winograd F(4×4, 3×3) route against the direct loop. Tolerance 2e-5 relative
-/// (L∞ / max|reference|): F(4, 3) multiplies by up to 8 in the output transform, so its rounding
-/// error is a few times that of im2col (measured ≤ 1e-6 on these cases).
+/// The Winograd F(4×4, 3×3) route against the direct loop. Tolerance 1e-5 relative
+/// (L∞ / max|reference|), as for the other routes: F(4, 3) multiplies by up to 8 in its transforms,
+/// so its rounding error is a few times that of im2col (measured 0.4–3.6e-6 on these cases).
 @Suite struct WinogradTests {
-  static let tolerance: Float = 2e-5
+  static let tolerance: Float = 1e-5
 
   struct Case: CustomStringConvertible, Sendable {
     var input: [Int]

@@ -165,18 +165,22 @@ extension ConvStep {
         }
         Self.transformColumns(rowsIn, into: rowsT, width: width)
         let base = (r - tileRows.lowerBound) * tw
-        for tx in 0..<tw {
-          let out = vc + base + tx
-          for i in 0..<6 {
-            let d = rowsT + i * width + tx * 4
+        // Row i of every tile of the row: stores contiguous across tiles.
+        for i in 0..<6 {
+          let row = rowsT + i * width
+          let o0 = vc + base + i * 6 * tiles
+          let (o1, o2, o3, o4, o5) = (
+            o0 + tiles, o0 + 2 * tiles, o0 + 3 * tiles, o0 + 4 * tiles, o0 + 5 * tiles
+          )
+          for tx in 0..<tw {
+            let d = row + tx * 4
             let (d0, d1, d2, d3, d4, d5) = (d[0], d[1], d[2], d[3], d[4], d[5])
-            let o = out + i * 6 * tiles
-            o[0] = 4 * d0 - 5 * d2 + d4
-            o[tiles] = -4 * (d1 + d2) + d3 + d4
-            o[2 * tiles] = 4 * (d1 - d2) - d3 + d4
-            o[3 * tiles] = 2 * (d3 - d1) - d2 + d4
-            o[4 * tiles] = 2 * (d1 - d3) - d2 + d4
-            o[5 * tiles] = 4 * d1 - 5 * d3 + d5
+            o0[tx] = 4 * d0 - 5 * d2 + d4
+            o1[tx] = -4 * (d1 + d2) + d3 + d4
+            o2[tx] = 4 * (d1 - d2) - d3 + d4
+            o3[tx] = 2 * (d3 - d1) - d2 + d4
+            o4[tx] = 2 * (d1 - d3) - d2 + d4
+            o5[tx] = 4 * d1 - 5 * d3 + d5
           }
         }
       }
@@ -204,6 +208,9 @@ extension ConvStep {
 
   /// `Y = Aᵀ M A` for output channels `rows` (M rows counted from `rows.lowerBound`), then bias,
   /// residual and activation, written to the valid part of each 4×4 output block.
+  ///
+  /// The transforms run across the tiles of a tile row (contiguous in `M`, so the loops vectorise)
+  /// into a `[16, tiles]` buffer, which the epilogue then scatters into the output rows.
   private func outputTransform(
     m: UnsafeMutablePointer<Float>, rows: Range<Int>, tileRows: Range<Int>, tiles: Int
   ) {
@@ -212,64 +219,73 @@ extension ConvStep {
     let plane = g.outputPlane
     let e = Winograd.elements
     let ep = epilogue
-    var s = [Float](repeating: 0, count: 24)
-    var y = [Float](repeating: 0, count: 16)
-    s.withUnsafeMutableBufferPointer { sb in
-      y.withUnsafeMutableBufferPointer { yb in
-        let s = sb.baseAddress!
-        let y = yb.baseAddress!
-        for ch in rows {
-          let mc = m + (ch - rows.lowerBound) * e * tiles
-          let b = ep.bias?[ch] ?? 0
-          let outPlane = dst + ch * plane
-          let resPlane = ep.residual.map { $0 + ch * plane }
-          for r in tileRows {
-            let (t, ty) = (r / th, r % th)
-            let base = (r - tileRows.lowerBound) * tw
-            let rowsValid = min(4, ho - ty * 4)
-            for tx in 0..<tw {
-              let p = mc + base + tx
-              // Rows: s[i][0..<4] = Aᵀ applied along j to M[i][0..<6].
-              for i in 0..<6 {
-                let q = p + i * 6 * tiles
-                let (m0, m1, m2, m3, m4, m5) = (
-                  q[0], q[tiles], q[2 * tiles], q[3 * tiles], q[4 * tiles], q[5 * tiles]
-                )
-                let (a, bb, c, d) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4)
-                s[i * 4] = m0 + a + c
-                s[i * 4 + 1] = bb + 2 * d
-                s[i * 4 + 2] = a + 4 * c
-                s[i * 4 + 3] = bb + 8 * d + m5
+    // s: [6][4][tw] after the horizontal pass; y: [4][4][tw] after the vertical pass.
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 40 * tw)
+    defer { buffer.deallocate() }
+    let s = buffer
+    let y = buffer + 24 * tw
+    for ch in rows {
+      let mc = m + (ch - rows.lowerBound) * e * tiles
+      let b = ep.bias?[ch] ?? 0
+      let outPlane = dst + ch * plane
+      let resPlane = ep.residual.map { $0 + ch * plane }
+      for r in tileRows {
+        let (t, ty) = (r / th, r % th)
+        let p = mc + (r - tileRows.lowerBound) * tw
+        for i in 0..<6 {
+          let q = p + i * 6 * tiles
+          Self.transformOutput(
+            q, q + tiles, q + 2 * tiles, q + 3 * tiles, q + 4 * tiles, q + 5 * tiles,
+            into: s + i * 4 * tw, stride: tw, count: tw)
+        }
+        for j in 0..<4 {
+          let q = s + j * tw
+          let step = 4 * tw
+          Self.transformOutput(
+            q, q + step, q + 2 * step, q + 3 * step, q + 4 * step, q + 5 * step,
+            into: y + j * tw, stride: 4 * tw, count: tw)
+        }
+        // y[i][j][tx] is output (4 ty + i, 4 tx + j).
+        let rowsValid = min(4, ho - ty * 4)
+        for i in 0..<rowsValid {
+          let offset = (t * ho + ty * 4 + i) * wo
+          let o = outPlane + offset
+          let rr = resPlane.map { $0 + offset }
+          for j in 0..<4 {
+            let yj = y + (i * 4 + j) * tw
+            let columns = (wo - j + 3) / 4
+            if let rr {
+              for tx in 0..<columns {
+                let v = yj[tx] + b + rr[tx * 4 + j]
+                o[tx * 4 + j] = ep.relu ? max(v, 0) : v
               }
-              for j in 0..<4 {
-                let (m0, m1, m2, m3, m4, m5) = (s[j], s[4 + j], s[8 + j], s[12 + j], s[16 + j], s[20 + j])
-                let (a, bb, c, d) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4)
-                y[j] = m0 + a + c
-                y[4 + j] = bb + 2 * d
-                y[8 + j] = a + 4 * c
-                y[12 + j] = bb + 8 * d + m5
-              }
-              let colsValid = min(4, wo - tx * 4)
-              for i in 0..<rowsValid {
-                let offset = (t * ho + ty * 4 + i) * wo + tx * 4
-                let o = outPlane + offset
-                if let resPlane {
-                  let rr = resPlane + offset
-                  for j in 0..<colsValid {
-                    let v = y[i * 4 + j] + b + rr[j]
-                    o[j] = ep.relu ? max(v, 0) : v
-                  }
-                } else {
-                  for j in 0..<colsValid {
-                    let v = y[i * 4 + j] + b
-                    o[j] = ep.relu ? max(v, 0) : v
-                  }
-                }
+            } else {
+              for tx in 0..<columns {
+                let v = yj[tx] + b
+                o[tx * 4 + j] = ep.relu ? max(v, 0) : v
               }
             }
           }
         }
       }
+    }
+  }
+
+  /// `Aᵀ` applied across six rows of `count` values: output `k` goes to `out + k * stride`.
+  @inline(__always)
+  private static func transformOutput(
+    _ m0: UnsafeMutablePointer<Float>, _ m1: UnsafeMutablePointer<Float>, _ m2: UnsafeMutablePointer<Float>,
+    _ m3: UnsafeMutablePointer<Float>, _ m4: UnsafeMutablePointer<Float>, _ m5: UnsafeMutablePointer<Float>,
+    into out: UnsafeMutablePointer<Float>, stride: Int, count: Int
+  ) {
+    let (o0, o1, o2, o3) = (out, out + stride, out + 2 * stride, out + 3 * stride)
+    for x in 0..<count {
+      let (a, bb) = (m1[x] + m2[x], m1[x] - m2[x])
+      let (c, d) = (m3[x] + m4[x], m3[x] - m4[x])
+      o0[x] = m0[x] + a + c
+      o1[x] = bb + 2 * d
+      o2[x] = a + 4 * c
+      o3[x] = bb + 8 * d + m5[x]
     }
   }
 }

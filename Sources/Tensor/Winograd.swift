@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Winograd F(4×4, 3×3) (Lavin & Gray 2015) for 3×3 and 1×3×3 stride-1 convolutions.
 ///
@@ -21,8 +25,8 @@ enum Winograd {
   /// Whether the route may be used: `TENSOR_WINOGRAD=0` disables it, `TENSOR_WINOGRAD=1` uses it
   /// for every eligible layer regardless of size (benchmarks and measurements).
   static let mode: Int = {
-    guard let value = ProcessInfo.processInfo.environment["TENSOR_WINOGRAD"] else { return -1 }
-    return Int(value) ?? -1
+    guard let value = getenv("TENSOR_WINOGRAD") else { return -1 }
+    return Int(String(cString: value)) ?? -1
   }()
 
   /// Transformed weights `[36, out, in]` of a `[out, in, (1,) 3, 3]` weight.

@@ -5,7 +5,8 @@ import Testing
 /// The Winograd F(4×4, 3×3) route against the direct loop. Tolerance 1e-5 relative
 /// (L∞ / max|reference|), as for the other routes: F(4, 3) multiplies by up to 8 in its transforms,
 /// so its rounding error is a few times that of im2col (measured 0.4–3.6e-6 on these cases).
-@Suite struct WinogradTests {
+@Suite(.enabled(if: Winograd.mode != 0, "TENSOR_WINOGRAD=0 builds no transformed weights"))
+struct WinogradTests {
   static let tolerance: Float = 1e-5
 
   struct Case: CustomStringConvertible, Sendable {

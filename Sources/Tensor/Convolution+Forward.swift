@@ -17,7 +17,11 @@ extension Convolution {
   static let minimumChannels = 16
 
   /// Forward pass into channels `channelOffset...` of `output`, with an optional residual.
-  func run(_ x: Tensor, into output: inout Tensor, channelOffset: Int, residual: Tensor?) {
+  ///
+  /// `forceWinograd` takes the Winograd route whenever the kernel allows it (tests).
+  func run(
+    _ x: Tensor, into output: inout Tensor, channelOffset: Int, residual: Tensor?, forceWinograd: Bool = false
+  ) {
     let g = geometry(x.shape)
     var expected = outputShape(for: x.shape)
     let totalChannels = output.rank > 1 ? output.shape[1] : 0
@@ -34,6 +38,9 @@ extension Convolution {
     let temporal =
       temporalTaps != nil && g.h.stride == 1 && g.w.stride == 1 && g.h.padBefore == 0 && g.w.padBefore == 0
       && g.h.output == g.h.input && g.w.output == g.w.input
+    let winograd =
+      winogradWeights != nil && g.t.padBefore == 0 && g.t.output == g.t.input
+      && (forceWinograd || Winograd.mode == 1 || winogradPays(g))
     output.makeUnique()
     for n in 0..<g.n {
       let step = ConvStep(
@@ -49,11 +56,23 @@ extension Convolution {
         step.pointwise()
       } else if temporal {
         step.temporal()
+      } else if winograd, let u = winogradWeights {
+        step.winograd(transformed: u.storage.base)
       } else {
         step.im2col()
       }
     }
-    withExtendedLifetime((x, weight, temporalTaps, residual, bias)) {}
+    withExtendedLifetime((x, weight, temporalTaps, winogradWeights, residual, bias)) {}
+  }
+}
+
+extension Convolution {
+  /// Whether Winograd is used on this geometry: at least 16 input and output channels and 400
+  /// output positions per frame (25 tiles). Measured at 2 threads (`eval/BENCHMARKS.md`): it wins
+  /// 1.7–2.2× on S3D-G's 1×3×3 layers and 1.0–1.4× on ResNet's 3×3 layers down to 20×25 maps;
+  /// smaller maps (few tiles, GEMMs a few columns wide, more partial tiles) keep im2col.
+  func winogradPays(_ g: ConvGeometry) -> Bool {
+    g.c >= 16 && outputChannels >= 16 && g.h.output * g.w.output >= 400
   }
 }
 
@@ -90,7 +109,7 @@ struct ConvStep: @unchecked Sendable {
   }
 
   /// Whether the columns are too few to give every thread its own part.
-  private func splitsChannels(columns: Int) -> Bool {
+  func splitsChannels(columns: Int) -> Bool {
     Compute.threadCount > 1 && columns < Compute.threadCount * Convolution.minimumColumns
       && outputChannels >= 2 * Convolution.minimumChannels
   }

@@ -15,7 +15,8 @@ public enum Activation: Sendable, Equatable {
 ///
 /// Routing: 1×1(×1) stride-1 unpadded kernels are one `sgemm` on the input as is; k×1×1 temporal
 /// kernels with unit spatial stride and no spatial padding are k accumulated `sgemm`s on shifted views
-/// of the input; every other kernel goes through im2col (in chunks of output frames) and `sgemm`.
+/// of the input; 3×3 and 1×3×3 stride-1 kernels on large enough maps use Winograd F(4×4, 3×3)
+/// (`Winograd`); every other kernel goes through im2col (in chunks of output rows) and `sgemm`.
 public struct Convolution: Sendable {
   /// Weight in PyTorch layout, `[out, in, kt, kh, kw]` or `[out, in, kh, kw]`.
   public let weight: Tensor
@@ -29,6 +30,8 @@ public struct Convolution: Sendable {
   public var activation: Activation
   /// Per-tap weight matrices `[kt, out, in]` of a temporal (kt×1×1) kernel, else `nil`.
   let temporalTaps: Tensor?
+  /// Winograd F(4×4, 3×3) weights `[36, out, in]` of a 3×3 or 1×3×3 stride-1 kernel, else `nil`.
+  let winogradWeights: Tensor?
 
   /// A convolution with the given weight, optional bias, strides (default 1), padding and activation.
   ///
@@ -70,6 +73,9 @@ public struct Convolution: Sendable {
     } else {
       temporalTaps = nil
     }
+    winogradWeights =
+      k == (1, 3, 3) && stride.allSatisfy { $0 == 1 } && Winograd.mode != 0
+      ? Winograd.transformWeights(weight) : nil
   }
 
   /// Number of output channels.

@@ -1,0 +1,295 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Winograd F(4×4, 3×3) (Lavin & Gray 2015) for 3×3 and 1×3×3 stride-1 convolutions.
+///
+/// Each 4×4 block of outputs (per time slice) comes from a 6×6 input tile: `Y = Aᵀ [U ⊙ V] A` with
+/// `U = G g Gᵀ` (weights, transformed once at construction) and `V = Bᵀ d B` (input tile). The
+/// element-wise products summed over input channels are 36 GEMMs `[out × in] · [in × tiles]`.
+/// Matrices (points 0, ±1, ±2, ∞):
+///
+///     Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+///     G  = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+///     Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+enum Winograd {
+  /// Output tile edge.
+  static let tile = 4
+  /// Input tile edge (`tile + 2`).
+  static let inputTile = 6
+  /// Transformed elements per tile (6 × 6).
+  static let elements = 36
+
+  /// Whether the route may be used: `TENSOR_WINOGRAD=0` disables it, `TENSOR_WINOGRAD=1` uses it
+  /// for every eligible layer regardless of size (benchmarks and measurements).
+  static let mode: Int = {
+    guard let value = getenv("TENSOR_WINOGRAD") else { return -1 }
+    return Int(String(cString: value)) ?? -1
+  }()
+
+  /// Transformed weights `[36, out, in]` of a `[out, in, (1,) 3, 3]` weight.
+  static func transformWeights(_ weight: Tensor) -> Tensor {
+    let (o, c) = (weight.shape[0], weight.shape[1])
+    var u = Tensor(uninitializedShape: [elements, o, c])
+    let g: [[Double]] = [
+      [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+      [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+    ]
+    weight.withUnsafeBufferPointer { w in
+      u.withUnsafeMutableBufferPointer { p in
+        var gk = [Double](repeating: 0, count: 18)
+        for oc in 0..<(o * c) {
+          let k = w.baseAddress! + oc * 9
+          // gk = G · k (6×3)
+          for i in 0..<6 {
+            for j in 0..<3 {
+              var s = 0.0
+              for l in 0..<3 { s += g[i][l] * Double(k[l * 3 + j]) }
+              gk[i * 3 + j] = s
+            }
+          }
+          // U = gk · Gᵀ (6×6)
+          for i in 0..<6 {
+            for j in 0..<6 {
+              var s = 0.0
+              for l in 0..<3 { s += gk[i * 3 + l] * g[j][l] }
+              p[(i * 6 + j) * o * c + oc] = Float(s)
+            }
+          }
+        }
+      }
+    }
+    return u
+  }
+}
+
+extension ConvStep {
+  /// Number of tile rows per time slice and tiles per tile row.
+  private var tileGrid: (rows: Int, columns: Int) {
+    ((g.h.output + 3) / 4, (g.w.output + 3) / 4)
+  }
+
+  /// Winograd F(4×4, 3×3): input transform, 36 GEMMs and output transform (with bias, residual and
+  /// activation) per chunk of tile rows; split by tile rows, or by output channels when there are
+  /// few tiles (one shared transformed input).
+  func winograd(transformed u: UnsafePointer<Float>) {
+    let (th, tw) = tileGrid
+    let totalRows = g.t.output * th
+    let tiles = totalRows * tw
+    let e = Winograd.elements
+    // Columns are tiles here; a tile is 16 outputs.
+    if splitsChannels(columns: tiles * 16) {
+      let v = TensorStorage(count: g.c * e * tiles)
+      let vBase = v.base
+      let box = UncheckedSendable(vBase)
+      Compute.parallelFor(g.c) { ch in
+        inputTransform(into: box.value, channels: ch..<(ch + 1), tileRows: 0..<totalRows, tiles: tiles)
+      }
+      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
+        rows in
+        let m = TensorStorage(count: rows.count * e * tiles)
+        multiply(u, v: vBase, m: m.base, rows: rows, tiles: tiles)
+        outputTransform(m: m.base, rows: rows, tileRows: 0..<totalRows, tiles: tiles)
+        withExtendedLifetime(m) {}
+      }
+      withExtendedLifetime(v) {}
+      return
+    }
+    // Tile rows per chunk: transformed input and output of a chunk fit about 6 MB.
+    let perRow = (g.c + outputChannels) * e * tw * MemoryLayout<Float>.stride
+    let chunkRows = max(1, (6 << 20) / max(perRow, 1))
+    let minimumRows = max(1, 128 / tw)
+    Compute.splitRange(totalRows, align: 1, minimum: minimumRows) { rowRange in
+      let chunk = min(chunkRows, rowRange.count)
+      let v = TensorStorage(count: g.c * e * chunk * tw)
+      let m = TensorStorage(count: outputChannels * e * chunk * tw)
+      var r0 = rowRange.lowerBound
+      while r0 < rowRange.upperBound {
+        let part = r0..<min(rowRange.upperBound, r0 + chunk)
+        let n = part.count * tw
+        inputTransform(into: v.base, channels: 0..<g.c, tileRows: part, tiles: n)
+        multiply(u, v: v.base, m: m.base, rows: 0..<outputChannels, tiles: n)
+        outputTransform(m: m.base, rows: 0..<outputChannels, tileRows: part, tiles: n)
+        r0 = part.upperBound
+      }
+      withExtendedLifetime((v, m)) {}
+    }
+  }
+
+  /// The 36 GEMMs `M[o][e][tile] = Σ_c U[e][o][c] · V[c][e][tile]` for output channels `rows`.
+  private func multiply(
+    _ u: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+    rows: Range<Int>, tiles: Int
+  ) {
+    let e = Winograd.elements
+    for k in 0..<e {
+      Compute.serialGemm(
+        m: rows.count, n: tiles, k: g.c, a: u + (k * outputChannels + rows.lowerBound) * g.c, lda: g.c,
+        b: v + k * tiles, ldb: e * tiles, beta: 0, c: m + k * tiles, ldc: e * tiles)
+    }
+  }
+
+  /// `V[c][e][tile] = (Bᵀ d B)[e]` for input channels `channels` and the tiles of `tileRows`
+  /// (tile index counted from the first of `tileRows`); `tiles` is the chunk's tile count.
+  private func inputTransform(
+    into v: UnsafeMutablePointer<Float>, channels: Range<Int>, tileRows: Range<Int>, tiles: Int
+  ) {
+    let (th, tw) = tileGrid
+    let (hi, wi) = (g.h.input, g.w.input)
+    let width = tw * 4 + 2
+    let padW = g.w.padBefore
+    let e = Winograd.elements
+    // Six zero-padded input rows, then six vertically transformed rows.
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 12 * width)
+    defer { buffer.deallocate() }
+    let rowsIn = buffer
+    let rowsT = buffer + 6 * width
+    for ch in channels {
+      let plane = src + ch * g.inputPlane
+      let vc = v + ch * e * tiles
+      for r in tileRows {
+        let (t, ty) = (r / th, r % th)
+        let y0 = ty * 4 - g.h.padBefore
+        for k in 0..<6 {
+          let row = rowsIn + k * width
+          let y = y0 + k
+          if y < 0 || y >= hi {
+            row.update(repeating: 0, count: width)
+            continue
+          }
+          let line = plane + (t * hi + y) * wi
+          // x = j - padW for j in 0..<width
+          let lo = min(max(padW, 0), width)
+          let hiJ = min(max(wi + padW, lo), width)
+          if lo > 0 { row.update(repeating: 0, count: lo) }
+          if hiJ > lo { (row + lo).update(from: line + (lo - padW), count: hiJ - lo) }
+          if width > hiJ { (row + hiJ).update(repeating: 0, count: width - hiJ) }
+        }
+        Self.transformColumns(rowsIn, into: rowsT, width: width)
+        let base = (r - tileRows.lowerBound) * tw
+        // Row i of every tile of the row: stores contiguous across tiles.
+        for i in 0..<6 {
+          let row = rowsT + i * width
+          let o0 = vc + base + i * 6 * tiles
+          let (o1, o2, o3, o4, o5) = (
+            o0 + tiles, o0 + 2 * tiles, o0 + 3 * tiles, o0 + 4 * tiles, o0 + 5 * tiles
+          )
+          for tx in 0..<tw {
+            let d = row + tx * 4
+            let (d0, d1, d2, d3, d4, d5) = (d[0], d[1], d[2], d[3], d[4], d[5])
+            o0[tx] = 4 * d0 - 5 * d2 + d4
+            o1[tx] = -4 * (d1 + d2) + d3 + d4
+            o2[tx] = 4 * (d1 - d2) - d3 + d4
+            o3[tx] = 2 * (d3 - d1) - d2 + d4
+            o4[tx] = 2 * (d1 - d3) - d2 + d4
+            o5[tx] = 4 * d1 - 5 * d3 + d5
+          }
+        }
+      }
+    }
+  }
+
+  /// `out = Bᵀ · rows` on six rows of `width` values (vectorisable row combinations).
+  @inline(__always)
+  private static func transformColumns(
+    _ d: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, width: Int
+  ) {
+    let (d0, d1, d2, d3, d4, d5) = (d, d + width, d + 2 * width, d + 3 * width, d + 4 * width, d + 5 * width)
+    let (o0, o1, o2) = (out, out + width, out + 2 * width)
+    let (o3, o4, o5) = (out + 3 * width, out + 4 * width, out + 5 * width)
+    for j in 0..<width {
+      let (a1, a2, a3, a4) = (d1[j], d2[j], d3[j], d4[j])
+      o0[j] = 4 * d0[j] - 5 * a2 + a4
+      o1[j] = -4 * (a1 + a2) + a3 + a4
+      o2[j] = 4 * (a1 - a2) - a3 + a4
+      o3[j] = 2 * (a3 - a1) - a2 + a4
+      o4[j] = 2 * (a1 - a3) - a2 + a4
+      o5[j] = 4 * a1 - 5 * a3 + d5[j]
+    }
+  }
+
+  /// `Y = Aᵀ M A` for output channels `rows` (M rows counted from `rows.lowerBound`), then bias,
+  /// residual and activation, written to the valid part of each 4×4 output block.
+  ///
+  /// The transforms run across the tiles of a tile row (contiguous in `M`, so the loops vectorise)
+  /// into a `[16, tiles]` buffer, which the epilogue then scatters into the output rows.
+  private func outputTransform(
+    m: UnsafeMutablePointer<Float>, rows: Range<Int>, tileRows: Range<Int>, tiles: Int
+  ) {
+    let (th, tw) = tileGrid
+    let (ho, wo) = (g.h.output, g.w.output)
+    let plane = g.outputPlane
+    let e = Winograd.elements
+    let ep = epilogue
+    // s: [6][4][tw] after the horizontal pass; y: [4][4][tw] after the vertical pass.
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 40 * tw)
+    defer { buffer.deallocate() }
+    let s = buffer
+    let y = buffer + 24 * tw
+    for ch in rows {
+      let mc = m + (ch - rows.lowerBound) * e * tiles
+      let b = ep.bias?[ch] ?? 0
+      let outPlane = dst + ch * plane
+      let resPlane = ep.residual.map { $0 + ch * plane }
+      for r in tileRows {
+        let (t, ty) = (r / th, r % th)
+        let p = mc + (r - tileRows.lowerBound) * tw
+        for i in 0..<6 {
+          let q = p + i * 6 * tiles
+          Self.transformOutput(
+            q, q + tiles, q + 2 * tiles, q + 3 * tiles, q + 4 * tiles, q + 5 * tiles,
+            into: s + i * 4 * tw, stride: tw, count: tw)
+        }
+        for j in 0..<4 {
+          let q = s + j * tw
+          let step = 4 * tw
+          Self.transformOutput(
+            q, q + step, q + 2 * step, q + 3 * step, q + 4 * step, q + 5 * step,
+            into: y + j * tw, stride: 4 * tw, count: tw)
+        }
+        // y[i][j][tx] is output (4 ty + i, 4 tx + j).
+        let rowsValid = min(4, ho - ty * 4)
+        for i in 0..<rowsValid {
+          let offset = (t * ho + ty * 4 + i) * wo
+          let o = outPlane + offset
+          let rr = resPlane.map { $0 + offset }
+          for j in 0..<4 {
+            let yj = y + (i * 4 + j) * tw
+            let columns = (wo - j + 3) / 4
+            if let rr {
+              for tx in 0..<columns {
+                let v = yj[tx] + b + rr[tx * 4 + j]
+                o[tx * 4 + j] = ep.relu ? max(v, 0) : v
+              }
+            } else {
+              for tx in 0..<columns {
+                let v = yj[tx] + b
+                o[tx * 4 + j] = ep.relu ? max(v, 0) : v
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// `Aᵀ` applied across six rows of `count` values: output `k` goes to `out + k * stride`.
+  @inline(__always)
+  private static func transformOutput(
+    _ m0: UnsafeMutablePointer<Float>, _ m1: UnsafeMutablePointer<Float>, _ m2: UnsafeMutablePointer<Float>,
+    _ m3: UnsafeMutablePointer<Float>, _ m4: UnsafeMutablePointer<Float>, _ m5: UnsafeMutablePointer<Float>,
+    into out: UnsafeMutablePointer<Float>, stride: Int, count: Int
+  ) {
+    let (o0, o1, o2, o3) = (out, out + stride, out + 2 * stride, out + 3 * stride)
+    for x in 0..<count {
+      let (a, bb) = (m1[x] + m2[x], m1[x] - m2[x])
+      let (c, d) = (m3[x] + m4[x], m3[x] - m4[x])
+      o0[x] = m0[x] + a + c
+      o1[x] = bb + 2 * d
+      o2[x] = a + 4 * c
+      o3[x] = bb + 8 * d + m5[x]
+    }
+  }
+}

@@ -116,12 +116,10 @@ public enum NumpyLegacyArgsort {
     _ v: UnsafePointer<T>, _ tosort: UnsafeMutablePointer<Int>, _ count: Int
   ) {
     let a = tosort - 1
-    var n = count
-    var l = n >> 1
-    while l > 0 {
-      let tmp = a[l]
-      var i = l
-      var j = l << 1
+    // Moves `tmp` down from heap slot `i` until both children are not larger, in a heap of `n`.
+    func siftDown(_ tmp: Int, from start: Int, size n: Int) {
+      var i = start
+      var j = start << 1
       while j <= n {
         if j < n && lessThan(v[a[j]], v[a[j + 1]]) { j += 1 }
         if lessThan(v[tmp], v[a[j]]) {
@@ -133,25 +131,18 @@ public enum NumpyLegacyArgsort {
         }
       }
       a[i] = tmp
+    }
+    var n = count
+    var l = n >> 1
+    while l > 0 {
+      siftDown(a[l], from: l, size: n)
       l -= 1
     }
     while n > 1 {
       let tmp = a[n]
       a[n] = a[1]
       n -= 1
-      var i = 1
-      var j = 2
-      while j <= n {
-        if j < n && lessThan(v[a[j]], v[a[j + 1]]) { j += 1 }
-        if lessThan(v[tmp], v[a[j]]) {
-          a[i] = a[j]
-          i = j
-          j += j
-        } else {
-          break
-        }
-      }
-      a[i] = tmp
+      siftDown(tmp, from: 1, size: n)
     }
   }
 

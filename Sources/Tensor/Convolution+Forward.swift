@@ -42,24 +42,34 @@ extension Convolution {
       winogradWeights != nil && g.t.padBefore == 0 && g.t.output == g.t.input
       && (forceWinograd || Winograd.mode == 1 || winogradPays(g))
     output.makeUnique()
-    for n in 0..<g.n {
-      let step = ConvStep(
+    let outBase = output.storage.base
+    let step = { (n: Int) in
+      ConvStep(
         g: g, src: x.storage.base + n * g.c * g.inputPlane,
-        dst: output.storage.base + n * outSample + channelOffset * plane,
-        weight: weight.storage.base, taps: temporalTaps?.storage.base, outputChannels: outputChannels,
+        dst: outBase + n * outSample + channelOffset * plane,
+        weight: self.weight.storage.base, taps: self.temporalTaps?.storage.base, outputChannels: self.outputChannels,
         epilogue: Epilogue(
-          dst: output.storage.base + n * outSample + channelOffset * plane, plane: plane,
-          channels: outputChannels, bias: bias?.storage.base,
-          residual: residual.map { r in UnsafePointer(r.storage.base + n * outputChannels * plane) },
-          relu: activation == .relu))
-      if pointwise {
-        step.pointwise()
-      } else if temporal {
-        step.temporal()
-      } else if winograd, let u = winogradWeights {
-        step.winograd(transformed: u.storage.base)
-      } else {
-        step.im2col()
+          dst: outBase + n * outSample + channelOffset * plane, plane: plane,
+          channels: self.outputChannels, bias: self.bias?.storage.base,
+          residual: residual.map { r in UnsafePointer(r.storage.base + n * self.outputChannels * plane) },
+          relu: self.activation == .relu))
+    }
+    if winograd, let u = winogradWeights {
+      // One set of GEMMs over every sample's tiles (small maps of many samples, e.g. ROI tubes).
+      var batched = step(0)
+      batched.samples = g.n
+      batched.inputSampleStride = g.c * g.inputPlane
+      batched.outputSampleStride = outSample
+      batched.winograd(transformed: u.storage.base)
+    } else {
+      for n in 0..<g.n {
+        if pointwise {
+          step(n).pointwise()
+        } else if temporal {
+          step(n).temporal()
+        } else {
+          step(n).im2col()
+        }
       }
     }
     withExtendedLifetime((x, weight, temporalTaps, winogradWeights, residual, bias)) {}
@@ -67,12 +77,17 @@ extension Convolution {
 }
 
 extension Convolution {
-  /// Whether Winograd is used on this geometry: at least 16 input and output channels and 400
-  /// output positions per frame (25 tiles). Measured at 2 threads (`eval/BENCHMARKS.md`): it wins
-  /// 1.7–2.2× on S3D-G's 1×3×3 layers and 1.0–1.4× on ResNet's 3×3 layers down to 20×25 maps;
-  /// smaller maps (few tiles, GEMMs a few columns wide, more partial tiles) keep im2col.
+  /// Whether Winograd is used on this geometry: at least 16 input and output channels, and either
+  /// 400 output positions per frame (25 tiles) or a map where the 36 products per 4×4 tile are at
+  /// most half the 9 per output position of the direct convolution (7×7, 10×13, 4×4 maps) with at
+  /// least 64 tiles over all samples and frames (the route batches them into one set of GEMMs).
+  /// Measured at 2 threads (`eval/BENCHMARKS.md`): it wins 1.7–2.2× on S3D-G's 1×3×3 layers and
+  /// 1.0–1.4× on ResNet's 3×3 layers down to 20×25 maps, and on the detector's per-ROI 7×7 tubes.
   func winogradPays(_ g: ConvGeometry) -> Bool {
-    g.c >= 16 && outputChannels >= 16 && g.h.output * g.w.output >= 400
+    guard g.c >= 16 && outputChannels >= 16 else { return false }
+    let positions = g.h.output * g.w.output
+    let tiles = ((g.h.output + 3) / 4) * ((g.w.output + 3) / 4)
+    return positions >= 400 || (9 * positions >= 2 * 36 * tiles && g.n * g.t.output * tiles >= 64)
   }
 }
 
@@ -88,6 +103,12 @@ struct ConvStep: @unchecked Sendable {
   let taps: UnsafePointer<Float>?
   let outputChannels: Int
   let epilogue: Epilogue
+  /// Samples covered (the Winograd route batches samples; the other routes run one step per sample).
+  var samples = 1
+  /// Elements from one sample's input to the next (`samples > 1`).
+  var inputSampleStride = 0
+  /// Elements from one sample's output to the next; the residual has `outputChannels · outputPlane`.
+  var outputSampleStride = 0
 
   init(
     g: ConvGeometry, src: UnsafeMutablePointer<Float>, dst: UnsafeMutablePointer<Float>,

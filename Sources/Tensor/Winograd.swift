@@ -76,7 +76,7 @@ extension ConvStep {
   /// few tiles (one shared transformed input).
   func winograd(transformed u: UnsafePointer<Float>) {
     let (th, tw) = tileGrid
-    let totalRows = g.t.output * th
+    let totalRows = samples * g.t.output * th
     let tiles = totalRows * tw
     let e = Winograd.elements
     // Columns are tiles here; a tile is 16 outputs.
@@ -99,7 +99,7 @@ extension ConvStep {
     }
     // Tile rows per chunk: transformed input and output of a chunk fit about 6 MB.
     let perRow = (g.c + outputChannels) * e * tw * MemoryLayout<Float>.stride
-    let chunkRows = max(1, (6 << 20) / max(perRow, 1))
+    let chunkRows = max(1, (6 << 20) / max(perRow, 1), Self.minimumChunkTiles / tw)
     let minimumRows = max(1, 128 / tw)
     Compute.splitRange(totalRows, align: 1, minimum: minimumRows) { rowRange in
       let chunk = min(chunkRows, rowRange.count)
@@ -116,6 +116,18 @@ extension ConvStep {
       }
       withExtendedLifetime((v, m)) {}
     }
+  }
+
+  /// Fewest tiles per chunk (narrower GEMMs lose more than the larger chunk costs in cache).
+  private static var minimumChunkTiles: Int { 256 }
+
+  /// Tile row `r` (counted over samples, time slices and tile rows) → sample, time slice, tile row.
+  @inline(__always)
+  private func tileRow(_ r: Int) -> (n: Int, t: Int, ty: Int) {
+    let th = tileGrid.rows
+    let perSample = g.t.output * th
+    let (n, rest) = r.quotientAndRemainder(dividingBy: perSample)
+    return (n, rest / th, rest % th)
   }
 
   /// The 36 GEMMs `M[o][e][tile] = Σ_c U[e][o][c] · V[c][e][tile]` for output channels `rows`.
@@ -136,7 +148,7 @@ extension ConvStep {
   private func inputTransform(
     into v: UnsafeMutablePointer<Float>, channels: Range<Int>, tileRows: Range<Int>, tiles: Int
   ) {
-    let (th, tw) = tileGrid
+    let tw = tileGrid.columns
     let (hi, wi) = (g.h.input, g.w.input)
     let width = tw * 4 + 2
     let padW = g.w.padBefore
@@ -147,10 +159,10 @@ extension ConvStep {
     let rowsIn = buffer
     let rowsT = buffer + 6 * width
     for ch in channels {
-      let plane = src + ch * g.inputPlane
       let vc = v + ch * e * tiles
       for r in tileRows {
-        let (t, ty) = (r / th, r % th)
+        let (n, t, ty) = tileRow(r)
+        let plane = src + n * inputSampleStride + ch * g.inputPlane
         let y0 = ty * 4 - g.h.padBefore
         for k in 0..<6 {
           let row = rowsIn + k * width
@@ -218,7 +230,7 @@ extension ConvStep {
   private func outputTransform(
     m: UnsafeMutablePointer<Float>, rows: Range<Int>, tileRows: Range<Int>, tiles: Int
   ) {
-    let (th, tw) = tileGrid
+    let tw = tileGrid.columns
     let (ho, wo) = (g.h.output, g.w.output)
     let plane = g.outputPlane
     let e = Winograd.elements
@@ -231,10 +243,10 @@ extension ConvStep {
     for ch in rows {
       let mc = m + (ch - rows.lowerBound) * e * tiles
       let b = ep.bias?[ch] ?? 0
-      let outPlane = dst + ch * plane
-      let resPlane = ep.residual.map { $0 + ch * plane }
       for r in tileRows {
-        let (t, ty) = (r / th, r % th)
+        let (n, t, ty) = tileRow(r)
+        let outPlane = dst + n * outputSampleStride + ch * plane
+        let resPlane = ep.residual.map { $0 + (n * outputChannels + ch) * plane }
         let p = mc + (r - tileRows.lowerBound) * tw
         for i in 0..<6 {
           let q = p + i * 6 * tiles

@@ -34,7 +34,22 @@ struct WinogradTests {
     // Many tiles: the split by tile rows.
     Case(input: [1, 16, 1, 40, 203], out: 16, padding: .same, relu: true),
     Case(input: [1, 6, 3, 22, 61], out: 20, padding: .symmetric([0, 1, 1]), residual: true),
+    // Many samples of small maps (ROI tubes): every sample's tiles in one set of GEMMs, chunks
+    // and the split by output channels crossing sample boundaries.
+    Case(input: [40, 16, 5, 7, 7], out: 20, padding: .same, relu: true, residual: true),
+    Case(input: [70, 3, 3, 4, 4], out: 40, padding: .same, residual: true),
   ]
+
+  /// Small maps of many samples take the route without forcing it; tiny maps and few tiles do not.
+  @Test func sizeRule() {
+    let w = Tensor(shape: [32, 32, 1, 3, 3], repeating: 0.1)
+    let conv = Convolution(weight: w, padding: .same)
+    func pays(_ n: Int, _ t: Int, _ h: Int, _ w: Int) -> Bool {
+      conv.winogradPays(conv.geometry([n, 32, t, h, w]))
+    }
+    #expect(pays(1, 1, 20, 25) && pays(50, 5, 7, 7) && pays(50, 3, 4, 4) && pays(2, 3, 10, 13))
+    #expect(!pays(1, 1, 7, 7) && !pays(1, 3, 10, 13) && !pays(50, 5, 2, 2) && !pays(50, 5, 5, 5))
+  }
 
   @Test(arguments: cases)
   func matchesDirectLoop(_ c: Case) {

@@ -137,9 +137,14 @@ let variants: [(String, HeadConfiguration.Tail, ROICrop3D.TemporalMode, Int)] = 
   ("B  per-ROI tail, T averaged, 300", .perROI, .average, 300),
   ("D  shared tail, 300", .shared, .keep, 300),
 ]
+// `--variants A,D`: only the variants whose name starts with one of these (all by default).
+let only = CommandLine.arguments.firstIndex(of: "--variants").flatMap { i in
+  i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1].split(separator: ",").map(String.init) : nil
+}
 print("")
 print(padded("head variant") + "   crop ms   tail ms  fc+post ms   total ms (trunks + RPN + head + post)")
-for (name, tail, temporal, count) in variants {
+for (name, tail, temporal, count) in variants
+where only.map({ $0.contains(String(name.prefix(2)).trimmingCharacters(in: .whitespaces)) }) ?? true {
   var head = detector.head
   var configuration = head.configuration
   configuration.tail = tail

@@ -47,7 +47,8 @@ extension Convolution {
       ConvStep(
         g: g, src: x.storage.base + n * g.c * g.inputPlane,
         dst: outBase + n * outSample + channelOffset * plane,
-        weight: self.weight.storage.base, taps: self.temporalTaps?.storage.base, outputChannels: self.outputChannels,
+        weight: self.weight.storage.base, taps: self.temporalTaps?.storage.base,
+        outputChannels: self.outputChannels,
         epilogue: Epilogue(
           dst: outBase + n * outSample + channelOffset * plane, plane: plane,
           channels: self.outputChannels, bias: self.bias?.storage.base,

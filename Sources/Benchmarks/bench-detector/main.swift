@@ -139,7 +139,8 @@ let variants: [(String, HeadConfiguration.Tail, ROICrop3D.TemporalMode, Int)] = 
 ]
 // `--variants A,D`: only the variants whose name starts with one of these (all by default).
 let only = CommandLine.arguments.firstIndex(of: "--variants").flatMap { i in
-  i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1].split(separator: ",").map(String.init) : nil
+  i + 1 < CommandLine.arguments.count
+    ? CommandLine.arguments[i + 1].split(separator: ",").map(String.init) : nil
 }
 print("")
 print(padded("head variant") + "   crop ms   tail ms  fc+post ms   total ms (trunks + RPN + head + post)")

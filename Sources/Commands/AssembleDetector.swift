@@ -25,10 +25,12 @@ public struct AssembleDetector: ParsableCommand {
       training: its provenance says the RPN and head are untrained, and detect and eval-framemap say so.
 
       Examples:
-        assemble-detector --keyframe resnet50.safetensors --context s3d_kinetics400.safetensors \\
+        assemble-detector --keyframe resnet50.safetensors \\
+          --context s3d_kinetics400.safetensors \\
           --classes annotations/jhmdb/labels.txt --out detector.safetensors
-        assemble-detector --keyframe resnet50.safetensors --context s3dg.safetensors --classes ucf24 \\
-          --tail shared --proposals 100 --input-size 240x320 --out fast.safetensors
+        assemble-detector --keyframe resnet50.safetensors \\
+          --context s3dg.safetensors --classes ucf24 --tail shared \\
+          --proposals 100 --input-size 240x320 --out fast.safetensors
       """)
 
   /// Keyframe backbone file.

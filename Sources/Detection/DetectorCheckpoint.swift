@@ -22,7 +22,7 @@ public enum DetectorCheckpoint {
       throw DetectorError.badCheckpoint(
         path: path,
         detail: "no '\(configurationKey)' metadata (expected the detector configuration JSON); "
-          + "is this a backbone file? Assemble a detector with DetectorCheckpoint.assemble")
+          + "is this a backbone file? Assemble a detector with assemble-detector")
     }
     let configuration = try DetectorConfiguration.decode(json: json, source: path)
     return (configuration, file.metadata[provenanceKey] ?? "unknown", WeightStore(file: file))

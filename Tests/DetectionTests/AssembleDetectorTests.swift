@@ -125,8 +125,16 @@ import Testing
     #expect {
       _ = try AssembleDetector.parse(Self.arguments(dir)).job().run()
     } throws: { "\($0)".contains("detector.safetensors: exists; pass --overwrite") }
-    _ = try AssembleDetector.parse(Self.arguments(dir, ["--overwrite", "--seed", "10"])).job().run()
+    // With --overwrite it is replaced. A context file recording another input normalisation than its
+    // preset's (kylemin's S3D: [-1, 1]) gives a warning.
+    try Self.write(
+      Self.backbones.context, metadata: ["preset": "torchvision", "input_normalization": "symmetricUnit"],
+      to: dir + "/context.safetensors")
+    let second = try AssembleDetector.parse(Self.arguments(dir, ["--overwrite", "--seed", "10"])).job().run()
     #expect(try DetectorCheckpoint.open(path: dir + "/detector.safetensors").provenance.contains("seed 10"))
+    #expect(second.assembly.warnings.count == 1)
+    #expect(
+      second.assembly.warnings.first?.contains("trained on input normalised as 'symmetricUnit'") == true)
 
     // `detect` on the result runs and flags the weights as untrained.
     var job = DetectRun(video: DetectCommandTests.clip, outputDirectory: dir + "/out")

@@ -117,6 +117,27 @@ import Testing
   }
 }
 
+/// A checkpoint whose classes are none of the dataset's labels is refused before any video is read.
+@Suite struct EvalFrameMAPDetectorClassTests {
+  @Test func refusesACheckpointWithOtherClasses() throws {
+    let dir = try DetectCommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var configuration = DetectorParityTests.configuration(tail: .shared, temporal: .keep, scoring: .softmax)
+    configuration.classes = ["Basketball", "Biking"]
+    try DetectorCheckpoint.writeSeeded(configuration, seed: 5, to: dir + "/ucf.safetensors")
+    #expect {
+      try EvalFrameMAP.parse([
+        "jhmdb", "split1", "--annotations", EvalFrameMAPDetectorTests.annotations, "--detector",
+        dir + "/ucf.safetensors", "--frames-root", dir + "/Frames", "--cache", dir + "/cache",
+      ]).run { _ in }
+    } throws: {
+      "\($0)".contains(
+        "\(dir)/ucf.safetensors: none of the detector's 2 classes (Basketball, Biking…) is a label")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/cache"))
+  }
+}
+
 /// Detector-mode options are checked before any file is read.
 @Suite struct EvalFrameMAPDetectorOptionTests {
   @Test(arguments: [

@@ -21,6 +21,7 @@ let package = Package(
     .executable(name: "eval-framemap", targets: ["eval-framemap"]),
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "video-info", targets: ["video-info"]),
+    .executable(name: "assemble-detector", targets: ["assemble-detector"]),
     .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .executable(name: "bench-trunks", targets: ["bench-trunks"]),
     .executable(name: "bench-detector", targets: ["bench-detector"]),
@@ -69,6 +70,7 @@ let package = Package(
     command("eval-framemap"),
     command("render-annotations"),
     command("video-info"),
+    command("assemble-detector"),
 
     // Benchmarks (not tests): each prints its figures next to a peer run in the same invocation.
     .executableTarget(

@@ -88,33 +88,37 @@ public struct EvalFrameMAP: ParsableCommand {
 
   /// Loads, evaluates and prints.
   public func run() throws {
+    try run { print($0) }
+  }
+
+  /// Loads, evaluates and hands each table to `write` (stdout for ``run()``); warnings go to stderr.
+  public func run(writing write: (String) -> Void) throws {
     let (gt, source) = try input.loadGroundTruth(dataset: dataset)
     let splits = allSplits ? Array(1...dataset.splitCount) : [try splitNumber(split ?? "")]
+    let runner = detector.isEnabled ? try detector.runner(labels: gt.labels) : nil
     var reports: [FrameMAPReport] = []
     var cache: [String: [FrameDetection]] = [:]
     for (i, s) in splits.enumerated() {
       let videos = try input.splitVideos(gt, split: s)
       let file =
-        detector.isEnabled
+        runner != nil
         ? "detector" : input.detections.count == 1 ? input.detections[0] : input.detections[i]
       let detections =
-        try cache[file]
-        ?? (detector.isEnabled
-          ? detector.detections(videos: videos) : DetectionsFile.read(path: file))
-      if !detector.isEnabled { cache[file] = detections }
+        try cache[file] ?? runner?.detections(videos: videos) ?? DetectionsFile.read(path: file)
+      if runner == nil { cache[file] = detections }
       let report = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
         .evaluate(protocol: scoring.protocol, ties: scoring.ties, iouThreshold: scoring.iou)
       let title =
         "\(dataset.displayName) split\(s): ground truth \(source); "
         + "detections \(file) (\(detections.count) rows)"
-      print(report.table(title: title))
+      write(report.table(title: title))
       for warning in report.warnings {
         FileHandle.standardError.write(Data("warning: split\(s): \(warning)\n".utf8))
       }
       reports.append(report)
     }
     let mean = SplitMeanReport(splits: reports)
-    if allSplits { print(mean.table()) }
+    if allSplits { write(mean.table()) }
     if let path = output.json {
       let data = allSplits ? try FrameMAPJSON.encode(mean) : try FrameMAPJSON.encode(reports[0])
       try OutputFile.write(data, to: path)

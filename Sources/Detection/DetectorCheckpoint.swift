@@ -22,7 +22,7 @@ public enum DetectorCheckpoint {
       throw DetectorError.badCheckpoint(
         path: path,
         detail: "no '\(configurationKey)' metadata (expected the detector configuration JSON); "
-          + "is this a backbone file? Assemble a detector with DetectorCheckpoint.assemble")
+          + "is this a backbone file? Assemble a detector with assemble-detector")
     }
     let configuration = try DetectorConfiguration.decode(json: json, source: path)
     return (configuration, file.metadata[provenanceKey] ?? "unknown", WeightStore(file: file))
@@ -40,8 +40,16 @@ public enum DetectorCheckpoint {
   public static func seededTensors(
     _ configuration: DetectorConfiguration, seed: UInt64
   ) throws -> [(name: String, shape: [Int], values: [Float])] {
+    seededTensors(try ParameterTable.detector(configuration), seed: seed)
+  }
+
+  /// Seeded values for `entries` (full names, prefixes included): the same values
+  /// ``seededTensors(_:seed:)`` gives those tensors, each tensor's stream being keyed by its name.
+  public static func seededTensors(
+    _ entries: [ParameterTable.Entry], seed: UInt64
+  ) -> [(name: String, shape: [Int], values: [Float])] {
     let generator = CounterRandom(seed: seed)
-    return try ParameterTable.detector(configuration).map { entry in
+    return entries.map { entry in
       let (center, half) = seededRange(entry.name, shape: entry.shape)
       return (
         entry.name, entry.shape,
@@ -76,39 +84,6 @@ public enum DetectorCheckpoint {
     writer.metadata = [
       configurationKey: try configuration.json(),
       provenanceKey: "seeded: \(seed) (plumbing only, not trained)",
-    ]
-    try writer.write(to: path)
-  }
-
-  /// Assembles a checkpoint from backbone files (torchvision-named ResNet-50 and S3D-G safetensors, as
-  /// written by tools/convert_torchvision.py) and a freshly initialised RPN and head (seeded with `seed`),
-  /// for training. Every tensor the detector needs from the backbones must be present; extra
-  /// backbone tensors (`layer4`, `fc`, `classifier`) are left out.
-  public static func assemble(
-    keyframe keyframePath: String, context contextPath: String, configuration: DetectorConfiguration,
-    seed: UInt64,
-    to path: String
-  ) throws {
-    var writer = SafeTensorsWriter()
-    let context = try configuration.contextConfiguration()
-    for (prefix, file, entries) in [
-      ("keyframe.", keyframePath, ParameterTable.resNet50ToLayer3()),
-      ("context.", contextPath, ParameterTable.s3dg(context, from: .conv2d_1a, to: .mixed_5c)),
-    ] {
-      var store = try WeightStore(path: file)
-      for entry in entries {
-        writer.add(
-          prefix + entry.name, shape: entry.shape, values: try store.take(entry.name, shape: entry.shape))
-      }
-    }
-    let fresh = try seededTensors(configuration, seed: seed).filter {
-      $0.name.hasPrefix("rpn.") || $0.name.hasPrefix("head.")
-    }
-    for t in fresh { writer.add(t.name, shape: t.shape, values: t.values) }
-    writer.metadata = [
-      configurationKey: try configuration.json(),
-      provenanceKey:
-        "assembled: keyframe \(keyframePath), context \(contextPath), RPN and head seeded \(seed) (untrained)",
     ]
     try writer.write(to: path)
   }

@@ -8,6 +8,9 @@ public enum DetectorError: Error, CustomStringConvertible, Equatable {
   case missingWeights(String)
   /// The input video cannot be used.
   case badInput(String)
+  /// A backbone file (`part`: `keyframe` or `context`) lacks a tensor the detector needs or holds it
+  /// in another shape.
+  case badBackbone(path: String, part: String, detail: String)
 
   /// One line.
   public var description: String {
@@ -16,6 +19,7 @@ public enum DetectorError: Error, CustomStringConvertible, Equatable {
     case .badCheckpoint(let path, let detail): return "\(path): detector checkpoint: \(detail)"
     case .missingWeights(let detail): return detail
     case .badInput(let detail): return detail
+    case .badBackbone(let path, let part, let detail): return "\(path): \(part) backbone: \(detail)"
     }
   }
 }

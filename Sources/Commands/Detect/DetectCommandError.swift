@@ -15,7 +15,7 @@ public enum DetectCommandError: Error, CustomStringConvertible {
         detect: no detector weights. Pass --weights FILE: one safetensors file with keyframe.*, context.*, rpn.* \
         and head.* tensors and the 'detector' configuration in its metadata (see README, "detect"). \
         No trained checkpoint ships with the project: build one from torchvision backbones \
-        (tools/convert_torchvision.py, then DetectorCheckpoint.assemble) and fine-tune it, \
+        (tools/convert_torchvision.py, then assemble-detector) and fine-tune it, \
         or pass --random-init to time the pipeline with seeded untrained weights (its outputs say so).
         """
     case .write(let path, let detail): return "\(path): cannot write: \(detail)"

@@ -42,18 +42,103 @@ public struct DetectorRunOptions: ParsableArguments {
 }
 
 extension DetectorRunOptions {
-  /// Loads the checkpoint and returns the detections of `videos` (cached per video).
-  func detections(videos: [String]) throws -> [FrameDetection] {
-    guard let checkpoint, let framesRoot else { return [] }
+  /// Name of the file in the cache folder that records which run made its detections.
+  static let runRecordName = "detector-run.txt"
+
+  /// Checks option ranges.
+  public func validate() throws {
+    guard every >= 1 else { throw ValidationError("--detector-every must be at least 1, got \(every)") }
+    guard threads >= 1 else { throw ValidationError("--detector-threads must be at least 1, got \(threads)") }
+    if checkpoint == nil, framesRoot != nil || cache != nil {
+      throw ValidationError("--frames-root and --cache need --detector FILE")
+    }
+  }
+
+  /// The detector loaded once, with its per-video cache.
+  struct Runner {
+    /// The loaded detector.
+    var detector: ActionDetector
+    /// The split run over the frames root and cache.
+    var split: SplitDetection
+
+    /// The detections of `videos` (cached per video).
+    func detections(videos: [String]) throws -> [FrameDetection] {
+      try split.detections(videos: videos, detector: detector)
+    }
+  }
+
+  /// Loads the checkpoint (its classes must be among the ground truth's `labels`) and prepares the
+  /// cache folder, which must be empty or hold detections of this same checkpoint and stride.
+  func runner(labels: [String]) throws -> Runner? {
+    guard let checkpoint, let framesRoot else { return nil }
     Compute.setThreadCount(threads)
     let (detector, provenance) = try DetectorCheckpoint.load(path: checkpoint)
     if !provenance.hasPrefix("trained") {
       FileHandle.standardError.write(
         Data("note: detector weights \(provenance): NOT a trained detector\n".utf8))
     }
-    var run = SplitDetection(
-      framesRoot: framesRoot, cacheDirectory: cache ?? "\(framesRoot)/../detections-cache")
-    run.every = every
-    return try run.detections(videos: videos, detector: detector)
+    let classes = detector.configuration.classes
+    let known = Set(labels)
+    let unknown = classes.filter { !known.contains($0) }
+    if unknown.count == classes.count {
+      throw EvalFrameMAPError(
+        "\(checkpoint): none of the detector's \(classes.count) classes (\(classes.prefix(3).joined(separator: ", "))…) "
+          + "is a label of the ground truth (\(labels.prefix(3).joined(separator: ", "))…)")
+    }
+    if !unknown.isEmpty {
+      FileHandle.standardError.write(
+        Data("warning: \(checkpoint): classes not in the ground truth, never matched: \(unknown)\n".utf8))
+    }
+    let directory = cache ?? "\(framesRoot)/../detections-cache"
+    try Self.claim(
+      cache: directory,
+      record: try Self.runRecord(checkpoint: checkpoint, provenance: provenance, every: every))
+    var split = SplitDetection(framesRoot: framesRoot, cacheDirectory: directory)
+    split.every = every
+    return Runner(detector: detector, split: split)
+  }
+
+  /// What identifies the detections of a run: the checkpoint file (size, modification time,
+  /// provenance) and the keyframe stride. The first line (the path) is informative only.
+  static func runRecord(checkpoint: String, provenance: String, every: Int) throws -> String {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint)
+    let size = attributes?[.size] as? Int ?? -1
+    let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+    return """
+      checkpoint: \(checkpoint)
+      checkpoint bytes: \(size)
+      checkpoint modified: \(modified)
+      weights: \(provenance)
+      every: \(every)
+
+      """
+  }
+
+  /// Makes `cache` ready for this run: creates it with its run record, or checks that the record
+  /// it holds (all but the path line) is this run's; a folder of CSVs without a record is refused.
+  static func claim(cache: String, record: String) throws {
+    let path = "\(cache)/\(runRecordName)"
+    let identity = { (text: String) in text.split(separator: "\n").dropFirst().joined(separator: "\n") }
+    if let data = FileManager.default.contents(atPath: path) {
+      let existing = String(decoding: data, as: UTF8.self)
+      guard identity(existing) == identity(record) else {
+        throw EvalFrameMAPError(
+          "\(cache): the cache holds detections of another checkpoint or --detector-every "
+            + "(see \(runRecordName)); delete it or pass another --cache DIR")
+      }
+      return
+    }
+    let present = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
+    if present.contains(where: { $0.hasSuffix(".csv") }) {
+      throw EvalFrameMAPError(
+        "\(cache): the cache holds detections but no \(runRecordName) saying which checkpoint made them; "
+          + "delete it or pass another --cache DIR")
+    }
+    do {
+      try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+    } catch {
+      throw EvalFrameMAPError("\(cache): cannot create the cache folder (\(error.localizedDescription))")
+    }
+    try OutputFile.write(Data(record.utf8), to: path)
   }
 }

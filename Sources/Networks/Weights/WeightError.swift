@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error reading, writing or loading a weight file; its description is one readable line.
 public enum WeightError: Error, CustomStringConvertible, Equatable {
   /// A system call on `file` failed (`call` names it, `errno` is its error number).
@@ -19,7 +21,7 @@ public enum WeightError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .systemCall(let file, let call, let errno):
-      return "\(file): \(call) failed with errno \(errno)"
+      return "\(file): \(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
     case .malformed(let file, let step, let detail):
       return "\(file): malformed safetensors file while reading \(step): \(detail)"
     case .unsupportedDType(let file, let key, let dtype):

@@ -50,7 +50,10 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
     .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
-    .target(name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"]),
+    // AVX2 for the ROI crop's channel loops (its preconditions stay: no -Ounchecked here).
+    .target(
+      name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"],
+      swiftSettings: [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]),
 
     // Data: video in, pictures out, annotations, evaluation.
     .target(name: "Media", dependencies: ["CFFmpeg", "Primitives"]),

@@ -66,6 +66,10 @@ extension Convolution {
       for n in 0..<g.n {
         if pointwise {
           step(n).pointwise()
+        } else if temporal, let u = temporalWinogradWeights,
+          forceWinograd || TemporalWinograd.pays(g.t, inputChannels: g.c, outputChannels: outputChannels)
+        {
+          step(n).temporalWinograd(transformed: u.storage.base)
         } else if temporal {
           step(n).temporal()
         } else {
@@ -73,7 +77,8 @@ extension Convolution {
         }
       }
     }
-    withExtendedLifetime((x, weight, temporalTaps, winogradWeights, residual, bias)) {}
+    withExtendedLifetime((x, weight, temporalTaps, winogradWeights, temporalWinogradWeights, residual, bias))
+    {}
   }
 }
 

@@ -15,8 +15,9 @@ public enum Activation: Sendable, Equatable {
 ///
 /// Routing: 1×1(×1) stride-1 unpadded kernels are one `sgemm` on the input as is; k×1×1 temporal
 /// kernels with unit spatial stride and no spatial padding are k accumulated `sgemm`s on shifted views
-/// of the input; 3×3 and 1×3×3 stride-1 kernels on large enough maps use Winograd F(4×4, 3×3)
-/// (`Winograd`); every other kernel goes through im2col (in chunks of output rows) and `sgemm`.
+/// of the input, or Winograd F(4, 3) along time when the time axis holds whole tiles
+/// (`TemporalWinograd`); 3×3 and 1×3×3 stride-1 kernels on large enough maps use Winograd
+/// F(4×4, 3×3) (`Winograd`); every other kernel goes through im2col (in chunks of output rows) and `sgemm`.
 public struct Convolution: Sendable {
   /// Weight in PyTorch layout, `[out, in, kt, kh, kw]` or `[out, in, kh, kw]`.
   public let weight: Tensor
@@ -32,6 +33,8 @@ public struct Convolution: Sendable {
   let temporalTaps: Tensor?
   /// Winograd F(4×4, 3×3) weights `[36, out, in]` of a 3×3 or 1×3×3 stride-1 kernel, else `nil`.
   let winogradWeights: Tensor?
+  /// Temporal Winograd F(4, 3) weights `[6, out, in]` of a 3×1×1 kernel with temporal stride 1, else `nil`.
+  let temporalWinogradWeights: Tensor?
 
   /// A convolution with the given weight, optional bias, strides (default 1), padding and activation.
   ///
@@ -70,8 +73,11 @@ public struct Convolution: Sendable {
         }
       }
       temporalTaps = taps
+      temporalWinogradWeights =
+        k.t == 3 && stride[0] == 1 && Winograd.mode != 0 ? TemporalWinograd.transformWeights(taps) : nil
     } else {
       temporalTaps = nil
+      temporalWinogradWeights = nil
     }
     winogradWeights =
       k == (1, 3, 3) && stride.allSatisfy { $0 == 1 } && Winograd.mode != 0

@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Winograd F(4, 3) along time for 3×1×1 stride-1 convolutions (S3D-G's temporal halves).
+///
+/// Every 4 output time steps come from 6 input steps: `y = Aᵀ [U ⊙ V]` with `U = G g` per tap
+/// matrix (transformed once at construction) and `V = Bᵀ d` (six input time slices), so a tile
+/// costs 6 GEMMs `[out × in] · [in × positions]` instead of the 12 tap GEMMs of the direct route.
+/// It pays where the time axis is long enough for whole tiles: on a 10-step map (S3D-G's
+/// `Conv2d_2c`, `Mixed_3b`, `Mixed_3c` on a 20-frame clip) 3 tiles are 18 GEMM slices instead of the
+/// direct route's 28. The 1-D matrices are those of the 2-D route (`Winograd`).
+enum TemporalWinograd {
+  /// Output time steps per tile.
+  static let tile = 4
+  /// Input time steps (and products) per tile.
+  static let points = 6
+
+  /// `TENSOR_TEMPORAL_WINOGRAD=0` disables this route alone (measurements); `TENSOR_WINOGRAD=0`
+  /// disables both Winograd routes.
+  static let enabled: Bool = {
+    guard Winograd.mode != 0 else { return false }
+    guard let value = getenv("TENSOR_TEMPORAL_WINOGRAD") else { return true }
+    return String(cString: value) != "0"
+  }()
+
+  /// Transformed weights `[6, out, in]` of temporal tap matrices `[3, out, in]`.
+  static func transformWeights(_ taps: Tensor) -> Tensor {
+    let (o, c) = (taps.shape[1], taps.shape[2])
+    let g: [[Double]] = [
+      [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+      [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+    ]
+    var u = Tensor(uninitializedShape: [points, o, c])
+    taps.withUnsafeBufferPointer { k in
+      u.withUnsafeMutableBufferPointer { p in
+        for e in 0..<points {
+          for oc in 0..<(o * c) {
+            var s = 0.0
+            for l in 0..<3 { s += g[e][l] * Double(k[l * o * c + oc]) }
+            p[e * o * c + oc] = Float(s)
+          }
+        }
+      }
+    }
+    return u
+  }
+
+  /// Whether the route does fewer GEMM slices than the direct one (at most 3/4 of them) on this
+  /// time axis, with at least 16 input and output channels.
+  static func pays(_ t: WindowAxis, inputChannels: Int, outputChannels: Int) -> Bool {
+    guard enabled, t.kernel == 3, t.stride == 1, inputChannels >= 16, outputChannels >= 16 else {
+      return false
+    }
+    let direct = (0..<3).reduce(0) { $0 + t.validOutputs(tap: $1).count }
+    let tiles = (t.output + tile - 1) / tile
+    return 4 * points * tiles <= 3 * direct
+  }
+}
+
+extension ConvStep {
+  /// Temporal Winograd F(4, 3) (``TemporalWinograd``): per chunk of positions, the input transform
+  /// of every tile, 6 GEMMs over all tiles at once, then the output transform with the epilogue.
+  func temporalWinograd(transformed u: UnsafePointer<Float>) {
+    let hw = g.h.input * g.w.input
+    let tiles = (g.t.output + TemporalWinograd.tile - 1) / TemporalWinograd.tile
+    let p = TemporalWinograd.points
+    // Positions per chunk: GEMMs at least 3072 columns wide (all tiles of the chunk's positions);
+    // narrower ones lose more than the chunk's larger scratch costs (measured on Conv2d_2c: 4 MB
+    // chunks, 432 columns, 124 % of the direct route's sgemm; 3648 columns 155–162 %).
+    let chunk = min(hw, (3072 / tiles + 15) / 16 * 16)
+    Compute.splitRange(hw, align: 16, minimum: 256) { range in
+      let width = min(chunk, range.count)
+      let v = TensorStorage(count: g.c * p * tiles * width)
+      let m = TensorStorage(count: outputChannels * p * tiles * width)
+      let zeros = TensorStorage(count: width)
+      zeros.base.update(repeating: 0, count: width)
+      var a = range.lowerBound
+      while a < range.upperBound {
+        let count = min(width, range.upperBound - a)
+        let n = tiles * count
+        temporalInputTransform(into: v.base, zeros: zeros.base, position: a, count: count, tiles: tiles)
+        for e in 0..<p {
+          Compute.serialGemm(
+            m: outputChannels, n: n, k: g.c, a: u + e * outputChannels * g.c, lda: g.c,
+            b: v.base + e * g.c * n, ldb: n, beta: 0, c: m.base + e * outputChannels * n, ldc: n)
+        }
+        temporalOutputTransform(m: m.base, position: a, count: count, tiles: tiles)
+        a += count
+      }
+      withExtendedLifetime((v, m, zeros)) {}
+    }
+  }
+
+  /// `V[e][ch][tile · count + j] = (Bᵀ d)[e]` with `d` the 6 input slices of the tile at positions
+  /// `position + j` (zero outside the input).
+  private func temporalInputTransform(
+    into v: UnsafeMutablePointer<Float>, zeros: UnsafePointer<Float>, position: Int, count: Int, tiles: Int
+  ) {
+    let hw = g.h.input * g.w.input
+    let n = tiles * count
+    let p = TemporalWinograd.points
+    for ch in 0..<g.c {
+      let plane = src + ch * g.inputPlane + position
+      for tile in 0..<tiles {
+        let d = (0..<p).map { j -> UnsafePointer<Float> in
+          let t = tile * TemporalWinograd.tile + j - g.t.padBefore
+          return t >= 0 && t < g.t.input ? plane + t * hw : zeros
+        }
+        let (d0, d1, d2, d3, d4, d5) = (d[0], d[1], d[2], d[3], d[4], d[5])
+        let o = (0..<p).map { e in v + (e * g.c + ch) * n + tile * count }
+        let (o0, o1, o2, o3, o4, o5) = (o[0], o[1], o[2], o[3], o[4], o[5])
+        for j in 0..<count {
+          let (a1, a2, a3, a4) = (d1[j], d2[j], d3[j], d4[j])
+          o0[j] = 4 * d0[j] - 5 * a2 + a4
+          o1[j] = -4 * (a1 + a2) + a3 + a4
+          o2[j] = 4 * (a1 - a2) - a3 + a4
+          o3[j] = 2 * (a3 - a1) - a2 + a4
+          o4[j] = 2 * (a1 - a3) - a2 + a4
+          o5[j] = 4 * a1 - 5 * a3 + d5[j]
+        }
+      }
+    }
+  }
+
+  /// `y = Aᵀ M` per tile into the valid output time steps, then bias, residual and activation.
+  private func temporalOutputTransform(m: UnsafePointer<Float>, position: Int, count: Int, tiles: Int) {
+    let hw = g.h.input * g.w.input
+    let n = tiles * count
+    for ch in 0..<outputChannels {
+      for tile in 0..<tiles {
+        let q = (0..<TemporalWinograd.points).map { e in m + (e * outputChannels + ch) * n + tile * count }
+        let (m0, m1, m2, m3, m4, m5) = (q[0], q[1], q[2], q[3], q[4], q[5])
+        let first = tile * TemporalWinograd.tile
+        let steps = min(TemporalWinograd.tile, g.t.output - first)
+        let out = dst + ch * g.outputPlane + first * hw + position
+        let (y0, y1, y2, y3) = (out, out + hw, out + 2 * hw, out + 3 * hw)
+        switch steps {
+        case 4:
+          for j in 0..<count {
+            let (s, d) = (m1[j] + m2[j], m1[j] - m2[j])
+            let (s2, d2) = (m3[j] + m4[j], m3[j] - m4[j])
+            y0[j] = m0[j] + s + s2
+            y1[j] = d + 2 * d2
+            y2[j] = s + 4 * s2
+            y3[j] = d + 8 * d2 + m5[j]
+          }
+        default:
+          for j in 0..<count {
+            let (s, d) = (m1[j] + m2[j], m1[j] - m2[j])
+            let (s2, d2) = (m3[j] + m4[j], m3[j] - m4[j])
+            y0[j] = m0[j] + s + s2
+            if steps > 1 { y1[j] = d + 2 * d2 }
+            if steps > 2 { y2[j] = s + 4 * s2 }
+          }
+        }
+        for i in 0..<steps {
+          let column = (first + i) * hw + position
+          epilogue.apply(rows: ch..<(ch + 1), columns: column..<(column + count))
+        }
+      }
+    }
+  }
+}

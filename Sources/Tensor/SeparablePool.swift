@@ -52,10 +52,17 @@ enum SeparablePool {
     let isMax: Bool
     if case .max = mode { isMax = true } else { isMax = false }
     let box = UncheckedSendable((x.storage.base, y.storage.base))
+    // Every row has the same windows: clip them once (short rows, e.g. 7-wide ROI maps, are
+    // otherwise dominated by clipping the edge windows again for each row).
+    let ranges = (0..<lout).map { axis.clippedRange($0) }
     if inner == 1 {
-      Compute.parallelFor(outer) { r in
+      // Rows in blocks, so that a short row does not cost a call of its own.
+      let rowsPerBlock = max(1, 4096 / max(lin, 1))
+      Compute.parallelFor((outer + rowsPerBlock - 1) / rowsPerBlock) { block in
         let (src0, dst0) = box.value
-        rowPass(src0 + r * lin, dst0 + r * lout, axis: axis, isMax: isMax, divisors: divisors)
+        for r in (block * rowsPerBlock)..<min(outer, (block + 1) * rowsPerBlock) {
+          rowPass(src0 + r * lin, dst0 + r * lout, axis: axis, ranges: ranges, isMax: isMax, divisors: divisors)
+        }
       }
       withExtendedLifetime(x) {}
       return y
@@ -65,7 +72,7 @@ enum SeparablePool {
       let src = src0 + r * lin * inner
       let dst = dst0 + r * lout * inner
       for o in 0..<lout {
-        let range = axis.clippedRange(o)
+        let range = ranges[o]
         let out = dst + o * inner
         if range.isEmpty {
           out.update(repeating: isMax ? -.infinity : 0, count: inner)
@@ -94,15 +101,15 @@ enum SeparablePool {
   /// A pass along the innermost (contiguous) axis of one row.
   @inline(__always)
   private static func rowPass(
-    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, axis: WindowAxis, isMax: Bool,
-    divisors: [Float]
+    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, axis: WindowAxis, ranges: [Range<Int>],
+    isMax: Bool, divisors: [Float]
   ) {
     let (k, s) = (axis.kernel, axis.stride)
     // Outputs whose window lies fully inside the row.
     let first = min((axis.padBefore + s - 1) / s, axis.output)
     let last = max(first, min(axis.output, (axis.input - k + axis.padBefore) / s + 1))
-    for o in 0..<first { dst[o] = edge(src, axis: axis, o: o, isMax: isMax) * divisors[o] }
-    for o in last..<axis.output { dst[o] = edge(src, axis: axis, o: o, isMax: isMax) * divisors[o] }
+    for o in 0..<first { dst[o] = edge(src, range: ranges[o], isMax: isMax) * divisors[o] }
+    for o in last..<axis.output { dst[o] = edge(src, range: ranges[o], isMax: isMax) * divisors[o] }
     if isMax {
       if k == 3 {
         for o in first..<last {
@@ -127,9 +134,9 @@ enum SeparablePool {
     }
   }
 
-  /// Max or sum of the clipped window `o` (for windows touching the padding).
-  private static func edge(_ src: UnsafePointer<Float>, axis: WindowAxis, o: Int, isMax: Bool) -> Float {
-    let range = axis.clippedRange(o)
+  /// Max or sum of a clipped window `range` (for windows touching the padding).
+  @inline(__always)
+  private static func edge(_ src: UnsafePointer<Float>, range: Range<Int>, isMax: Bool) -> Float {
     if range.isEmpty { return isMax ? -.infinity : 0 }
     var m = isMax ? -Float.infinity : 0
     for j in range { m = isMax ? Swift.max(m, src[j]) : m + src[j] }

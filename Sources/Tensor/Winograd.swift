@@ -225,8 +225,9 @@ extension ConvStep {
   /// `Y = Aᵀ M A` for output channels `rows` (M rows counted from `rows.lowerBound`), then bias,
   /// residual and activation, written to the valid part of each 4×4 output block.
   ///
-  /// The transforms run across the tiles of a tile row (contiguous in `M`, so the loops vectorise)
-  /// into a `[16, tiles]` buffer, which the epilogue then scatters into the output rows.
+  /// The transforms run across all tiles of the chunk (contiguous in `M`, so the loops vectorise even
+  /// when a tile row holds only two tiles, as on 7×7 maps) into a `[16, tiles]` buffer, which the
+  /// epilogue then scatters into the output rows.
   private func outputTransform(
     m: UnsafeMutablePointer<Float>, rows: Range<Int>, tileRows: Range<Int>, tiles: Int
   ) {
@@ -235,40 +236,40 @@ extension ConvStep {
     let plane = g.outputPlane
     let e = Winograd.elements
     let ep = epilogue
-    // s: [6][4][tw] after the horizontal pass; y: [4][4][tw] after the vertical pass.
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 40 * tw)
+    // s: [6][4][tiles] after the horizontal pass; y: [4][4][tiles] after the vertical pass.
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 40 * tiles)
     defer { buffer.deallocate() }
     let s = buffer
-    let y = buffer + 24 * tw
+    let y = buffer + 24 * tiles
     for ch in rows {
       let mc = m + (ch - rows.lowerBound) * e * tiles
       let b = ep.bias?[ch] ?? 0
+      for i in 0..<6 {
+        let q = mc + i * 6 * tiles
+        Self.transformOutput(
+          q, q + tiles, q + 2 * tiles, q + 3 * tiles, q + 4 * tiles, q + 5 * tiles,
+          into: s + i * 4 * tiles, stride: tiles, count: tiles)
+      }
+      for j in 0..<4 {
+        let q = s + j * tiles
+        let step = 4 * tiles
+        Self.transformOutput(
+          q, q + step, q + 2 * step, q + 3 * step, q + 4 * step, q + 5 * step,
+          into: y + j * tiles, stride: 4 * tiles, count: tiles)
+      }
       for r in tileRows {
         let (n, t, ty) = tileRow(r)
         let outPlane = dst + n * outputSampleStride + ch * plane
         let resPlane = ep.residual.map { $0 + (n * outputChannels + ch) * plane }
-        let p = mc + (r - tileRows.lowerBound) * tw
-        for i in 0..<6 {
-          let q = p + i * 6 * tiles
-          Self.transformOutput(
-            q, q + tiles, q + 2 * tiles, q + 3 * tiles, q + 4 * tiles, q + 5 * tiles,
-            into: s + i * 4 * tw, stride: tw, count: tw)
-        }
-        for j in 0..<4 {
-          let q = s + j * tw
-          let step = 4 * tw
-          Self.transformOutput(
-            q, q + step, q + 2 * step, q + 3 * step, q + 4 * step, q + 5 * step,
-            into: y + j * tw, stride: 4 * tw, count: tw)
-        }
-        // y[i][j][tx] is output (4 ty + i, 4 tx + j).
+        let first = (r - tileRows.lowerBound) * tw
+        // y[i][j][first + tx] is output (4 ty + i, 4 tx + j).
         let rowsValid = min(4, ho - ty * 4)
         for i in 0..<rowsValid {
           let offset = (t * ho + ty * 4 + i) * wo
           let o = outPlane + offset
           let rr = resPlane.map { $0 + offset }
           for j in 0..<4 {
-            let yj = y + (i * 4 + j) * tw
+            let yj = y + (i * 4 + j) * tiles + first
             let columns = (wo - j + 3) / 4
             if let rr {
               for tx in 0..<columns {

@@ -23,6 +23,14 @@ import Testing
     ),
     Case(input: [1, 2, 4, 8, 9], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1])),
     Case(input: [1, 2, 1, 9, 10], kernel: [1, 3, 3], stride: [1, 2, 2], padding: .symmetric([0, 1, 1])),
+    // Per-channel volumes above SeparablePool.fusedVolume: one whole-tensor pass per axis.
+    Case(input: [1, 2, 3, 150, 160], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .same),
+    // Padding longer than the window: a pass's output is longer than its input.
+    Case(
+      input: [2, 3, 2, 3, 4], kernel: [1, 2, 2], stride: [1, 1, 1],
+      padding: .explicit([
+        PadAmount(before: 0, after: 0), PadAmount(before: 2, after: 2), PadAmount(before: 2, after: 2),
+      ])),
   ]
 
   @Test(arguments: cases)

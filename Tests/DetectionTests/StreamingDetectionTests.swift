@@ -1,0 +1,145 @@
+import Datasets
+import Detection
+import Foundation
+import Media
+import Primitives
+import Testing
+
+@testable import Commands
+
+/// Streaming detection (`detect`, `eval-framemap --detector`) against the whole-video reference:
+/// same keyframes, bit-identical detections (exact `Float` equality: same inputs, same arithmetic).
+@Suite struct StreamingDetectionTests {
+  static let jpegFolder = URL(fileURLWithPath: DetectCommandTests.clip).deletingLastPathComponent()
+    .appendingPathComponent("jpeg_frames").path
+
+  /// The small seeded detector (clip length 8, input 64×96) of the parity tests.
+  static func detector() throws -> ActionDetector {
+    let configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
+    var weights = try DetectorCheckpoint.seededStore(configuration, seed: 17)
+    return try ActionDetector(weights: &weights, configuration: configuration)
+  }
+
+  /// The first `count` frames of `path` (all when nil).
+  static func frames(_ path: String, count: Int?) throws -> [RGBImage] {
+    let reader = try VideoReader(path: path)
+    var frames: [RGBImage] = []
+    while count.map({ frames.count < $0 }) ?? true, let frame = try reader.nextFrame() {
+      frames.append(frame)
+    }
+    return frames
+  }
+
+  /// The keyframes the streaming loop returns, each with the number of frames read when it came.
+  static func streamed(
+    _ detector: ActionDetector, path: String, every: Int, mode: ActionDetector.ContextMode, maxFrames: Int?
+  ) throws -> [(keyframe: StreamingDetector.Keyframe, framesRead: Int)] {
+    var read = 0
+    var found: [(StreamingDetector.Keyframe, Int)] = []
+    let count = try StreamingDetector.run(
+      detector, reader: try VideoReader(path: path), every: every, contextMode: mode, maxFrames: maxFrames,
+      frame: { index, _ in read = index + 1 }, keyframe: { found.append(($0, read)) })
+    #expect(count == read)
+    return found
+  }
+
+  /// Checks the streamed keyframes of every stride in `strides` against the reference.
+  static func check(
+    path: String, frameCount: Int?, strides: [Int], mode: ActionDetector.ContextMode
+  ) throws -> [[(keyframe: StreamingDetector.Keyframe, framesRead: Int)]] {
+    let detector = try detector()
+    let frames = try frames(path, count: frameCount)
+    let reference = WholeVideoReference.detections(detector, frames: frames, mode: mode)
+    #expect(reference.allSatisfy { !$0.isEmpty })
+    return try strides.map { every in
+      let found = try streamed(detector, path: path, every: every, mode: mode, maxFrames: frameCount)
+      #expect(found.map(\.keyframe.index) == Array(stride(from: 0, to: frames.count, by: every)))
+      for (keyframe, _) in found where keyframe.index < frames.count {
+        #expect(
+          keyframe.detections == reference[keyframe.index], "keyframe \(keyframe.index), every \(every)")
+      }
+      return found
+    }
+  }
+
+  /// 60 frames of a real clip: two context segments, the first computed before the end of the
+  /// stream (shared), clips complete before the end (per-clip).
+  @Test(arguments: [ActionDetector.ContextMode.shared, .perClip])
+  func matchesWholeVideoOnRealClip(mode: ActionDetector.ContextMode) throws {
+    let runs = try Self.check(path: DetectCommandTests.clip, frameCount: 60, strides: [1, 3], mode: mode)
+    // Keyframes come out while the video is still being read, not all at its end.
+    for found in runs {
+      #expect(found.filter { $0.framesRead < 60 }.count >= 10)
+      if mode == .perClip {
+        #expect(found.allSatisfy { $0.framesRead == min($0.keyframe.index + 4, 60) })
+      }
+    }
+  }
+
+  /// A video shorter than the clip (7 frames < L = 8): everything comes from the end padding.
+  @Test(arguments: [ActionDetector.ContextMode.shared, .perClip])
+  func matchesWholeVideoOnSevenFrames(mode: ActionDetector.ContextMode) throws {
+    _ = try Self.check(path: DetectCommandTests.clip, frameCount: 7, strides: [1, 3], mode: mode)
+  }
+
+  /// The 10-frame JPEG folder, read to its end (no frame limit).
+  @Test(arguments: [ActionDetector.ContextMode.shared, .perClip])
+  func matchesWholeVideoOnJPEGFolder(mode: ActionDetector.ContextMode) throws {
+    _ = try Self.check(path: Self.jpegFolder, frameCount: nil, strides: [1, 3], mode: mode)
+  }
+
+  /// `detect` end to end on the JPEG folder (every 3, shared): the CSV holds exactly the reference's
+  /// detections of keyframes 1, 4, 7, 10 (scores and boxes round-trip exactly), every frame has its PNG,
+  /// and no temporary file is left.
+  @Test func detectCommandWritesTheReferenceDetections() throws {
+    let dir = try DetectCommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
+    try DetectorCheckpoint.writeSeeded(configuration, seed: 17, to: dir + "/seeded.safetensors")
+    let (detector, _) = try DetectorCheckpoint.load(path: dir + "/seeded.safetensors")
+    var job = DetectRun(video: Self.jpegFolder, outputDirectory: dir + "/out")
+    job.weights = dir + "/seeded.safetensors"
+    job.every = 3
+    job.showProgress = false
+    let summary = try job.run()
+    #expect(summary.frames == 10 && summary.keyframes == 4)
+    let reference = WholeVideoReference.detections(
+      detector, frames: try Self.frames(Self.jpegFolder, count: nil), mode: .shared)
+    let expected = [0, 3, 6, 9].flatMap { k in
+      reference[k].map {
+        FrameDetection(
+          video: "jpeg_frames", frame: k + 1, label: configuration.classes[$0.classIndex], score: $0.score,
+          box: $0.box)
+      }
+    }
+    let rows = try DetectionsFile.read(path: dir + "/out/detections.csv")
+    #expect(rows.count == expected.count && summary.detections == expected.count)
+    for (row, want) in zip(rows, expected) {
+      #expect(row.video == want.video && row.frame == want.frame && row.label == want.label)
+      #expect(row.score == want.score && row.box == want.box)
+    }
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted()
+    #expect(files == (1...10).map { String(format: "%05d.png", $0) } + ["detections.csv", "weights.txt"])
+  }
+
+  /// `eval-framemap --detector`'s per-video detection (per-clip, every 2) gives the reference's rows.
+  @Test func splitDetectionMatchesWholeVideo() throws {
+    let detector = try Self.detector()
+    let dir = try DetectCommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let root = URL(fileURLWithPath: Self.jpegFolder).deletingLastPathComponent().path
+    var run = SplitDetection(framesRoot: root, cacheDirectory: dir)
+    run.every = 2
+    run.contextMode = .perClip
+    run.showProgress = false
+    let rows = try run.detect(video: "jpeg_frames", detector: detector)
+    let reference = WholeVideoReference.detections(
+      detector, frames: try Self.frames(Self.jpegFolder, count: nil), mode: .perClip)
+    let expected = stride(from: 0, to: 10, by: 2).flatMap { k in reference[k].map { (k + 1, $0) } }
+    #expect(rows.count == expected.count)
+    for (row, (frame, d)) in zip(rows, expected) {
+      #expect(row.frame == frame && row.label == detector.configuration.classes[d.classIndex])
+      #expect(row.score == d.score && row.box == d.box)
+    }
+  }
+}

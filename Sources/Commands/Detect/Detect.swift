@@ -99,6 +99,7 @@ public struct Detect: ParsableCommand {
     }
     for (name, value) in [
       ("--max-detections", maxDetections), ("--top-k-labels", topKLabels), ("--proposals", proposals),
+      ("--max-frames", maxFrames),
     ] {
       if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
     }

@@ -98,9 +98,10 @@ public struct StreamingDetector: Sendable {
       done.append(Keyframe(index: k, detections: found))
       nextKeyframe += every
       context?.discard(before: nextKeyframe)
-      let half = detector.configuration.clipLength / 2
-      frames.drop(below: contextMode == .shared ? nextKeyframe : nextKeyframe - half)
     }
+    // Between keyframes (every > 1) only the next keyframe (and, per clip, its clip) is kept.
+    let half = detector.configuration.clipLength / 2
+    frames.drop(below: contextMode == .shared ? nextKeyframe : nextKeyframe - half)
     return done
   }
 

@@ -19,8 +19,9 @@ import Tensor
 /// context.finish()
 /// ```
 ///
-/// Memory: at most about `segmentFrames + 2·marginFrames + L` resized frames and three segments of
-/// `Mixed_4e` (12 steps of `[528, H/16, W/16]` each), whatever the video's length.
+/// Memory: at most ``SharedContext/segmentFrames`` + 2 · ``SharedContext/marginFrames`` = 64 resized
+/// frames and three segments of `Mixed_4e` (12 steps of `[528, H/16, W/16]` each, 12.7 MB at
+/// 320×400), whatever the video's length.
 public struct SharedContextStream: Sendable {
   /// The detector whose context trunk runs.
   public let detector: ActionDetector

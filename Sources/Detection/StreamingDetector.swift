@@ -18,9 +18,11 @@ import Tensor
 /// for keyframe in stream.finish() { print(keyframe.index, keyframe.detections.count) }
 /// ```
 ///
-/// Memory: the resized frames from the oldest undetected keyframe's clip on (per-clip), or what the
-/// context stream holds (shared: about 80 resized frames and three 12-step segments of `Mixed_4e`
-/// at L = 20), whatever the video's length. Source frames are not kept.
+/// Memory: the resized frames from the next keyframe (per-clip: from its clip's first frame) to the
+/// newest one, which in shared mode is at most ``SharedContext/segmentFrames`` + 2 ·
+/// ``SharedContext/marginFrames`` = 64 frames (the same buffers the ``SharedContextStream`` holds,
+/// plus its at most three 12-step segments of `Mixed_4e`), and in per-clip mode at most one clip (L
+/// frames), whatever the video's length and ``every``. Source frames are not kept.
 public struct StreamingDetector: Sendable {
   /// The detections of one keyframe, in source pixels.
   public struct Keyframe: Sendable, Equatable {

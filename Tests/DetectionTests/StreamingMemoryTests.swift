@@ -7,7 +7,7 @@ import Testing
 @Suite struct StreamingMemoryTests {
   /// 150 synthetic frames (already at the 64×96 input size), keyframes every 7 or 40: the resized
   /// frames and `Mixed_4e` segments held never exceed what one segment with its margins and one clip
-  /// need (shared: ≤ 48 + 2·8 + L + 4 = 76 frames and ≤ 3 segments; per-clip: ≤ L + 7 frames), also
+  /// need (shared: ≤ 48 + 2·8 = 64 frames and ≤ 3 segments; per-clip: ≤ L frames), also
   /// between keyframes far apart.
   @Test(arguments: [
     (ActionDetector.ContextMode.shared, 7), (.perClip, 7), (.shared, 40), (.perClip, 40),
@@ -32,10 +32,10 @@ import Testing
     keyframes += stream.finish().count
     #expect(keyframes == total)
     if mode == .shared {
-      #expect(maxFrames <= 48 + 2 * 8 + length + 4 && maxContextFrames <= 48 + 2 * 8 + length + 4)
+      #expect(maxFrames <= 48 + 2 * 8 && maxContextFrames <= 48 + 2 * 8)
       #expect(maxSegments <= 3 && stream.context?.segmentsComputed == 4)
     } else {
-      #expect(maxFrames <= length + 7)
+      #expect(maxFrames <= length)
     }
   }
 }

@@ -3,18 +3,25 @@ import Detection
 import Foundation
 import Media
 import Primitives
+import Tensor
 import Testing
 
 @testable import Commands
 
 /// Streaming detection (`detect`, `eval-framemap --detector`) against the whole-video reference:
 /// same keyframes, bit-identical detections (exact `Float` equality: same inputs, same arithmetic).
-@Suite struct StreamingDetectionTests {
+///
+/// Serialized, with the thread count pinned to 2 (as `detect` sets it): the kernels split GEMMs by
+/// the process-wide `Compute.threadCount`, which the box head lowers to 1 while its chunks run, and
+/// a different split can change the last bit of a result. Other suites running heads at the same
+/// time (DetectCommandTests, SplitDetectionTests, DetectorParityTests) can still do that.
+@Suite(.serialized) struct StreamingDetectionTests {
   static let jpegFolder = URL(fileURLWithPath: DetectCommandTests.clip).deletingLastPathComponent()
     .appendingPathComponent("jpeg_frames").path
 
   /// The small seeded detector (clip length 8, input 64×96) of the parity tests.
   static func detector() throws -> ActionDetector {
+    Compute.setThreadCount(2)
     let configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
     var weights = try DetectorCheckpoint.seededStore(configuration, seed: 17)
     return try ActionDetector(weights: &weights, configuration: configuration)
@@ -96,10 +103,12 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
     try DetectorCheckpoint.writeSeeded(configuration, seed: 17, to: dir + "/seeded.safetensors")
+    Compute.setThreadCount(2)
     let (detector, _) = try DetectorCheckpoint.load(path: dir + "/seeded.safetensors")
     var job = DetectRun(video: Self.jpegFolder, outputDirectory: dir + "/out")
     job.weights = dir + "/seeded.safetensors"
     job.every = 3
+    job.threads = 2
     job.showProgress = false
     let summary = try job.run()
     #expect(summary.frames == 10 && summary.keyframes == 4)

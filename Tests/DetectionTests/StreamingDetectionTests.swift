@@ -11,11 +11,30 @@ import Testing
 /// Streaming detection (`detect`, `eval-framemap --detector`) against the whole-video reference:
 /// same keyframes, bit-identical detections (exact `Float` equality: same inputs, same arithmetic).
 ///
-/// Serialized, with the thread count pinned to 2 (as `detect` sets it): the kernels split GEMMs by
-/// the process-wide `Compute.threadCount`, which the box head lowers to 1 while its chunks run, and
-/// a different split can change the last bit of a result. Other suites running heads at the same
-/// time (DetectCommandTests, SplitDetectionTests, DetectorParityTests) can still do that.
+/// Exact equality needs the same GEMM splits in both runs, and those follow the process-wide
+/// `Compute.threadCount` (threads 1 and 2 differ in the last bit of ~45 % of `Mixed_4e` values),
+/// which the box head of any test running concurrently lowers to 1 while its chunks run. So the
+/// suite is serialized, pins the thread count to 2 (as `detect` does), and a comparison that
+/// differs is run again, up to ``attempts`` times: a streaming bug differs every time, a thread-count
+/// change by another suite does not repeat.
 @Suite(.serialized) struct StreamingDetectionTests {
+  /// Runs of a comparison before it is reported as failing.
+  static let attempts = 3
+
+  /// Runs `compare` (which returns the differences it found) until it finds none, at most
+  /// ``attempts`` times; records the differences of the last run as failures.
+  static func expectIdentical(_ compare: () throws -> [String]) rethrows {
+    var differences: [String] = []
+    for attempt in 1...attempts {
+      Compute.setThreadCount(2)
+      differences = try compare()
+      if differences.isEmpty { return }
+      let note = "note: StreamingDetectionTests: attempt \(attempt) found \(differences.count) differences\n"
+      FileHandle.standardError.write(Data(note.utf8))
+    }
+    #expect(differences.isEmpty, "\(differences.count) differences, first: \(differences.first ?? "")")
+  }
+
   static let jpegFolder = URL(fileURLWithPath: DetectCommandTests.clip).deletingLastPathComponent()
     .appendingPathComponent("jpeg_frames").path
 
@@ -56,17 +75,26 @@ import Testing
   ) throws -> [[(keyframe: StreamingDetector.Keyframe, framesRead: Int)]] {
     let detector = try detector()
     let frames = try frames(path, count: frameCount)
-    let reference = WholeVideoReference.detections(detector, frames: frames, mode: mode)
-    #expect(reference.allSatisfy { !$0.isEmpty })
-    return try strides.map { every in
-      let found = try streamed(detector, path: path, every: every, mode: mode, maxFrames: frameCount)
-      #expect(found.map(\.keyframe.index) == Array(stride(from: 0, to: frames.count, by: every)))
-      for (keyframe, _) in found where keyframe.index < frames.count {
-        #expect(
-          keyframe.detections == reference[keyframe.index], "keyframe \(keyframe.index), every \(every)")
+    var runs: [[(keyframe: StreamingDetector.Keyframe, framesRead: Int)]] = []
+    try expectIdentical {
+      let reference = WholeVideoReference.detections(detector, frames: frames, mode: mode)
+      #expect(reference.allSatisfy { !$0.isEmpty })
+      runs = try strides.map {
+        try streamed(detector, path: path, every: $0, mode: mode, maxFrames: frameCount)
       }
-      return found
+      var differences: [String] = []
+      for (every, found) in zip(strides, runs) {
+        #expect(found.map(\.keyframe.index) == Array(stride(from: 0, to: frames.count, by: every)))
+        for (keyframe, _) in found
+        where keyframe.index < frames.count && keyframe.detections != reference[keyframe.index] {
+          differences.append(
+            "keyframe \(keyframe.index), every \(every): \(keyframe.detections) vs \(reference[keyframe.index])"
+          )
+        }
+      }
+      return differences
     }
+    return runs
   }
 
   /// 60 frames of a real clip: two context segments, the first computed before the end of the
@@ -103,29 +131,27 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
     try DetectorCheckpoint.writeSeeded(configuration, seed: 17, to: dir + "/seeded.safetensors")
-    Compute.setThreadCount(2)
     let (detector, _) = try DetectorCheckpoint.load(path: dir + "/seeded.safetensors")
+    let frames = try Self.frames(Self.jpegFolder, count: nil)
     var job = DetectRun(video: Self.jpegFolder, outputDirectory: dir + "/out")
     job.weights = dir + "/seeded.safetensors"
     job.every = 3
     job.threads = 2
     job.showProgress = false
-    let summary = try job.run()
-    #expect(summary.frames == 10 && summary.keyframes == 4)
-    let reference = WholeVideoReference.detections(
-      detector, frames: try Self.frames(Self.jpegFolder, count: nil), mode: .shared)
-    let expected = [0, 3, 6, 9].flatMap { k in
-      reference[k].map {
-        FrameDetection(
-          video: "jpeg_frames", frame: k + 1, label: configuration.classes[$0.classIndex], score: $0.score,
-          box: $0.box)
+    try Self.expectIdentical {
+      let summary = try job.run()
+      #expect(summary.frames == 10 && summary.keyframes == 4)
+      let reference = WholeVideoReference.detections(detector, frames: frames, mode: .shared)
+      let expected = [0, 3, 6, 9].flatMap { k in
+        reference[k].map {
+          FrameDetection(
+            video: "jpeg_frames", frame: k + 1, label: configuration.classes[$0.classIndex], score: $0.score,
+            box: $0.box)
+        }
       }
-    }
-    let rows = try DetectionsFile.read(path: dir + "/out/detections.csv")
-    #expect(rows.count == expected.count && summary.detections == expected.count)
-    for (row, want) in zip(rows, expected) {
-      #expect(row.video == want.video && row.frame == want.frame && row.label == want.label)
-      #expect(row.score == want.score && row.box == want.box)
+      let rows = try DetectionsFile.read(path: dir + "/out/detections.csv")
+      #expect(rows.count == expected.count && summary.detections == expected.count)
+      return zip(rows, expected).filter { $0 != $1 }.map { "\($0.0) vs \($0.1)" }
     }
     let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted()
     #expect(files == (1...10).map { String(format: "%05d.png", $0) } + ["detections.csv", "weights.txt"])
@@ -141,14 +167,19 @@ import Testing
     run.every = 2
     run.contextMode = .perClip
     run.showProgress = false
-    let rows = try run.detect(video: "jpeg_frames", detector: detector)
-    let reference = WholeVideoReference.detections(
-      detector, frames: try Self.frames(Self.jpegFolder, count: nil), mode: .perClip)
-    let expected = stride(from: 0, to: 10, by: 2).flatMap { k in reference[k].map { (k + 1, $0) } }
-    #expect(rows.count == expected.count)
-    for (row, (frame, d)) in zip(rows, expected) {
-      #expect(row.frame == frame && row.label == detector.configuration.classes[d.classIndex])
-      #expect(row.score == d.score && row.box == d.box)
+    let frames = try Self.frames(Self.jpegFolder, count: nil)
+    try Self.expectIdentical {
+      let rows = try run.detect(video: "jpeg_frames", detector: detector)
+      let reference = WholeVideoReference.detections(detector, frames: frames, mode: .perClip)
+      let expected = stride(from: 0, to: 10, by: 2).flatMap { k in
+        reference[k].map {
+          FrameDetection(
+            video: "jpeg_frames", frame: k + 1, label: detector.configuration.classes[$0.classIndex],
+            score: $0.score, box: $0.box)
+        }
+      }
+      #expect(rows.count == expected.count)
+      return zip(rows, expected).filter { $0 != $1 }.map { "\($0.0) vs \($0.1)" }
     }
   }
 }

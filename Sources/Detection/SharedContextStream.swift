@@ -14,9 +14,13 @@ import Tensor
 /// var context = SharedContextStream(detector: detector)
 /// for frame in resizedFrames {
 ///   context.append(frame)
-///   while let window = context.window(keyframe: next) { …; next += 1; context.discard(before: next) }
+///   while next < context.frameCount, let window = context.window(keyframe: next) {
+///     use(window)
+///     next += 1
+///     context.discard(before: next)
+///   }
 /// }
-/// context.finish()
+/// context.finish()  // then the remaining windows, up to keyframe frameCount − 1
 /// ```
 ///
 /// Memory: at most ``SharedContext/segmentFrames`` + 2 · ``SharedContext/marginFrames`` = 64 resized

@@ -10,10 +10,24 @@ extension ActionDetector {
 
   /// Frames resized to the network input (RGB8), in order.
   public func resized(_ frames: [RGBImage]) -> [RGBImage] {
-    frames.map { FrameResizer.resize($0, width: configuration.inputWidth, height: configuration.inputHeight) }
+    frames.map { resized($0) }
   }
 
-  /// Detections of keyframe `k` in source pixels, from frames already ``resized(_:)``,
+  /// One frame resized to the network input (RGB8).
+  public func resized(_ frame: RGBImage) -> RGBImage {
+    FrameResizer.resize(frame, width: configuration.inputWidth, height: configuration.inputHeight)
+  }
+
+  /// Per-clip context feature `Mixed_4e` of keyframe `k` in a video of `frameCount` frames
+  /// (``ContextMode/perClip``); `resizedFrame(i)` returns frame `i` already ``resized(_:)-(RGBImage)``.
+  public func clipContextFeature(
+    keyframe k: Int, frameCount: Int, resizedFrame: (Int) -> RGBImage
+  ) -> Tensor {
+    contextFeature(
+      FrameResizer.tensor(clipIndices(keyframe: k, frameCount: frameCount).map(resizedFrame), video: true))
+  }
+
+  /// Detections of keyframe `k` in source pixels, from frames already ``resized(_:)-([RGBImage])``,
   /// `sourceWidth` × `sourceHeight` being the original frame size.
   ///
   /// `mixed4e` is the keyframe's context feature (from ``SharedContext``), or nil to run the context
@@ -22,15 +36,22 @@ extension ActionDetector {
     keyframe k: Int, resizedFrames frames: [RGBImage], sourceWidth: Int, sourceHeight: Int,
     mixed4e: Tensor? = nil
   ) -> [DetectedAction] {
-    let key = keyframeFeature(FrameResizer.tensor([frames[k]], video: false))
     let context =
-      mixed4e
-      ?? contextFeature(
-        FrameResizer.tensor(
-          clipIndices(keyframe: k, frameCount: frames.count).map { frames[$0] }, video: true))
+      mixed4e ?? clipContextFeature(keyframe: k, frameCount: frames.count) { frames[$0] }
+    return detect(
+      resizedKeyframe: frames[k], mixed4e: context, sourceWidth: sourceWidth, sourceHeight: sourceHeight)
+  }
+
+  /// Detections in source pixels of one keyframe already ``resized(_:)-(RGBImage)``, given its
+  /// context feature `mixed4e` `[1, 528, L/4, H/16, W/16]`; the source frame is `sourceWidth` ×
+  /// `sourceHeight`.
+  public func detect(
+    resizedKeyframe: RGBImage, mixed4e: Tensor, sourceWidth: Int, sourceHeight: Int
+  ) -> [DetectedAction] {
+    let key = keyframeFeature(FrameResizer.tensor([resizedKeyframe], video: false))
     let sx = Float(sourceWidth) / Float(configuration.inputWidth)
     let sy = Float(sourceHeight) / Float(configuration.inputHeight)
-    return detect(keyframeFeature: key, mixed4e: context).map {
+    return detect(keyframeFeature: key, mixed4e: mixed4e).map {
       DetectedAction(
         box: $0.box.scaled(x: sx, y: sy).clipped(width: Float(sourceWidth), height: Float(sourceHeight)),
         classIndex: $0.classIndex, score: $0.score)

@@ -6,9 +6,13 @@ import Tensor
 /// The video is padded like the per-clip mode (L/2 copies of the first frame before, copies of the
 /// last frame after) into a sequence `P` where the clip of keyframe `k` is `P[k ..< k + L]`. The context
 /// trunk runs over `P` in segments of ``segmentFrames`` frames plus ``marginFrames`` of context on
-/// each side (so memory stays bounded; steps within the margin of a segment's edges are discarded),
-/// and keyframe `k` gets the `L/4` steps starting at `round(k / 4)`, i.e. frames
+/// each side (so the trunk's activations stay bounded; steps within the margin of a segment's edges
+/// are discarded), and keyframe `k` gets the `L/4` steps starting at `round(k / 4)`, i.e. frames
 /// `P[4·round(k/4) ..< 4·round(k/4) + L]`: the per-clip window shifted by at most 2 frames.
+///
+/// This type holds the frames and the `Mixed_4e` of the whole video (about 1 MB per 4 frames at
+/// 320×400): fine for clips. ``SharedContextStream`` computes the same segments, and so the same
+/// windows, while the video is read, holding only what later keyframes need; `detect` uses it.
 ///
 /// Measured against per-clip mode (eval/BENCHMARKS.md, seeded weights, a UCF-101-24 clip): the
 /// window differs by ~29 % mean absolute relative difference (max-abs ratio ~0.69) even at offset 0,
@@ -25,38 +29,56 @@ public struct SharedContext: Sendable {
   /// Context frames on each side of a segment (a multiple of 4).
   public static let marginFrames = 8
 
-  /// Runs `detector`'s context trunk over the resized `frames`; `progress(done, total)` after each segment.
+  /// Runs `detector`'s context trunk over the resized `frames` (all in memory; ``SharedContextStream``
+  /// computes the same features while a video is read); `progress(done, total)` after each segment.
   public init(
     detector: ActionDetector, resizedFrames frames: [RGBImage], progress: (Int, Int) -> Void = { _, _ in }
   ) {
+    precondition(!frames.isEmpty, "SharedContext: no frames")
     let length = detector.configuration.clipLength
-    let half = length / 2
-    // P[i] = frame clamp(i − half); long enough for the last window after rounding (+4) and a multiple of 4.
-    let padded = ((frames.count + length + 4 + 3) / 4) * 4
-    let source = (0..<padded).map { frames[min(max($0 - half, 0), frames.count - 1)] }
-    let steps = padded / 4
+    let steps = Self.paddedLength(frameCount: frames.count, clipLength: length) / 4
     let segmentSteps = Self.segmentFrames / 4
-    let marginSteps = Self.marginFrames / 4
-    var slices: [Tensor] = []
     let segments = (steps + segmentSteps - 1) / segmentSteps
-    for segment in 0..<segments {
-      let first = segment * segmentSteps
-      let last = min(first + segmentSteps, steps)
-      let from = max(first - marginSteps, 0)
-      let to = min(last + marginSteps, steps)
-      let clip = FrameResizer.tensor(Array(source[(4 * from)..<(4 * to)]), video: true)
-      let y = detector.contextFeature(clip)
-      slices.append(Self.steps(y, from: first - from, count: last - first))
-      progress(segment + 1, segments)
+    var stream = SharedContextStream(detector: detector)
+    for frame in frames {
+      let done = stream.segmentsComputed
+      stream.append(frame)
+      if stream.segmentsComputed > done { progress(stream.segmentsComputed, segments) }
     }
-    feature = Self.concatenateSteps(slices)
+    stream.finish()
+    progress(segments, segments)
+    feature = Self.concatenateSteps(stream.segments.map(\.feature))
     windowSteps = length / 4
   }
 
   /// The `Mixed_4e` window `[1, 528, L/4, h, w]` of keyframe `k`.
   public func window(keyframe k: Int) -> Tensor {
-    let start = min(Int((Double(k) / 4).rounded()), feature.shape[2] - windowSteps)
+    let start = min(Self.windowStart(keyframe: k), feature.shape[2] - windowSteps)
     return Self.steps(feature, from: start, count: windowSteps)
+  }
+
+  /// Length of the padded sequence `P` of a video of `frameCount` frames and clips of `clipLength`:
+  /// long enough for the last window after rounding (+4), and a multiple of 4.
+  public static func paddedLength(frameCount: Int, clipLength: Int) -> Int {
+    ((frameCount + clipLength + 4 + 3) / 4) * 4
+  }
+
+  /// First `Mixed_4e` step of keyframe `k`'s window before clamping to the video's end: `round(k/4)`
+  /// (halves rounded up).
+  public static func windowStart(keyframe k: Int) -> Int {
+    Int((Double(k) / 4).rounded())
+  }
+
+  /// Steps of segment `index`: kept `first ..< last`, computed over `from ..< to` (with the margins);
+  /// nil past the end. `totalSteps` nil: the video's end is not known yet (no segment is cut).
+  static func segment(_ index: Int, totalSteps: Int?) -> (first: Int, last: Int, from: Int, to: Int)? {
+    let segmentSteps = segmentFrames / 4
+    let marginSteps = marginFrames / 4
+    let steps = totalSteps ?? Int.max
+    let first = index * segmentSteps
+    guard first < steps else { return nil }
+    let last = min(first + segmentSteps, steps)
+    return (first, last, max(first - marginSteps, 0), min(last + marginSteps, steps))
   }
 
   /// Steps `from ..< from + count` of `[1, C, T, H, W]`.

@@ -81,6 +81,15 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
   }
 
+  @Test func maxFramesMustBePositive() throws {
+    #expect {
+      _ = try Detect.parse(["clip.mp4", "--out", "out", "--random-init", "--max-frames", "0"])
+    } throws: {
+      Detect.message(for: $0).contains("--max-frames must be at least 1, got 0")
+    }
+    #expect(throws: Never.self) { _ = try Detect.parse(["clip.mp4", "--out", "out", "--max-frames", "1"]) }
+  }
+
   @Test func backboneFileIsNotADetectorCheckpoint() throws {
     let dir = try Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }

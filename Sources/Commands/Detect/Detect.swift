@@ -18,7 +18,8 @@ public struct Detect: ParsableCommand {
     discussion: """
       Reads anything FFmpeg opens, or a folder of numbered frames. Writes DIR/00001.png ... (each frame \
       with the boxes of its keyframe), DIR/detections.csv (video,frame,label,score,x1,y1,x2,y2; frame \
-      1-based, boxes in source pixels, keyframes only) and DIR/weights.txt (where the weights came from).
+      1-based, boxes in source pixels, keyframes only) and DIR/weights.txt (where the weights came from). \
+      Frames are decoded, detected and written as a stream: memory does not grow with the video's length.
       """)
 
   /// Video file or frame folder.
@@ -98,6 +99,7 @@ public struct Detect: ParsableCommand {
     }
     for (name, value) in [
       ("--max-detections", maxDetections), ("--top-k-labels", topKLabels), ("--proposals", proposals),
+      ("--max-frames", maxFrames),
     ] {
       if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
     }

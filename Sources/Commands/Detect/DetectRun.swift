@@ -99,42 +99,40 @@ public struct DetectRun {
     return (try ActionDetector(weights: &store, configuration: configuration), provenance)
   }
 
-  /// Runs: decode, detect every keyframe, write PNGs and `detections.csv`.
+  /// Runs: decode, detect every keyframe, write PNGs and `detections.csv`, streaming (memory does not
+  /// grow with the video's length).
   public func run() throws -> Summary {
     let start = Date()
     Compute.setThreadCount(threads)
     let (detector, provenance) = try makeDetector()
     let loaded = Date()
     let reader = try VideoReader(path: video)
-    var frames: [RGBImage] = []
-    while let frame = try reader.nextFrame() {
-      frames.append(frame)
-      if let m = maxFrames, frames.count >= m { break }
-    }
-    guard !frames.isEmpty else { throw DetectCommandError.emptyVideo(path: video) }
-    try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-    let resized = detector.resized(frames)
-    let keyframes = Array(stride(from: 0, to: frames.count, by: max(every, 1)))
-    var shared: SharedContext?
-    if contextMode == .shared {
-      var bar = ProgressBar(title: "context", total: 1, enabled: showProgress)
-      shared = SharedContext(detector: detector, resizedFrames: resized) { done, total in
-        bar = bar.total == total ? bar : ProgressBar(title: "context", total: total, enabled: showProgress)
-        bar.update(done)
-      }
-    }
-    var bar = ProgressBar(title: "detect", total: keyframes.count, enabled: showProgress)
-    var perKeyframe: [Int: [DetectedAction]] = [:]
-    for (n, k) in keyframes.enumerated() {
-      let found = detector.detect(
-        keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height,
-        mixed4e: shared?.window(keyframe: k))
-      perKeyframe[k] = Self.topClasses(found, k: topKLabels)
-      bar.update(n + 1)
-    }
-    let rows = try write(frames: frames, perKeyframe: perKeyframe, detector: detector, provenance: provenance)
+    var bar = ProgressBar(
+      title: "detect", total: reader.frameCount.map { min($0, maxFrames ?? $0) }, enabled: showProgress)
+    var output: DetectOutputWriter?
+    var keyframes = 0
+    let frames = try StreamingDetector.run(
+      detector, reader: reader, every: every, contextMode: contextMode, maxFrames: maxFrames,
+      frame: { index, image in
+        if output == nil {
+          output = try DetectOutputWriter(
+            directory: outputDirectory, videoName: videoName, classes: detector.configuration.classes,
+            every: every, untrained: !provenance.hasPrefix("trained"))
+        }
+        try output?.add(frame: index, image)
+        bar.update(output?.framesWritten ?? 0)
+      },
+      keyframe: { found in
+        keyframes += 1
+        try output?.add(
+          StreamingDetector.Keyframe(
+            index: found.index, detections: Self.topClasses(found.detections, k: topKLabels)))
+        bar.update(output?.framesWritten ?? 0)
+      })
+    try output?.finish(provenance: provenance)
+    bar.finish(frames)
     return Summary(
-      frames: frames.count, keyframes: keyframes.count, detections: rows,
+      frames: frames, keyframes: keyframes, detections: output?.rows ?? 0,
       seconds: Date().timeIntervalSince(loaded), loadSeconds: loaded.timeIntervalSince(start),
       provenance: provenance)
   }
@@ -154,41 +152,5 @@ public struct DetectRun {
     let url = URL(fileURLWithPath: video)
     let name = url.deletingPathExtension().lastPathComponent
     return name.isEmpty ? url.lastPathComponent : name
-  }
-
-  /// Writes `%05d.png` per frame (each frame shows the detections of its keyframe) and the CSV;
-  /// returns the number of CSV rows.
-  func write(
-    frames: [RGBImage], perKeyframe: [Int: [DetectedAction]], detector: ActionDetector, provenance: String
-  ) throws -> Int {
-    let classes = detector.configuration.classes
-    let step = max(every, 1)
-    var bar = ProgressBar(title: "write ", total: frames.count, enabled: showProgress)
-    var rows: [FrameDetection] = []
-    for (f, frame) in frames.enumerated() {
-      let found = perKeyframe[(f / step) * step] ?? []
-      var image = frame
-      for d in found.reversed() {
-        let name = classes[d.classIndex]
-        image.drawLabelledBox(
-          d.box, text: "\(name) \(String(format: "%.2f", d.score))", colour: Palette.colour(forClass: name))
-      }
-      if !provenance.hasPrefix("trained") {
-        image.drawBanner("UNTRAINED WEIGHTS - NOT REAL DETECTIONS")
-      }
-      try image.writePNG(to: "\(outputDirectory)/\(String(format: "%05d", f + 1)).png")
-      if perKeyframe[f] != nil {
-        rows += found.map {
-          FrameDetection(
-            video: videoName, frame: f + 1, label: classes[$0.classIndex], score: $0.score, box: $0.box)
-        }
-      }
-      bar.update(f + 1)
-    }
-    try DetectionsFile.write(rows, to: "\(outputDirectory)/detections.csv")
-    let note =
-      "weights: \(provenance)\n" + (provenance.hasPrefix("trained") ? "" : "These are NOT real detections.\n")
-    try Data(note.utf8).write(to: URL(fileURLWithPath: "\(outputDirectory)/weights.txt"), options: .atomic)
-    return rows.count
   }
 }

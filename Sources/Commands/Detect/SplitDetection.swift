@@ -50,25 +50,19 @@ public struct SplitDetection {
     return all
   }
 
-  /// Detections of one video (keyframes every ``every`` frames; frame numbers 1-based).
+  /// Detections of one video (keyframes every ``every`` frames; frame numbers 1-based), streaming.
   func detect(video: String, detector: ActionDetector) throws -> [FrameDetection] {
     let reader = try VideoReader(path: "\(framesRoot)/\(video)")
-    var frames: [RGBImage] = []
-    while let frame = try reader.nextFrame() { frames.append(frame) }
-    guard !frames.isEmpty else { throw DetectCommandError.emptyVideo(path: "\(framesRoot)/\(video)") }
-    let resized = detector.resized(frames)
-    let shared = contextMode == .shared ? SharedContext(detector: detector, resizedFrames: resized) : nil
     var rows: [FrameDetection] = []
-    for k in stride(from: 0, to: frames.count, by: max(every, 1)) {
-      let found = detector.detect(
-        keyframe: k, resizedFrames: resized, sourceWidth: reader.width, sourceHeight: reader.height,
-        mixed4e: shared?.window(keyframe: k))
-      rows += found.map {
-        FrameDetection(
-          video: video, frame: k + 1, label: detector.configuration.classes[$0.classIndex], score: $0.score,
-          box: $0.box)
-      }
-    }
+    _ = try StreamingDetector.run(
+      detector, reader: reader, every: every, contextMode: contextMode,
+      keyframe: { keyframe in
+        rows += keyframe.detections.map {
+          FrameDetection(
+            video: video, frame: keyframe.index + 1, label: detector.configuration.classes[$0.classIndex],
+            score: $0.score, box: $0.box)
+        }
+      })
     return rows
   }
 }

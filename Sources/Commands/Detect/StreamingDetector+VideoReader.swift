@@ -1,0 +1,29 @@
+import Detection
+import Media
+import Primitives
+
+extension StreamingDetector {
+  /// Runs `detector` over the frames of `reader` (the first `maxFrames` when given) with bounded
+  /// memory: the one detection loop behind `detect` and `eval-framemap --detector`.
+  ///
+  /// `frame(index, image)` sees each source frame as it is read, before the keyframes that frame
+  /// completes go to `keyframe`, in order. Returns the number of frames read.
+  /// - Throws: the reader's ``MediaError``, ``DetectCommandError/emptyVideo(path:)`` when there is
+  ///   no frame, and whatever the closures throw.
+  static func run(
+    _ detector: ActionDetector, reader: VideoReader, every: Int, contextMode: ActionDetector.ContextMode,
+    maxFrames: Int? = nil, frame: (Int, RGBImage) throws -> Void = { _, _ in },
+    keyframe: (Keyframe) throws -> Void
+  ) throws -> Int {
+    var stream = StreamingDetector(
+      detector: detector, every: every, contextMode: contextMode, sourceWidth: reader.width,
+      sourceHeight: reader.height)
+    while maxFrames.map({ stream.frameCount < $0 }) ?? true, let image = try reader.nextFrame() {
+      try frame(stream.frameCount, image)
+      for done in stream.append(image) { try keyframe(done) }
+    }
+    guard stream.frameCount > 0 else { throw DetectCommandError.emptyVideo(path: reader.path) }
+    for done in stream.finish() { try keyframe(done) }
+    return stream.frameCount
+  }
+}

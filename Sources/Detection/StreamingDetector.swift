@@ -1,0 +1,118 @@
+import Primitives
+import Tensor
+
+/// Detects actions on a video fed one source frame at a time, holding only a bounded window of it.
+///
+/// Keyframes are frames `0, every, 2·every, …`; each is detected as soon as the frames its context
+/// needs have arrived (per-clip: its L-frame clip; shared: the ``SharedContextStream`` segments of
+/// its window), and ``append(_:)`` / ``finish()`` return the keyframes completed, in order. The
+/// detections are exactly those of ``ActionDetector/detect(keyframe:resizedFrames:sourceWidth:sourceHeight:mixed4e:)``
+/// on the whole resized video (with ``SharedContext`` in shared mode): same inputs, same floats.
+///
+/// ```swift
+/// var stream = StreamingDetector(detector: detector, every: 4, contextMode: .shared,
+///                                sourceWidth: reader.width, sourceHeight: reader.height)
+/// while let frame = try reader.nextFrame() {
+///   for keyframe in stream.append(frame) { print(keyframe.index, keyframe.detections.count) }
+/// }
+/// for keyframe in stream.finish() { print(keyframe.index, keyframe.detections.count) }
+/// ```
+///
+/// Memory: the resized frames from the next keyframe (per-clip: from its clip's first frame) to the
+/// newest one, which in shared mode is at most ``SharedContext/segmentFrames`` + 2 ·
+/// ``SharedContext/marginFrames`` = 64 frames (the same buffers the ``SharedContextStream`` holds,
+/// plus its at most three 12-step segments of `Mixed_4e`), and in per-clip mode at most one clip (L
+/// frames), whatever the video's length and ``every``. Source frames are not kept.
+public struct StreamingDetector: Sendable {
+  /// The detections of one keyframe, in source pixels.
+  public struct Keyframe: Sendable, Equatable {
+    /// 0-based frame index of the keyframe.
+    public var index: Int
+    /// Its detections (best first, as ``PostProcessing`` orders them).
+    public var detections: [DetectedAction]
+
+    /// Keyframe `index` with its `detections`.
+    public init(index: Int, detections: [DetectedAction]) {
+      self.index = index
+      self.detections = detections
+    }
+  }
+
+  /// The detector.
+  public let detector: ActionDetector
+  /// Every N-th frame is a keyframe.
+  public let every: Int
+  /// Context trunk mode.
+  public let contextMode: ActionDetector.ContextMode
+  /// Source frame width in pixels (detections are scaled back to it).
+  public let sourceWidth: Int
+  /// Source frame height in pixels.
+  public let sourceHeight: Int
+  /// Frames appended so far (the video's length once finished).
+  public private(set) var frameCount = 0
+  /// The next keyframe to detect.
+  public private(set) var nextKeyframe = 0
+  /// Resized frames still needed by undetected keyframes.
+  private(set) var frames = FrameWindow()
+  /// Shared-mode context features.
+  private(set) var context: SharedContextStream?
+  private var finished = false
+
+  /// A stream detecting on every `every`-th frame of `sourceWidth` × `sourceHeight` frames.
+  public init(
+    detector: ActionDetector, every: Int, contextMode: ActionDetector.ContextMode, sourceWidth: Int,
+    sourceHeight: Int
+  ) {
+    self.detector = detector
+    self.every = max(every, 1)
+    self.contextMode = contextMode
+    self.sourceWidth = sourceWidth
+    self.sourceHeight = sourceHeight
+    context = contextMode == .shared ? SharedContextStream(detector: detector) : nil
+  }
+
+  /// Adds the next source frame; returns the keyframes it completes, in order.
+  public mutating func append(_ frame: RGBImage) -> [Keyframe] {
+    precondition(!finished, "StreamingDetector.append after finish()")
+    let resized = detector.resized(frame)
+    frames.append(resized)
+    context?.append(resized)
+    frameCount += 1
+    return detectReady()
+  }
+
+  /// Marks the end of the video (the end padding repeats its last frame); returns the remaining
+  /// keyframes, in order.
+  public mutating func finish() -> [Keyframe] {
+    guard !finished else { return [] }
+    finished = true
+    context?.finish()
+    return detectReady()
+  }
+
+  /// Detects every keyframe whose inputs are complete.
+  private mutating func detectReady() -> [Keyframe] {
+    var done: [Keyframe] = []
+    while nextKeyframe < frameCount, let mixed4e = contextFeature(keyframe: nextKeyframe) {
+      let k = nextKeyframe
+      let found = detector.detect(
+        resizedKeyframe: frames[k], mixed4e: mixed4e, sourceWidth: sourceWidth, sourceHeight: sourceHeight)
+      done.append(Keyframe(index: k, detections: found))
+      nextKeyframe += every
+      context?.discard(before: nextKeyframe)
+    }
+    // Between keyframes (every > 1) only the next keyframe (and, per clip, its clip) is kept.
+    let half = detector.configuration.clipLength / 2
+    frames.drop(below: contextMode == .shared ? nextKeyframe : nextKeyframe - half)
+    return done
+  }
+
+  /// `Mixed_4e` of keyframe `k`, or nil while frames it needs have not arrived.
+  private func contextFeature(keyframe k: Int) -> Tensor? {
+    if let context { return context.window(keyframe: k) }
+    let length = detector.configuration.clipLength
+    // Before the end, the clip must be complete (then no index is clamped at the end either way).
+    guard finished || k - length / 2 + length <= frameCount else { return nil }
+    return detector.clipContextFeature(keyframe: k, frameCount: frameCount) { frames[$0] }
+  }
+}

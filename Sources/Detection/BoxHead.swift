@@ -141,11 +141,11 @@ public struct BoxHead: Sendable {
         for index in chunks.indices { run(index, out.value) }
         return
       }
-      Compute.setThreadCount(1)
-      defer { Compute.setThreadCount(threads) }
       let work = UncheckedBox(run)
       DispatchQueue.concurrentPerform(iterations: threads) { worker in
-        for index in stride(from: worker, to: chunks.count, by: threads) { work.value(index, out.value) }
+        Compute.withThreadCount(1) {
+          for index in stride(from: worker, to: chunks.count, by: threads) { work.value(index, out.value) }
+        }
       }
     }
     return output

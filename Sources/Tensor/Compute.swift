@@ -9,10 +9,12 @@ import Dispatch
 /// spins while the element-wise work runs.
 public enum Compute {
   /// Sets the number of threads for the GEMMs and the element-wise kernels.
+  ///
+  /// OpenBLAS is set to one thread once, when the count is first read or set; not again here, since
+  /// `openblas_set_num_threads` while another thread is inside `cblas_sgemm` changes how that GEMM
+  /// splits its work (and so the last bits of its result).
   public static func setThreadCount(_ count: Int) {
-    let n = max(1, count)
-    openblas_set_num_threads(1)
-    threadCountBox.value = n
+    threadCountBox.value = max(1, count)
   }
 
   /// Caps the memory kept for reuse after large tensors die (default 512 MiB; 0 disables the cache).
@@ -23,8 +25,19 @@ public enum Compute {
     BufferPool.shared.setCapacity(bytes)
   }
 
-  /// Threads used by the non-GEMM kernels (initially the number of OpenBLAS threads).
-  public static var threadCount: Int { threadCountBox.value }
+  /// Threads the kernels use: the innermost ``withThreadCount(_:_:)`` of the calling thread or task,
+  /// else the process-wide ``setThreadCount(_:)``.
+  public static var threadCount: Int { threadOverride ?? threadCountBox.value }
+
+  /// A thread count bound to the calling thread or task only (``withThreadCount(_:_:)``).
+  @TaskLocal static var threadOverride: Int?
+
+  /// Runs `body` with kernels called from this thread (or task) using `count` threads, without
+  /// touching the process-wide setting other threads read (e.g. one single-threaded kernel chain
+  /// per worker, several workers at once).
+  public static func withThreadCount<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+    try $threadOverride.withValue(max(1, count)) { try body() }
+  }
 
   /// Row-major single-precision GEMM: `C = A · B + beta · C` with `A` m×k (row stride `lda`),
   /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); the columns (or, when there are few,
@@ -103,12 +116,16 @@ public enum Compute {
       return
     }
     let chunks = min(iterations, threads * 4)
+    let count = threadCount
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         let lo = iterations * chunk / chunks
         let hi = iterations * (chunk + 1) / chunks
-        for i in lo..<hi { box.value(i) }
+        // Workers see the caller's thread count, whatever another thread sets meanwhile.
+        withThreadCount(count) {
+          for i in lo..<hi { box.value(i) }
+        }
       }
     }
   }
@@ -135,7 +152,10 @@ public enum Compute {
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
       DispatchQueue.concurrentPerform(iterations: parts) { i in
-        if bounds[i] < bounds[i + 1] { box.value(bounds[i]..<bounds[i + 1]) }
+        // Workers see the caller's thread count, whatever another thread sets meanwhile.
+        withThreadCount(threads) {
+          if bounds[i] < bounds[i + 1] { box.value(bounds[i]..<bounds[i + 1]) }
+        }
       }
     }
   }

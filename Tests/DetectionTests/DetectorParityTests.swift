@@ -69,10 +69,9 @@ import Testing
     // Small chunks on two threads (concurrent chunks with single-threaded kernels) give the same rows.
     var chunked = detector.head
     chunked.chunkSize = 3
-    let threads = Compute.threadCount
-    Compute.setThreadCount(2)
-    let chunkedFeatures = chunked.features(mixed4e: referenceMixed4e, proposals: expectedProposals)
-    Compute.setThreadCount(threads)
+    let chunkedFeatures = Compute.withThreadCount(2) {
+      chunked.features(mixed4e: referenceMixed4e, proposals: expectedProposals)
+    }
     #expect(maxRelativeError(chunkedFeatures.scalars, try file.floats("features")) < 1e-4)
     let (scores, deltas) = detector.head(mixed4e: referenceMixed4e, proposals: expectedProposals)
     #expect(maxRelativeError(scores.flatMap { $0 }, try file.floats("scores")) < 1e-4)

@@ -1,0 +1,31 @@
+import Dispatch
+import Foundation
+import Testing
+
+@testable import Tensor
+
+/// `Compute.withThreadCount` binds a thread count to the calling thread only.
+@Suite struct ComputeTests {
+  @Test func threadCountBoundToCallingThreadOnly() {
+    let global = Compute.threadCount
+    let (inside, nested, elsewhere) = Compute.withThreadCount(global + 3) {
+      let nested = Compute.withThreadCount(1) { Compute.threadCount }
+      // Another thread, started while the binding is active, still sees the process-wide count.
+      let other = Seen()
+      let done = DispatchSemaphore(value: 0)
+      Thread.detachNewThread {
+        other.count = Compute.threadCount
+        done.signal()
+      }
+      done.wait()
+      return (Compute.threadCount, nested, other.count)
+    }
+    #expect(inside == global + 3 && nested == 1 && elsewhere == global)
+    #expect(Compute.threadCount == global)
+  }
+}
+
+/// A value written by another thread before a semaphore is signalled.
+private final class Seen: @unchecked Sendable {
+  var count = 0
+}

@@ -16,4 +16,4 @@ BIN=$(swift build -c release --show-bin-path ${SCRATCH:+--scratch-path "$SCRATCH
 echo "== ONNX Runtime ($THREADS threads)"
 "$ORT_PY" tools/bench_detector_onnx.py run "$ONNX_DIR" --threads "$THREADS" --repeats 3
 echo "== Swift ($THREADS threads)"
-"$BIN/bench-detector" --threads "$THREADS" --runs 2
+"$BIN/bench-detector" --threads "$THREADS" --runs 4

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Winograd F(4, 3) along time for 3×1×1 stride-1 convolutions (S3D-G's temporal halves).
 ///
 /// Every 4 output time steps come from 6 input steps: `y = Aᵀ [U ⊙ V]` with `U = G g` per tap
@@ -20,19 +14,12 @@ enum TemporalWinograd {
 
   /// `TENSOR_TEMPORAL_WINOGRAD=0` disables this route alone (measurements); `TENSOR_WINOGRAD=0`
   /// disables both Winograd routes.
-  static let enabled: Bool = {
-    guard Winograd.mode != 0 else { return false }
-    guard let value = getenv("TENSOR_TEMPORAL_WINOGRAD") else { return true }
-    return String(cString: value) != "0"
-  }()
+  static let enabled = Winograd.mode != 0 && Winograd.setting("TENSOR_TEMPORAL_WINOGRAD") != 0
 
   /// Transformed weights `[6, out, in]` of temporal tap matrices `[3, out, in]`.
   static func transformWeights(_ taps: Tensor) -> Tensor {
     let (o, c) = (taps.shape[1], taps.shape[2])
-    let g: [[Double]] = [
-      [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-      [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
-    ]
+    let g = Winograd.g
     var u = Tensor(uninitializedShape: [points, o, c])
     taps.withUnsafeBufferPointer { k in
       u.withUnsafeMutableBufferPointer { p in
@@ -109,18 +96,8 @@ extension ConvStep {
           let t = tile * TemporalWinograd.tile + j - g.t.padBefore
           return t >= 0 && t < g.t.input ? plane + t * hw : zeros
         }
-        let (d0, d1, d2, d3, d4, d5) = (d[0], d[1], d[2], d[3], d[4], d[5])
-        let o = (0..<p).map { e in v + (e * g.c + ch) * n + tile * count }
-        let (o0, o1, o2, o3, o4, o5) = (o[0], o[1], o[2], o[3], o[4], o[5])
-        for j in 0..<count {
-          let (a1, a2, a3, a4) = (d1[j], d2[j], d3[j], d4[j])
-          o0[j] = 4 * d0[j] - 5 * a2 + a4
-          o1[j] = -4 * (a1 + a2) + a3 + a4
-          o2[j] = 4 * (a1 - a2) - a3 + a4
-          o3[j] = 2 * (a3 - a1) - a2 + a4
-          o4[j] = 2 * (a1 - a3) - a2 + a4
-          o5[j] = 4 * a1 - 5 * a3 + d5[j]
-        }
+        Winograd.transformInput(
+          d[0], d[1], d[2], d[3], d[4], d[5], into: v + ch * n + tile * count, stride: g.c * n, count: count)
       }
     }
   }
@@ -129,32 +106,21 @@ extension ConvStep {
   private func temporalOutputTransform(m: UnsafePointer<Float>, position: Int, count: Int, tiles: Int) {
     let hw = g.h.input * g.w.input
     let n = tiles * count
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: TemporalWinograd.tile * count)
+    defer { scratch.deallocate() }
     for ch in 0..<outputChannels {
       for tile in 0..<tiles {
         let q = (0..<TemporalWinograd.points).map { e in m + (e * outputChannels + ch) * n + tile * count }
-        let (m0, m1, m2, m3, m4, m5) = (q[0], q[1], q[2], q[3], q[4], q[5])
         let first = tile * TemporalWinograd.tile
         let steps = min(TemporalWinograd.tile, g.t.output - first)
         let out = dst + ch * g.outputPlane + first * hw + position
-        let (y0, y1, y2, y3) = (out, out + hw, out + 2 * hw, out + 3 * hw)
-        switch steps {
-        case 4:
-          for j in 0..<count {
-            let (s, d) = (m1[j] + m2[j], m1[j] - m2[j])
-            let (s2, d2) = (m3[j] + m4[j], m3[j] - m4[j])
-            y0[j] = m0[j] + s + s2
-            y1[j] = d + 2 * d2
-            y2[j] = s + 4 * s2
-            y3[j] = d + 8 * d2 + m5[j]
-          }
-        default:
-          for j in 0..<count {
-            let (s, d) = (m1[j] + m2[j], m1[j] - m2[j])
-            let (s2, d2) = (m3[j] + m4[j], m3[j] - m4[j])
-            y0[j] = m0[j] + s + s2
-            if steps > 1 { y1[j] = d + 2 * d2 }
-            if steps > 2 { y2[j] = s + 4 * s2 }
-          }
+        if steps == TemporalWinograd.tile {
+          Winograd.transformOutput(q[0], q[1], q[2], q[3], q[4], q[5], into: out, stride: hw, count: count)
+        } else {
+          // A partial last tile: transform into scratch, keep the valid steps.
+          Winograd.transformOutput(
+            q[0], q[1], q[2], q[3], q[4], q[5], into: scratch, stride: count, count: count)
+          for i in 0..<steps { (out + i * hw).update(from: scratch + i * count, count: count) }
         }
         for i in 0..<steps {
           let column = (first + i) * hw + position

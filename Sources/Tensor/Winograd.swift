@@ -24,19 +24,64 @@ enum Winograd {
 
   /// Whether the route may be used: `TENSOR_WINOGRAD=0` disables it, `TENSOR_WINOGRAD=1` uses it
   /// for every eligible layer regardless of size (benchmarks and measurements).
-  static let mode: Int = {
-    guard let value = getenv("TENSOR_WINOGRAD") else { return -1 }
+  static let mode = setting("TENSOR_WINOGRAD")
+
+  /// The integer value of environment variable `name`, or -1 when it is unset or not a number.
+  static func setting(_ name: String) -> Int {
+    guard let value = getenv(name) else { return -1 }
     return Int(String(cString: value)) ?? -1
-  }()
+  }
+
+  /// The 1-D weight transform `G` (6×3) of F(4, 3), shared with ``TemporalWinograd``.
+  static let g: [[Double]] = [
+    [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+    [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+  ]
+
+  /// `o = Bᵀ d` element-wise over `count` values: the 1-D input transform of F(4, 3) applied to six
+  /// input rows (vectorisable row combinations).
+  @inline(__always)
+  static func transformInput(
+    _ d0: UnsafePointer<Float>, _ d1: UnsafePointer<Float>, _ d2: UnsafePointer<Float>,
+    _ d3: UnsafePointer<Float>, _ d4: UnsafePointer<Float>, _ d5: UnsafePointer<Float>,
+    into o: UnsafeMutablePointer<Float>, stride: Int, count: Int
+  ) {
+    let (o0, o1, o2) = (o, o + stride, o + 2 * stride)
+    let (o3, o4, o5) = (o + 3 * stride, o + 4 * stride, o + 5 * stride)
+    for j in 0..<count {
+      let (a1, a2, a3, a4) = (d1[j], d2[j], d3[j], d4[j])
+      o0[j] = 4 * d0[j] - 5 * a2 + a4
+      o1[j] = -4 * (a1 + a2) + a3 + a4
+      o2[j] = 4 * (a1 - a2) - a3 + a4
+      o3[j] = 2 * (a3 - a1) - a2 + a4
+      o4[j] = 2 * (a1 - a3) - a2 + a4
+      o5[j] = 4 * a1 - 5 * a3 + d5[j]
+    }
+  }
+
+  /// `Aᵀ` applied across six rows of `count` values: output `k` goes to `out + k * stride`.
+  @inline(__always)
+  static func transformOutput(
+    _ m0: UnsafePointer<Float>, _ m1: UnsafePointer<Float>, _ m2: UnsafePointer<Float>,
+    _ m3: UnsafePointer<Float>, _ m4: UnsafePointer<Float>, _ m5: UnsafePointer<Float>,
+    into out: UnsafeMutablePointer<Float>, stride: Int, count: Int
+  ) {
+    let (o0, o1, o2, o3) = (out, out + stride, out + 2 * stride, out + 3 * stride)
+    for x in 0..<count {
+      let (a, bb) = (m1[x] + m2[x], m1[x] - m2[x])
+      let (c, d) = (m3[x] + m4[x], m3[x] - m4[x])
+      o0[x] = m0[x] + a + c
+      o1[x] = bb + 2 * d
+      o2[x] = a + 4 * c
+      o3[x] = bb + 8 * d + m5[x]
+    }
+  }
 
   /// Transformed weights `[36, out, in]` of a `[out, in, (1,) 3, 3]` weight.
   static func transformWeights(_ weight: Tensor) -> Tensor {
     let (o, c) = (weight.shape[0], weight.shape[1])
     var u = Tensor(uninitializedShape: [elements, o, c])
-    let g: [[Double]] = [
-      [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-      [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
-    ]
+    let g = Self.g
     weight.withUnsafeBufferPointer { w in
       u.withUnsafeMutableBufferPointer { p in
         var gk = [Double](repeating: 0, count: 18)
@@ -179,7 +224,10 @@ extension ConvStep {
           if hiJ > lo { (row + lo).update(from: line + (lo - padW), count: hiJ - lo) }
           if width > hiJ { (row + hiJ).update(repeating: 0, count: width - hiJ) }
         }
-        Self.transformColumns(rowsIn, into: rowsT, width: width)
+        let d = UnsafePointer(rowsIn)
+        Winograd.transformInput(
+          d, d + width, d + 2 * width, d + 3 * width, d + 4 * width, d + 5 * width, into: rowsT,
+          stride: width, count: width)
         let base = (r - tileRows.lowerBound) * tw
         // Row i of every tile of the row: stores contiguous across tiles.
         for i in 0..<6 {
@@ -200,25 +248,6 @@ extension ConvStep {
           }
         }
       }
-    }
-  }
-
-  /// `out = Bᵀ · rows` on six rows of `width` values (vectorisable row combinations).
-  @inline(__always)
-  private static func transformColumns(
-    _ d: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, width: Int
-  ) {
-    let (d0, d1, d2, d3, d4, d5) = (d, d + width, d + 2 * width, d + 3 * width, d + 4 * width, d + 5 * width)
-    let (o0, o1, o2) = (out, out + width, out + 2 * width)
-    let (o3, o4, o5) = (out + 3 * width, out + 4 * width, out + 5 * width)
-    for j in 0..<width {
-      let (a1, a2, a3, a4) = (d1[j], d2[j], d3[j], d4[j])
-      o0[j] = 4 * d0[j] - 5 * a2 + a4
-      o1[j] = -4 * (a1 + a2) + a3 + a4
-      o2[j] = 4 * (a1 - a2) - a3 + a4
-      o3[j] = 2 * (a3 - a1) - a2 + a4
-      o4[j] = 2 * (a1 - a3) - a2 + a4
-      o5[j] = 4 * a1 - 5 * a3 + d5[j]
     }
   }
 
@@ -246,14 +275,14 @@ extension ConvStep {
       let b = ep.bias?[ch] ?? 0
       for i in 0..<6 {
         let q = mc + i * 6 * tiles
-        Self.transformOutput(
+        Winograd.transformOutput(
           q, q + tiles, q + 2 * tiles, q + 3 * tiles, q + 4 * tiles, q + 5 * tiles,
           into: s + i * 4 * tiles, stride: tiles, count: tiles)
       }
       for j in 0..<4 {
         let q = s + j * tiles
         let step = 4 * tiles
-        Self.transformOutput(
+        Winograd.transformOutput(
           q, q + step, q + 2 * step, q + 3 * step, q + 4 * step, q + 5 * step,
           into: y + j * tiles, stride: 4 * tiles, count: tiles)
       }
@@ -285,24 +314,6 @@ extension ConvStep {
           }
         }
       }
-    }
-  }
-
-  /// `Aᵀ` applied across six rows of `count` values: output `k` goes to `out + k * stride`.
-  @inline(__always)
-  private static func transformOutput(
-    _ m0: UnsafeMutablePointer<Float>, _ m1: UnsafeMutablePointer<Float>, _ m2: UnsafeMutablePointer<Float>,
-    _ m3: UnsafeMutablePointer<Float>, _ m4: UnsafeMutablePointer<Float>, _ m5: UnsafeMutablePointer<Float>,
-    into out: UnsafeMutablePointer<Float>, stride: Int, count: Int
-  ) {
-    let (o0, o1, o2, o3) = (out, out + stride, out + 2 * stride, out + 3 * stride)
-    for x in 0..<count {
-      let (a, bb) = (m1[x] + m2[x], m1[x] - m2[x])
-      let (c, d) = (m3[x] + m4[x], m3[x] - m4[x])
-      o0[x] = m0[x] + a + c
-      o1[x] = bb + 2 * d
-      o2[x] = a + 4 * c
-      o3[x] = bb + 8 * d + m5[x]
     }
   }
 }

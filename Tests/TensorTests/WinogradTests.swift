@@ -2,7 +2,7 @@ import Testing
 
 @testable import Tensor
 
-/// The Winograd F(4×4, 3×3) route against the direct loop. Tolerance 1e-5 relative
+/// The Winograd F(4×4, 3×3) route and the temporal F(4, 3) route against the direct loop. Tolerance 1e-5 relative
 /// (L∞ / max|reference|), as for the other routes: F(4, 3) multiplies by up to 8 in its transforms,
 /// so its rounding error is a few times that of im2col (measured 0.4–3.6e-6 on these cases).
 @Suite(.enabled(if: Winograd.mode != 0, "TENSOR_WINOGRAD=0 builds no transformed weights"))
@@ -15,7 +15,11 @@ struct WinogradTests {
     var padding: Padding
     var relu = false
     var residual = false
-    var description: String { "in \(input) out \(out) \(padding) relu \(relu) residual \(residual)" }
+    /// `[1, 3, 3]` (the 2-D-per-slice route) or `[3, 1, 1]` (the temporal route).
+    var kernel = [1, 3, 3]
+    var description: String {
+      "in \(input) out \(out) kernel \(kernel) \(padding) relu \(relu) residual \(residual)"
+    }
   }
 
   static let cases: [Case] = [
@@ -38,6 +42,13 @@ struct WinogradTests {
     // and the split by output channels crossing sample boundaries.
     Case(input: [40, 16, 5, 7, 7], out: 20, padding: .same, relu: true, residual: true),
     Case(input: [70, 3, 3, 4, 4], out: 40, padding: .same, residual: true),
+    // Temporal F(4, 3): S3D-G's 10-step maps (TF SAME), whole and partial tiles, other paddings.
+    Case(input: [1, 16, 10, 5, 7], out: 24, padding: .same, relu: true, kernel: [3, 1, 1]),
+    Case(
+      input: [2, 20, 10, 3, 9], out: 16, padding: .symmetric([1, 0, 0]), residual: true, kernel: [3, 1, 1]),
+    Case(input: [1, 17, 7, 4, 4], out: 18, padding: .same, relu: true, residual: true, kernel: [3, 1, 1]),
+    Case(input: [1, 16, 9, 2, 3], out: 16, padding: .valid, kernel: [3, 1, 1]),
+    Case(input: [1, 16, 20, 30, 31], out: 32, padding: .same, relu: true, kernel: [3, 1, 1]),
   ]
 
   /// Small maps of many samples take the route without forcing it; tiny maps and few tiles do not.
@@ -55,10 +66,10 @@ struct WinogradTests {
   func matchesDirectLoop(_ c: Case) {
     var rng = SeededRandom(seed: 91)
     let x = rng.tensor(c.input)
-    let w = rng.tensor([c.out, c.input[1], 1, 3, 3])
+    let w = rng.tensor([c.out, c.input[1]] + c.kernel)
     let b = rng.tensor([c.out])
     let conv = Convolution(weight: w, bias: b, padding: c.padding, activation: c.relu ? .relu : .identity)
-    #expect(conv.winogradWeights != nil)
+    #expect((c.kernel == [1, 3, 3] ? conv.winogradWeights : conv.temporalWinogradWeights) != nil)
     var ref = referenceConv3d(x, weight: w, bias: b.scalars, stride: [1, 1, 1], padding: c.padding)
     let r = rng.tensor(ref.shape)
     if c.residual { ref = ref + r }

@@ -84,6 +84,7 @@ public enum Compute {
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    _ = openBLASThreads
     guard m > 0, n > 0 else { return }
     if k == 0 {
       if beta == 0 {
@@ -101,7 +102,7 @@ public enum Compute {
     m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
     y: UnsafeMutablePointer<Float>
   ) {
-    _ = threadCount
+    _ = openBLASThreads
     cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, 0, y, 1)
   }
 
@@ -162,10 +163,16 @@ public enum Compute {
 
   /// Holder of the thread count (read often, written rarely). First use makes OpenBLAS
   /// single-threaded; the kernels parallelise above it.
-  private static let threadCountBox: IntBox = {
+  private static let threadCountBox = IntBox(openBLASThreads)
+
+  /// OpenBLAS's own thread count at start-up (the default of ``threadCount``); reading it makes
+  /// OpenBLAS single-threaded. Every GEMM touches it first: a GEMM run while OpenBLAS still had its
+  /// default threads would split its work, and round, differently from all later ones (it did when
+  /// the first GEMMs of a process ran under `withThreadCount`, which never reads the box).
+  private static let openBLASThreads: Int = {
     let n = Int(openblas_get_num_threads())
     openblas_set_num_threads(1)
-    return IntBox(max(1, n))
+    return max(1, n)
   }()
 }
 

@@ -9,52 +9,23 @@ import Testing
 @testable import Commands
 
 /// Streaming detection (`detect`, `eval-framemap --detector`) against the whole-video reference:
-/// the same keyframes, and for each the same detections (same count and classes, scores within
-/// 1e-5, box corners within 0.01 px).
-///
-/// Not bit-exact: run alone the two paths agree to the last bit, but with other heavy suites running
-/// in the same process the scores sometimes differ in the last bit or two (seen with
-/// `AssembleDetectorTests`, even with every kernel on the test's own thread; not explained yet, see
-/// the issue note). A streaming mistake (a clip or context window one frame off) moves scores by
-/// far more than 1e-5.
+/// the same keyframes and bit-identical detections (exact `Float` equality: same inputs, same
+/// arithmetic). Comparisons run with 2 threads bound to the test's own thread
+/// (`Compute.withThreadCount`), whatever other suites set process-wide.
 @Suite struct StreamingDetectionTests {
-  /// Score tolerance (absolute; scores are probabilities).
-  static let scoreTolerance: Float = 1e-5
-  /// Box corner tolerance in pixels.
-  static let boxTolerance: Float = 0.01
-
   /// Runs `compare` (which returns the differences it found) with 2 threads bound to the test's
-  /// own thread (`Compute.withThreadCount`); records the differences as failures.
+  /// own thread; records the differences as failures.
   static func expectIdentical(_ compare: () throws -> [String]) rethrows {
     let differences = try Compute.withThreadCount(2) { try compare() }
     #expect(differences.isEmpty, "\(differences.count) differences, first: \(differences.first ?? "")")
   }
 
-  /// Whether two detections agree within the tolerances.
-  static func close(_ a: DetectedAction, _ b: DetectedAction) -> Bool {
-    a.classIndex == b.classIndex && abs(a.score - b.score) <= scoreTolerance
-      && close(a.box, b.box)
-  }
-
-  /// Whether two boxes agree within ``boxTolerance``.
-  static func close(_ a: Box, _ b: Box) -> Bool {
-    abs(a.x1 - b.x1) <= boxTolerance && abs(a.y1 - b.y1) <= boxTolerance && abs(a.x2 - b.x2) <= boxTolerance
-      && abs(a.y2 - b.y2) <= boxTolerance
-  }
-
-  /// Descriptions of the items of `found` and `expected` left unmatched (each expected item takes
-  /// the first unused found item `close` to it; the counts must agree).
-  static func mismatches<T>(_ found: [T], _ expected: [T], close: (T, T) -> Bool) -> [String] {
-    var unused = Array(found.indices)
-    var missing: [String] = []
-    for e in expected {
-      if let k = unused.firstIndex(where: { close(found[$0], e) }) {
-        unused.remove(at: k)
-      } else {
-        missing.append("expected \(e)")
-      }
+  /// Descriptions of the positions where `found` and `expected` differ (or one has no item).
+  static func mismatches<T: Equatable>(_ found: [T], _ expected: [T]) -> [String] {
+    (0..<max(found.count, expected.count)).compactMap { i in
+      let (f, e) = (i < found.count ? found[i] : nil, i < expected.count ? expected[i] : nil)
+      return f == e ? nil : "\(i): \(f.map { "\($0)" } ?? "none") vs \(e.map { "\($0)" } ?? "none")"
     }
-    return missing + unused.map { "unexpected \(found[$0])" }
   }
 
   static let jpegFolder = URL(fileURLWithPath: DetectCommandTests.clip).deletingLastPathComponent()
@@ -107,7 +78,7 @@ import Testing
       for (every, found) in zip(strides, runs) {
         #expect(found.map(\.keyframe.index) == Array(stride(from: 0, to: frames.count, by: every)))
         for (keyframe, _) in found where keyframe.index < frames.count {
-          let wrong = mismatches(keyframe.detections, reference[keyframe.index], close: close)
+          let wrong = mismatches(keyframe.detections, reference[keyframe.index])
           differences += wrong.map { "keyframe \(keyframe.index), every \(every): \($0)" }
         }
       }
@@ -170,10 +141,7 @@ import Testing
       }
       let rows = try DetectionsFile.read(path: dir + "/out/detections.csv")
       #expect(rows.count == expected.count && summary.detections == expected.count)
-      return Self.mismatches(rows, expected) {
-        $0.video == $1.video && $0.frame == $1.frame && $0.label == $1.label
-          && abs($0.score - $1.score) <= Self.scoreTolerance && Self.close($0.box, $1.box)
-      }
+      return Self.mismatches(rows, expected)
     }
     let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted()
     #expect(files == (1...10).map { String(format: "%05d.png", $0) } + ["detections.csv", "weights.txt"])
@@ -201,10 +169,7 @@ import Testing
         }
       }
       #expect(rows.count == expected.count)
-      return Self.mismatches(rows, expected) {
-        $0.video == $1.video && $0.frame == $1.frame && $0.label == $1.label
-          && abs($0.score - $1.score) <= Self.scoreTolerance && Self.close($0.box, $1.box)
-      }
+      return Self.mismatches(rows, expected)
     }
   }
 }

@@ -126,6 +126,9 @@ import Testing
     #expect(Set(first.map(\.frame)) == [1, 6])
     #expect(first.allSatisfy { $0.video == "classA/vid1" && configuration.classes.contains($0.label) })
     #expect(FileManager.default.fileExists(atPath: run.cacheFile("classA/vid1")))
+    // Cache names are one-to-one (JHMDB ids contain "__" themselves).
+    let names = ["a/b", "a__b", "a%2Fb", "a%b"].map(SplitDetection.cacheName)
+    #expect(Set(names).count == 4 && names.allSatisfy { !$0.contains("/") })
     // Resume: with the frames gone, the cached video is read back, not recomputed.
     try FileManager.default.removeItem(atPath: dir + "/Frames/classA/vid1")
     let second = try run.detections(videos: ["classA/vid1"], detector: detector)

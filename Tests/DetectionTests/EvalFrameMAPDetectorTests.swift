@@ -74,7 +74,7 @@ import Testing
     let first = try Self.run(arguments(json: "first.json"))
     #expect(
       first.contains("JHMDB-21 split1") && first.contains("detections detector (") && first.contains("mAP"))
-    let cacheFiles = videos.map { "\(dir)/cache/\($0.id.replacingOccurrences(of: "/", with: "__")).csv" }
+    let cacheFiles = videos.map { "\(dir)/cache/\(SplitDetection.cacheName($0.id)).csv" }
     let listing = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache").sorted()
     #expect(
       listing

@@ -10,7 +10,7 @@ import Primitives
 public struct SplitDetection {
   /// Root holding one frame folder (or video file) per video id.
   public var framesRoot: String
-  /// Folder of per-video CSVs (`<video id with / as __>.csv`), created when missing.
+  /// Folder of per-video CSVs (`<video id, / as %2F>.csv`), created when missing.
   public var cacheDirectory: String
   /// Every N-th frame is a keyframe.
   public var every = 1
@@ -27,7 +27,13 @@ public struct SplitDetection {
 
   /// The cache file of `video`.
   public func cacheFile(_ video: String) -> String {
-    "\(cacheDirectory)/\(video.replacingOccurrences(of: "/", with: "__")).csv"
+    "\(cacheDirectory)/\(Self.cacheName(video)).csv"
+  }
+
+  /// `video` as one file name: `%` → `%25`, then `/` → `%2F` (one-to-one, so two ids never share a
+  /// file; JHMDB ids contain `__` themselves).
+  public static func cacheName(_ video: String) -> String {
+    video.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
   }
 
   /// Detections of every video (cached ones are read back, the others computed and cached), labels

@@ -104,7 +104,9 @@ public struct EvalFrameMAP: ParsableCommand {
         runner != nil
         ? "detector" : input.detections.count == 1 ? input.detections[0] : input.detections[i]
       let detections =
-        try cache[file] ?? runner?.detections(videos: videos) ?? DetectionsFile.read(path: file)
+        try cache[file]
+        ?? runner?.detections(videos: videos, frameCounts: gt.videos.mapValues(\.frameCount))
+        ?? DetectionsFile.read(path: file)
       if runner == nil { cache[file] = detections }
       let report = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
         .evaluate(protocol: scoring.protocol, ties: scoring.ties, iouThreshold: scoring.iou)

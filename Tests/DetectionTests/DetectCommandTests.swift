@@ -121,7 +121,14 @@ import Testing
     var run = SplitDetection(framesRoot: dir + "/Frames", cacheDirectory: dir + "/cache")
     run.every = 5
     run.showProgress = false
+    // The ground truth says 12 frames; the folder has 10: one warning naming the video and frames.
+    run.expectedFrames = ["classA/vid1": 12]
+    let warnings = Lines()
+    run.warn = { warnings.append($0) }
     let first = try run.detections(videos: ["classA/vid1"], detector: detector)
+    #expect(
+      warnings.lines.count == 1 && warnings.lines[0].contains("classA/vid1: 10 frames")
+        && warnings.lines[0].contains("frames 11...12"))
     #expect(!first.isEmpty)
     #expect(Set(first.map(\.frame)) == [1, 6])
     #expect(first.allSatisfy { $0.video == "classA/vid1" && configuration.classes.contains($0.label) })
@@ -142,4 +149,12 @@ import Testing
       _ = try run.detections(videos: ["classA/missing"], detector: detector)
     } throws: { "\($0)".contains("classA/missing") }
   }
+}
+
+/// Lines collected from a callback.
+final class Lines: @unchecked Sendable {
+  /// The lines, in order.
+  private(set) var lines: [String] = []
+  /// Adds one line.
+  func append(_ line: String) { lines.append(line) }
 }

@@ -61,9 +61,12 @@ extension DetectorRunOptions {
     /// The split run over the frames root and cache.
     var split: SplitDetection
 
-    /// The detections of `videos` (cached per video).
-    func detections(videos: [String]) throws -> [FrameDetection] {
-      try split.detections(videos: videos, detector: detector)
+    /// The detections of `videos` (cached per video); `frameCounts` are the ground truth's, for the
+    /// warning about videos with fewer frames.
+    func detections(videos: [String], frameCounts: [String: Int] = [:]) throws -> [FrameDetection] {
+      var split = split
+      split.expectedFrames = frameCounts
+      return try split.detections(videos: videos, detector: detector)
     }
   }
 

@@ -18,6 +18,10 @@ public struct SplitDetection {
   public var contextMode: ActionDetector.ContextMode = .shared
   /// Whether to draw a progress bar on stderr (by default only when stderr is a terminal).
   public var showProgress = ProgressBar.stderrIsTerminal
+  /// Frames the ground truth gives each video; a video that turns out shorter is warned about.
+  public var expectedFrames: [String: Int] = [:]
+  /// Where warnings go (standard error by default).
+  public var warn: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
   /// A run reading `framesRoot` and caching into `cacheDirectory`.
   public init(framesRoot: String, cacheDirectory: String) {
@@ -60,7 +64,7 @@ public struct SplitDetection {
   func detect(video: String, detector: ActionDetector) throws -> [FrameDetection] {
     let reader = try VideoReader(path: "\(framesRoot)/\(video)")
     var rows: [FrameDetection] = []
-    _ = try StreamingDetector.run(
+    let count = try StreamingDetector.run(
       detector, reader: reader, every: every, contextMode: contextMode,
       keyframe: { keyframe in
         rows += keyframe.detections.map {
@@ -69,6 +73,11 @@ public struct SplitDetection {
             score: $0.score, box: $0.box)
         }
       })
+    if let expected = expectedFrames[video], count < expected {
+      warn(
+        "warning: \(framesRoot)/\(video): \(count) frames, but the ground truth annotates \(expected); "
+          + "frames \(count + 1)...\(expected) get no detections (their boxes count as missed)")
+    }
     return rows
   }
 }

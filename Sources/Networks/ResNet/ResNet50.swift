@@ -122,13 +122,7 @@ public struct ResNet50: Sendable {
 
   /// Runs the built stages and returns the outputs of the endpoints in `wanted`.
   public func endpoints(_ x: Tensor, _ wanted: Set<Endpoint>) -> [Endpoint: Tensor] {
-    var outputs: [Endpoint: Tensor] = [:]
-    var y = x
-    for (endpoint, stage) in stages {
-      y = Self.run(stage, y)
-      if wanted.contains(endpoint) { outputs[endpoint] = y }
-    }
-    return outputs
+    outputs(of: stages, on: x, wanted: wanted, run: Self.run)
   }
 
   static func run(_ stage: Stage, _ x: Tensor) -> Tensor {

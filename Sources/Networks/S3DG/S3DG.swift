@@ -74,13 +74,7 @@ public struct S3DG: Sendable {
 
   /// Runs every built stage and returns the outputs of the endpoints in `wanted` that were built.
   public func endpoints(_ x: Tensor, _ wanted: Set<S3DGEndpoint>) -> [S3DGEndpoint: Tensor] {
-    var outputs: [S3DGEndpoint: Tensor] = [:]
-    var y = x
-    for (endpoint, stage) in stages {
-      y = Self.run(stage, y)
-      if wanted.contains(endpoint) { outputs[endpoint] = y }
-    }
-    return outputs
+    outputs(of: stages, on: x, wanted: wanted, run: Self.run)
   }
 
   static func run(_ stage: Stage, _ x: Tensor) -> Tensor {

@@ -88,16 +88,18 @@ extension ConvStep {
   ) {
     let hw = g.h.input * g.w.input
     let n = tiles * count
-    let p = TemporalWinograd.points
+    // Slice t of a channel (zeros outside the input).
+    let slice = { (plane: UnsafePointer<Float>, t: Int) -> UnsafePointer<Float> in
+      t >= 0 && t < g.t.input ? plane + t * hw : zeros
+    }
     for ch in 0..<g.c {
       let plane = src + ch * g.inputPlane + position
       for tile in 0..<tiles {
-        let d = (0..<p).map { j -> UnsafePointer<Float> in
-          let t = tile * TemporalWinograd.tile + j - g.t.padBefore
-          return t >= 0 && t < g.t.input ? plane + t * hw : zeros
-        }
+        let t0 = tile * TemporalWinograd.tile - g.t.padBefore
         Winograd.transformInput(
-          d[0], d[1], d[2], d[3], d[4], d[5], into: v + ch * n + tile * count, stride: g.c * n, count: count)
+          slice(plane, t0), slice(plane, t0 + 1), slice(plane, t0 + 2), slice(plane, t0 + 3),
+          slice(plane, t0 + 4), slice(plane, t0 + 5), into: v + ch * n + tile * count, stride: g.c * n,
+          count: count)
       }
     }
   }
@@ -110,16 +112,21 @@ extension ConvStep {
     defer { scratch.deallocate() }
     for ch in 0..<outputChannels {
       for tile in 0..<tiles {
-        let q = (0..<TemporalWinograd.points).map { e in m + (e * outputChannels + ch) * n + tile * count }
+        // Product e of this channel and tile: m + (e · outputChannels + ch) · n + tile · count.
+        let q0 = m + ch * n + tile * count
+        let step = outputChannels * n
         let first = tile * TemporalWinograd.tile
         let steps = min(TemporalWinograd.tile, g.t.output - first)
         let out = dst + ch * g.outputPlane + first * hw + position
         if steps == TemporalWinograd.tile {
-          Winograd.transformOutput(q[0], q[1], q[2], q[3], q[4], q[5], into: out, stride: hw, count: count)
+          Winograd.transformOutput(
+            q0, q0 + step, q0 + 2 * step, q0 + 3 * step, q0 + 4 * step, q0 + 5 * step, into: out, stride: hw,
+            count: count)
         } else {
           // A partial last tile: transform into scratch, keep the valid steps.
           Winograd.transformOutput(
-            q[0], q[1], q[2], q[3], q[4], q[5], into: scratch, stride: count, count: count)
+            q0, q0 + step, q0 + 2 * step, q0 + 3 * step, q0 + 4 * step, q0 + 5 * step, into: scratch,
+            stride: count, count: count)
           for i in 0..<steps { (out + i * hw).update(from: scratch + i * count, count: count) }
         }
         for i in 0..<steps {

@@ -16,13 +16,6 @@ extension DetectorCheckpoint {
     public var warnings: [String]
   }
 
-  /// Input normalisations by the names the conversion scripts write under the metadata key
-  /// `input_normalization`.
-  static let normalizationNames: [String: InputNormalization] = [
-    "unitRange": .unitRange, "symmetricUnit": .symmetricUnit, "kineticsTorchvision": .kineticsTorchvision,
-    "imageNet": .imageNet, "vggMeans": .vggMeans,
-  ]
-
   /// Assembles a checkpoint from backbone files (torchvision-named ResNet-50 and S3D-G safetensors, as
   /// written by tools/convert_torchvision.py) and a freshly initialised RPN and head (seeded with `seed`),
   /// for training.
@@ -83,7 +76,7 @@ extension DetectorCheckpoint {
       (keyframeFile, try configuration.keyframeInputNormalization(), "keyframe normalisation"),
       (contextFile, context.inputNormalization, "context preset \(configuration.contextPreset)"),
     ] {
-      if let name = file.metadata["input_normalization"], let recorded = normalizationNames[name],
+      if let name = file.metadata["input_normalization"], let recorded = InputNormalization.named[name],
         recorded != expected
       {
         warnings.append(

@@ -47,9 +47,9 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
   ]
 
   /// The keyframe normalisations by name.
-  public static let keyframeNormalizations: [String: InputNormalization] = [
-    "imageNet": .imageNet, "vggMeans": .vggMeans,
-  ]
+  public static let keyframeNormalizations = InputNormalization.named.filter {
+    ["imageNet", "vggMeans"].contains($0.key)
+  }
 
   /// The S3D-G preset, or a thrown error naming the unknown preset.
   public func contextConfiguration() throws -> S3DGConfiguration {

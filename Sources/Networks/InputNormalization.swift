@@ -27,6 +27,13 @@ public struct InputNormalization: Sendable, Equatable, Codable {
   public static let vggMeans = InputNormalization(
     mean: [123.68 / 255, 116.779 / 255, 103.939 / 255], std: [1 / 255, 1 / 255, 1 / 255])
 
+  /// The presets by the names the conversion scripts write under the metadata key
+  /// `input_normalization` (and configurations use).
+  public static let named: [String: InputNormalization] = [
+    "unitRange": .unitRange, "symmetricUnit": .symmetricUnit, "kineticsTorchvision": .kineticsTorchvision,
+    "imageNet": .imageNet, "vggMeans": .vggMeans,
+  ]
+
   /// Normalises `x` (`[n, 3, ...]`, values 0…255) channel by channel.
   public func callAsFunction(_ x: Tensor) -> Tensor {
     precondition(x.rank >= 2 && x.shape[1] == 3, "InputNormalization: input \(x.shape), [n, 3, ...] expected")

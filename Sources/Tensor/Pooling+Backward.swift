@@ -1,0 +1,127 @@
+/// Backward passes of the pools: each input position receives the gradient of the windows that
+/// used it. Planes (`n · c`) run in parallel; every window is visited directly (no separable passes).
+extension MaxPool {
+  /// dL/dx of `callAsFunction(x)`: each window's output gradient goes to the first maximum of the
+  /// window in T, H, W scan order (PyTorch's rule; padding never wins); needs the forward's input.
+  public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+    let geometry = PoolGeometry(
+      inputShape: x.shape, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode, mode: .max)
+    precondition(
+      dy.shape == geometry.outputShape,
+      "MaxPool.backward: gradient \(dy.shape), output \(geometry.outputShape) expected")
+    let dx = Tensor(shape: x.shape)
+    let (t, h, w) = (geometry.passes[0], geometry.passes[1], geometry.passes[2])
+    let (inVolume, outVolume) = (geometry.inputVolume, geometry.outputVolume)
+    let (hw, width) = (geometry.input[1] * geometry.input[2], geometry.input[2])
+    let box = UncheckedSendable((x.storage.base, dy.storage.base, dx.storage.base))
+    Compute.parallelFor(geometry.planes) { plane in
+      let (x0, dy0, dx0) = box.value
+      let (src, grad, dst) = (x0 + plane * inVolume, dy0 + plane * outVolume, dx0 + plane * inVolume)
+      var o = 0
+      for rt in t.ranges {
+        for rh in h.ranges {
+          for rw in w.ranges {
+            var best = -Float.infinity
+            var arg = -1
+            for it in rt {
+              for iy in rh {
+                let row = it * hw + iy * width
+                for ix in rw where src[row + ix] > best {
+                  best = src[row + ix]
+                  arg = row + ix
+                }
+              }
+            }
+            if arg >= 0 { dst[arg] += grad[o] }
+            o += 1
+          }
+        }
+      }
+    }
+    withExtendedLifetime((x, dy)) {}
+    return dx
+  }
+}
+
+extension AvgPool {
+  /// dL/dx of `callAsFunction(x)` for an input of shape `inputShape`: each window spreads its
+  /// output gradient, divided by the forward's divisor (`countIncludePad`, `ceilMode` as the
+  /// forward), over its valid input positions; needs only the input shape.
+  public func backward(inputShape: [Int], outputGradient dy: Tensor) -> Tensor {
+    let geometry = PoolGeometry(
+      inputShape: inputShape, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode,
+      mode: .average(countIncludePad: countIncludePad))
+    precondition(
+      dy.shape == geometry.outputShape,
+      "AvgPool.backward: gradient \(dy.shape), output \(geometry.outputShape) expected")
+    let dx = Tensor(shape: inputShape)
+    let (t, h, w) = (geometry.passes[0], geometry.passes[1], geometry.passes[2])
+    let (inVolume, outVolume) = (geometry.inputVolume, geometry.outputVolume)
+    let (hw, width) = (geometry.input[1] * geometry.input[2], geometry.input[2])
+    let box = UncheckedSendable((dy.storage.base, dx.storage.base))
+    Compute.parallelFor(geometry.planes) { plane in
+      let (dy0, dx0) = box.value
+      let (grad, dst) = (dy0 + plane * outVolume, dx0 + plane * inVolume)
+      var o = 0
+      for (ot, rt) in t.ranges.enumerated() {
+        for (oy, rh) in h.ranges.enumerated() {
+          let outer = t.divisors[ot] * h.divisors[oy]
+          for (ox, rw) in w.ranges.enumerated() {
+            let g = grad[o] * outer * w.divisors[ox]
+            o += 1
+            for it in rt {
+              for iy in rh {
+                let row = dst + it * hw + iy * width
+                for ix in rw { row[ix] += g }
+              }
+            }
+          }
+        }
+      }
+    }
+    withExtendedLifetime(dy) {}
+    return dx
+  }
+}
+
+/// The windows of a 2-D or 3-D pool as three clipped axes (T, H, W; T of extent 1 for 2-D).
+struct PoolGeometry {
+  /// Per axis T, H, W: the clipped input range and the divisor of every output position.
+  let passes: [SeparablePool.Pass]
+  /// Input extents T, H, W.
+  let input: [Int]
+  /// Output shape in the forward's rank.
+  let outputShape: [Int]
+  /// `n · c`.
+  let planes: Int
+  /// Input elements per plane.
+  let inputVolume: Int
+  /// Output elements per plane.
+  let outputVolume: Int
+
+  init(
+    inputShape: [Int], kernel: [Int], stride: [Int], padding: Padding, ceilMode: Bool,
+    mode: SeparablePool.Mode
+  ) {
+    let spatial = kernel.count
+    precondition(
+      inputShape.count == spatial + 2, "pool backward: input \(inputShape) for a \(spatial)-D window")
+    if case .explicit(let a) = padding {
+      precondition(a.count == spatial, "pool backward: \(a.count) pads for \(spatial) spatial dims")
+    }
+    var axes = (0..<spatial).map {
+      WindowAxis(
+        input: inputShape[2 + $0], kernel: kernel[$0], stride: stride[$0], padding: padding, axis: $0,
+        ceilMode: ceilMode)
+    }
+    if spatial == 2 {
+      axes.insert(WindowAxis(input: 1, kernel: 1, stride: 1, padding: .valid, axis: 0), at: 0)
+    }
+    passes = axes.enumerated().map { SeparablePool.Pass(axis: $1, dimension: 2 + $0, mode: mode) }
+    input = axes.map(\.input)
+    outputShape = Array(inputShape[..<2]) + axes.suffix(spatial).map(\.output)
+    planes = inputShape[0] * inputShape[1]
+    inputVolume = input.reduce(1, *)
+    outputVolume = axes.map(\.output).reduce(1, *)
+  }
+}

@@ -1,0 +1,103 @@
+import Primitives
+import Tensor
+
+/// Backward of the 3-D ROI crop with respect to the feature map (boxes are constants, as in Faster R-CNN).
+extension ROICrop3D {
+  /// dL/dfeatures `[1, C, T, H, W]` of `callAsFunction(features, boxes:)` given dL/doutput
+  /// `dy` `[R, C, T or 1, s, s]`; needs the forward's features and boxes.
+  ///
+  /// Each output cell's gradient goes to the first maximum of its `poolSize × poolSize` bilinear
+  /// samples (row-major scan, the forward's rule), then to that sample's four neighbours with its
+  /// bilinear weights (points outside the map have weight 0). With ``TemporalMode/average`` the
+  /// gradient of the T-averaged map is spread evenly (`1/T`) over the T slices. Channels are split
+  /// between threads in blocks of 16, so overlapping ROIs never write the same element concurrently.
+  public func backward(features: Tensor, boxes: [Box], outputGradient dy: Tensor) -> Tensor {
+    precondition(
+      features.rank == 5 && features.shape[0] == 1, "ROICrop3D.backward: features \(features.shape)")
+    let (c, t, h, w) = (features.shape[1], features.shape[2], features.shape[3], features.shape[4])
+    let slices = temporalMode == .keep ? t : 1
+    let s = outputSize
+    precondition(
+      dy.shape == [boxes.count, c, slices, s, s],
+      "ROICrop3D.backward: gradient \(dy.shape), [\(boxes.count), \(c), \(slices), \(s), \(s)] expected")
+    let channelLast = Self.channelLast(features, average: temporalMode == .average)
+    let scale = 1 / Float(stride)
+    let xs = boxes.map { Self.samples($0.x1, $0.x2, scale: scale, count: cropSize, extent: w) }
+    let ys = boxes.map { Self.samples($0.y1, $0.y2, scale: scale, count: cropSize, extent: h) }
+    var gradient = Tensor(shape: [slices, h, w, c])
+    let (pool, cells, planeSize) = (poolSize, s * s, h * w * c)
+    gradient.withUnsafeMutableBufferPointer { g in
+      let box = UncheckedBox((channelLast, dy, g.baseAddress!))
+      let blocks = (c + 15) / 16
+      Compute.parallelFor(blocks) { block in
+        let (source, outputGradient, dst) = box.value
+        let (k0, k1) = (block * 16, min(c, block * 16 + 16))
+        source.withUnsafeBufferPointer { src in
+          outputGradient.withUnsafeBufferPointer { gy in
+            var best = [Float](repeating: 0, count: 16)
+            var arg = [Int](repeating: 0, count: 16)
+            for r in boxes.indices {
+              for slice in 0..<slices {
+                let plane = src.baseAddress! + slice * planeSize
+                let gradPlane = dst + slice * planeSize
+                for oy in 0..<s {
+                  for ox in 0..<s {
+                    for k in 0..<(k1 - k0) { best[k] = -.infinity }
+                    var n = 0
+                    for py in (oy * pool)..<((oy + 1) * pool) {
+                      for px in (ox * pool)..<((ox + 1) * pool) {
+                        let (y, x) = (ys[r][py], xs[r][px])
+                        let p00 = plane + (y.low * w + x.low) * c
+                        let p01 = plane + (y.low * w + x.high) * c
+                        let p10 = plane + (y.high * w + x.low) * c
+                        let p11 = plane + (y.high * w + x.high) * c
+                        let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
+                        let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
+                        for k in k0..<k1 {
+                          // The forward's expression, so the same sample wins.
+                          let v = w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k]
+                          if v > best[k - k0] {
+                            best[k - k0] = v
+                            arg[k - k0] = n
+                          }
+                        }
+                        n += 1
+                      }
+                    }
+                    for k in k0..<k1 {
+                      let d = gy[((r * c + k) * slices + slice) * cells + oy * s + ox]
+                      let a = arg[k - k0]
+                      let (y, x) = (ys[r][oy * pool + a / pool], xs[r][ox * pool + a % pool])
+                      gradPlane[(y.low * w + x.low) * c + k] += d * y.lowWeight * x.lowWeight
+                      gradPlane[(y.low * w + x.high) * c + k] += d * y.lowWeight * x.highWeight
+                      gradPlane[(y.high * w + x.low) * c + k] += d * y.highWeight * x.lowWeight
+                      gradPlane[(y.high * w + x.high) * c + k] += d * y.highWeight * x.highWeight
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    // [T', H, W, C] → [1, C, T, H, W]; the averaged map's gradient goes to every slice / T.
+    var result = Tensor(uninitializedShape: features.shape)
+    let factor: Float = temporalMode == .average ? 1 / Float(t) : 1
+    let spatial = h * w
+    result.withUnsafeMutableBufferPointer { out in
+      gradient.withUnsafeBufferPointer { g in
+        let box = UncheckedBox((out.baseAddress!, g.baseAddress!))
+        Compute.parallelFor(c) { ch in
+          let (out, g) = box.value
+          for slice in 0..<t {
+            let from = g + (temporalMode == .average ? 0 : slice * spatial * c) + ch
+            let to = out + (ch * t + slice) * spatial
+            for p in 0..<spatial { to[p] = factor * from[p * c] }
+          }
+        }
+      }
+    }
+    return result
+  }
+}

@@ -17,7 +17,7 @@ import Testing
   ]
 
   /// Direct backward: each output cell's gradient to the first maximum of its bilinear samples (Double).
-  func reference(_ crop: ROICrop3D, features: Tensor, dy: Tensor) -> Tensor {
+  func reference(_ crop: ROICrop3D, features: Tensor, boxes: [Box] = boxes, dy: Tensor) -> Tensor {
     let (c, t, h, w) = (features.shape[1], features.shape[2], features.shape[3], features.shape[4])
     let f = features.scalars.map(Double.init)
     let average = crop.temporalMode == .average
@@ -25,7 +25,7 @@ import Testing
     let (s, pool) = (crop.outputSize, crop.poolSize)
     var dx = [Double](repeating: 0, count: features.count)
     let gy = dy.scalars
-    for (r, box) in Self.boxes.enumerated() {
+    for (r, box) in boxes.enumerated() {
       let xs = ROICrop3D.samples(
         box.x1, box.x2, scale: 1 / Float(crop.stride), count: crop.cropSize, extent: w)
       let ys = ROICrop3D.samples(
@@ -84,5 +84,19 @@ import Testing
       weightedSum(crop($0, boxes: Self.boxes), dy)
     }
     #expect(error <= 1e-3)
+  }
+
+  @Test(arguments: ROICrop3D.TemporalMode.allCases)
+  func tiesGoToTheFirstSample(_ mode: ROICrop3D.TemporalMode) {
+    // A constant map and a box whose samples sit halfway between cell centres: every sample of a
+    // pool window reads exactly 1, so only the first-maximum rule decides where the gradient goes.
+    let crop = ROICrop3D(cropSize: 4, poolSize: 2, stride: 16, temporalMode: mode)
+    let features = Tensor(shape: [1, 2, 2, 6, 7], repeating: 1)
+    let boxes = [Box(x1: 8, y1: 8, x2: 72, y2: 72)]
+    var rng = SeededRandom(seed: 72)
+    let dy = rng.tensor(crop(features, boxes: boxes).shape)
+    let dx = crop.backward(features: features, boxes: boxes, outputGradient: dy)
+    #expect(
+      maxRelativeError(dx.scalars, reference(crop, features: features, boxes: boxes, dy: dy).scalars) <= 1e-6)
   }
 }

@@ -97,6 +97,26 @@ public enum Compute {
       Int32(ldb), beta, c, Int32(ldc))
   }
 
+  /// `serialGemm` with either operand transposed: `C = op(A) · op(B) + beta · C`, `op(A)` m×k and
+  /// `op(B)` k×n; a transposed `A` is stored k×m (row stride `lda`), a transposed `B` n×k (row
+  /// stride `ldb`). The backward passes use it for `dY · Xᵀ` and `Wᵀ · dY` without copies.
+  static func serialGemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool, b: UnsafePointer<Float>,
+    ldb: Int, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    _ = openBLASThreads
+    guard m > 0, n > 0 else { return }
+    if k == 0 {
+      if beta == 0 {
+        for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+      }
+      return
+    }
+    cblas_sgemm(
+      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+
   /// Row-major matrix–vector product `y = A · x` with `A` m×n (row stride `lda`).
   static func gemv(
     m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,

@@ -35,6 +35,8 @@ public struct Convolution: Sendable {
   let winogradWeights: Tensor?
   /// Temporal Winograd F(4, 3) weights `[6, out, in]` of a 3×1×1 kernel with temporal stride 1, else `nil`.
   let temporalWinogradWeights: Tensor?
+  /// The stride-1 convolution that computes dL/dx in `backward`, built on first use and shared by copies.
+  let backwardCache = FlippedConvolutionCache()
 
   /// A convolution with the given weight, optional bias, strides (default 1), padding and activation.
   ///

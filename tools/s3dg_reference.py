@@ -14,7 +14,8 @@ has a bias instead of BN) and `<p>.1.{weight,bias,running_mean,running_var}` (BN
 PyTorch Linear layout) and `<p>.gate.bias`; gates sit on `features.3` and on `features.N.branchK`.
 A full 3-D stem is `features.0.0.weight` [64, 3, t, 7, 7] + `features.0.1.*`. I3D (`separable=False`)
 replaces every separable unit by one conv unit `<p>.0.weight` [out, in, 3, 3, 3] + `<p>.1.*`.
-Run with the venv described in make_network_fixtures.py.
+`S3DG(cfg, width_divisor=d)` builds the reduced-width network (every channel count / d, as the Swift
+`WidthMultiplier`). Run with the venv described in make_network_fixtures.py.
 """
 
 import dataclasses
@@ -166,23 +167,32 @@ class Inception(nn.Module):
 
 
 class S3DG(nn.Module):
-    def __init__(self, cfg: Config):
+    def __init__(self, cfg: Config, width_divisor: int = 1):
+        """width_divisor (1, 2, 4, 8): every channel count c becomes c / width_divisor (stem 64,
+        Conv2d_2b 64, Conv2d_2c 192, every inception width, the classifier's 1024 inputs), as the Swift
+        `WidthMultiplier`; same topology and tensor names. The 3 input channels and the classes stay."""
         super().__init__()
         self.cfg = cfg
+        self.width_divisor = width_divisor
+
+        def c(n):
+            assert n % width_divisor == 0, f"{n} channels do not divide by {width_divisor}"
+            return n // width_divisor
+
         if cfg.stem == "separable":
-            stem = SepUnit(cfg, 3, 64, 7, 2)
+            stem = SepUnit(cfg, 3, c(64), 7, 2)
         elif cfg.stem == "full":
             t = cfg.stem_temporal
-            stem = Unit(cfg, 3, 64, (t, 7, 7), (2, 2, 2))
+            stem = Unit(cfg, 3, c(64), (t, 7, 7), (2, 2, 2))
         else:
-            stem = Unit(cfg, 3, 64, (4, 8, 8), (2, 2, 2), pads=((0, 2), (2, 4), (2, 4)))
-        conv2c = conv3x3(cfg, 64, 192)
+            stem = Unit(cfg, 3, c(64), (4, 8, 8), (2, 2, 2), pads=((0, 2), (2, 4), (2, 4)))
+        conv2c = conv3x3(cfg, c(64), c(192))
         if cfg.gating != "none":
-            conv2c.gate = Gate(192, cfg.gating == "withBias")
+            conv2c.gate = Gate(c(192), cfg.gating == "withBias")
         layers = [
             stem,
             MaxPool(cfg, (1, 3, 3), (1, 2, 2), (0, 1, 1)),
-            Unit(cfg, 64, 64, (1, 1, 1)),
+            Unit(cfg, c(64), c(64), (1, 1, 1)),
             conv2c,
             MaxPool(cfg, (1, 3, 3), (1, 2, 2), (0, 1, 1)),
         ]
@@ -191,9 +201,9 @@ class S3DG(nn.Module):
                 layers.append(MaxPool(cfg, (3, 3, 3), (2, 2, 2), (1, 1, 1)))
             if index == 14:
                 layers.append(MaxPool(cfg, (2, 2, 2), (2, 2, 2), (0, 0, 0)))
-            layers.append(Inception(cfg, *widths))
+            layers.append(Inception(cfg, *[c(w) for w in widths]))
         self.features = nn.Sequential(*layers)
-        self.classifier = nn.Sequential(nn.Dropout(0.0), nn.Conv3d(1024, cfg.num_classes, 1, bias=True))
+        self.classifier = nn.Sequential(nn.Dropout(0.0), nn.Conv3d(c(1024), cfg.num_classes, 1, bias=True))
 
     def forward(self, x, endpoint="logits"):
         """Returns a dict of endpoint outputs: 'Mixed_4e', 'Mixed_5c' and (if asked) 'logits'."""

@@ -2,7 +2,7 @@
 // The package graph reads as the architecture (see ../shared/DESIGN.md, "Modules"):
 //
 //   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor
-//   networks     Tensor ← Networks ← Detection ← Commands
+//   networks     Tensor ← Networks ← Detection ← Commands; Networks ← Training (learning)
 //   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands; these
 //                never import a network module.
 import PackageDescription
@@ -25,9 +25,12 @@ let package = Package(
     .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .executable(name: "bench-trunks", targets: ["bench-trunks"]),
     .executable(name: "bench-detector", targets: ["bench-detector"]),
+    .executable(name: "bench-train", targets: ["bench-train"]),
     .library(
       name: "ActionDetection",
-      targets: ["Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks", "Detection"]),
+      targets: [
+        "Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks", "Detection", "Training",
+      ]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +53,8 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
     .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
+    // Learning: optimiser (targets, losses' wiring, data loading and the trainer loop join it).
+    .target(name: "Training", dependencies: ["Networks", "Tensor"]),
     // AVX2 for the ROI crop's channel loops (its preconditions stay: no -Ounchecked here).
     .target(
       name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"],
@@ -84,6 +89,8 @@ let package = Package(
     .executableTarget(
       name: "bench-detector", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Media"],
       path: "Sources/Benchmarks/bench-detector"),
+    .executableTarget(
+      name: "bench-train", dependencies: ["Networks", "Tensor"], path: "Sources/Benchmarks/bench-train"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),
@@ -92,8 +99,9 @@ let package = Package(
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives", "Rendering"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Networks", "Tensor"]),
     .testTarget(
       name: "DetectionTests",
       dependencies: [

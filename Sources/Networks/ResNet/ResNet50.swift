@@ -49,12 +49,15 @@ public struct ResNet50: Sendable {
   public let firstEndpoint: Endpoint, finalEndpoint: Endpoint
   /// Stride placement.
   public let variant: Variant
+  /// Channel counts divided by ``WidthMultiplier/divisor`` (`.full`: the published network).
+  public let width: WidthMultiplier
   let stages: [(endpoint: Endpoint, stage: Stage)]
 
   /// Loads the stages `first ... final` (checking every shape; call `weights.assertAllConsumed()` after).
   public init(
     weights: inout WeightStore, variant: Variant = .torchvision, first: Endpoint = .stem,
-    final: Endpoint = .logits, classes: Int = 1000, batchNormEpsilon: Float = 1e-5
+    final: Endpoint = .logits, classes: Int = 1000, batchNormEpsilon: Float = 1e-5,
+    width: WidthMultiplier = .full
   ) throws {
     guard first <= final else {
       throw ConfigurationError("ResNet-50 stages \(first)...\(final) are in the wrong order")
@@ -66,6 +69,7 @@ public struct ResNet50: Sendable {
     firstEndpoint = first
     finalEndpoint = final
     self.variant = variant
+    self.width = width
     var stages: [(Endpoint, Stage)] = []
     let layers: [Endpoint: (blocks: Int, width: Int)] = [
       .layer1: (3, 64), .layer2: (4, 128), .layer3: (6, 256), .layer4: (3, 512),
@@ -74,29 +78,30 @@ public struct ResNet50: Sendable {
       switch endpoint {
       case .stem:
         let conv = try ConvUnit(
-          weights: &weights, conv: "conv1", norm: "bn1", input: 3, output: 64, kernel: [7, 7],
+          weights: &weights, conv: "conv1", norm: "bn1", input: 3, output: width.channels(64),
+          kernel: [7, 7],
           stride: [2, 2],
           padding: .symmetric([3, 3]), normalization: .batchNorm(epsilon: batchNormEpsilon))
         stages.append(
           (endpoint, .stem(conv, MaxPool(kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])))))
       case .logits:
         let fc = Linear(
-          weight: try weights.tensor("fc.weight", shape: [classes, 2048]),
+          weight: try weights.tensor("fc.weight", shape: [classes, width.channels(2048)]),
           bias: try weights.tensor("fc.bias", shape: [classes]))
         stages.append((endpoint, .logits(fc)))
       default:
         let spec = layers[endpoint]!
+        let blockWidth = width.channels(spec.width)
         var blocks: [Bottleneck] = []
-        var input = spec.width * 2
-        if endpoint == .layer1 { input = 64 }
+        var input = endpoint == .layer1 ? width.channels(64) : blockWidth * 2
         for i in 0..<spec.blocks {
           blocks.append(
             try Bottleneck(
-              weights: &weights, prefix: "layer\(endpoint.rawValue).\(i)", input: input, width: spec.width,
+              weights: &weights, prefix: "layer\(endpoint.rawValue).\(i)", input: input, width: blockWidth,
               stride: Self.stride(variant, endpoint, unit: i, of: spec.blocks),
               batchNormEpsilon: batchNormEpsilon,
               subsampleShortcut: variant != .torchvision))
-          input = 4 * spec.width
+          input = 4 * blockWidth
         }
         stages.append((endpoint, .blocks(blocks)))
       }

@@ -36,22 +36,36 @@ public struct S3DG: Sendable {
   public let configuration: S3DGConfiguration
   let stages: [(endpoint: S3DGEndpoint, stage: Stage)]
 
-  /// Channels entering the stage `endpoint` (3 for the stem, 1024 for the logits).
-  public static func inputChannels(of endpoint: S3DGEndpoint) -> Int {
+  /// Channels entering the stage `endpoint` (3 for the stem, 1024 for the logits at full width).
+  public static func inputChannels(of endpoint: S3DGEndpoint, width: WidthMultiplier = .full) -> Int {
     guard let previous = S3DGEndpoint(rawValue: endpoint.rawValue - 1) else { return 3 }
-    return outputChannels(of: previous)
+    return outputChannels(of: previous, width: width)
   }
 
-  /// Channels produced by the stage `endpoint` (528 for Mixed_4e).
-  public static func outputChannels(of endpoint: S3DGEndpoint, classes: Int = 400) -> Int {
+  /// Channels produced by the stage `endpoint` (528 for Mixed_4e at full width; the logits' `classes`
+  /// are not scaled).
+  public static func outputChannels(
+    of endpoint: S3DGEndpoint, classes: Int = 400, width: WidthMultiplier = .full
+  ) -> Int {
     switch endpoint {
-    case .conv2d_1a, .maxPool_2a, .conv2d_2b: return 64
-    case .conv2d_2c, .maxPool_3a: return 192
-    case .maxPool_4a: return 480
-    case .maxPool_5a: return 832
+    case .conv2d_1a, .maxPool_2a, .conv2d_2b: return width.channels(64)
+    case .conv2d_2c, .maxPool_3a: return width.channels(192)
+    case .maxPool_4a: return width.channels(480)
+    case .maxPool_5a: return width.channels(832)
     case .logits: return classes
-    default: return inceptionWidths[endpoint]!.output
+    default: return widths(of: endpoint, width: width).output
     }
+  }
+
+  /// The branch widths of inception block `endpoint` at `width`.
+  public static func widths(of endpoint: S3DGEndpoint, width: WidthMultiplier = .full)
+    -> InceptionBlock.Widths
+  {
+    let w = inceptionWidths[endpoint]!
+    let d = width
+    return .init(
+      d.channels(w.b0), d.channels(w.b1a), d.channels(w.b1b), d.channels(w.b2a), d.channels(w.b2b),
+      d.channels(w.b3b))
   }
 
   /// Loads the stages `configuration.firstEndpoint ... finalEndpoint` from `weights` by name

@@ -27,6 +27,45 @@ extension S3DGEndpoint: Codable {
 }
 
 extension S3DGConfiguration {
+  private enum CodingKeys: String, CodingKey {
+    case gating, stem, temporalUnit, padding, batchNormEpsilon, batchNormScale, separable
+    case inputNormalization, firstEndpoint, finalEndpoint, classes, width
+  }
+
+  /// Decodes every switch; `width` may be absent (checkpoints written before it existed: full width).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      gating: try c.decode(Gating.self, forKey: .gating), stem: try c.decode(Stem.self, forKey: .stem),
+      temporalUnit: try c.decode(TemporalUnit.self, forKey: .temporalUnit),
+      padding: try c.decode(PaddingMode.self, forKey: .padding),
+      batchNormEpsilon: try c.decode(Float.self, forKey: .batchNormEpsilon),
+      batchNormScale: try c.decode(Bool.self, forKey: .batchNormScale),
+      separable: try c.decode(Bool.self, forKey: .separable),
+      inputNormalization: try c.decode(InputNormalization.self, forKey: .inputNormalization),
+      firstEndpoint: try c.decode(S3DGEndpoint.self, forKey: .firstEndpoint),
+      finalEndpoint: try c.decode(S3DGEndpoint.self, forKey: .finalEndpoint),
+      classes: try c.decode(Int.self, forKey: .classes),
+      width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full)
+  }
+
+  /// Encodes every switch.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(gating, forKey: .gating)
+    try c.encode(stem, forKey: .stem)
+    try c.encode(temporalUnit, forKey: .temporalUnit)
+    try c.encode(padding, forKey: .padding)
+    try c.encode(batchNormEpsilon, forKey: .batchNormEpsilon)
+    try c.encode(batchNormScale, forKey: .batchNormScale)
+    try c.encode(separable, forKey: .separable)
+    try c.encode(inputNormalization, forKey: .inputNormalization)
+    try c.encode(firstEndpoint, forKey: .firstEndpoint)
+    try c.encode(finalEndpoint, forKey: .finalEndpoint)
+    try c.encode(classes, forKey: .classes)
+    try c.encode(width, forKey: .width)
+  }
+
   /// Metadata key under which checkpoints store the configuration as JSON.
   public static let metadataKey = "s3dg_configuration"
 

@@ -67,13 +67,16 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
   public var finalEndpoint: S3DGEndpoint
   /// Number of classes of the logits (`classifier.1.weight` `[classes, 1024, 1, 1, 1]`).
   public var classes: Int
+  /// Every channel count divided by ``WidthMultiplier/divisor`` (same topology and tensor names);
+  /// `.full` is the published network.
+  public var width: WidthMultiplier = .full
 
   /// A configuration from every switch.
   public init(
     gating: Gating, stem: Stem, temporalUnit: TemporalUnit, padding: PaddingMode,
     batchNormEpsilon: Float, batchNormScale: Bool = true, separable: Bool = true,
     inputNormalization: InputNormalization, firstEndpoint: S3DGEndpoint = .conv2d_1a,
-    finalEndpoint: S3DGEndpoint = .logits, classes: Int = 400
+    finalEndpoint: S3DGEndpoint = .logits, classes: Int = 400, width: WidthMultiplier = .full
   ) {
     self.gating = gating
     self.stem = stem
@@ -86,6 +89,7 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
     self.firstEndpoint = firstEndpoint
     self.finalEndpoint = finalEndpoint
     self.classes = classes
+    self.width = width
   }
 
   /// torchvision `s3d()`: no gating, separable stem, BN temporal units, symmetric padding, eps 1e-3.
@@ -117,6 +121,13 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
     var copy = self
     copy.firstEndpoint = first
     copy.finalEndpoint = final
+    return copy
+  }
+
+  /// This configuration at another width.
+  public func width(_ width: WidthMultiplier) -> S3DGConfiguration {
+    var copy = self
+    copy.width = width
     return copy
   }
 

@@ -99,7 +99,7 @@ let package = Package(
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "Datasets", "Primitives", "Rendering"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Networks", "Tensor"]),
     .testTarget(

@@ -5,7 +5,7 @@ How to run (CPU only, ~2 minutes; the venv lives outside the repo; needs `ffmpeg
     python3 -m venv /work/.venv-torch
     /work/.venv-torch/bin/pip install torch torchvision safetensors numpy
     /work/.venv-torch/bin/python tools/make_gradient_fixtures.py \
-        Tests/NetworksTests/Fixtures/gradients Tests/TensorTests/Fixtures
+        Tests/NetworksTests/Fixtures/gradients Tests/NetworksTests/Fixtures
 (the two arguments are optional and default to these folders; run from the repository root).
 
 Every reference runs in float64 with autograd (model.double(), CPU) and is stored as float32. The loss
@@ -55,7 +55,7 @@ input_normalization (+ mean, std), video, frames, loss, torch, parameters (one l
 per tensor the network holds, BN buffers included, num_batches_tracked left out), trainable (the same
 format, the tensors that have a grad.*), and for S3D s3dg_config (tools/s3dg_reference.Config as JSON).
 
-Layer fixtures: Tests/TensorTests/Fixtures/layer_gradients.safetensors, one file, tensors prefixed
+Layer fixtures: Tests/NetworksTests/Fixtures/layer_gradients.safetensors, one file, tensors prefixed
 `<case>.`; metadata `cases` is a JSON object {case: {hyper-parameters, "loss": ...}}; see LAYER_NOTES
 below and that JSON for each case's exact definition.
 """
@@ -652,7 +652,7 @@ def layers(out_dir):
 
 def main():
     net_dir = sys.argv[1] if len(sys.argv) > 1 else "Tests/NetworksTests/Fixtures/gradients"
-    layer_dir = sys.argv[2] if len(sys.argv) > 2 else "Tests/TensorTests/Fixtures"
+    layer_dir = sys.argv[2] if len(sys.argv) > 2 else "Tests/NetworksTests/Fixtures"
     torch.set_num_threads(2)
     layers(layer_dir)
     networks(net_dir)

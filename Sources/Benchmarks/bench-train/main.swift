@@ -3,42 +3,39 @@
 // per case with best and median milliseconds and the peak resident memory of the step.
 //
 //   swift build -c release --scratch-path .build-bench --product bench-train
-//   .build-bench/release/bench-train --threads 2 --runs 3 [--cases resnet_full,s3dg_full,resnet_quarter,s3dg_quarter]
-//     [--bn training|frozen]
+//   .build-bench/release/bench-train --threads 2 --runs 3 [--cases resnet_layer3,s3d_mixed_4e]
+//     [--widths 1,4] [--bn training,frozen]
 //
 // tools/bench_train.sh runs it next to PyTorch (tools/bench_train_torch.py) on the same graphs and
-// prints the ratios. Cases: full width on [1,3,320,400] / [1,3,20,320,400]; width 1/4 on
-// [1,3,160,200] / [1,3,20,160,200]. The loss is Σ output · g with a fixed random g.
+// prints the ratios. Cases: full width (divisor 1) on [1,3,320,400] / [1,3,20,320,400]; width 1/4
+// (divisor 4) on [1,3,160,200] / [1,3,20,160,200]; batch norm in training and frozen mode. The loss
+// is Σ output · g with a fixed random g; the input gets no gradient. Peak memory is the process's
+// VmHWM, reset before every step (weights, gradients and the step's activations).
 import Foundation
 import Networks
 import Tensor
 
-struct Case {
-  var name: String
-  var network: String
-  var width: WidthMultiplier
-  var input: [Int]
-}
-
-let allCases = [
-  Case(name: "resnet_full", network: "resnet", width: .full, input: [1, 3, 320, 400]),
-  Case(name: "s3dg_full", network: "s3dg", width: .full, input: [1, 3, 20, 320, 400]),
-  Case(name: "resnet_quarter", network: "resnet", width: .quarter, input: [1, 3, 160, 200]),
-  Case(name: "s3dg_quarter", network: "s3dg", width: .quarter, input: [1, 3, 20, 160, 200]),
+/// Input shape of each case at each width divisor (as tools/bench_train_torch.py).
+let shapes: [String: [Int: [Int]]] = [
+  "resnet_layer3": [1: [1, 3, 320, 400], 4: [1, 3, 160, 200]],
+  "s3d_mixed_4e": [1: [1, 3, 20, 320, 400], 4: [1, 3, 20, 160, 200]],
 ]
 
 var threads = 2
 var runs = 3
-var selected = allCases.map(\.name)
-var mode = BatchNormMode.training
+var cases = ["resnet_layer3", "s3d_mixed_4e"]
+var widths = [1, 4]
+var modes: [BatchNormMode] = [.training, .frozen]
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = arguments.next() {
   let value = arguments.next() ?? ""
+  let list = value.split(separator: ",").map(String.init)
   switch flag {
   case "--threads": threads = Int(value) ?? threads
   case "--runs": runs = max(1, Int(value) ?? runs)
-  case "--cases": selected = value.split(separator: ",").map(String.init)
-  case "--bn": mode = value == "frozen" ? .frozen : .training
+  case "--cases": cases = list
+  case "--widths": widths = list.compactMap { Int($0) }.filter { WidthMultiplier.divisors.contains($0) }
+  case "--bn": modes = list.map { $0 == "frozen" ? .frozen : .training }
   default:
     FileHandle.standardError.write(Data("bench-train: unknown option \(flag)\n".utf8))
     exit(2)
@@ -62,17 +59,32 @@ func randomTensor(_ shape: [Int], stream: String) -> Tensor {
   Tensor(shape: shape, scalars: CounterRandom(seed: 11).values(stream, count: shape.reduce(1, *)))
 }
 
-for c in allCases where selected.contains(c.name) {
+for divisor in widths {
+  for name in cases {
+    for mode in modes {
+      guard let input = shapes[name]?[divisor] else { continue }
+      let line = try measure(
+        name: name, width: WidthMultiplier(divisor: divisor), mode: mode, input: input, runs: runs,
+        threads: threads)
+      print(line)
+    }
+  }
+}
+
+/// Times `runs` training steps after one warm-up; one result line.
+func measure(
+  name: String, width: WidthMultiplier, mode: BatchNormMode, input: [Int], runs: Int, threads: Int
+) throws -> String {
   var weights = WeightStore.seededInitialization(seed: 1)
   let stages: any TrainableModule
-  if c.network == "resnet" {
-    stages = try TrainableResNet50(weights: &weights, final: .layer3, width: c.width).stages
+  if name == "resnet_layer3" {
+    stages = try TrainableResNet50(weights: &weights, final: .layer3, width: width).stages
   } else {
-    let configuration = S3DGConfiguration.torchvision.stages(.conv2d_1a, .mixed_4e).width(c.width)
+    let configuration = S3DGConfiguration.torchvision.stages(.conv2d_1a, .mixed_4e).width(width)
     stages = try TrainableS3DG(weights: &weights, configuration: configuration).stages
   }
   stages.setBatchNormMode(mode)
-  let x = randomTensor(c.input, stream: "input")
+  let x = randomTensor(input, stream: "input")
   var g: Tensor?
   var times: [Double] = []
   var peak = 0.0
@@ -91,10 +103,10 @@ for c in allCases where selected.contains(c.name) {
   }
   times.sort()
   let parameters = stages.parameters.reduce(0) { $0 + $1.value.count }
-  print(
-    String(
-      format:
-        "swift case=%@ width=%@ bn=%@ best_ms=%.1f median_ms=%.1f peak_mib=%.0f parameters=%d threads=%d",
-      c.name, c.width.description, mode == .training ? "training" : "frozen", times[0] * 1000,
-      times[times.count / 2] * 1000, peak, parameters, threads))
+  return String(
+    format:
+      "swift case=%@ width=%d bn=%@ threads=%d input=%@ best_ms=%.1f median_ms=%.1f peak_rss_mb=%.0f parameters=%d",
+    name, width.divisor, mode == .training ? "training" : "frozen", threads,
+    input.map(String.init).joined(separator: "x"), times[0] * 1000, times[times.count / 2] * 1000, peak,
+    parameters)
 }

@@ -40,11 +40,12 @@ public struct ActionDetector: Sendable {
     contextNormalization = context.inputNormalization
     try configuration.validate()
     weights.prefix = "keyframe."
-    keyframeTrunk = try ResNet50(weights: &weights, first: .stem, final: .layer3)
+    keyframeTrunk = try ResNet50(weights: &weights, first: .stem, final: .layer3, width: configuration.width)
     weights.prefix = "context."
     contextTrunk = try S3DG(weights: &weights, configuration: context.stages(.conv2d_1a, .mixed_4e))
     weights.prefix = "rpn."
-    rpn = try RegionProposalNetwork(weights: &weights, configuration: configuration.rpn)
+    rpn = try RegionProposalNetwork(
+      weights: &weights, configuration: configuration.rpn, inputChannels: configuration.keyframeChannels)
     head = try BoxHead(
       weights: &weights, context: context, configuration: configuration.head,
       classes: configuration.classes.count)

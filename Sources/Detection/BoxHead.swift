@@ -17,6 +17,8 @@ public struct BoxHead: Sendable {
   let mixed5: S3DG
   let tfSame: Bool
   let classifier: Linear
+  /// Width of the ROI features (`Mixed_5c` channels: 1024 at full width).
+  public let featureChannels: Int
   let boxes: Linear
   /// ROIs run through the per-ROI tail at once (bounds the memory of the tail's activations).
   public var chunkSize = 50
@@ -39,11 +41,12 @@ public struct BoxHead: Sendable {
     weights.prefix = headPrefix
     tfSame = context.padding == .tfSame
     let rows = configuration.classifierRows(classes: classes)
+    featureChannels = context.width.channels(1024)
     classifier = Linear(
-      weight: try weights.tensor("classifier.weight", shape: [rows, 1024]),
+      weight: try weights.tensor("classifier.weight", shape: [rows, featureChannels]),
       bias: try weights.tensor("classifier.bias", shape: [rows]))
     boxes = Linear(
-      weight: try weights.tensor("boxes.weight", shape: [4 * classes, 1024]),
+      weight: try weights.tensor("boxes.weight", shape: [4 * classes, featureChannels]),
       bias: try weights.tensor("boxes.bias", shape: [4 * classes]))
   }
 
@@ -127,12 +130,13 @@ public struct BoxHead: Sendable {
     let chunks = stride(from: 0, to: proposals.count, by: chunkSize).map {
       Array(proposals[$0..<min($0 + chunkSize, proposals.count)])
     }
-    var output = Tensor(shape: [proposals.count, 1024])
+    let width = featureChannels
+    var output = Tensor(shape: [proposals.count, width])
     let threads = Compute.threadCount
     let run: (Int, UnsafeMutablePointer<Float>) -> Void = { index, out in
       let rows = self.tail(self.configuration.crop(mixed4e, boxes: chunks[index])).globalMean()
       rows.withUnsafeBufferPointer {
-        (out + index * self.chunkSize * 1024).update(from: $0.baseAddress!, count: $0.count)
+        (out + index * self.chunkSize * width).update(from: $0.baseAddress!, count: $0.count)
       }
     }
     output.withUnsafeMutableBufferPointer { buffer in

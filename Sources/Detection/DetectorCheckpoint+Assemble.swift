@@ -41,7 +41,7 @@ extension DetectorCheckpoint {
     let parts = [
       (
         part: "keyframe", prefix: "keyframe.", file: keyframeFile, network: "ResNet-50 conv1…layer3",
-        entries: ParameterTable.resNet50ToLayer3()
+        entries: ParameterTable.resNet50ToLayer3(width: configuration.width)
       ),
       (
         part: "context", prefix: "context.", file: contextFile,

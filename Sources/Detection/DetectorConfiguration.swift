@@ -22,13 +22,15 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
   public var head: HeadConfiguration
   /// Detection post-processing.
   public var postProcessing: PostProcessing
+  /// Channel width of both trunks, the RPN's input and the head's features (`.full`: the paper's).
+  public var width: WidthMultiplier = .full
 
   /// A configuration with the paper's settings for `classes`.
   public init(
     classes: [String], inputHeight: Int = 320, inputWidth: Int = 400, clipLength: Int = 20,
     contextPreset: String = "tfSlimS3DG", keyframeNormalization: String = "imageNet",
     rpn: RPNConfiguration = RPNConfiguration(), head: HeadConfiguration = HeadConfiguration(),
-    postProcessing: PostProcessing = PostProcessing()
+    postProcessing: PostProcessing = PostProcessing(), width: WidthMultiplier = .full
   ) {
     self.classes = classes
     self.inputHeight = inputHeight
@@ -39,7 +41,49 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
     self.rpn = rpn
     self.head = head
     self.postProcessing = postProcessing
+    self.width = width
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case classes, inputHeight, inputWidth, clipLength, contextPreset, keyframeNormalization, rpn, head
+    case postProcessing, width
+  }
+
+  /// Decodes a configuration; `width` may be absent (checkpoints written before it existed: full width).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      classes: try c.decode([String].self, forKey: .classes),
+      inputHeight: try c.decode(Int.self, forKey: .inputHeight),
+      inputWidth: try c.decode(Int.self, forKey: .inputWidth),
+      clipLength: try c.decode(Int.self, forKey: .clipLength),
+      contextPreset: try c.decode(String.self, forKey: .contextPreset),
+      keyframeNormalization: try c.decode(String.self, forKey: .keyframeNormalization),
+      rpn: try c.decode(RPNConfiguration.self, forKey: .rpn),
+      head: try c.decode(HeadConfiguration.self, forKey: .head),
+      postProcessing: try c.decode(PostProcessing.self, forKey: .postProcessing),
+      width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full)
+  }
+
+  /// Encodes every field.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(classes, forKey: .classes)
+    try c.encode(inputHeight, forKey: .inputHeight)
+    try c.encode(inputWidth, forKey: .inputWidth)
+    try c.encode(clipLength, forKey: .clipLength)
+    try c.encode(contextPreset, forKey: .contextPreset)
+    try c.encode(keyframeNormalization, forKey: .keyframeNormalization)
+    try c.encode(rpn, forKey: .rpn)
+    try c.encode(head, forKey: .head)
+    try c.encode(postProcessing, forKey: .postProcessing)
+    try c.encode(width, forKey: .width)
+  }
+
+  /// Channels of the keyframe feature (`layer3`) at this width: 1024 at full width.
+  public var keyframeChannels: Int { width.channels(1024) }
+  /// Channels of the head's ROI features (`Mixed_5c`) at this width: 1024 at full width.
+  public var headFeatureChannels: Int { width.channels(1024) }
 
   /// The S3D-G presets by name.
   public static let contextPresets: [String: S3DGConfiguration] = [
@@ -57,7 +101,7 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
       throw DetectorError.badConfiguration(
         "context preset '\(contextPreset)', expected one of \(Self.contextPresets.keys.sorted())")
     }
-    return preset
+    return preset.width(width)
   }
 
   /// The keyframe normalisation, or a thrown error naming the unknown name.

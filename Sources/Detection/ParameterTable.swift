@@ -7,10 +7,12 @@ public enum ParameterTable {
   public typealias Entry = (name: String, shape: [Int])
 
   /// ResNet-50 `conv1` … `layer3` (torchvision names).
-  public static func resNet50ToLayer3() -> [Entry] {
-    var entries: [Entry] = [("conv1.weight", [64, 3, 7, 7])] + batchNorm("bn1", 64, scale: true)
-    var input = 64
-    for (layer, (blocks, width)) in [(1, (3, 64)), (2, (4, 128)), (3, (6, 256))] {
+  public static func resNet50ToLayer3(width multiplier: WidthMultiplier = .full) -> [Entry] {
+    let stem = multiplier.channels(64)
+    var entries: [Entry] = [("conv1.weight", [stem, 3, 7, 7])] + batchNorm("bn1", stem, scale: true)
+    var input = stem
+    for (layer, (blocks, fullWidth)) in [(1, (3, 64)), (2, (4, 128)), (3, (6, 256))] {
+      let width = multiplier.channels(fullWidth)
       for i in 0..<blocks {
         let p = "layer\(layer).\(i)"
         entries.append(("\(p).conv1.weight", [width, input, 1, 1]))
@@ -35,22 +37,23 @@ public enum ParameterTable {
     var entries: [Entry] = []
     for endpoint in S3DGEndpoint.allCases where endpoint >= first && endpoint <= final {
       let p = "features.\(endpoint.rawValue)"
-      let input = S3DG.inputChannels(of: endpoint)
+      let input = S3DG.inputChannels(of: endpoint, width: c.width)
       switch endpoint {
       case .conv2d_1a:
         switch c.stem {
-        case .separable: entries += conv3x3(c, p, 3, 64, kernel: 7)
-        case .full(let t): entries += unit(c, p, 3, 64, [t, 7, 7])
-        case .spaceToDepth: entries += unit(c, p, 3, 64, [4, 8, 8])
+        case .separable: entries += conv3x3(c, p, 3, c.width.channels(64), kernel: 7)
+        case .full(let t): entries += unit(c, p, 3, c.width.channels(64), [t, 7, 7])
+        case .spaceToDepth: entries += unit(c, p, 3, c.width.channels(64), [4, 8, 8])
         }
       case .conv2d_2b:
-        entries += unit(c, p, input, 64, [1, 1, 1])
+        entries += unit(c, p, input, c.width.channels(64), [1, 1, 1])
       case .conv2d_2c:
-        entries += conv3x3(c, p, input, 192, kernel: 3) + gate(c, p, 192)
+        let output = c.width.channels(192)
+        entries += conv3x3(c, p, input, output, kernel: 3) + gate(c, p, output)
       case .maxPool_2a, .maxPool_3a, .maxPool_4a, .maxPool_5a, .logits:
         continue
       default:
-        let w = S3DG.inceptionWidths[endpoint]!
+        let w = S3DG.widths(of: endpoint, width: c.width)
         entries += unit(c, "\(p).branch0", input, w.b0, [1, 1, 1]) + gate(c, "\(p).branch0", w.b0)
         entries += unit(c, "\(p).branch1.0", input, w.b1a, [1, 1, 1])
         entries += conv3x3(c, "\(p).branch1.1", w.b1a, w.b1b, kernel: 3) + gate(c, "\(p).branch1", w.b1b)
@@ -73,11 +76,11 @@ public enum ParameterTable {
   }
 
   /// The box head's fully connected layers (`classifier`, `boxes`) on 1024-d ROI features.
-  public static func head(_ h: HeadConfiguration, classes: Int) -> [Entry] {
+  public static func head(_ h: HeadConfiguration, classes: Int, channels: Int = 1024) -> [Entry] {
     let rows = h.classifierRows(classes: classes)
     return [
-      ("classifier.weight", [rows, 1024]), ("classifier.bias", [rows]),
-      ("boxes.weight", [4 * classes, 1024]), ("boxes.bias", [4 * classes]),
+      ("classifier.weight", [rows, channels]), ("classifier.bias", [rows]),
+      ("boxes.weight", [4 * classes, channels]), ("boxes.bias", [4 * classes]),
     ]
   }
 
@@ -87,10 +90,14 @@ public enum ParameterTable {
     func prefixed(_ prefix: String, _ entries: [Entry]) -> [Entry] {
       entries.map { (prefix + $0.name, $0.shape) }
     }
-    return prefixed("keyframe.", resNet50ToLayer3())
+    return prefixed("keyframe.", resNet50ToLayer3(width: configuration.width))
       + prefixed("context.", s3dg(context, from: .conv2d_1a, to: .mixed_5c))
-      + prefixed("rpn.", rpn(configuration.rpn))
-      + prefixed("head.", head(configuration.head, classes: configuration.classes.count))
+      + prefixed("rpn.", rpn(configuration.rpn, channels: configuration.keyframeChannels))
+      + prefixed(
+        "head.",
+        head(
+          configuration.head, classes: configuration.classes.count,
+          channels: configuration.headFeatureChannels))
   }
 
   static func batchNorm(_ p: String, _ c: Int, scale: Bool) -> [Entry] {

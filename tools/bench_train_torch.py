@@ -14,6 +14,10 @@ Rows (batch 1, float32, weights from torch's default initialisation after torch.
 each with BN in training mode (batch statistics, running stats updated, gamma/beta trained) and
 frozen (eval mode, fixed affine: gamma/beta get no gradient).
 
+Frozen rows keep the default BN buffers (running mean 0, var 1). Note: this PyTorch build (2.15.0 PyPI
+wheel) runs Conv3d on CPU as aten::slow_conv3d (im2col + MKL GEMM) forward and backward; Conv2d uses
+oneDNN (aten::mkldnn_convolution). Timings on a machine shared with builds are noisy: compare best_ms.
+
 One step = parameter grads set to None, forward, L = sum(output * dy) (dy a fixed N(0,1) tensor),
 backward (all trainable parameters; the input needs no gradient). No optimiser update. Warm-up 1 step,
 then R timed steps (time.perf_counter); best and median reported. Each row runs in a fresh process, so

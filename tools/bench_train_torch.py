@@ -14,12 +14,18 @@ Rows (batch 1, float32, weights from torch's default initialisation after torch.
 each with BN in training mode (batch statistics, running stats updated, gamma/beta trained) and
 frozen (eval mode, fixed affine: gamma/beta get no gradient).
 
+Frozen rows keep the default BN buffers (running mean 0, var 1). Note: this PyTorch build (2.15.0 PyPI
+wheel) runs Conv3d on CPU as aten::slow_conv3d (im2col + MKL GEMM) forward and backward; Conv2d uses
+oneDNN (aten::mkldnn_convolution). Timings on a machine shared with builds are noisy: compare best_ms.
+
 One step = parameter grads set to None, forward, L = sum(output * dy) (dy a fixed N(0,1) tensor),
 backward (all trainable parameters; the input needs no gradient). No optimiser update. Warm-up 1 step,
 then R timed steps (time.perf_counter); best and median reported. Each row runs in a fresh process, so
 its peak RSS (resource.getrusage(RUSAGE_SELF).ru_maxrss, the whole process incl. the model and
-torch) is that row's. Output, one line per row:
-    torch case=<name> width=<d> bn=<mode> threads=<n> input=<shape> best_ms=<x> median_ms=<x> peak_rss_mb=<x>
+torch) is that row's; before_step_rss_mb is the same peak after building the model and the tensors and
+one no-grad forward (for the output shape), before the first training step. Output, one line per row:
+    torch case=<name> width=<d> bn=<mode> threads=<n> input=<shape> best_ms=<x> median_ms=<x>
+    peak_rss_mb=<x> before_step_rss_mb=<x>   (on one line)
 """
 
 import argparse
@@ -77,6 +83,7 @@ def run_row(case, width, bn, threads, rounds):
     with torch.no_grad():
         out_shape = model(x).shape
     dy = torch.randn(out_shape, generator=gen)
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
     def step():
         for p in params:
@@ -90,9 +97,10 @@ def run_row(case, width, bn, threads, rounds):
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1e3)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"torch case={case} width={width} bn={bn} threads={threads} input={'x'.join(map(str, shape))} "
-          f"best_ms={min(times):.1f} median_ms={statistics.median(times):.1f} peak_rss_mb={rss_mb:.0f}",
+          f"best_ms={min(times):.1f} median_ms={statistics.median(times):.1f} peak_rss_mb={rss_mb:.0f} "
+          f"before_step_rss_mb={base_mb:.0f}",
           flush=True)
 
 

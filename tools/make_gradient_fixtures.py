@@ -14,21 +14,23 @@ of every network fixture and of every layer fixture that is not itself a loss is
 so each stored `grad.*` is dL/d(that tensor) = the backward pass given `output_gradient` as dy.
 
 Weights are not committed: every parameter and BN buffer (running_mean, running_var) is
-    counter_random.parity_tensor(SEED, <tensor name>, <shape at this width>)
+    counter_random.parity_tensor(SEED = 20261121, <tensor name>, <shape at this width>)
 i.e. counter_random.values(SEED, name, shape, center, half_width) with (center, half_width) =
 counter_random.parity_range(name, shape): running_var 1 +- 0.5, running_mean 0 +- 0.2, rank-1 `weight`
 (BN gamma) 1 +- 0.5, rank-1 `bias` (BN beta, conv/temporal bias, gate bias) 0 +- 0.2, rank >= 2
 (conv, gate) 0 +- float32(sqrt(6 / fan_in)) with fan_in = prod(shape[1:]) of the REDUCED shape. Swift
-regenerates them bit for bit with `CounterRandom(seed:).values(name, count:, center:, halfWidth:)`.
+regenerates them bit for bit with `CounterRandom(seed:).values(name, count:, center:, halfWidth:)`
+(Tests/NetworksTests/ParityFixtures.weights(for:) does exactly this from the `parameters` metadata).
 `output_gradient` of a network fixture is counter_random.values(SEED, "output_gradient", shape) (uniform
 [-1, 1)); it is stored too.
 
 Network inputs are real video frames: ffmpeg decodes VIDEO (a UCF-24 clip in ../shared/data/videos)
 as rgb24, scaled with `scale=W0:H:flags=area` (W0 = round(340 * H / 256), the clip is 340x256) and
-centre-cropped to W (`crop=W:H`, offset (W0 - W) // 2); frame k of a fixture is decoded frame
-FIRST_FRAME + k * FRAME_STEP; the 0...255 values are normalised as the preset does,
-(x / 255 - mean[c]) / std[c] in float64 (InputNormalization), and stored as float32; the reference then
-runs on that float32 input. Images are [N, 3, H, W], clips [N, 3, T, H, W].
+centre-cropped to W (`crop=W:H`, ffmpeg's default centre offset); frame k of a clip is decoded frame
+FIRST_FRAME + k * FRAME_STEP (40, 42, ..., 54), image n of a batch is frame FIRST_FRAME + n *
+IMAGE_BATCH_STEP (40, 80) (metadata `frames`, 0-based decode order); the 0...255 values are
+normalised as the preset does, (x / 255 - mean[c]) / std[c] in float64 (InputNormalization), and
+stored as float32; the reference then runs on that float32 input. Images are [N, 3, H, W], clips [N, 3, T, H, W].
 
 Network fixtures (Tests/NetworksTests/Fixtures/gradients, width divisor 8, batch 1 unless said):
 - resnet50_w8_frozen_layer4: torchvision ResNet-50 stem...layer4 (no fc), input [1,3,64,80] (imageNet
@@ -51,13 +53,20 @@ and `running_var.<bn prefix>` hold the buffers after that one forward with momen
 running_mean = 0.9 * running_mean + 0.1 * batch_mean, running_var = 0.9 * running_var + 0.1 *
 batch_var_unbiased (n / (n - 1) times the biased variance, n = N*[T*]H*W), PyTorch's rule.
 Metadata: configuration, width_divisor, bn_mode, bn_momentum, epsilon, seed, endpoint, input_shape,
-input_normalization (+ mean, std), video, frames, loss, torch, parameters (one line "<name> <d0>,<d1>,..."
-per tensor the network holds, BN buffers included, num_batches_tracked left out), trainable (the same
-format, the tensors that have a grad.*), and for S3D s3dg_config (tools/s3dg_reference.Config as JSON).
+input_normalization (the Swift InputNormalization.named key; input_mean, input_std its values), video,
+frames, loss, torch, parameters (one line "<name> <d0>,<d1>,..." per tensor the network holds, BN
+buffers included, num_batches_tracked left out), trainable (the same format, the tensors that have a
+grad.*), model, and for S3D s3dg_config (tools/s3dg_reference.Config as
+JSON; `configuration` is the Swift S3DGConfiguration preset name).
+
+Max-pool ties: S3D's max pools see equal values copied from one source element (MaxPool_3a's outputs
+in Mixed_3b's branch 3, and stride-1 windows spanning the whole short T axis); every network fixture is
+recomputed with max pools that share dy among tied maxima, and the stored gradients must agree with
+PyTorch's first-index rule to 1e-9 (they agree to ~4e-15), so any tie rule is correct for them.
 
 Layer fixtures: Tests/NetworksTests/Fixtures/layer_gradients.safetensors, one file, tensors prefixed
-`<case>.`; metadata `cases` is a JSON object {case: {hyper-parameters, "loss": ...}}; see LAYER_NOTES
-below and that JSON for each case's exact definition.
+`<case>.`; metadata `cases` is a JSON object {case: {"op", hyper-parameters, "formula", "shapes"}},
+`notes` the conventions (LAYER_NOTES below); the file's writer is byte-for-byte reproducible.
 """
 
 import copy
@@ -276,7 +285,8 @@ def save_file(tensors, path, metadata):
     for name in sorted(tensors):
         assert tensors[name].dtype == np.float32, name
         data = np.ascontiguousarray(tensors[name], dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape),
+                        "data_offsets": [offset, offset + len(data)]}
         offset += len(data)
         blobs.append(data)
     text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()

@@ -54,7 +54,7 @@ extension Convolution {
     let expected = outputShape(for: x.shape)
     precondition(
       dy.shape == expected, "Convolution.backward: output gradient \(dy.shape), \(expected) expected")
-    let dW = weightGradient(x, dy, g)
+    let dW = weightGradient(x, dy, g, forceWinograd: forceWinograd)
     let db = bias == nil ? nil : biasGradient(dy, g)
     let dX = inputGradient ? self.inputGradient(x.shape, dy, g, forceWinograd: forceWinograd) : nil
     return ConvolutionGradients(input: dX, weight: dW, bias: db)

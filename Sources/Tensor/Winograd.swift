@@ -190,7 +190,7 @@ extension ConvStep {
 
   /// `V[c][e][tile] = (Bᵀ d B)[e]` for input channels `channels` and the tiles of `tileRows`
   /// (tile index counted from the first of `tileRows`); `tiles` is the chunk's tile count.
-  private func inputTransform(
+  func inputTransform(
     into v: UnsafeMutablePointer<Float>, channels: Range<Int>, tileRows: Range<Int>, tiles: Int
   ) {
     let tw = tileGrid.columns

@@ -55,31 +55,40 @@ extension Convolution {
       }
       withExtendedLifetime((v, z)) {}
     }
-    // dW = Gᵀ dU G per (out, in) pair.
-    let gm = Winograd.g
-    let sums = UnsafePointer(du.base)
-    Compute.parallelFor(o) { oc in
-      var t = [Double](repeating: 0, count: 18)
-      for ic in 0..<c {
-        let pair = oc * c + ic
-        // t = dU · G (6×3)
-        for i in 0..<6 {
-          for b in 0..<3 {
-            var s = 0.0
-            for j in 0..<6 { s += Double(sums[(i * 6 + j) * o * c + pair]) * gm[j][b] }
-            t[i * 3 + b] = s
-          }
+    // dW = Gᵀ dU G, eight (out, in) pairs at a time, tap-major, then into the weight's layout.
+    let count = o * c
+    let taps = TensorStorage(count: 9 * count)
+    let (sums, t) = (UnsafePointer(du.base), taps.base)
+    let block = 1024
+    Compute.parallelFor((count + block - 1) / block) { b in
+      for start in Swift.stride(from: b * block, to: min(count, (b + 1) * block), by: 8) {
+        let lanes = min(8, count - start)
+        let row = { (i: Int) -> (Winograd.Lanes, Winograd.Lanes, Winograd.Lanes) in
+          let q = sums + i * 6 * count + start
+          return Self.inverseRows(
+            (
+              .load(q, lanes: lanes), .load(q + count, lanes: lanes), .load(q + 2 * count, lanes: lanes),
+              .load(q + 3 * count, lanes: lanes), .load(q + 4 * count, lanes: lanes),
+              .load(q + 5 * count, lanes: lanes)
+            ))
         }
-        for a in 0..<3 {
-          for b in 0..<3 {
-            var s = 0.0
-            for i in 0..<6 { s += gm[i][a] * t[i * 3 + b] }
-            dW[pair * 9 + a * 3 + b] = Float(s)
-          }
+        let (r0, r1, r2, r3, r4, r5) = (row(0), row(1), row(2), row(3), row(4), row(5))
+        let emit = { (kx: Int, column: (Winograd.Lanes, Winograd.Lanes, Winograd.Lanes)) in
+          column.0.store(t + kx * count + start, lanes: lanes)
+          column.1.store(t + (3 + kx) * count + start, lanes: lanes)
+          column.2.store(t + (6 + kx) * count + start, lanes: lanes)
         }
+        emit(0, Self.inverseRows((r0.0, r1.0, r2.0, r3.0, r4.0, r5.0)))
+        emit(1, Self.inverseRows((r0.1, r1.1, r2.1, r3.1, r4.1, r5.1)))
+        emit(2, Self.inverseRows((r0.2, r1.2, r2.2, r3.2, r4.2, r5.2)))
       }
     }
-    withExtendedLifetime((x, dy, du)) {}
+    Compute.parallelFor(o) { oc in
+      for pair in (oc * c)..<((oc + 1) * c) {
+        for k in 0..<9 { dW[pair * 9 + k] = t[k * count + pair] }
+      }
+    }
+    withExtendedLifetime((x, dy, du, taps)) {}
   }
 
   /// `Z[o][e][tile] = (A dY Aᵀ)[e]` for output channels `channels` (rows counted from the first) and the tiles of `tileRows` (counted
@@ -137,6 +146,13 @@ extension Convolution {
         }
       }
     }
+  }
+
+  /// `Gᵀ u`: the adjoint of the 1-D weight transform, six values to three taps.
+  @inline(__always)
+  static func inverseRows(_ u: Winograd.Rows) -> (Winograd.Lanes, Winograd.Lanes, Winograd.Lanes) {
+    let (p, m) = (u.1 + u.2, u.3 + u.4)
+    return (u.0 / 4 - p / 6 + m / 24, (u.2 - u.1) / 6 + (u.3 - u.4) / 12, (m - p) / 6 + u.5)
   }
 
   /// `A y` for four rows `y` (each `count` long, `stride` apart) into six rows (same stride):

@@ -13,6 +13,8 @@ extension Convolution {
       pointwiseWeightGradient(src, grad, g, into: dst)
     } else if winogradWeightGradientApplies(g, force: forceWinograd) {
       winogradWeightGradient(x, dy, g, into: dst)
+    } else if temporalWinogradWeightGradientApplies(g, force: forceWinograd) {
+      temporalWinogradWeightGradient(x, dy, g, into: dst)
     } else if isTemporal(g) {
       temporalWeightGradient(src, grad, g, into: dst)
     } else {

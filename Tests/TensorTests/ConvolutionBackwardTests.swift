@@ -130,7 +130,7 @@ struct ConvolutionBackwardTests {
   }
 
   /// dL/dx of stride-1 3×3, 1×3×3 and 3×1×1 kernels through the Winograd routes of the flipped
-  /// convolution, and dL/dW of the 3×3 and 1×3×3 ones through F(4×4, 3×3).
+  /// convolution, and dL/dW through F(4×4, 3×3) and temporal F(4, 3).
   @Test(
     .enabled(if: Winograd.mode != 0, "TENSOR_WINOGRAD=0 builds no transformed weights"),
     arguments: [
@@ -138,6 +138,7 @@ struct ConvolutionBackwardTests {
       Case(input: [1, 4, 3, 10, 7], out: 5, kernel: [1, 3, 3], padding: pads([(0, 0), (0, 2), (2, 0)])),
       Case(input: [1, 5, 10, 3, 4], out: 6, kernel: [3, 1, 1], padding: .same),
       Case(input: [1, 8, 2, 9, 10], out: 32, kernel: [1, 3, 3], padding: .same),
+      Case(input: [2, 4, 6, 2, 3], out: 32, kernel: [3, 1, 1], padding: .symmetric([1, 0, 0])),
     ])
   func winogradRoutes(_ c: Case) {
     let (conv, x, dy) = Self.make(c, seed: 45)
@@ -162,6 +163,19 @@ struct ConvolutionBackwardTests {
       #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)
       #expect(maxRelativeError(grads.input!, ref.input) <= Self.tolerance)
     }
+  }
+
+  /// S3D-G's 10-step maps take the temporal Winograd route of dL/dW without forcing it.
+  @Test(.enabled(if: TemporalWinograd.enabled, "TENSOR_(TEMPORAL_)WINOGRAD=0 disables the route"))
+  func temporalWinogradWeightGradientBySizeRule() {
+    let c = Case(input: [2, 16, 10, 3, 5], out: 17, kernel: [3, 1, 1], padding: .same)
+    let (conv, x, dy) = Self.make(c, seed: 48)
+    #expect(conv.temporalWinogradWeightGradientApplies(conv.geometry(x.shape), force: false))
+    let grads = conv.backward(input: x, outputGradient: dy)
+    let ref = referenceConvolutionBackward(conv, x: x, dy: dy)
+    #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)
+    #expect(maxRelativeError(grads.input!, ref.input) <= Self.tolerance)
+    #expect(maxRelativeError(grads.bias!, ref.bias) <= Self.tolerance)
   }
 
   /// The analytic gradients against central differences of the forward (`Σ y · dy`).

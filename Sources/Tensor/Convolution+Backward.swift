@@ -21,10 +21,12 @@ public struct ConvolutionGradients: Sendable {
 /// weight (nothing else of the forward call is kept).
 ///
 /// Routes, chosen by kernel like the forward's:
-/// - dL/dW: 1×1(×1) stride-1 unpadded → `dY · Xᵀ` on the tensors as they are; k×1×1 with unit
-///   spatial stride and no spatial padding → one `dY · Xᵀ` per tap on time-shifted views; anything
-///   else → im2col in chunks of output rows and `dY · colsᵀ`. Positions (over all samples) are split
-///   between the workers, each summing into its own dL/dW, then the partial sums are added.
+/// - dL/dW: 1×1(×1) stride-1 unpadded → `dY · Xᵀ` on the tensors as they are; 3×3 and 1×3×3 stride 1
+///   on large maps → Winograd F(4×4, 3×3); 3×1×1 stride 1 where the forward uses temporal Winograd →
+///   F(4, 3) along time; other k×1×1 with unit spatial stride and no spatial padding → one `dY · Xᵀ`
+///   per tap on time-shifted views; anything else → im2col in chunks of output rows and `dY · colsᵀ`.
+///   Positions (over all samples) are split between the workers, each summing into its own dL/dW,
+///   then the partial sums are added; with few positions, dL/dW is split by output channels.
 /// - dL/dx: stride-1 kernels whose padding is at most `kernel − 1` on each side → the forward of the
 ///   flipped, transposed kernel (`W'[i, o, …] = W[o, i, reversed]`, padding `kernel − 1 − pad`) on
 ///   `dY`, which takes the forward's pointwise, temporal, Winograd and im2col routes; temporal k×1×1
@@ -54,7 +56,7 @@ extension Convolution {
     let expected = outputShape(for: x.shape)
     precondition(
       dy.shape == expected, "Convolution.backward: output gradient \(dy.shape), \(expected) expected")
-    let dW = weightGradient(x, dy, g)
+    let dW = weightGradient(x, dy, g, forceWinograd: forceWinograd)
     let db = bias == nil ? nil : biasGradient(dy, g)
     let dX = inputGradient ? self.inputGradient(x.shape, dy, g, forceWinograd: forceWinograd) : nil
     return ConvolutionGradients(input: dX, weight: dW, bias: db)

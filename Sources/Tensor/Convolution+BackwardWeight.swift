@@ -5,12 +5,16 @@
 /// worker sums its GEMMs (single-threaded OpenBLAS) into its own dL/dW, and the parts are added at
 /// the end (a reduction of `threads × weight.count` floats, small next to the GEMMs).
 extension Convolution {
-  /// dL/dW in the weight's layout.
-  func weightGradient(_ x: Tensor, _ dy: Tensor, _ g: ConvGeometry) -> Tensor {
+  /// dL/dW in the weight's layout; `forceWinograd` takes the Winograd route whenever the kernel allows it.
+  func weightGradient(_ x: Tensor, _ dy: Tensor, _ g: ConvGeometry, forceWinograd: Bool) -> Tensor {
     let dW = Tensor(uninitializedShape: weight.shape)
     let (src, grad, dst) = (UnsafePointer(x.storage.base), UnsafePointer(dy.storage.base), dW.storage.base)
     if isPointwise(g) {
       pointwiseWeightGradient(src, grad, g, into: dst)
+    } else if winogradWeightGradientApplies(g, force: forceWinograd) {
+      winogradWeightGradient(x, dy, g, into: dst)
+    } else if temporalWinogradWeightGradientApplies(g, force: forceWinograd) {
+      temporalWinogradWeightGradient(x, dy, g, into: dst)
     } else if isTemporal(g) {
       temporalWeightGradient(src, grad, g, into: dst)
     } else {
@@ -26,12 +30,14 @@ extension Convolution {
     into dW: UnsafeMutablePointer<Float>
   ) {
     let (o, c, plane) = (outputChannels, g.c, g.outputPlane)
-    Self.accumulate(total: g.n * plane, minimum: Self.minimumColumns, size: o * c, into: dW) { range, acc in
+    Self.accumulate(total: g.n * plane, minimum: Self.minimumColumns, rows: o, size: o * c, into: dW) {
+      range, rows, acc in
       Self.forEachSample(range, plane: plane) { n, columns in
         Compute.serialGemm(
-          m: o, n: c, k: columns.count, a: dy + n * o * plane + columns.lowerBound, lda: plane,
+          m: rows.count, n: c, k: columns.count,
+          a: dy + (n * o + rows.lowerBound) * plane + columns.lowerBound, lda: plane,
           transposeA: false, b: x + n * c * plane + columns.lowerBound, ldb: plane, transposeB: true,
-          beta: 1, c: acc, ldc: c)
+          beta: 1, c: acc + rows.lowerBound * c, ldc: c)
       }
     }
   }
@@ -47,10 +53,11 @@ extension Convolution {
     let hw = g.h.input * g.w.input
     let plane = g.outputPlane
     let taps = TensorStorage(count: kt * o * c)
-    Self.accumulate(total: g.n * plane, minimum: Self.minimumColumns, size: kt * o * c, into: taps.base) {
-      range, acc in
+    Self.accumulate(
+      total: g.n * plane, minimum: Self.minimumColumns, rows: o, size: kt * o * c, into: taps.base
+    ) { range, rows, acc in
       Self.forEachSample(range, plane: plane) { n, columns in
-        let (grad, input) = (dy + n * o * plane, x + n * c * g.inputPlane)
+        let (grad, input) = (dy + (n * o + rows.lowerBound) * plane, x + n * c * g.inputPlane)
         for dt in 0..<kt {
           let frames = g.t.validOutputs(tap: dt)
           let valid = (frames.lowerBound * hw..<frames.upperBound * hw).clamped(to: columns)
@@ -67,9 +74,9 @@ extension Convolution {
           }
           for (piece, inputColumn) in pieces {
             Compute.serialGemm(
-              m: o, n: c, k: piece.count, a: grad + piece.lowerBound, lda: plane, transposeA: false,
-              b: input + inputColumn, ldb: g.inputPlane, transposeB: true, beta: 1, c: acc + dt * o * c,
-              ldc: c)
+              m: rows.count, n: c, k: piece.count, a: grad + piece.lowerBound, lda: plane, transposeA: false,
+              b: input + inputColumn, ldb: g.inputPlane, transposeB: true, beta: 1,
+              c: acc + (dt * o + rows.lowerBound) * c, ldc: c)
           }
         }
       }
@@ -99,7 +106,33 @@ extension Convolution {
       g.w.stride > 1 && g.w.kernel > 1
       ? (0..<g.n).map { Im2col.splitPhases(x + $0 * g.c * g.inputPlane, g) } : []
     let phasedBases = phased.map { UnsafePointer($0.base) }
-    Self.accumulate(total: g.n * lines, minimum: minimumLines, size: o * kk, into: dW) { range, acc in
+    let phasedFor = { (n: Int) in phasedBases.isEmpty ? nil : phasedBases[n] }
+    if Self.splitsRows(positions: g.n * lines, minimum: minimumLines, rows: o) {
+      // Few positions: one shared column chunk (filled in parallel), the GEMM split by output channels.
+      dW.update(repeating: 0, count: o * kk)
+      let chunk = min(lines, linesPerChunk)
+      let scratch = TensorStorage(count: kk * wo * chunk)
+      let cols = UnsafePointer(scratch.base)
+      for n in 0..<g.n {
+        for u0 in Swift.stride(from: 0, to: lines, by: chunk) {
+          let part = u0..<min(lines, u0 + chunk)
+          let count = part.count * wo
+          Im2col.fill(
+            scratch.base, g, src: x + n * g.c * g.inputPlane, lines: part, phased: phasedFor(n),
+            parallel: true)
+          Compute.splitRange(o, align: 8, minimum: Self.minimumChannels, partsPerThread: 1) { rows in
+            Compute.serialGemm(
+              m: rows.count, n: kk, k: count, a: dy + (n * o + rows.lowerBound) * g.outputPlane + u0 * wo,
+              lda: g.outputPlane, transposeA: false, b: cols, ldb: count, transposeB: true, beta: 1,
+              c: dW + rows.lowerBound * kk, ldc: kk)
+          }
+        }
+      }
+      withExtendedLifetime((scratch, phased)) {}
+      return
+    }
+    Self.accumulate(total: g.n * lines, minimum: minimumLines, rows: o, size: o * kk, into: dW) {
+      range, _, acc in
       let scratch = TensorStorage(count: kk * wo * min(linesPerChunk, range.count))
       Self.forEachSample(range, plane: lines) { n, sampleLines in
         var u0 = sampleLines.lowerBound
@@ -108,7 +141,7 @@ extension Convolution {
           let count = part.count * wo
           Im2col.fill(
             scratch.base, g, src: x + n * g.c * g.inputPlane, lines: part,
-            phased: phasedBases.isEmpty ? nil : phasedBases[n], parallel: false)
+            phased: phasedFor(n), parallel: false)
           Compute.serialGemm(
             m: o, n: kk, k: count, a: dy + n * o * g.outputPlane + u0 * wo, lda: g.outputPlane,
             transposeA: false, b: scratch.base, ldb: count, transposeB: true, beta: 1, c: acc, ldc: kk)
@@ -120,17 +153,32 @@ extension Convolution {
     withExtendedLifetime(phased) {}
   }
 
-  /// Splits `0..<total` into one contiguous part per worker (each at least `minimum` long), runs
-  /// `body(part, accumulator)` concurrently with a zeroed accumulator of `size` floats per part (the
-  /// first is `result` itself), then adds the other accumulators into `result`.
+  /// Whether the positions are too few to give every worker its own part (at least `minimum`) and
+  /// dL/dW is split by output channels instead (ResNet layer3/4, S3D-G Mixed_4/5 at small batches).
+  static func splitsRows(positions: Int, minimum: Int, rows: Int) -> Bool {
+    Compute.threadCount > 1 && positions < Compute.threadCount * minimum && rows >= 2 * minimumChannels
+  }
+
+  /// Runs `body(positions, rows, accumulator)` concurrently, then leaves the sum of the accumulators
+  /// (`size` floats each) in `result`.
+  ///
+  /// Enough positions (at least `minimum` per worker): one contiguous part of `0..<total` per worker,
+  /// all rows, each with its own zeroed accumulator (the first is `result`), added at the end.
+  /// Fewer (`splitsRows`): all positions, disjoint parts of the `rows` output channels, all into `result`.
   static func accumulate(
-    total: Int, minimum: Int, size: Int, into result: UnsafeMutablePointer<Float>,
-    _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
+    total: Int, minimum: Int, rows: Int, size: Int, into result: UnsafeMutablePointer<Float>,
+    _ body: (Range<Int>, Range<Int>, UnsafeMutablePointer<Float>) -> Void
   ) {
     result.update(repeating: 0, count: size)
+    if splitsRows(positions: total, minimum: minimum, rows: rows) {
+      Compute.splitRange(rows, align: 8, minimum: minimumChannels, partsPerThread: 1) {
+        body(0..<total, $0, result)
+      }
+      return
+    }
     let parts = max(1, min(Compute.threadCount, total / max(minimum, 1)))
     if parts == 1 {
-      body(0..<total, result)
+      body(0..<total, 0..<rows, result)
       return
     }
     let scratch = TensorStorage(count: (parts - 1) * size)
@@ -138,7 +186,7 @@ extension Convolution {
     Compute.parallelFor(parts) { p in
       let acc = p == 0 ? result : others + (p - 1) * size
       if p > 0 { acc.update(repeating: 0, count: size) }
-      body((total * p / parts)..<(total * (p + 1) / parts), acc)
+      body((total * p / parts)..<(total * (p + 1) / parts), 0..<rows, acc)
     }
     // Blocks of 4096 elements, each summed over the parts in a vectorisable loop.
     let block = 4096

@@ -6,7 +6,8 @@ public enum Activation: Sendable, Equatable {
   case relu
 }
 
-/// 2-D or 3-D convolution (cross-correlation, as in PyTorch and TensorFlow), inference forward.
+/// 2-D or 3-D convolution (cross-correlation, as in PyTorch and TensorFlow): forward, and the
+/// gradients of weight, bias and input in `backward(input:outputGradient:inputGradient:)`.
 ///
 /// Input NCTHW `[n, in, t, h, w]` with weight `[out, in, kt, kh, kw]`, or input NCHW
 /// `[n, in, h, w]` with weight `[out, in, kh, kw]`. Output `[n, out, t', h', w']` (or `[n, out, h', w']`).

@@ -83,7 +83,7 @@ extension ConvStep {
 
   /// `V[e][ch][tile · count + j] = (Bᵀ d)[e]` with `d` the 6 input slices of the tile at positions
   /// `position + j` (zero outside the input).
-  private func temporalInputTransform(
+  func temporalInputTransform(
     into v: UnsafeMutablePointer<Float>, zeros: UnsafePointer<Float>, position: Int, count: Int, tiles: Int
   ) {
     let hw = g.h.input * g.w.input

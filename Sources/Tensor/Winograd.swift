@@ -77,36 +77,88 @@ enum Winograd {
     }
   }
 
-  /// Transformed weights `[36, out, in]` of a `[out, in, (1,) 3, 3]` weight.
+  /// Transformed weights `[36, out, in]` of a `[out, in, (1,) 3, 3]` weight: `U = G g Gᵀ` per
+  /// (out, in) pair, in `Double`, rounded once.
+  ///
+  /// The taps are first gathered tap-major (`[9, out·in]`), so the transform runs on eight pairs at
+  /// once in `SIMD8<Double>` with contiguous loads and stores (a training step rebuilds its layers, so
+  /// this runs once per step and per direction).
   static func transformWeights(_ weight: Tensor) -> Tensor {
     let (o, c) = (weight.shape[0], weight.shape[1])
-    var u = Tensor(uninitializedShape: [elements, o, c])
-    let g = Self.g
+    let count = o * c
+    let u = Tensor(uninitializedShape: [elements, o, c])
+    let taps = TensorStorage(count: 9 * count)
+    let (k, p) = (UnsafePointer(taps.base), u.storage.base)
     weight.withUnsafeBufferPointer { w in
-      u.withUnsafeMutableBufferPointer { p in
-        var gk = [Double](repeating: 0, count: 18)
-        for oc in 0..<(o * c) {
-          let k = w.baseAddress! + oc * 9
-          // gk = G · k (6×3)
-          for i in 0..<6 {
-            for j in 0..<3 {
-              var s = 0.0
-              for l in 0..<3 { s += g[i][l] * Double(k[l * 3 + j]) }
-              gk[i * 3 + j] = s
-            }
-          }
-          // U = gk · Gᵀ (6×6)
-          for i in 0..<6 {
-            for j in 0..<6 {
-              var s = 0.0
-              for l in 0..<3 { s += gk[i * 3 + l] * g[j][l] }
-              p[(i * 6 + j) * o * c + oc] = Float(s)
-            }
-          }
-        }
+      for pair in 0..<count {
+        for t in 0..<9 { taps.base[t * count + pair] = w[pair * 9 + t] }
       }
     }
+    let block = 1024
+    Compute.parallelFor((count + block - 1) / block) { b in
+      for start in Swift.stride(from: b * block, to: min(count, (b + 1) * block), by: 8) {
+        let lanes = min(8, count - start)
+        let tap = { (t: Int) in Lanes.load(k + t * count + start, lanes: lanes) }
+        // Columns of G · g, then each of their six rows times Gᵀ.
+        let c0 = weightRows(tap(0), tap(3), tap(6))
+        let c1 = weightRows(tap(1), tap(4), tap(7))
+        let c2 = weightRows(tap(2), tap(5), tap(8))
+        let emit = { (i: Int, row: Rows) in
+          let out = p + i * 6 * count + start
+          row.0.store(out, lanes: lanes)
+          row.1.store(out + count, lanes: lanes)
+          row.2.store(out + 2 * count, lanes: lanes)
+          row.3.store(out + 3 * count, lanes: lanes)
+          row.4.store(out + 4 * count, lanes: lanes)
+          row.5.store(out + 5 * count, lanes: lanes)
+        }
+        emit(0, weightRows(c0.0, c1.0, c2.0))
+        emit(1, weightRows(c0.1, c1.1, c2.1))
+        emit(2, weightRows(c0.2, c1.2, c2.2))
+        emit(3, weightRows(c0.3, c1.3, c2.3))
+        emit(4, weightRows(c0.4, c1.4, c2.4))
+        emit(5, weightRows(c0.5, c1.5, c2.5))
+      }
+    }
+    withExtendedLifetime((taps, weight, u)) {}
     return u
+  }
+
+  /// Eight (out, in) pairs of one transform element, in `Double`.
+  typealias Lanes = SIMD8<Double>
+  /// Six transformed values of eight pairs.
+  typealias Rows = (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes)
+
+  /// `G · (a, b, c)`: the 1-D weight transform of F(4, 3).
+  @inline(__always)
+  static func weightRows(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Rows {
+    let ac = a + c
+    let (a24, c6, b12) = (a / 24, c / 6, b / 12)
+    return (a / 4, -(ac + b) / 6, -(ac - b) / 6, a24 + b12 + c6, a24 - b12 + c6, c)
+  }
+}
+
+extension SIMD8 where Scalar == Double {
+  /// `lanes` (≤ 8) floats from `p`, widened; the other lanes zero.
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>, lanes: Int) -> Self {
+    if lanes == 8 {
+      return Self(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self))
+    }
+    var v = Self()
+    for l in 0..<lanes { v[l] = Double(p[l]) }
+    return v
+  }
+
+  /// Stores the first `lanes` (≤ 8) lanes, rounded to `Float`, at `p`.
+  @inline(__always)
+  func store(_ p: UnsafeMutablePointer<Float>, lanes: Int) {
+    let f = SIMD8<Float>(self)
+    if lanes == 8 {
+      UnsafeMutableRawPointer(p).storeBytes(of: f, as: SIMD8<Float>.self)
+    } else {
+      for l in 0..<lanes { p[l] = f[l] }
+    }
   }
 }
 
@@ -190,7 +242,7 @@ extension ConvStep {
 
   /// `V[c][e][tile] = (Bᵀ d B)[e]` for input channels `channels` and the tiles of `tileRows`
   /// (tile index counted from the first of `tileRows`); `tiles` is the chunk's tile count.
-  private func inputTransform(
+  func inputTransform(
     into v: UnsafeMutablePointer<Float>, channels: Range<Int>, tileRows: Range<Int>, tiles: Int
   ) {
     let tw = tileGrid.columns

@@ -62,6 +62,10 @@ struct ConvolutionBackwardTests {
     Case(input: [2, 16, 40, 60], out: 32, kernel: [3, 3], stride: [2, 2], padding: .same),
     Case(input: [2, 8, 6, 24, 30], out: 12, kernel: [3, 1, 1], stride: [2, 1, 1], padding: .same),
     Case(input: [2, 8, 4, 40, 50], out: 12, kernel: [1, 1, 1]),
+    // Few positions, many output channels: dL/dW split by output channels.
+    Case(input: [2, 6, 7, 9], out: 40, kernel: [3, 3], padding: .same),
+    Case(input: [1, 9, 6, 5], out: 33, kernel: [1, 1]),
+    Case(input: [1, 5, 4, 3, 5], out: 32, kernel: [3, 1, 1], padding: .same),
   ]
 
   /// One case's layer and tensors.
@@ -119,18 +123,22 @@ struct ConvolutionBackwardTests {
     let flipped = conv.inputGradient(x.shape, dy, g, forceWinograd: false)
     var columns = Tensor(uninitializedShape: x.shape)
     conv.columnInputGradient(dy, g, into: &columns)
-    #expect(maxRelativeError(flipped, columns) <= 1e-6)
+    // Same arithmetic up to summation order, unless TENSOR_WINOGRAD=1 sends the flipped 3×3 through Winograd.
+    #expect(maxRelativeError(flipped, columns) <= (Winograd.mode == 1 ? Self.tolerance : 1e-6))
     // A second call reuses the cached flipped convolution.
     #expect(maxRelativeError(conv.inputGradient(x.shape, dy, g, forceWinograd: false), flipped) == 0)
   }
 
-  /// dL/dx of stride-1 3×3, 1×3×3 and 3×1×1 kernels through the Winograd routes of the flipped convolution.
+  /// dL/dx of stride-1 3×3, 1×3×3 and 3×1×1 kernels through the Winograd routes of the flipped
+  /// convolution, and dL/dW through F(4×4, 3×3) and temporal F(4, 3).
   @Test(
     .enabled(if: Winograd.mode != 0, "TENSOR_WINOGRAD=0 builds no transformed weights"),
     arguments: [
       Case(input: [2, 5, 9, 11], out: 6, kernel: [3, 3], padding: .same),
       Case(input: [1, 4, 3, 10, 7], out: 5, kernel: [1, 3, 3], padding: pads([(0, 0), (0, 2), (2, 0)])),
       Case(input: [1, 5, 10, 3, 4], out: 6, kernel: [3, 1, 1], padding: .same),
+      Case(input: [1, 8, 2, 9, 10], out: 32, kernel: [1, 3, 3], padding: .same),
+      Case(input: [2, 4, 6, 2, 3], out: 32, kernel: [3, 1, 1], padding: .symmetric([1, 0, 0])),
     ])
   func winogradRoutes(_ c: Case) {
     let (conv, x, dy) = Self.make(c, seed: 45)
@@ -141,6 +149,33 @@ struct ConvolutionBackwardTests {
     let ref = referenceConvolutionBackward(conv, x: x, dy: dy)
     #expect(maxRelativeError(grads.input!, ref.input) <= Self.tolerance)
     #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)
+  }
+
+  /// Enough tiles (256 per worker) for the Winograd route of dL/dW without forcing it.
+  @Test(.enabled(if: Winograd.mode != 0, "TENSOR_WINOGRAD=0 builds no transformed weights"))
+  func winogradWeightGradientBySizeRule() {
+    let c = Case(input: [2, 16, 1, 64, 63], out: 16, kernel: [1, 3, 3], padding: .same)
+    let (conv, x, dy) = Self.make(c, seed: 47)
+    Compute.withThreadCount(2) {
+      #expect(conv.winogradWeightGradientApplies(conv.geometry(x.shape), force: false))
+      let grads = conv.backward(input: x, outputGradient: dy)
+      let ref = referenceConvolutionBackward(conv, x: x, dy: dy)
+      #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)
+      #expect(maxRelativeError(grads.input!, ref.input) <= Self.tolerance)
+    }
+  }
+
+  /// S3D-G's 10-step maps take the temporal Winograd route of dL/dW without forcing it.
+  @Test(.enabled(if: TemporalWinograd.enabled, "TENSOR_(TEMPORAL_)WINOGRAD=0 disables the route"))
+  func temporalWinogradWeightGradientBySizeRule() {
+    let c = Case(input: [2, 16, 10, 3, 5], out: 17, kernel: [3, 1, 1], padding: .same)
+    let (conv, x, dy) = Self.make(c, seed: 48)
+    #expect(conv.temporalWinogradWeightGradientApplies(conv.geometry(x.shape), force: false))
+    let grads = conv.backward(input: x, outputGradient: dy)
+    let ref = referenceConvolutionBackward(conv, x: x, dy: dy)
+    #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)
+    #expect(maxRelativeError(grads.input!, ref.input) <= Self.tolerance)
+    #expect(maxRelativeError(grads.bias!, ref.bias) <= Self.tolerance)
   }
 
   /// The analytic gradients against central differences of the forward (`Σ y · dy`).

@@ -87,14 +87,14 @@ func measure(
   let x = randomTensor(input, stream: "input")
   var g: Tensor?
   var times: [Double] = []
+  var forwardTimes: [Double] = []
   var peak = 0.0
   for run in 0...runs {
     stages.zeroGradients()
-    Compute.setBufferCacheLimit(bytes: 0)
-    Compute.setBufferCacheLimit(bytes: 512 << 20)
     resetPeakMemory()
     let start = DispatchTime.now().uptimeNanoseconds
     let y = stages.forward(x)
+    if run > 0 { forwardTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
     if g == nil { g = randomTensor(y.shape, stream: "output_gradient") }
     _ = stages.backward(g!, inputGradient: false)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -102,11 +102,13 @@ func measure(
     peak = max(peak, peakMemoryMB())
   }
   times.sort()
+  forwardTimes.sort()
   let parameters = stages.parameters.reduce(0) { $0 + $1.value.count }
   return String(
     format:
-      "swift case=%@ width=%d bn=%@ threads=%d input=%@ best_ms=%.1f median_ms=%.1f peak_rss_mb=%.0f parameters=%d",
+      "swift case=%@ width=%d bn=%@ threads=%d input=%@ best_ms=%.1f median_ms=%.1f forward_best_ms=%.1f peak_rss_mb=%.0f parameters=%d",
     name, width.divisor, mode == .training ? "training" : "frozen", threads,
-    input.map(String.init).joined(separator: "x"), times[0] * 1000, times[times.count / 2] * 1000, peak,
+    input.map(String.init).joined(separator: "x"), times[0] * 1000, times[times.count / 2] * 1000,
+    forwardTimes[0] * 1000, peak,
     parameters)
 }

@@ -151,13 +151,18 @@ struct ConvolutionBackwardTests {
     #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)
   }
 
-  /// Enough tiles (256 per worker) for the Winograd route of dL/dW without forcing it.
+  /// A map large enough for the Winograd route of dL/dW without forcing it (256 tiles per worker:
+  /// split by positions); the small-channel cases of `matchesDirectLoop` take im2col.
   @Test(.enabled(if: Winograd.mode != 0, "TENSOR_WINOGRAD=0 builds no transformed weights"))
   func winogradWeightGradientBySizeRule() {
     let c = Case(input: [2, 16, 1, 64, 63], out: 16, kernel: [1, 3, 3], padding: .same)
     let (conv, x, dy) = Self.make(c, seed: 47)
     Compute.withThreadCount(2) {
       #expect(conv.winogradWeightGradientApplies(conv.geometry(x.shape), force: false))
+      let small = Self.make(Self.cases[1], seed: 47)
+      #expect(
+        Winograd.mode == 1
+          || !small.0.winogradWeightGradientApplies(small.0.geometry(small.x.shape), force: false))
       let grads = conv.backward(input: x, outputGradient: dy)
       let ref = referenceConvolutionBackward(conv, x: x, dy: dy)
       #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)

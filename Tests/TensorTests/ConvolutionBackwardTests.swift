@@ -120,13 +120,20 @@ struct ConvolutionBackwardTests {
     let (conv, x, dy) = Self.make(c, seed: 44)
     let g = conv.geometry(x.shape)
     #expect(conv.flippedPadding(g) != nil)
-    let flipped = conv.inputGradient(x.shape, dy, g, forceWinograd: false)
-    var columns = Tensor(uninitializedShape: x.shape)
-    conv.columnInputGradient(dy, g, into: &columns)
-    // Same arithmetic up to summation order, unless TENSOR_WINOGRAD=1 sends the flipped 3×3 through Winograd.
-    #expect(maxRelativeError(flipped, columns) <= (Winograd.mode == 1 ? Self.tolerance : 1e-6))
-    // A second call reuses the cached flipped convolution.
-    #expect(maxRelativeError(conv.inputGradient(x.shape, dy, g, forceWinograd: false), flipped) == 0)
+    Compute.withThreadCount(2) {
+      let flipped = conv.inputGradient(x.shape, dy, g, forceWinograd: false)
+      var columns = Tensor(uninitializedShape: x.shape)
+      conv.columnInputGradient(dy, g, into: &columns)
+      // Same arithmetic up to summation order, unless TENSOR_WINOGRAD=1 sends the flipped 3×3 through Winograd.
+      #expect(maxRelativeError(flipped, columns) <= (Winograd.mode == 1 ? Self.tolerance : 1e-6))
+      // A second call reuses the cached flipped convolution (same thread count, so the same splits).
+      let again = conv.inputGradient(x.shape, dy, g, forceWinograd: false)
+      #expect(maxRelativeError(again, flipped) == 0)
+    }
+    let pads = conv.flippedPadding(g)!
+    #expect(
+      conv.flippedConvolution(padding: pads).weight.storage
+        === conv.flippedConvolution(padding: pads).weight.storage)
   }
 
   /// dL/dx of stride-1 3×3, 1×3×3 and 3×1×1 kernels through the Winograd routes of the flipped
@@ -151,13 +158,18 @@ struct ConvolutionBackwardTests {
     #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)
   }
 
-  /// Enough tiles (256 per worker) for the Winograd route of dL/dW without forcing it.
+  /// A map large enough for the Winograd route of dL/dW without forcing it (256 tiles per worker:
+  /// split by positions); the small-channel cases of `matchesDirectLoop` take im2col.
   @Test(.enabled(if: Winograd.mode != 0, "TENSOR_WINOGRAD=0 builds no transformed weights"))
   func winogradWeightGradientBySizeRule() {
     let c = Case(input: [2, 16, 1, 64, 63], out: 16, kernel: [1, 3, 3], padding: .same)
     let (conv, x, dy) = Self.make(c, seed: 47)
     Compute.withThreadCount(2) {
       #expect(conv.winogradWeightGradientApplies(conv.geometry(x.shape), force: false))
+      let small = Self.make(Self.cases[1], seed: 47)
+      #expect(
+        Winograd.mode == 1
+          || !small.0.winogradWeightGradientApplies(small.0.geometry(small.x.shape), force: false))
       let grads = conv.backward(input: x, outputGradient: dy)
       let ref = referenceConvolutionBackward(conv, x: x, dy: dy)
       #expect(maxRelativeError(grads.weight, ref.weight) <= Self.tolerance)

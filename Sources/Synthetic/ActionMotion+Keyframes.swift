@@ -11,7 +11,10 @@ extension ActionMotion {
     let absorb = Pose(
       lean: 28 * a, hip: .both(42 * a), knee: .both(75 * a), shoulder: .both(35), elbow: .both(25))
     var p = Pose.keyframed(
-      [(0, .neutral), (0.25, crouch), (0.38, takeoff), (0.55, apex), (0.72, landing), (0.85, absorb), (1, .neutral)],
+      [
+        (0, .neutral), (0.25, crouch), (0.38, takeoff), (0.55, apex), (0.72, landing), (0.85, absorb),
+        (1, .neutral),
+      ],
       at: s)
     // Ballistic flight between take-off and landing.
     if s > 0.36, s < 0.72 {

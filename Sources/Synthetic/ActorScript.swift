@@ -96,8 +96,14 @@ public struct ActorScript: Sendable {
     let leg = 0.025 * height
     return [
       [Point2(l, top), Point2(r, top), Point2(r, top + thick), Point2(l, top + thick)],
-      [Point2(l + leg, top), Point2(l + 2 * leg, top), Point2(l + 2 * leg, groundY), Point2(l + leg, groundY)],
-      [Point2(r - 2 * leg, top), Point2(r - leg, top), Point2(r - leg, groundY), Point2(r - 2 * leg, groundY)],
+      [
+        Point2(l + leg, top), Point2(l + 2 * leg, top), Point2(l + 2 * leg, groundY),
+        Point2(l + leg, groundY),
+      ],
+      [
+        Point2(r - 2 * leg, top), Point2(r - leg, top), Point2(r - leg, groundY),
+        Point2(r - 2 * leg, groundY),
+      ],
     ]
   }
 }

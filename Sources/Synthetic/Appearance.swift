@@ -23,7 +23,9 @@ public struct Appearance: Equatable, Sendable {
     ]
     let a = rng.int(in: 0...(tones.count - 2))
     let skin = tones[a].mixed(with: tones[a + 1], rng.unit())
-    let hairs: [Tint] = [Tint(20, 16, 14), Tint(60, 40, 25), Tint(120, 80, 40), Tint(200, 170, 110), Tint(150, 150, 150)]
+    let hairs: [Tint] = [
+      Tint(20, 16, 14), Tint(60, 40, 25), Tint(120, 80, 40), Tint(200, 170, 110), Tint(150, 150, 150),
+    ]
     return Appearance(
       skin: skin, hair: rng.pick(hairs), shirt: .random(20...240, using: &rng),
       trousers: .random(15...200, using: &rng), shoes: .random(10...90, using: &rng),
@@ -91,7 +93,8 @@ extension Canvas {
       limb(
         l.middle, l.end, shape.shinRadius, shape.shinRadius * 0.85,
         (look.longTrousers ? look.trousers : look.skin).scaled(shade))
-      limb(l.end + Point2(-0.015, 0), l.tip, shape.footRadius, shape.footRadius * 0.8, look.shoes.scaled(shade))
+      limb(
+        l.end + Point2(-0.015, 0), l.tip, shape.footRadius, shape.footRadius * 0.8, look.shoes.scaled(shade))
     }
     let j = f.joints
     arm(j.farArm, 0.72)

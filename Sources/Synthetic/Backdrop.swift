@@ -26,7 +26,9 @@ public struct Backdrop: Sendable {
 
   /// A random backdrop covering a `width` × `height` frame with a margin of half a frame on each
   /// side; the horizon lies at world `y = horizon`.
-  public static func random(width: Int, height: Int, horizon: Float, using rng: inout SeededRandom) -> Backdrop {
+  public static func random(width: Int, height: Int, horizon: Float, using rng: inout SeededRandom)
+    -> Backdrop
+  {
     let tw = width * 2
     let th = height * 2
     let origin = Point2(-Float(width) / 2, -Float(height) / 2)
@@ -41,7 +43,8 @@ public struct Backdrop: Sendable {
         let c =
           wy < horizon
           ? wall.colour(wx, wy)
-          : floor.colour(wx * 0.8, horizon + (wy - horizon) * 1.6).scaled(0.85 + 0.15 * min(1, (wy - horizon) / 80))
+          : floor.colour(wx * 0.8, horizon + (wy - horizon) * 1.6).scaled(
+            0.85 + 0.15 * min(1, (wy - horizon) / 80))
         let i = (ty * tw + tx) * 3
         texels[i] = c.r
         texels[i + 1] = c.g

@@ -64,7 +64,9 @@ public struct Canvas: Sendable {
 
   /// Fills the tapered capsule from `a` (radius `ra`) to `b` (radius `rb`): every pixel whose
   /// centre lies within the interpolated radius of the segment. Coordinates are pixels.
-  public mutating func fillCapsule(_ a: Point2, _ b: Point2, _ ra: Float, _ rb: Float, _ c: Tint, owner id: UInt8) {
+  public mutating func fillCapsule(
+    _ a: Point2, _ b: Point2, _ ra: Float, _ rb: Float, _ c: Tint, owner id: UInt8
+  ) {
     let r = max(ra, rb)
     let x0 = max(0, Int((min(a.x, b.x) - r).rounded(.down)))
     let x1 = min(width - 1, Int((max(a.x, b.x) + r).rounded(.up)))
@@ -93,7 +95,9 @@ public struct Canvas: Sendable {
   }
 
   /// Fills the convex polygon `corners` (in order, either winding): pixels whose centre is inside.
-  public mutating func fillConvex(_ corners: [Point2], _ c: Tint, owner id: UInt8, shade: ((Point2) -> Float)? = nil) {
+  public mutating func fillConvex(
+    _ corners: [Point2], _ c: Tint, owner id: UInt8, shade: ((Point2) -> Float)? = nil
+  ) {
     guard corners.count >= 3 else { return }
     let x0 = max(0, Int(corners.map(\.x).min()!.rounded(.down)))
     let x1 = min(width - 1, Int(corners.map(\.x).max()!.rounded(.up)))

@@ -68,7 +68,9 @@ public struct Distractor: Sendable {
     switch kind {
     case .ball:
       canvas.fillDisc(c, r, colour, owner: 0)
-      canvas.fillDisc(Point2(c.x - r * 0.35, c.y - r * 0.35), r * 0.3, colour.mixed(with: Tint(255, 255, 255), 0.5), owner: 0)
+      canvas.fillDisc(
+        Point2(c.x - r * 0.35, c.y - r * 0.35), r * 0.3, colour.mixed(with: Tint(255, 255, 255), 0.5),
+        owner: 0)
     case .box:
       let angle = spin * Float(k)
       let corners = (0..<4).map { i -> Point2 in

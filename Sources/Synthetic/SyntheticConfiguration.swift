@@ -41,7 +41,9 @@ public struct SyntheticConfiguration: Equatable, Sendable {
   ///   value given.
   public func validate() throws(SyntheticError) {
     func bad(_ message: String) -> SyntheticError { .invalidArgument(message) }
-    guard (1...100_000).contains(videoCount) else { throw bad("--videos must be 1...100000, got \(videoCount)") }
+    guard (1...100_000).contains(videoCount) else {
+      throw bad("--videos must be 1...100000, got \(videoCount)")
+    }
     guard (0...videoCount).contains(testCount) else {
       throw bad("--test-videos must be 0...\(videoCount) (the number of videos), got \(testCount)")
     }

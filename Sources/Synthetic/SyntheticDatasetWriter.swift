@@ -36,7 +36,8 @@ public enum SyntheticDatasetWriter {
   ///
   /// - Throws: ``SyntheticError``.
   public static func write(
-    _ configuration: SyntheticConfiguration, to directory: String, progress: @Sendable (Int) -> Void = { _ in }
+    _ configuration: SyntheticConfiguration, to directory: String,
+    progress: @Sendable (Int) -> Void = { _ in }
   ) throws(SyntheticError) -> Summary {
     try configuration.validate()
     try makeFolder(directory)
@@ -79,7 +80,8 @@ public enum SyntheticDatasetWriter {
     }
     let all = videos.values
     return Summary(
-      videos: ids.count, frames: all.reduce(0) { $0 + $1.frameCount }, tubes: all.reduce(0) { $0 + $1.tubes.count },
+      videos: ids.count, frames: all.reduce(0) { $0 + $1.frameCount },
+      tubes: all.reduce(0) { $0 + $1.tubes.count },
       boxes: all.reduce(0) { $0 + $1.tubes.reduce(0) { $0 + $1.frames.count } })
   }
 
@@ -120,7 +122,8 @@ public enum SyntheticDatasetWriter {
       try? FileManager.default.removeItem(atPath: temporary)
       throw .io(path: final, step: "rename from \(temporary)", reason: reason)
     }
-    return VideoAnnotation(frameCount: video.frames.count, height: c.height, width: c.width, tubes: video.tubes)
+    return VideoAnnotation(
+      frameCount: video.frames.count, height: c.height, width: c.width, tubes: video.tubes)
   }
 
   /// `00001.jpg` for frame 1.
@@ -133,7 +136,9 @@ public enum SyntheticDatasetWriter {
   static func makeFolder(_ path: String) throws(SyntheticError) {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-      guard isFolder.boolValue else { throw .io(path: path, step: "create folder", reason: "a file is in the way") }
+      guard isFolder.boolValue else {
+        throw .io(path: path, step: "create folder", reason: "a file is in the way")
+      }
       return
     }
     do {

@@ -75,7 +75,9 @@ public struct SyntheticVideo: Sendable {
       let label = SyntheticAction.allCases.firstIndex(of: action)!
       var run: (frames: [Int], boxes: [Box]) = ([], [])
       func close() {
-        if !run.frames.isEmpty { tubes.append(GroundTruthTube(label: label, frames: run.frames, boxes: run.boxes)) }
+        if !run.frames.isEmpty {
+          tubes.append(GroundTruthTube(label: label, frames: run.frames, boxes: run.boxes))
+        }
         run = ([], [])
       }
       for k in 0..<frames.count {

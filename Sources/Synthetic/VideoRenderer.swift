@@ -39,7 +39,8 @@ public struct VideoRenderer: Sendable {
     for i in order {
       let actor = script.actors[i]
       for part in actor.stool() {
-        canvas.fillConvex(part.map(view.screen), Tint(120, 84, 50).mixed(with: actor.appearance.shoes, 0.3), owner: 0)
+        canvas.fillConvex(
+          part.map(view.screen), Tint(120, 84, 50).mixed(with: actor.appearance.shoes, 0.3), owner: 0)
       }
       canvas.drawFigure(actor.figure(at: k), view: view, owner: UInt8(i + 1))
     }

@@ -43,7 +43,8 @@ public struct VideoScript: Sendable {
       centre.x += follow * travel
     }
     return View(
-      centre: centre, zoom: zoom.start + (zoom.end - zoom.start) * smoothstep(t), width: width, height: height)
+      centre: centre, zoom: zoom.start + (zoom.end - zoom.start) * smoothstep(t), width: width, height: height
+    )
   }
 
   /// A random video of `action` with `frameCount` frames; `idleProbability` is the chance that an
@@ -58,7 +59,8 @@ public struct VideoScript: Sendable {
     let backdrop = Backdrop.random(width: width, height: height, horizon: horizon, using: &rng)
     var actors = [
       randomActor(
-        action: action, primary: true, frameCount: frameCount, frame: (w, h), idleProbability: idleProbability,
+        action: action, primary: true, frameCount: frameCount, frame: (w, h),
+        idleProbability: idleProbability,
         using: &rng)
     ]
     let extra = rng.int(in: 0...2)
@@ -109,7 +111,9 @@ public struct VideoScript: Sendable {
     let groundY =
       primary
       ? rng.uniform((frame.h * 0.72)...(frame.h * 0.97)) : rng.uniform((frame.h * 0.6)...(frame.h * 1.02))
-    var startX = primary ? rng.uniform((frame.w * 0.3)...(frame.w * 0.7)) : rng.uniform((-0.1 * frame.w)...(1.1 * frame.w))
+    var startX =
+      primary
+      ? rng.uniform((frame.w * 0.3)...(frame.w * 0.7)) : rng.uniform((-0.1 * frame.w)...(1.1 * frame.w))
     if let action, action.isLocomotion {
       // Centre the path on the chosen position.
       let speed = ActionMotion.speed(action, style: style, legLength: shape.legLength) * height
@@ -124,5 +128,7 @@ public struct VideoScript: Sendable {
 
 extension Point2 {
   /// The point blended towards `other` by `t`.
-  func mixed(with other: Point2, _ t: Float) -> Point2 { Point2(x + (other.x - x) * t, y + (other.y - y) * t) }
+  func mixed(with other: Point2, _ t: Float) -> Point2 {
+    Point2(x + (other.x - x) * t, y + (other.y - y) * t)
+  }
 }

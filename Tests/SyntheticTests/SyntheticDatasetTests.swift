@@ -80,12 +80,14 @@ import Testing
     let truth = try GroundTruth(actPickleAt: "\(out)/Synthetic-GT.pkl")
     var expected = [truth.labels.joined(separator: " ")]
     expected.append(
-      truth.videos.keys.sorted().map { "\($0):\(truth.videos[$0]!.frameCount):(72, 96)" }.joined(separator: " "))
+      truth.videos.keys.sorted().map { "\($0):\(truth.videos[$0]!.frameCount):(72, 96)" }.joined(
+        separator: " "))
     expected.append("\(truth.trainVideos) \(truth.testVideos)".replacingOccurrences(of: "\"", with: "'"))
     for id in truth.videos.keys.sorted() {
       for tube in truth.videos[id]!.tubes {
         let values = zip(tube.frames, tube.boxes).flatMap { [Float($0), $1.x1, $1.y1, $1.x2, $1.y2] }
-        expected.append("\(id) \(tube.label) \(tube.frames.count) " + values.map { "\(Int($0))" }.joined(separator: " "))
+        expected.append(
+          "\(id) \(tube.label) \(tube.frames.count) " + values.map { "\(Int($0))" }.joined(separator: " "))
       }
     }
     #expect(output.split(separator: "\n").map(String.init) == expected)

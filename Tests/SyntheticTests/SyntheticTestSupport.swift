@@ -4,7 +4,9 @@ import Synthetic
 /// Small configurations and temporary folders for the synthetic-data tests.
 enum SyntheticTestSupport {
   /// A fast configuration: `videos` videos of 96 × 72 pixels with `frames` frames each.
-  static func small(videos: Int, seed: UInt64 = 7, frames: ClosedRange<Int> = 10...12) -> SyntheticConfiguration {
+  static func small(videos: Int, seed: UInt64 = 7, frames: ClosedRange<Int> = 10...12)
+    -> SyntheticConfiguration
+  {
     var c = SyntheticConfiguration(videoCount: videos, seed: seed, testCount: videos / 2)
     c.width = 96
     c.height = 72

@@ -52,7 +52,11 @@ struct PickleWriter {
     case .bytes(let b): writeBytes(b)
     case .list(let items):
       op(.emptyList)
-      writeBatches(items.count) { writer, i in writer.write(items[i]) } single: { $0.op(.append) } many: {
+      writeBatches(items.count) { writer, i in
+        writer.write(items[i])
+      } single: {
+        $0.op(.append)
+      } many: {
         $0.op(.appends)
       }
     case .tuple(let items): writeTuple(items.count) { writer, i in writer.write(items[i]) }
@@ -61,7 +65,11 @@ struct PickleWriter {
       writeBatches(entries.count) { writer, i in
         writer.write(entries[i].key)
         writer.write(entries[i].value)
-      } single: { $0.op(.setItem) } many: { $0.op(.setItems) }
+      } single: {
+        $0.op(.setItem)
+      } many: {
+        $0.op(.setItems)
+      }
     case .array(let array): writeArray(array)
     }
   }

@@ -3,8 +3,8 @@
 //
 //   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor
 //   networks     Tensor ← Networks ← Detection ← Commands; Networks ← Training (learning)
-//   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands; these
-//                never import a network module.
+//   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands;
+//                Datasets, Media ← Synthetic ← Commands; these never import a network module.
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -21,6 +21,7 @@ let package = Package(
     .executable(name: "eval-framemap", targets: ["eval-framemap"]),
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "video-info", targets: ["video-info"]),
+    .executable(name: "make-synthetic-actions", targets: ["make-synthetic-actions"]),
     .executable(name: "assemble-detector", targets: ["assemble-detector"]),
     .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .executable(name: "bench-trunks", targets: ["bench-trunks"]),
@@ -30,6 +31,7 @@ let package = Package(
       name: "ActionDetection",
       targets: [
         "Media", "Rendering", "Datasets", "Evaluation", "Tensor", "Networks", "Detection", "Training",
+        "Synthetic",
       ]),
   ],
   dependencies: [
@@ -65,19 +67,22 @@ let package = Package(
     .target(name: "Rendering", dependencies: ["CPNG", "Primitives"]),
     .target(name: "Datasets", dependencies: ["Primitives"]),
     .target(name: "Evaluation", dependencies: ["Datasets", "Primitives", "Rendering"]),
+    // Synthetic benchmark: procedural action videos with exact ground truth (no network module).
+    .target(name: "Synthetic", dependencies: ["Primitives", "Datasets", "Media"]),
 
     // Commands: thin ParsableCommands over the library, one small executable each.
     .target(
       name: "Commands",
       dependencies: [
         "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor",
-        argumentParser,
+        "Synthetic", argumentParser,
       ]
     ),
     command("detect"),
     command("eval-framemap"),
     command("render-annotations"),
     command("video-info"),
+    command("make-synthetic-actions"),
     command("assemble-detector"),
 
     // Benchmarks (not tests): each prints its figures next to a peer run in the same invocation.
@@ -109,6 +114,8 @@ let package = Package(
       ],
       exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
+    .testTarget(
+      name: "SyntheticTests", dependencies: ["Synthetic", "Datasets", "Media", "Primitives", "Commands"]),
   ],
   swiftLanguageModes: [.v6]
 )

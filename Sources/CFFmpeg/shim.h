@@ -32,4 +32,9 @@ static const int cffmpeg_AV_PKT_FLAG_KEY = AV_PKT_FLAG_KEY;
 static const int cffmpeg_SWS_BICUBIC = SWS_BICUBIC;
 static const int cffmpeg_SWS_FULL_CHR_H_INT = SWS_FULL_CHR_H_INT;
 static const int cffmpeg_SWS_ACCURATE_RND = SWS_ACCURATE_RND;
+// JPEG encoding (Media.JPEGEncoder): fixed quantiser, no version strings, the portable C integer DCT.
+static const int cffmpeg_AV_CODEC_FLAG_QSCALE = AV_CODEC_FLAG_QSCALE;
+static const int cffmpeg_AV_CODEC_FLAG_BITEXACT = AV_CODEC_FLAG_BITEXACT;
+static const int cffmpeg_FF_DCT_INT = FF_DCT_INT;
+static const int cffmpeg_FF_QP2LAMBDA = FF_QP2LAMBDA;
 #endif

@@ -6,11 +6,14 @@ enum FFmpegSite {
   case opening(path: String)
   /// Producing frame `frame` (0-based) of `path`.
   case decoding(path: String, frame: Int)
+  /// Encoding an image of `width` × `height` pixels (``JPEGEncoder``).
+  case encoding(width: Int, height: Int)
 
   /// The file the call was working on.
   var path: String {
     switch self {
     case .opening(let path), .decoding(let path, _): return path
+    case .encoding(let width, let height): return "JPEG encoder (\(width)x\(height))"
     }
   }
 
@@ -23,6 +26,9 @@ enum FFmpegSite {
       return .openFailed(path: path, call: call, code: code, message: message, detail: detail)
     case .decoding(let path, let frame):
       return .decodeFailed(path: path, frame: frame, call: call, code: code, message: message, detail: detail)
+    case .encoding(let width, let height):
+      return .encodeFailed(
+        size: .init(width: width, height: height), call: call, code: code, message: message, detail: detail)
     }
   }
 }

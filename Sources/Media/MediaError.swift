@@ -38,6 +38,13 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
   case fileTooLarge(path: String, bytes: Int, limit: Int)
   /// The operating system refused to list or read `path`.
   case readFailed(path: String, message: String)
+  /// An FFmpeg call failed while encoding an image of `size`; `code` is FFmpeg's status, `message`
+  /// its text, `detail` the last error FFmpeg logged meanwhile on this thread.
+  case encodeFailed(size: FrameSize, call: String, code: Int32, message: String, detail: String?)
+  /// This FFmpeg build has no encoder for `codec`.
+  case encoderNotFound(codec: String)
+  /// An image cannot be encoded as asked (`reason` says why, e.g. its size differs from the encoder's).
+  case invalidImage(reason: String)
 
   /// A width and height in pixels.
   public struct FrameSize: Equatable, Sendable, CustomStringConvertible {
@@ -90,6 +97,12 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
       return "\(path): image file is \(bytes) bytes, more than the \(limit)-byte limit"
     case .readFailed(let path, let message):
       return "\(path): cannot read: \(message)"
+    case .encodeFailed(let size, let call, let code, let message, let detail):
+      return "encoding a \(size) image: \(call) failed: \(message) (\(code))" + Self.said(detail)
+    case .encoderNotFound(let codec):
+      return "no encoder for '\(codec)' in this FFmpeg build"
+    case .invalidImage(let reason):
+      return "cannot encode image: \(reason)"
     }
   }
 

@@ -47,7 +47,18 @@ public struct RegionProposalNetwork: Sendable {
     boxes: [Box], scores: [Float]
   ) {
     let (logits, deltaMap) = self(feature)
-    let (h, w) = (feature.shape[2], feature.shape[3])
+    return Self.proposals(
+      objectness: logits, deltas: deltaMap, configuration: configuration, imageWidth: imageWidth,
+      imageHeight: imageHeight)
+  }
+
+  /// The proposals of ``proposals(_:imageWidth:imageHeight:)`` from the RPN's outputs: objectness
+  /// `[1, A, H, W]` and deltas `[1, 4A, H, W]` (also what training uses, on its own forward's outputs).
+  public static func proposals(
+    objectness logits: Tensor, deltas deltaMap: Tensor, configuration: RPNConfiguration, imageWidth: Int,
+    imageHeight: Int
+  ) -> (boxes: [Box], scores: [Float]) {
+    let (h, w) = (logits.shape[2], logits.shape[3])
     let anchors = configuration.anchors.anchors(featureHeight: h, featureWidth: w)
     let a = configuration.anchors.anchorsPerPosition
     let plane = h * w

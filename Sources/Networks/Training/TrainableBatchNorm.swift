@@ -9,7 +9,8 @@ import Tensor
 /// unbiased batch variance: PyTorch's rule); in ``BatchNormMode/frozen`` the running statistics do, and
 /// nothing is learned.
 public final class TrainableBatchNorm {
-  /// Prefix of the four tensors (e.g. `"layer1.0.bn1"`).
+  /// Prefix of the four tensors, with the weight store's prefix (e.g. `"layer1.0.bn1"`,
+  /// `"keyframe.layer1.0.bn1"`).
   public let prefix: String
   /// Scale, or `nil` for a fixed 1.
   public let gamma: Parameter?
@@ -28,12 +29,13 @@ public final class TrainableBatchNorm {
 
   /// Loads the tensors under `prefix` (`scale: false`: no `weight` key, gamma fixed at 1).
   public init(weights: inout WeightStore, prefix: String, channels: Int, epsilon: Float, scale: Bool) throws {
-    self.prefix = prefix
+    self.prefix = weights.prefix + prefix
     let shape = [channels]
     gamma =
       scale
-      ? Parameter(name: prefix + ".weight", value: try weights.tensor(prefix + ".weight", shape: shape)) : nil
-    beta = Parameter(name: prefix + ".bias", value: try weights.tensor(prefix + ".bias", shape: shape))
+      ? Parameter(name: self.prefix + ".weight", value: try weights.tensor(prefix + ".weight", shape: shape))
+      : nil
+    beta = Parameter(name: self.prefix + ".bias", value: try weights.tensor(prefix + ".bias", shape: shape))
     runningMean = try weights.tensor(prefix + ".running_mean", shape: shape)
     runningVariance = try weights.tensor(prefix + ".running_var", shape: shape)
     self.epsilon = epsilon

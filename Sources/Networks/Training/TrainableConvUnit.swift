@@ -49,14 +49,16 @@ public final class TrainableConvUnit: TrainableModule {
     stride: [Int]? = nil, padding: Padding, normalization: UnitNormalization, activation: Activation = .relu
   ) throws {
     weight = Parameter(
-      name: conv + ".weight", value: try weights.tensor(conv + ".weight", shape: [output, input] + kernel))
+      name: weights.prefix + conv + ".weight",
+      value: try weights.tensor(conv + ".weight", shape: [output, input] + kernel))
     switch normalization {
     case .batchNorm(let epsilon, let scale):
       bias = nil
       self.norm = try TrainableBatchNorm(
         weights: &weights, prefix: norm, channels: output, epsilon: epsilon, scale: scale)
     case .bias:
-      bias = Parameter(name: conv + ".bias", value: try weights.tensor(conv + ".bias", shape: [output]))
+      bias = Parameter(
+        name: weights.prefix + conv + ".bias", value: try weights.tensor(conv + ".bias", shape: [output]))
       self.norm = nil
     case .none:
       bias = nil

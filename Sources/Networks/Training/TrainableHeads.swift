@@ -60,8 +60,9 @@ public final class TrainableResNetLogits: TrainableModule {
 
   /// Loads `fc.*` for `channels` input channels.
   public init(weights: inout WeightStore, channels: Int, classes: Int) throws {
-    weight = Parameter(name: "fc.weight", value: try weights.tensor("fc.weight", shape: [classes, channels]))
-    bias = Parameter(name: "fc.bias", value: try weights.tensor("fc.bias", shape: [classes]))
+    weight = Parameter(
+      name: weights.prefix + "fc.weight", value: try weights.tensor("fc.weight", shape: [classes, channels]))
+    bias = Parameter(name: weights.prefix + "fc.bias", value: try weights.tensor("fc.bias", shape: [classes]))
   }
 
   /// Weight and bias.

@@ -123,13 +123,14 @@ extension S3DGConfiguration {
       return nil
     case .withoutBias:
       let w = try weights.tensor(prefix + ".gate.weight", shape: [channels, channels])
-      return TrainableGate(weight: Parameter(name: prefix + ".gate.weight", value: w), bias: nil)
+      return TrainableGate(
+        weight: Parameter(name: weights.prefix + prefix + ".gate.weight", value: w), bias: nil)
     case .withBias:
       let w = try weights.tensor(prefix + ".gate.weight", shape: [channels, channels])
       let b = try weights.tensor(prefix + ".gate.bias", shape: [channels])
       return TrainableGate(
-        weight: Parameter(name: prefix + ".gate.weight", value: w),
-        bias: Parameter(name: prefix + ".gate.bias", value: b))
+        weight: Parameter(name: weights.prefix + prefix + ".gate.weight", value: w),
+        bias: Parameter(name: weights.prefix + prefix + ".gate.bias", value: b))
     }
   }
 }

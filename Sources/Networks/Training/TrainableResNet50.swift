@@ -13,6 +13,8 @@ import Tensor
 /// net.stages.backward(dLdy, inputGradient: false)
 /// ```
 public final class TrainableResNet50 {
+  /// The weight store's prefix when the network was loaded (every parameter name starts with it).
+  public let namePrefix: String
   /// The built stages.
   public let stages: TrainableStages<ResNet50.Endpoint>
   /// Stride placement.
@@ -39,6 +41,7 @@ public final class TrainableResNet50 {
     }
     self.variant = variant
     self.width = width
+    namePrefix = weights.prefix
     self.classes = classes
     self.batchNormEpsilon = batchNormEpsilon
     let layers: [ResNet50.Endpoint: (blocks: Int, width: Int)] = [
@@ -82,6 +85,7 @@ public final class TrainableResNet50 {
   /// The inference network with the current values (batch norm folded with the running statistics).
   public func inferenceNetwork() throws -> ResNet50 {
     var weights = try WeightStore(tensors: stages.stateDictionary())
+    weights.prefix = namePrefix
     let built = stages.stages
     let network = try ResNet50(
       weights: &weights, variant: variant, first: built.first!.endpoint, final: built.last!.endpoint,

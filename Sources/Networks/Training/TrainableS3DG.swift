@@ -10,6 +10,8 @@ import Tensor
 /// net.stages.backward(dLdMixed4e, inputGradient: false)
 /// ```
 public final class TrainableS3DG {
+  /// The weight store's prefix when the network was loaded (every parameter name starts with it).
+  public let namePrefix: String
   /// The built stages.
   public let stages: TrainableStages<S3DGEndpoint>
   /// The configuration the network was built with.
@@ -19,6 +21,7 @@ public final class TrainableS3DG {
   public init(weights: inout WeightStore, configuration c: S3DGConfiguration) throws {
     try c.validate()
     configuration = c
+    namePrefix = weights.prefix
     var stages: [(endpoint: S3DGEndpoint, module: any TrainableModule)] = []
     for endpoint in S3DGEndpoint.allCases where endpoint >= c.firstEndpoint && endpoint <= c.finalEndpoint {
       stages.append((endpoint, try Self.stage(endpoint, weights: &weights, configuration: c)))
@@ -29,6 +32,7 @@ public final class TrainableS3DG {
   /// The inference network with the current values (batch norm folded with the running statistics).
   public func inferenceNetwork() throws -> S3DG {
     var weights = try WeightStore(tensors: stages.stateDictionary())
+    weights.prefix = namePrefix
     let network = try S3DG(weights: &weights, configuration: configuration)
     try weights.assertAllConsumed()
     return network

@@ -1,0 +1,224 @@
+import Foundation
+import Networks
+import Primitives
+import Tensor
+
+/// One training example, at the detector's input size.
+public struct DetectorTrainingSample: Sendable {
+  /// Keyframe `[1, 3, H, W]`, raw RGB 0…255, H × W the configuration's input size.
+  public var keyframe: Tensor
+  /// Clip `[1, 3, T, H, W]`, raw 0…255, T the configuration's clip length (frames as
+  /// ``ActionDetector/clipIndices(keyframe:frameCount:)`` picks them).
+  public var clip: Tensor
+  /// Ground truth in input pixels (0-based `x1, y1, x2, y2`), classes 0-based.
+  public var boxes: [LabelledBox]
+
+  /// A sample from its tensors and boxes.
+  public init(keyframe: Tensor, clip: Tensor, boxes: [LabelledBox]) {
+    self.keyframe = keyframe
+    self.clip = clip
+    self.boxes = boxes
+  }
+}
+
+/// Loss values of one step, normalised and weighted as ``DetectionLoss`` defines them.
+public struct DetectorLosses: Sendable, Equatable {
+  /// RPN objectness (weighted).
+  public var rpnObjectness: Float = 0
+  /// RPN box regression (weighted).
+  public var rpnLocalization: Float = 0
+  /// Head classification (weighted).
+  public var headClassification: Float = 0
+  /// Head box regression (weighted).
+  public var headLocalization: Float = 0
+  /// Sum of the four.
+  public var total: Float { rpnObjectness + rpnLocalization + headClassification + headLocalization }
+
+  /// Zero losses.
+  public init() {}
+
+  /// The element-wise sum of two loss sets.
+  public static func + (a: DetectorLosses, b: DetectorLosses) -> DetectorLosses {
+    var s = DetectorLosses()
+    s.rpnObjectness = a.rpnObjectness + b.rpnObjectness
+    s.rpnLocalization = a.rpnLocalization + b.rpnLocalization
+    s.headClassification = a.headClassification + b.headClassification
+    s.headLocalization = a.headLocalization + b.headLocalization
+    return s
+  }
+}
+
+/// Which parts of the detector learn.
+public enum TrainableParts: String, Sendable, CaseIterable, Codable {
+  /// The RPN and the head (with the S3D-G tail `Mixed_4f`…`Mixed_5c`); both trunks frozen.
+  case rpnAndHead
+  /// The head (with its tail) only.
+  case headOnly
+  /// Everything, both trunks included.
+  case all
+}
+
+/// The whole detector that can learn: the trainable twin of ``ActionDetector`` (same checkpoint
+/// tensors and configuration), trained end to end with the RPN and head losses of
+/// ``DetectionLoss`` as the paper did (TF Object Detection API Faster R-CNN).
+///
+/// One sample's step: keyframe → ResNet-50 → RPN → RPN loss (anchor targets); proposals from the RPN's
+/// own outputs (constants); ROI targets sampled from proposals + ground truth; clip → S3D-G →
+/// `Mixed_4e` → head on the sampled ROIs → head loss; backward through the head, the S3D-G trunk
+/// (when it learns), the RPN and the ResNet-50 trunk (when it learns).
+public final class TrainableActionDetector {
+  /// The configuration (classes, input size, parts' settings).
+  public let configuration: DetectorConfiguration
+  /// ResNet-50 conv1…layer3 (`keyframe.`).
+  public let keyframe: TrainableResNet50
+  /// S3D-G Conv2d_1a…Mixed_4e (`context.`).
+  public let context: TrainableS3DG
+  /// The RPN (`rpn.`).
+  public let rpn: TrainableRPN
+  /// The head (`head.` and the tail under `context.`).
+  public let head: TrainableBoxHead
+  /// Anchor matching, sampling and RPN loss settings.
+  public var rpnTraining = RPNTrainingConfiguration()
+  /// ROI sampling and head loss settings (scoring follows the configuration's head).
+  public var headTraining: HeadTrainingConfiguration
+  private let keyframeNormalization: InputNormalization
+  private let contextNormalization: InputNormalization
+
+  /// Loads every tensor of a detector checkpoint (prefixed names), checking each and that none is left.
+  public init(weights: inout WeightStore, configuration: DetectorConfiguration) throws {
+    try configuration.validate()
+    self.configuration = configuration
+    let contextConfiguration = try configuration.contextConfiguration()
+    keyframeNormalization = try configuration.keyframeInputNormalization()
+    contextNormalization = contextConfiguration.inputNormalization
+    let saved = weights.prefix
+    defer { weights.prefix = saved }
+    weights.prefix = "keyframe."
+    keyframe = try TrainableResNet50(weights: &weights, final: .layer3, width: configuration.width)
+    weights.prefix = "context."
+    context = try TrainableS3DG(
+      weights: &weights, configuration: contextConfiguration.stages(.conv2d_1a, .mixed_4e))
+    weights.prefix = "rpn."
+    rpn = try TrainableRPN(
+      weights: &weights, configuration: configuration.rpn, inputChannels: configuration.keyframeChannels)
+    weights.prefix = ""
+    head = try TrainableBoxHead(
+      weights: &weights, context: contextConfiguration, configuration: configuration.head,
+      classes: configuration.classes.count)
+    try weights.assertAllConsumed()
+    headTraining = HeadTrainingConfiguration(scoring: configuration.head.scoring)
+    setTrainable(.rpnAndHead)
+    setBatchNormMode(.frozen)
+  }
+
+  /// Loads a detector checkpoint (configuration from its metadata, as ``DetectorCheckpoint``).
+  public convenience init(checkpoint path: String) throws {
+    var (configuration, _, weights) = try DetectorCheckpoint.open(path: path)
+    try self.init(weights: &weights, configuration: configuration)
+  }
+
+  /// Every parameter, with checkpoint names (prefixes included).
+  public var parameters: [Parameter] {
+    keyframe.stages.parameters + context.stages.parameters + rpn.parameters + head.parameters
+  }
+
+  /// Every batch norm.
+  public var batchNorms: [TrainableBatchNorm] {
+    keyframe.stages.batchNorms + context.stages.batchNorms + head.batchNorms
+  }
+
+  /// Freezes everything but `parts`.
+  public func setTrainable(_ parts: TrainableParts) {
+    keyframe.stages.setFrozen(parts != .all)
+    context.stages.setFrozen(parts != .all)
+    for p in rpn.parameters { p.isFrozen = parts == .headOnly }
+    for p in head.parameters { p.isFrozen = false }
+  }
+
+  /// Sets every batch norm's mode (``BatchNormMode/frozen`` for fine-tuning).
+  public func setBatchNormMode(_ mode: BatchNormMode) {
+    for bn in batchNorms { bn.mode = mode }
+  }
+
+  /// Zeroes every gradient.
+  public func zeroGradients() {
+    for p in parameters { p.zeroGradient() }
+  }
+
+  /// Forward, losses and backward of one sample; gradients add to the parameters' (call
+  /// ``zeroGradients()`` once per batch). `order` drives the anchor and ROI sampling.
+  public func accumulateGradients(for sample: DetectorTrainingSample, order: inout SampleOrder)
+    -> DetectorLosses
+  {
+    let (width, height) = (Float(configuration.inputWidth), Float(configuration.inputHeight))
+    var losses = DetectorLosses()
+    let feature = keyframe.stages.forward(keyframeNormalization(sample.keyframe))
+    let (objectness, deltas) = rpn.forward(feature)
+    let anchors = configuration.rpn.anchors.anchors(
+      featureHeight: feature.shape[2], featureWidth: feature.shape[3])
+    let (rpnLoss, _) = DetectionLoss.rpn(
+      objectness: objectness, deltas: deltas, anchors: anchors, groundTruth: sample.boxes.map(\.box),
+      imageWidth: width, imageHeight: height, configuration: rpnTraining, order: &order)
+    losses.rpnObjectness = rpnLoss.classification * rpnTraining.objectnessWeight
+    losses.rpnLocalization = rpnLoss.localization * rpnTraining.localizationWeight
+    let proposals = RegionProposalNetwork.proposals(
+      objectness: objectness, deltas: deltas, configuration: configuration.rpn,
+      imageWidth: configuration.inputWidth, imageHeight: configuration.inputHeight
+    ).boxes
+    let targets = ProposalTargets(
+      proposals: proposals, groundTruth: sample.boxes, configuration: headTraining, order: &order)
+
+    let contextLearns = context.stages.hasTrainableParameters
+    let mixed4e = context.stages.forward(contextNormalization(sample.clip))
+    if !targets.rois.isEmpty {
+      let (logits, boxDeltas) = head.forward(mixed4e: mixed4e, rois: targets.rois)
+      let headLoss = DetectionLoss.head(
+        classLogits: logits, boxDeltas: boxDeltas, targets: targets, configuration: headTraining)
+      losses.headClassification = headLoss.classification * headTraining.classificationWeight
+      losses.headLocalization = headLoss.localization * headTraining.localizationWeight
+      let dMixed4e = head.backward(
+        classLogits: headLoss.classificationGradient, boxDeltas: headLoss.localizationGradient)
+      if contextLearns { _ = context.stages.backward(dMixed4e, inputGradient: false) }
+    }
+    if !contextLearns { context.stages.forgetActivations() }
+
+    let keyframeLearns = keyframe.stages.hasTrainableParameters
+    if rpn.parameters.contains(where: { !$0.isFrozen }) || keyframeLearns {
+      let dFeature = rpn.backward(
+        objectness: rpnLoss.classificationGradient, deltas: rpnLoss.localizationGradient,
+        inputGradient: keyframeLearns)
+      if keyframeLearns, let dFeature { _ = keyframe.stages.backward(dFeature, inputGradient: false) }
+    } else {
+      rpn.forgetActivations()
+    }
+    if !keyframeLearns { keyframe.stages.forgetActivations() }
+    return losses
+  }
+
+  /// Every tensor a detector checkpoint holds (parameters and batch-norm running statistics),
+  /// prefixed names, in a fixed order.
+  public func checkpointTensors() -> [(name: String, value: Tensor)] {
+    keyframe.stages.stateTensors() + context.stages.stateTensors()
+      + rpn.parameters.map { ($0.name, $0.value) }
+      + head.mixed4f.stages.stateTensors() + head.mixed5.stages.stateTensors()
+      + (head.classifier.parameters + head.boxes.parameters).map { ($0.name, $0.value) }
+  }
+
+  /// Writes a checkpoint `detect` reads (temporary name, then rename); `metadata` joins the
+  /// configuration (e.g. the provenance under ``DetectorCheckpoint/provenanceKey``).
+  public func writeCheckpoint(to path: String, metadata: [String: String]) throws {
+    var writer = SafeTensorsWriter()
+    for (name, value) in checkpointTensors() { writer.add(name, shape: value.shape, values: value.scalars) }
+    writer.metadata = metadata
+    writer.metadata[DetectorCheckpoint.configurationKey] = try configuration.json()
+    try writer.write(to: path)
+  }
+
+  /// The inference detector with the current values (batch norm folded with the running statistics).
+  public func inferenceDetector() throws -> ActionDetector {
+    var map: [String: (shape: [Int], values: [Float])] = [:]
+    for (name, value) in checkpointTensors() { map[name] = (value.shape, value.scalars) }
+    var weights = try WeightStore(tensors: map)
+    return try ActionDetector(weights: &weights, configuration: configuration)
+  }
+}

@@ -68,10 +68,8 @@ struct TrainSetup {
         provenance: provenance)
     }
     let configuration = trainer.detector.configuration
-    guard configuration.classes == groundTruth.labels else {
-      throw TrainingError.classMismatch(
-        checkpoint: command.initial ?? command.resume ?? "", classes: configuration.classes, labels: groundTruth.labels)
-    }
+    try TrainingError.checkClasses(
+      checkpoint: command.initial ?? command.resume ?? "", classes: configuration.classes, labels: groundTruth.labels)
     let counts = try FramesRootCheck.frameCounts(
       root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
     let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)

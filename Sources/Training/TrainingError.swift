@@ -45,3 +45,13 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     }
   }
 }
+
+extension TrainingError {
+  /// Throws ``classMismatch(checkpoint:classes:labels:)`` unless the checkpoint's classes are the
+  /// dataset's labels, in the same order (the classifier's rows are the labels' indices).
+  public static func checkClasses(checkpoint: String, classes: [String], labels: [String]) throws {
+    guard classes == labels else {
+      throw TrainingError.classMismatch(checkpoint: checkpoint, classes: classes, labels: labels)
+    }
+  }
+}

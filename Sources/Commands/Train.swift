@@ -42,14 +42,27 @@ public struct Train: ParsableCommand {
   public var annotations = "annotations"
 
   /// Starting checkpoint.
-  @Option(name: .customLong("init"), help: ArgumentHelp("Detector checkpoint to start from.", valueName: "file"))
+  @Option(
+    name: .customLong("init"), help: ArgumentHelp("Detector checkpoint to start from.", valueName: "file"))
   public var initial: String?
+  /// From-scratch detector instead of --init.
+  @Option(
+    help: ArgumentHelp(
+      "Start from seeded untrained weights (He-uniform, BN identity) instead of --init: input HxW, clip length, "
+        + "width divisor, RPN channels, proposals; classes are the dataset's labels. For toy sets and plumbing.",
+      valueName: "HxW,clip,width,rpn,proposals"))
+  public var scratch: String?
+  /// Validation context mode.
+  @Option(
+    help: "Context trunk during validation: shared (as eval-framemap --detector) or perClip (as training).")
+  public var valContext = "shared"
   /// Run folder to resume.
   @Option(help: ArgumentHelp("Resume the run in this folder (its settings are used).", valueName: "dir"))
   public var resume: String?
   /// Run folder of a new run.
   @Option(
-    name: .customLong("run"), help: ArgumentHelp("Run folder of a new run (checkpoints, log, plots).", valueName: "dir"))
+    name: .customLong("run"),
+    help: ArgumentHelp("Run folder of a new run (checkpoints, log, plots).", valueName: "dir"))
   public var runDirectory: String?
 
   /// Steps.
@@ -63,7 +76,9 @@ public struct Train: ParsableCommand {
   /// Schedule.
   @Option(help: "After warm-up: step or cosine.") public var schedule = "step"
   /// Milestones.
-  @Option(help: ArgumentHelp("Steps at which the rate is multiplied by --lr-gamma (step schedule).", valueName: "n,n"))
+  @Option(
+    help: ArgumentHelp(
+      "Steps at which the rate is multiplied by --lr-gamma (step schedule).", valueName: "n,n"))
   public var lrSteps: String?
   /// Gamma.
   @Option(help: "Factor at each --lr-steps milestone.") public var lrGamma: Float = 0.1
@@ -79,13 +94,18 @@ public struct Train: ParsableCommand {
   /// BN mode.
   @Option(help: "Batch norm: frozen (fine-tuning) or training (batch statistics).") public var bn = "frozen"
   /// Seed.
-  @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed: UInt64 = 0
+  @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed: UInt64 =
+    0
   /// Flip.
   @Flag(help: "No horizontal flips.") public var noFlip = false
   /// Scale jitter.
   @Option(help: "Scale jitter ±fraction (0: off).") public var scaleJitter: Float = 0.1
   /// Colour jitter.
-  @Option(help: "Brightness/contrast/saturation jitter ±fraction (0: off).") public var colourJitter: Float = 0.2
+  @Option(help: "Brightness/contrast/saturation jitter ±fraction (0: off).") public var colourJitter: Float =
+    0.2
+  /// Border anchors.
+  @Flag(help: "Train the RPN on anchors crossing the image border too (always on with --scratch).")
+  public var keepBorderAnchors = false
   /// Checkpoint interval.
   @Option(help: "Write a checkpoint every N steps (0: only at the end).") public var checkpointEvery = 500
   /// Evaluation interval.
@@ -108,11 +128,15 @@ public struct Train: ParsableCommand {
     guard (initial == nil) != (resume == nil) else {
       throw ValidationError("give either --init FILE (a new run, with --run DIR) or --resume RUN")
     }
-    if initial != nil, runDirectory == nil { throw ValidationError("--init needs --run DIR (the run folder)") }
+    if initial != nil, runDirectory == nil {
+      throw ValidationError("--init needs --run DIR (the run folder)")
+    }
     guard framesRoot != nil else { throw ValidationError("--frames-root DIR is required") }
     guard steps >= 1, batchSize >= 1, threads >= 1, loaders >= 1, warmup >= 0, checkpointEvery >= 0,
       evalEvery >= 0, valVideos >= 0
-    else { throw ValidationError("counts must be positive (--steps, --batch-size, --threads, --loaders ≥ 1)") }
+    else {
+      throw ValidationError("counts must be positive (--steps, --batch-size, --threads, --loaders ≥ 1)")
+    }
     guard lr.isFinite, lr > 0, clipNorm >= 0, scaleJitter >= 0, scaleJitter < 1, colourJitter >= 0,
       colourJitter < 1
     else { throw ValidationError("--lr must be > 0, --clip-norm ≥ 0, jitters in 0..<1") }

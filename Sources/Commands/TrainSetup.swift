@@ -2,6 +2,7 @@ import Datasets
 import Detection
 import Evaluation
 import Foundation
+import Networks
 import Tensor
 import Training
 
@@ -27,15 +28,19 @@ struct TrainSetup {
     } else {
       throw TrainCommandError("dataset '\(command.dataset)': expected jhmdb or ucf24, or give --gt FILE")
     }
-    let digits = command.split.lowercased().hasPrefix("split") ? String(command.split.dropFirst(5)) : command.split
+    let digits =
+      command.split.lowercased().hasPrefix("split") ? String(command.split.dropFirst(5)) : command.split
     guard let n = Int(digits), n >= 1, n <= max(gt.trainVideos.count, gt.testVideos.count) else {
       throw TrainCommandError(
-        "split '\(command.split)': the ground truth has \(max(gt.trainVideos.count, gt.testVideos.count)) split(s)")
+        "split '\(command.split)': the ground truth has \(max(gt.trainVideos.count, gt.testVideos.count)) split(s)"
+      )
     }
     var train = n <= gt.trainVideos.count ? gt.trainVideos[n - 1] : []
     if train.isEmpty, let known, command.gt == nil {
-      train = try DatasetLayout.readVideoList(at: DatasetLayout(known, root: command.annotations).trainListPath(split: n))
-        .map { String($0.split(separator: " ").first ?? "") }.filter { gt.videos[$0] != nil }
+      train = try DatasetLayout.readVideoList(
+        at: DatasetLayout(known, root: command.annotations).trainListPath(split: n)
+      )
+      .map { String($0.split(separator: " ").first ?? "") }.filter { gt.videos[$0] != nil }
     }
     guard !train.isEmpty else { throw TrainCommandError("split\(n): no training videos in the ground truth") }
     groundTruth = gt
@@ -51,12 +56,19 @@ struct TrainSetup {
     if let resume = command.resume {
       trainer = try Trainer(resuming: resume)
     } else {
-      let initial = command.initial ?? ""
+      let initial = command.initial ?? "scratch: \(command.scratch ?? "")"
       let detector: TrainableActionDetector
-      do {
-        detector = try TrainableActionDetector(checkpoint: initial)
-      } catch {
-        throw TrainCommandError("\(initial): cannot load the detector (\(error))")
+      if let spec = command.scratch {
+        var weights = WeightStore.seededInitialization(seed: command.seed)
+        detector = try TrainableActionDetector(
+          weights: &weights,
+          configuration: try command.scratchConfiguration(spec, classes: groundTruth.labels))
+      } else {
+        do {
+          detector = try TrainableActionDetector(checkpoint: initial)
+        } catch {
+          throw TrainCommandError("\(initial): cannot load the detector (\(error))")
+        }
       }
       var provenance = [
         "train.dataset": command.dataset, "train.split": command.split, "train.init": initial,
@@ -69,7 +81,8 @@ struct TrainSetup {
     }
     let configuration = trainer.detector.configuration
     try TrainingError.checkClasses(
-      checkpoint: command.initial ?? command.resume ?? "", classes: configuration.classes, labels: groundTruth.labels)
+      checkpoint: command.initial ?? command.resume ?? "", classes: configuration.classes,
+      labels: groundTruth.labels)
     let counts = try FramesRootCheck.frameCounts(
       root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
     let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)
@@ -86,23 +99,31 @@ struct TrainSetup {
       lastLoss = record.total
       bar.update(record.step)
       if !bar.enabled, record.step % 10 == 0 || record.step == options.steps {
-        print(String(format: "step %d/%d  loss %.4f  lr %.6f  %.2f s/step", record.step, options.steps,
-          record.total, record.learningRate, record.seconds))
+        print(
+          String(
+            format: "step %d/%d  loss %.4f  lr %.6f  %.2f s/step", record.step, options.steps,
+            record.total, record.learningRate, record.seconds))
       }
     }
     trainer.onValidation = { step, map in
-      FileHandle.standardError.write(Data(String(format: "\nstep %d: validation frame-mAP %.2f\n", step, map).utf8))
+      FileHandle.standardError.write(
+        Data(String(format: "\nstep %d: validation frame-mAP %.2f\n", step, map).utf8))
     }
     print(
       "training \(examples.count) keyframes of \(trainVideos.count) videos; from step \(trainer.state.step) "
         + "to \(options.steps); run folder \(trainer.runDirectory)")
     let final = try trainer.run(examples: examples, builder: builder, workers: command.loaders)
     bar.finish(options.steps)
-    print(String(format: "final loss %.4f; %.2f s/step", lastLoss, trainer.state.seconds / Double(max(1, options.steps))))
+    print(
+      String(
+        format: "final loss %.4f; %.2f s/step", lastLoss,
+        trainer.state.seconds / Double(max(1, options.steps))))
     if let final { print("checkpoint: \(final)") }
     if let best = trainer.state.bestFrameMAP, let step = trainer.state.bestStep {
-      print(String(format: "best validation frame-mAP %.2f at step %d: %@/best.safetensors", best, step,
-        trainer.runDirectory))
+      print(
+        String(
+          format: "best validation frame-mAP %.2f at step %d: %@/best.safetensors", best, step,
+          trainer.runDirectory))
     }
   }
 
@@ -113,9 +134,11 @@ struct TrainSetup {
     defer { try? FileManager.default.removeItem(atPath: cache) }
     var split = SplitDetection(framesRoot: framesRoot, cacheDirectory: cache)
     split.showProgress = false
+    split.contextMode = command.valContext == "perClip" ? .perClip : .shared
     let detections = try split.detections(videos: testVideos, detector: detector)
     let report = FrameMAPEvaluator(groundTruth: groundTruth, videos: testVideos, detections: detections)
-      .evaluate(protocol: command.scoring.protocol, ties: command.scoring.ties, iouThreshold: command.scoring.iou)
+      .evaluate(
+        protocol: command.scoring.protocol, ties: command.scoring.ties, iouThreshold: command.scoring.iou)
     return report.mAP
   }
 }

@@ -112,7 +112,9 @@ extension Augmentation.Draw {
     var mean: Float = 0
     for i in 0..<n {
       let p = i * 3
-      mean += 0.299 * Float(image.pixels[p]) + 0.587 * Float(image.pixels[p + 1]) + 0.114 * Float(image.pixels[p + 2])
+      mean +=
+        0.299 * Float(image.pixels[p]) + 0.587 * Float(image.pixels[p + 1]) + 0.114
+        * Float(image.pixels[p + 2])
     }
     mean = mean / Float(max(n, 1)) * brightness
     for i in 0..<n {

@@ -68,7 +68,8 @@ public struct RunState: Sendable, Codable {
   public static func read(directory: String) throws -> RunState {
     let path = "\(directory)/\(fileName)"
     guard FileManager.default.fileExists(atPath: path) else {
-      throw TrainingError.badResume(path: directory, detail: "no \(fileName): not a run folder, or no checkpoint yet")
+      throw TrainingError.badResume(
+        path: directory, detail: "no \(fileName): not a run folder, or no checkpoint yet")
     }
     let file = try SafeTensorsFile(path: path)
     guard let json = file.metadata["train"] else {

@@ -23,7 +23,8 @@ public struct SampleBuilder: Sendable {
 
   /// A builder for a detector of `configuration`.
   public init(
-    framesRoot: String, frameCounts: [String: Int], configuration: DetectorConfiguration, augmentation: Augmentation
+    framesRoot: String, frameCounts: [String: Int], configuration: DetectorConfiguration,
+    augmentation: Augmentation
   ) {
     self.framesRoot = framesRoot
     self.frameCounts = frameCounts
@@ -66,7 +67,8 @@ public struct SampleBuilder: Sendable {
     }
     let boxes = example.boxes.compactMap { labelled in
       draw.map(
-        labelled.box, sourceWidth: source.width, sourceHeight: source.height, width: inputWidth, height: inputHeight
+        labelled.box, sourceWidth: source.width, sourceHeight: source.height, width: inputWidth,
+        height: inputHeight
       ).map { LabelledBox(box: $0, classes: labelled.classes) }
     }
     return DetectorTrainingSample(

@@ -29,13 +29,15 @@ public final class Trainer {
 
   /// A new run of `detector` with `options` in `runDirectory` (created; must be writable).
   public init(
-    detector: TrainableActionDetector, options: TrainingOptions, runDirectory: String, provenance: [String: String]
+    detector: TrainableActionDetector, options: TrainingOptions, runDirectory: String,
+    provenance: [String: String]
   ) throws {
     try Self.prepare(runDirectory)
     self.detector = detector
     self.runDirectory = runDirectory
     self.state = RunState(
-      step: 0, examplesSeen: 0, options: options, checkpoint: "", bestFrameMAP: nil, bestStep: nil, seconds: 0,
+      step: 0, examplesSeen: 0, options: options, checkpoint: "", bestFrameMAP: nil, bestStep: nil,
+      seconds: 0,
       provenance: provenance, velocities: [:])
     self.optimiser = SGD(momentum: options.momentum, weightDecay: options.weightDecay)
     configure()
@@ -47,7 +49,8 @@ public final class Trainer {
     let state = try RunState.read(directory: runDirectory)
     let path = "\(runDirectory)/\(state.checkpoint)"
     guard FileManager.default.fileExists(atPath: path) else {
-      throw TrainingError.badResume(path: runDirectory, detail: "the state names \(state.checkpoint), which is missing")
+      throw TrainingError.badResume(
+        path: runDirectory, detail: "the state names \(state.checkpoint), which is missing")
     }
     self.detector = try TrainableActionDetector(checkpoint: path)
     self.runDirectory = runDirectory
@@ -60,6 +63,7 @@ public final class Trainer {
   private func configure() {
     detector.setTrainable(state.options.parts)
     detector.setBatchNormMode(state.options.batchNormTraining ? .training : .frozen)
+    if state.options.keepBorderAnchors { detector.rpnTraining.borderTolerance = nil }
   }
 
   /// Creates the run folder and checks that a file can be written in it.
@@ -67,7 +71,8 @@ public final class Trainer {
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     } catch {
-      throw TrainingError.unwritableRunFolder(path: directory, reason: (error as NSError).localizedDescription)
+      throw TrainingError.unwritableRunFolder(
+        path: directory, reason: (error as NSError).localizedDescription)
     }
     let probe = "\(directory)/.write-test-\(getpid())"
     guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
@@ -128,7 +133,8 @@ public final class Trainer {
       state.seconds += seconds
       let n = Float(options.batchSize)
       let record = StepRecord(
-        step: state.step, rpnObjectness: sums[0] / n, rpnLocalization: sums[1] / n, headClassification: sums[2] / n,
+        step: state.step, rpnObjectness: sums[0] / n, rpnLocalization: sums[1] / n,
+        headClassification: sums[2] / n,
         headLocalization: sums[3] / n, total: sums[4] / n, learningRate: rate, seconds: seconds)
       log.append(record)
       onStep?(record)
@@ -177,7 +183,9 @@ public final class Trainer {
     m["train.steps"] = "\(state.step)"
     m["train.examplesSeen"] = "\(state.examplesSeen)"
     m["train.seconds"] = String(format: "%.1f", state.seconds)
-    m["train.options"] = (try? JSONEncoder().encode(state.options)).map { String(decoding: $0, as: UTF8.self) }
+    m["train.options"] = (try? JSONEncoder().encode(state.options)).map {
+      String(decoding: $0, as: UTF8.self)
+    }
     if let v = validation ?? state.bestFrameMAP {
       m["train.validationFrameMAP"] = String(format: "%.2f", v)
     }

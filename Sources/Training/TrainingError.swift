@@ -29,7 +29,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case .tooFewFrames(let video, let path, let frames, let expected):
       return "\(path): video '\(video)' has \(frames) frames, but the ground truth says \(expected)"
     case .classMismatch(let checkpoint, let classes, let labels):
-      return "\(checkpoint): the checkpoint's \(classes.count) classes (\(classes.prefix(3).joined(separator: ", "))…) "
+      return
+        "\(checkpoint): the checkpoint's \(classes.count) classes (\(classes.prefix(3).joined(separator: ", "))…) "
         + "are not the dataset's \(labels.count) labels (\(labels.prefix(3).joined(separator: ", "))…), in order"
     case .unwritableRunFolder(let path, let reason):
       return "\(path): cannot write the run folder (\(reason))"

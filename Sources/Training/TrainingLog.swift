@@ -21,7 +21,8 @@ public struct StepRecord: Sendable, Equatable {
   public var seconds: Double
 
   /// The CSV header.
-  public static let header = "step,rpn_objectness,rpn_localization,head_classification,head_localization,total,lr,seconds"
+  public static let header =
+    "step,rpn_objectness,rpn_localization,head_classification,head_localization,total,lr,seconds"
 
   /// The CSV row (floats with 9 significant digits, so they read back exactly).
   public var csvRow: String {
@@ -37,13 +38,15 @@ public struct StepRecord: Sendable, Equatable {
     let v = f[1...6].compactMap { Float($0) }
     guard v.count == 6 else { return nil }
     self.init(
-      step: step, rpnObjectness: v[0], rpnLocalization: v[1], headClassification: v[2], headLocalization: v[3],
+      step: step, rpnObjectness: v[0], rpnLocalization: v[1], headClassification: v[2],
+      headLocalization: v[3],
       total: v[4], learningRate: v[5], seconds: s)
   }
 
   /// A record with every value.
   public init(
-    step: Int, rpnObjectness: Float, rpnLocalization: Float, headClassification: Float, headLocalization: Float,
+    step: Int, rpnObjectness: Float, rpnLocalization: Float, headClassification: Float,
+    headLocalization: Float,
     total: Float, learningRate: Float, seconds: Double
   ) {
     self.step = step
@@ -97,7 +100,8 @@ public struct TrainingLog {
     var plot = LinePlot(title: "training loss", xTitle: "step", yTitle: "loss")
     let series: [(String, KeyPath<StepRecord, Float>, Colour)] = [
       ("total", \.total, Colour(30, 30, 30)), ("rpn objectness", \.rpnObjectness, Colour(230, 25, 75)),
-      ("rpn box", \.rpnLocalization, Colour(245, 130, 48)), ("head class", \.headClassification, Colour(0, 130, 200)),
+      ("rpn box", \.rpnLocalization, Colour(245, 130, 48)),
+      ("head class", \.headClassification, Colour(0, 130, 200)),
       ("head box", \.headLocalization, Colour(60, 180, 75)),
     ]
     plot.series = series.map { name, key, colour in

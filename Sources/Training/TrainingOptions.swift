@@ -29,12 +29,17 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var augmentation: Augmentation
   /// Shuffle the examples every epoch.
   public var shuffle: Bool
+  /// Train the RPN on anchors crossing the image border too (otherwise they are ignored, the
+  /// default of ``RPNTrainingConfiguration``); needed on small inputs where most anchors cross it.
+  public var keepBorderAnchors = false
 
   /// Options with the given values.
   public init(
-    steps: Int, batchSize: Int = 1, schedule: LearningRateSchedule, momentum: Float = 0.9, weightDecay: Float = 1e-4,
+    steps: Int, batchSize: Int = 1, schedule: LearningRateSchedule, momentum: Float = 0.9,
+    weightDecay: Float = 1e-4,
     clipNorm: Float? = 10, seed: UInt64 = 0, checkpointEvery: Int = 500, evalEvery: Int = 0,
-    parts: TrainableParts = .rpnAndHead, batchNormTraining: Bool = false, augmentation: Augmentation = Augmentation(),
+    parts: TrainableParts = .rpnAndHead, batchNormTraining: Bool = false,
+    augmentation: Augmentation = Augmentation(),
     shuffle: Bool = true
   ) {
     self.steps = steps

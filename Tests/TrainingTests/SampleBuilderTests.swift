@@ -43,7 +43,8 @@ import Testing
     image.pixels[0] = 255  // (0, 0) red
     let out = draw.apply(image, width: 80, height: 64)
     #expect(out[79, 0].r == 255)
-    let box = draw.map(Box(x1: 10, y1: 5, x2: 30, y2: 20), sourceWidth: 80, sourceHeight: 64, width: 80, height: 64)
+    let box = draw.map(
+      Box(x1: 10, y1: 5, x2: 30, y2: 20), sourceWidth: 80, sourceHeight: 64, width: 80, height: 64)
     #expect(box == Box(x1: 50, y1: 5, x2: 70, y2: 20))
   }
 
@@ -58,7 +59,8 @@ import Testing
 
   @Test func scheduleWarmsUpThenSteps() {
     let s = LearningRateSchedule(
-      base: 1, warmupSteps: 10, warmupFactor: 0.1, decay: .steps(milestones: [20, 30], gamma: 0.1), totalSteps: 40)
+      base: 1, warmupSteps: 10, warmupFactor: 0.1, decay: .steps(milestones: [20, 30], gamma: 0.1),
+      totalSteps: 40)
     #expect(abs(s.rate(atStep: 0) - 0.1) < 1e-6)
     #expect(abs(s.rate(atStep: 5) - 0.55) < 1e-6)
     #expect(s.rate(atStep: 10) == 1)

@@ -20,7 +20,8 @@ struct SyntheticSet {
     rpn.preNMSTopN = 100
     rpn.proposals = 20
     return DetectorConfiguration(
-      classes: classes, inputHeight: 64, inputWidth: 80, clipLength: 8, contextPreset: "torchvision", rpn: rpn,
+      classes: classes, inputHeight: 64, inputWidth: 80, clipLength: 8, contextPreset: "torchvision",
+      rpn: rpn,
       width: .eighth)
   }
 

@@ -32,7 +32,10 @@ import Testing
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
     try FileManager.default.removeItem(atPath: "\(set.root)/right/v0/00008.png")
-    #expect(throws: TrainingError.tooFewFrames(video: "right/v0", path: "\(set.root)/right/v0", frames: 7, expected: 8)) {
+    #expect(
+      throws: TrainingError.tooFewFrames(
+        video: "right/v0", path: "\(set.root)/right/v0", frames: 7, expected: 8)
+    ) {
       try FramesRootCheck.frameCounts(
         root: set.root, videos: set.videos, expected: set.groundTruth.videos.mapValues(\.frameCount))
     }
@@ -73,12 +76,14 @@ import Testing
     let options = TrainingOptions(
       steps: 20, schedule: LearningRateSchedule(base: 1e25, warmupSteps: 0, decay: .cosine, totalSteps: 20),
       clipNorm: nil, checkpointEvery: 1, parts: .all, augmentation: .none)
-    let trainer = try Trainer(detector: detector, options: options, runDirectory: set.root + "/run", provenance: [:])
+    let trainer = try Trainer(
+      detector: detector, options: options, runDirectory: set.root + "/run", provenance: [:])
     let builder = SampleBuilder(
       framesRoot: set.root, frameCounts: set.groundTruth.videos.mapValues(\.frameCount),
       configuration: configuration, augmentation: .none)
     do {
-      try trainer.run(examples: TrainingExample.all(in: set.groundTruth, videos: set.videos), builder: builder)
+      try trainer.run(
+        examples: TrainingExample.all(in: set.groundTruth, videos: set.videos), builder: builder)
       Issue.record("no error")
     } catch let error as TrainingError {
       guard case .nonFiniteLoss(let step, _, let last) = error else { Issue.record("\(error)"); return }
@@ -96,7 +101,9 @@ import Testing
       _ = try Train.parse(["jhmdb", "split1", "--frames-root", "/tmp", "--init", "d.safetensors"])
     }
     #expect(throws: (any Error).self) {
-      _ = try Train.parse(["jhmdb", "split1", "--frames-root", "/tmp", "--init", "d", "--run", "r", "--train", "x"])
+      _ = try Train.parse([
+        "jhmdb", "split1", "--frames-root", "/tmp", "--init", "d", "--run", "r", "--train", "x",
+      ])
     }
   }
 }

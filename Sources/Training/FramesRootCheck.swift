@@ -6,7 +6,9 @@ import Media
 public enum FramesRootCheck {
   /// Frame counts of `videos` under `root`; throws ``TrainingError`` for a missing root or video
   /// or a video shorter than `expected[video]`.
-  public static func frameCounts(root: String, videos: [String], expected: [String: Int]) throws -> [String: Int] {
+  public static func frameCounts(root: String, videos: [String], expected: [String: Int]) throws -> [String:
+    Int]
+  {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue else {
       throw TrainingError.missingFramesRoot(path: root)

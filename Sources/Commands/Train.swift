@@ -125,12 +125,17 @@ public struct Train: ParsableCommand {
 
   /// Checks the arguments that need no file access.
   public func validate() throws {
-    guard (initial == nil) != (resume == nil) else {
-      throw ValidationError("give either --init FILE (a new run, with --run DIR) or --resume RUN")
+    guard [initial != nil, scratch != nil, resume != nil].count(where: { $0 }) == 1 else {
+      throw ValidationError(
+        "give one of --init FILE or --scratch SPEC (a new run, with --run DIR), or --resume RUN")
     }
-    if initial != nil, runDirectory == nil {
-      throw ValidationError("--init needs --run DIR (the run folder)")
+    if resume == nil, runDirectory == nil {
+      throw ValidationError("a new run needs --run DIR (the run folder)")
     }
+    guard valContext == "shared" || valContext == "perClip" else {
+      throw ValidationError("--val-context \(valContext): expected shared or perClip")
+    }
+    if let scratch { _ = try scratchConfiguration(scratch, classes: ["x"]) }
     guard framesRoot != nil else { throw ValidationError("--frames-root DIR is required") }
     guard steps >= 1, batchSize >= 1, threads >= 1, loaders >= 1, warmup >= 0, checkpointEvery >= 0,
       evalEvery >= 0, valVideos >= 0

@@ -52,26 +52,22 @@ struct TrainSetup {
   /// Trains to the end, printing the final checkpoint and the best validation frame-mAP.
   func train() throws {
     Compute.setThreadCount(command.threads)
+    // Everything is checked before the run folder is created or touched.
+    let resumed = try command.resume.map { try Trainer(resuming: $0) }
+    let detector = try resumed?.detector ?? loadInitialDetector()
+    let configuration = detector.configuration
+    try TrainingError.checkClasses(
+      checkpoint: command.initial ?? command.resume ?? "--scratch", classes: configuration.classes,
+      labels: groundTruth.labels)
+    let counts = try FramesRootCheck.frameCounts(
+      root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
     let trainer: Trainer
-    if let resume = command.resume {
-      trainer = try Trainer(resuming: resume)
+    if let resumed {
+      trainer = resumed
     } else {
-      let initial = command.initial ?? "scratch: \(command.scratch ?? "")"
-      let detector: TrainableActionDetector
-      if let spec = command.scratch {
-        var weights = WeightStore.seededInitialization(seed: command.seed)
-        detector = try TrainableActionDetector(
-          weights: &weights,
-          configuration: try command.scratchConfiguration(spec, classes: groundTruth.labels))
-      } else {
-        do {
-          detector = try TrainableActionDetector(checkpoint: initial)
-        } catch {
-          throw TrainCommandError("\(initial): cannot load the detector (\(error))")
-        }
-      }
       var provenance = [
-        "train.dataset": command.dataset, "train.split": command.split, "train.init": initial,
+        "train.dataset": command.dataset, "train.split": command.split,
+        "train.init": command.initial ?? "scratch: \(command.scratch ?? "")",
         "train.commandLine": CommandLine.arguments.joined(separator: " "),
       ]
       if let gt = command.gt { provenance["train.groundTruth"] = gt }
@@ -79,12 +75,6 @@ struct TrainSetup {
         detector: detector, options: try command.trainOptions(), runDirectory: command.runDirectory ?? "",
         provenance: provenance)
     }
-    let configuration = trainer.detector.configuration
-    try TrainingError.checkClasses(
-      checkpoint: command.initial ?? command.resume ?? "", classes: configuration.classes,
-      labels: groundTruth.labels)
-    let counts = try FramesRootCheck.frameCounts(
-      root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
     let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)
     let builder = SampleBuilder(
       framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
@@ -124,6 +114,21 @@ struct TrainSetup {
         String(
           format: "best validation frame-mAP %.2f at step %d: %@/best.safetensors", best, step,
           trainer.runDirectory))
+    }
+  }
+
+  /// The detector of `--init` or `--scratch`.
+  private func loadInitialDetector() throws -> TrainableActionDetector {
+    if let spec = command.scratch {
+      var weights = WeightStore.seededInitialization(seed: command.seed)
+      return try TrainableActionDetector(
+        weights: &weights, configuration: try command.scratchConfiguration(spec, classes: groundTruth.labels))
+    }
+    let initial = command.initial ?? ""
+    do {
+      return try TrainableActionDetector(checkpoint: initial)
+    } catch {
+      throw TrainCommandError("\(initial): cannot load the detector (\(error))")
     }
   }
 

@@ -2,9 +2,11 @@
 // The package graph reads as the architecture (see ../shared/DESIGN.md, "Modules"):
 //
 //   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor
-//   networks     Tensor ← Networks ← Detection ← Commands; Networks ← Training (learning)
+//   networks     Tensor ← Networks ← Detection ← Commands
 //   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands;
 //                Datasets, Media ← Synthetic ← Commands; these never import a network module.
+//   learning     Detection, Networks, Media, Datasets, Rendering ← Training ← Commands (nothing
+//                else imports Training; validation reaches Evaluation through Commands).
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -23,6 +25,7 @@ let package = Package(
     .executable(name: "video-info", targets: ["video-info"]),
     .executable(name: "make-synthetic-actions", targets: ["make-synthetic-actions"]),
     .executable(name: "assemble-detector", targets: ["assemble-detector"]),
+    .executable(name: "train", targets: ["train"]),
     .executable(name: "bench-framemap", targets: ["bench-framemap"]),
     .executable(name: "bench-trunks", targets: ["bench-trunks"]),
     .executable(name: "bench-detector", targets: ["bench-detector"]),
@@ -55,8 +58,6 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),
     .target(name: "Networks", dependencies: ["Tensor"], exclude: ["README.md"]),
-    // Learning: optimiser (targets, losses' wiring, data loading and the trainer loop join it).
-    .target(name: "Training", dependencies: ["Networks", "Tensor"]),
     // AVX2 for the ROI crop's channel loops (its preconditions stay: no -Ounchecked here).
     .target(
       name: "Detection", dependencies: ["Networks", "Tensor", "Primitives"],
@@ -70,12 +71,18 @@ let package = Package(
     // Synthetic benchmark: procedural action videos with exact ground truth (no network module).
     .target(name: "Synthetic", dependencies: ["Primitives", "Datasets", "Media"]),
 
+    // Learning: optimiser, data loading (examples, augmentation, prefetch), schedule, the trainer
+    // loop, run state and resume. Imports the detector and the data modules; only Commands imports it.
+    .target(
+      name: "Training",
+      dependencies: ["Detection", "Networks", "Tensor", "Datasets", "Media", "Primitives", "Rendering"]),
+
     // Commands: thin ParsableCommands over the library, one small executable each.
     .target(
       name: "Commands",
       dependencies: [
         "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor",
-        "Synthetic", argumentParser,
+        "Synthetic", "Training", argumentParser,
       ]
     ),
     command("detect"),
@@ -84,6 +91,7 @@ let package = Package(
     command("video-info"),
     command("make-synthetic-actions"),
     command("assemble-detector"),
+    command("train"),
 
     // Benchmarks (not tests): each prints its figures next to a peer run in the same invocation.
     .executableTarget(
@@ -106,7 +114,12 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor"], exclude: ["Fixtures"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Networks", "Tensor"]),
+    .testTarget(
+      name: "TrainingTests",
+      dependencies: [
+        "Training", "Networks", "Tensor", "Detection", "Datasets", "Primitives", "Rendering", "Evaluation",
+        "Commands",
+      ]),
     .testTarget(
       name: "DetectionTests",
       dependencies: [

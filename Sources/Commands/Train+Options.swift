@@ -1,0 +1,64 @@
+import ArgumentParser
+import Detection
+import Networks
+import Training
+
+extension Train {
+  /// The configuration of `--scratch HxW,clip,width,rpn,proposals` for `classes`.
+  func scratchConfiguration(_ text: String, classes: [String]) throws -> DetectorConfiguration {
+    let parts = text.split(separator: ",").map(String.init)
+    let size = parts.first?.split(separator: "x").compactMap { Int($0) } ?? []
+    let numbers = parts.dropFirst().compactMap { Int($0) }
+    guard parts.count == 5, size.count == 2, numbers.count == 4 else {
+      throw ValidationError("--scratch \(text): expected HxW,clip,width,rpn,proposals (e.g. 64x80,8,8,16,20)")
+    }
+    var rpn = RPNConfiguration()
+    rpn.hiddenChannels = numbers[2]
+    rpn.proposals = numbers[3]
+    rpn.preNMSTopN = max(numbers[3], min(rpn.preNMSTopN, 5 * numbers[3]))
+    if min(size[0], size[1]) < 160 {
+      rpn.anchors = AnchorGenerator(sizes: [16, 32, 64], aspectRatios: [0.5, 1, 2], stride: 16)
+    }
+    let configuration = DetectorConfiguration(
+      classes: classes, inputHeight: size[0], inputWidth: size[1], clipLength: numbers[0],
+      contextPreset: "torchvision", rpn: rpn, width: WidthMultiplier(divisor: numbers[1]))
+    do { try configuration.validate() } catch { throw ValidationError("--scratch \(text): \(error)") }
+    return configuration
+  }
+
+  /// The training options the flags describe.
+  func trainOptions() throws -> TrainingOptions {
+    let partsValue: TrainableParts
+    switch parts {
+    case "rpn-head": partsValue = .rpnAndHead
+    case "head": partsValue = .headOnly
+    case "all": partsValue = .all
+    default: throw ValidationError("--train \(parts): expected rpn-head, head or all")
+    }
+    guard bn == "frozen" || bn == "training" else {
+      throw ValidationError("--bn \(bn): expected frozen or training")
+    }
+    let decay: LearningRateSchedule.Decay
+    switch schedule {
+    case "cosine": decay = .cosine
+    case "step":
+      let text = lrSteps ?? "\(steps * 2 / 3),\(steps * 8 / 9)"
+      let milestones = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard milestones.count == text.split(separator: ",").count else {
+        throw ValidationError("--lr-steps \(text): expected step numbers separated by commas")
+      }
+      decay = .steps(milestones: milestones, gamma: lrGamma)
+    default: throw ValidationError("--schedule \(schedule): expected step or cosine")
+    }
+    var options = TrainingOptions(
+      steps: steps, batchSize: batchSize,
+      schedule: LearningRateSchedule(base: lr, warmupSteps: warmup, decay: decay, totalSteps: steps),
+      momentum: momentum, weightDecay: weightDecay, clipNorm: clipNorm > 0 ? clipNorm : nil, seed: seed,
+      checkpointEvery: checkpointEvery, evalEvery: evalEvery, parts: partsValue,
+      batchNormTraining: bn == "training",
+      augmentation: Augmentation(
+        horizontalFlip: !noFlip, scaleJitter: scaleJitter, colourJitter: colourJitter))
+    options.keepBorderAnchors = keepBorderAnchors || scratch != nil
+    return options
+  }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// `train DATASET SPLIT --frames-root DIR --init detector.safetensors --run RUN/`: fine-tunes the
+/// detector on the annotated frames of a split's training videos, writing checkpoints `detect` reads.
+///
+/// ```
+/// $ train jhmdb split1 --frames-root Frames --init detector.safetensors --run runs/j1 --steps 20000
+/// step [####------------------------] 2400/20000  …  loss 0.8123
+/// ```
+public struct Train: ParsableCommand {
+  /// Name, abstract and discussion shown by `--help`.
+  public static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Fine-tune the action detector on JHMDB-21, UCF-101-24 or any dataset in their layout.",
+    discussion: """
+      Data: every annotated frame of the split's training videos is a keyframe candidate (shuffled per \
+      epoch with --seed); its clip is built as `detect` builds it. Frames: <frames-root>/<video id>/00001.png \
+      (JHMDB Frames/, UCF-101-24 rgb-images/ with .jpg). Any dataset: --gt FILE (ACT-format pickle with \
+      labels, train_videos, test_videos, gttubes, nframes, resolution); DATASET then only names it.
+
+      Run folder: step-NNNNNNN.safetensors (latest checkpoint) + state.safetensors (optimiser state; \
+      --resume RUN continues exactly), final.safetensors, best.safetensors (with --eval-every), log.csv, loss.png.
+      """)
+
+  /// Dataset name.
+  @Argument(help: "jhmdb, ucf24, or a name for the dataset of --gt.")
+  public var dataset: String = "jhmdb"
+  /// Split name.
+  @Argument(help: "split1, split2 or split3 (JHMDB); split1 (UCF-101-24).")
+  public var split: String = "split1"
+
+  /// Frames root.
+  @Option(help: ArgumentHelp("Root of the frames: <root>/<video id>/00001.png …", valueName: "dir"))
+  public var framesRoot: String?
+  /// Ground-truth pickle.
+  @Option(help: ArgumentHelp("ACT-format ground-truth pickle instead of the shipped one.", valueName: "file"))
+  public var gt: String?
+  /// Annotations root.
+  @Option(help: ArgumentHelp("Folder holding jhmdb/ and ucf24/ annotations.", valueName: "dir"))
+  public var annotations = "annotations"
+
+  /// Starting checkpoint.
+  @Option(
+    name: .customLong("init"), help: ArgumentHelp("Detector checkpoint to start from.", valueName: "file"))
+  public var initial: String?
+  /// From-scratch detector instead of --init.
+  @Option(
+    help: ArgumentHelp(
+      "Start from seeded untrained weights (He-uniform, BN identity) instead of --init: input HxW, clip length, "
+        + "width divisor, RPN channels, proposals; classes are the dataset's labels. For toy sets and plumbing.",
+      valueName: "HxW,clip,width,rpn,proposals"))
+  public var scratch: String?
+  /// Validation context mode.
+  @Option(
+    help: "Context trunk during validation: shared (as eval-framemap --detector) or perClip (as training).")
+  public var valContext = "shared"
+  /// Run folder to resume.
+  @Option(help: ArgumentHelp("Resume the run in this folder (its settings are used).", valueName: "dir"))
+  public var resume: String?
+  /// Run folder of a new run.
+  @Option(
+    name: .customLong("run"),
+    help: ArgumentHelp("Run folder of a new run (checkpoints, log, plots).", valueName: "dir"))
+  public var runDirectory: String?
+
+  /// Steps.
+  @Option(help: "Optimiser steps.") public var steps = 1000
+  /// Batch.
+  @Option(help: "Samples per step (gradients accumulated).") public var batchSize = 1
+  /// Learning rate.
+  @Option(help: "Peak learning rate.") public var lr: Float = 0.001
+  /// Warm-up.
+  @Option(help: "Linear warm-up steps.") public var warmup = 100
+  /// Schedule.
+  @Option(help: "After warm-up: step or cosine.") public var schedule = "step"
+  /// Milestones.
+  @Option(
+    help: ArgumentHelp(
+      "Steps at which the rate is multiplied by --lr-gamma (step schedule).", valueName: "n,n"))
+  public var lrSteps: String?
+  /// Gamma.
+  @Option(help: "Factor at each --lr-steps milestone.") public var lrGamma: Float = 0.1
+  /// Momentum.
+  @Option(help: "SGD momentum.") public var momentum: Float = 0.9
+  /// Weight decay.
+  @Option(help: "L2 weight decay.") public var weightDecay: Float = 1e-4
+  /// Clip norm.
+  @Option(help: "Clip the global gradient norm to this (0: no clipping).") public var clipNorm: Float = 10
+  /// Parts.
+  @Option(name: .customLong("train"), help: "What learns: rpn-head (with the S3D-G tail), head, or all.")
+  public var parts = "rpn-head"
+  /// BN mode.
+  @Option(help: "Batch norm: frozen (fine-tuning) or training (batch statistics).") public var bn = "frozen"
+  /// Seed.
+  @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed: UInt64 =
+    0
+  /// Flip.
+  @Flag(help: "No horizontal flips.") public var noFlip = false
+  /// Scale jitter.
+  @Option(help: "Scale jitter ±fraction (0: off).") public var scaleJitter: Float = 0.1
+  /// Colour jitter.
+  @Option(help: "Brightness/contrast/saturation jitter ±fraction (0: off).") public var colourJitter: Float =
+    0.2
+  /// Border anchors.
+  @Flag(help: "Train the RPN on anchors crossing the image border too (always on with --scratch).")
+  public var keepBorderAnchors = false
+  /// Checkpoint interval.
+  @Option(help: "Write a checkpoint every N steps (0: only at the end).") public var checkpointEvery = 500
+  /// Evaluation interval.
+  @Option(help: "Frame-mAP on the test list every N steps, keeping best.safetensors (0: never).")
+  public var evalEvery = 0
+  /// Validation cap.
+  @Option(help: "Validate on the first N test videos only (0: all).") public var valVideos = 0
+  /// Protocol.
+  @OptionGroup public var scoring: ProtocolOptions
+  /// Threads.
+  @Option(help: "Compute threads.") public var threads = 2
+  /// Prefetch workers.
+  @Option(help: "Background threads decoding and resizing samples.") public var loaders = 1
+
+  /// Creates the command with default options.
+  public init() {}
+
+  /// Checks the arguments that need no file access.
+  public func validate() throws {
+    guard [initial != nil, scratch != nil, resume != nil].count(where: { $0 }) == 1 else {
+      throw ValidationError(
+        "give one of --init FILE or --scratch SPEC (a new run, with --run DIR), or --resume RUN")
+    }
+    if resume == nil, runDirectory == nil {
+      throw ValidationError("a new run needs --run DIR (the run folder)")
+    }
+    guard valContext == "shared" || valContext == "perClip" else {
+      throw ValidationError("--val-context \(valContext): expected shared or perClip")
+    }
+    if let scratch { _ = try scratchConfiguration(scratch, classes: ["x"]) }
+    guard framesRoot != nil else { throw ValidationError("--frames-root DIR is required") }
+    guard steps >= 1, batchSize >= 1, threads >= 1, loaders >= 1, warmup >= 0, checkpointEvery >= 0,
+      evalEvery >= 0, valVideos >= 0
+    else {
+      throw ValidationError("counts must be positive (--steps, --batch-size, --threads, --loaders ≥ 1)")
+    }
+    guard lr.isFinite, lr > 0, clipNorm >= 0, scaleJitter >= 0, scaleJitter < 1, colourJitter >= 0,
+      colourJitter < 1
+    else { throw ValidationError("--lr must be > 0, --clip-norm ≥ 0, jitters in 0..<1") }
+    _ = try trainOptions()
+  }
+
+  /// Loads, trains and reports.
+  public func run() throws {
+    let setup = try TrainSetup(command: self)
+    try setup.train()
+  }
+}

@@ -1,0 +1,149 @@
+import Datasets
+import Detection
+import Evaluation
+import Foundation
+import Networks
+import Tensor
+import Training
+
+/// What `train` does once its flags are checked: loads the ground truth and checks the frames
+/// root, opens (or resumes) the run, wires the progress bar and validation, and trains.
+struct TrainSetup {
+  let command: Train
+  let groundTruth: GroundTruth
+  let trainVideos: [String]
+  let testVideos: [String]
+  let framesRoot: String
+
+  /// Loads and checks everything that can be checked before a step runs.
+  init(command: Train) throws {
+    self.command = command
+    framesRoot = command.framesRoot ?? ""
+    let gt: GroundTruth
+    let known = Dataset(rawValue: command.dataset)
+    if let path = command.gt {
+      gt = try GroundTruth(actPickleAt: path)
+    } else if let known {
+      gt = try DatasetLayout(known, root: command.annotations).loadGroundTruth()
+    } else {
+      throw TrainCommandError("dataset '\(command.dataset)': expected jhmdb or ucf24, or give --gt FILE")
+    }
+    let digits =
+      command.split.lowercased().hasPrefix("split") ? String(command.split.dropFirst(5)) : command.split
+    guard let n = Int(digits), n >= 1, n <= max(gt.trainVideos.count, gt.testVideos.count) else {
+      throw TrainCommandError(
+        "split '\(command.split)': the ground truth has \(max(gt.trainVideos.count, gt.testVideos.count)) split(s)"
+      )
+    }
+    var train = n <= gt.trainVideos.count ? gt.trainVideos[n - 1] : []
+    if train.isEmpty, let known, command.gt == nil {
+      train = try DatasetLayout.readVideoList(
+        at: DatasetLayout(known, root: command.annotations).trainListPath(split: n)
+      )
+      .map { String($0.split(separator: " ").first ?? "") }.filter { gt.videos[$0] != nil }
+    }
+    guard !train.isEmpty else { throw TrainCommandError("split\(n): no training videos in the ground truth") }
+    groundTruth = gt
+    trainVideos = train
+    let test = n <= gt.testVideos.count ? gt.testVideos[n - 1] : []
+    testVideos = command.valVideos > 0 ? Array(test.prefix(command.valVideos)) : test
+  }
+
+  /// Trains to the end, printing the final checkpoint and the best validation frame-mAP.
+  func train() throws {
+    Compute.setThreadCount(command.threads)
+    // Everything is checked before the run folder is created or touched.
+    let resumed = try command.resume.map { try Trainer(resuming: $0) }
+    let detector = try resumed?.detector ?? loadInitialDetector()
+    let configuration = detector.configuration
+    try TrainingError.checkClasses(
+      checkpoint: command.initial ?? command.resume ?? "--scratch", classes: configuration.classes,
+      labels: groundTruth.labels)
+    let counts = try FramesRootCheck.frameCounts(
+      root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
+    let trainer: Trainer
+    if let resumed {
+      trainer = resumed
+    } else {
+      var provenance = [
+        "train.dataset": command.dataset, "train.split": command.split,
+        "train.init": command.initial ?? "scratch: \(command.scratch ?? "")",
+        "train.commandLine": CommandLine.arguments.joined(separator: " "),
+      ]
+      if let gt = command.gt { provenance["train.groundTruth"] = gt }
+      trainer = try Trainer(
+        detector: detector, options: try command.trainOptions(), runDirectory: command.runDirectory ?? "",
+        provenance: provenance)
+    }
+    let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)
+    let builder = SampleBuilder(
+      framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
+      augmentation: trainer.state.options.augmentation)
+    let options = trainer.state.options
+    if options.evalEvery > 0 && !testVideos.isEmpty {
+      trainer.validate = { detector in try validate(detector, runDirectory: trainer.runDirectory) }
+    }
+    var bar = ProgressBar(title: "step", total: options.steps)
+    var lastLoss: Float = 0
+    trainer.onStep = { record in
+      lastLoss = record.total
+      bar.update(record.step)
+      if !bar.enabled, record.step % 10 == 0 || record.step == options.steps {
+        print(
+          String(
+            format: "step %d/%d  loss %.4f  lr %.6f  %.2f s/step", record.step, options.steps,
+            record.total, record.learningRate, record.seconds))
+      }
+    }
+    trainer.onValidation = { step, map in
+      FileHandle.standardError.write(
+        Data(String(format: "\nstep %d: validation frame-mAP %.2f\n", step, map).utf8))
+    }
+    print(
+      "training \(examples.count) keyframes of \(trainVideos.count) videos; from step \(trainer.state.step) "
+        + "to \(options.steps); run folder \(trainer.runDirectory)")
+    let final = try trainer.run(examples: examples, builder: builder, workers: command.loaders)
+    bar.finish(options.steps)
+    print(
+      String(
+        format: "final loss %.4f; %.2f s/step", lastLoss,
+        trainer.state.seconds / Double(max(1, options.steps))))
+    if let final { print("checkpoint: \(final)") }
+    if let best = trainer.state.bestFrameMAP, let step = trainer.state.bestStep {
+      print(
+        String(
+          format: "best validation frame-mAP %.2f at step %d: %@/best.safetensors", best, step,
+          trainer.runDirectory))
+    }
+  }
+
+  /// The detector of `--init` or `--scratch`.
+  private func loadInitialDetector() throws -> TrainableActionDetector {
+    if let spec = command.scratch {
+      var weights = WeightStore.seededInitialization(seed: command.seed)
+      return try TrainableActionDetector(
+        weights: &weights, configuration: try command.scratchConfiguration(spec, classes: groundTruth.labels))
+    }
+    let initial = command.initial ?? ""
+    do {
+      return try TrainableActionDetector(checkpoint: initial)
+    } catch {
+      throw TrainCommandError("\(initial): cannot load the detector (\(error))")
+    }
+  }
+
+  /// Frame-mAP (percent) of `detector` on the validation videos, under the chosen protocol.
+  private func validate(_ detector: ActionDetector, runDirectory: String) throws -> Double {
+    let cache = "\(runDirectory)/.validation-cache"
+    try? FileManager.default.removeItem(atPath: cache)
+    defer { try? FileManager.default.removeItem(atPath: cache) }
+    var split = SplitDetection(framesRoot: framesRoot, cacheDirectory: cache)
+    split.showProgress = false
+    split.contextMode = command.valContext == "perClip" ? .perClip : .shared
+    let detections = try split.detections(videos: testVideos, detector: detector)
+    let report = FrameMAPEvaluator(groundTruth: groundTruth, videos: testVideos, detections: detections)
+      .evaluate(
+        protocol: command.scoring.protocol, ties: command.scoring.ties, iouThreshold: command.scoring.iou)
+    return report.mAP
+  }
+}

@@ -1,0 +1,154 @@
+import Detection
+import Primitives
+
+/// Training-time augmentation, applied identically to the keyframe and every clip frame of a
+/// sample; each sample's choices come from its own seeded generator.
+public struct Augmentation: Sendable, Equatable, Codable {
+  /// Mirror left–right with probability 0.5 (boxes mirrored too).
+  public var horizontalFlip: Bool
+  /// Scale jitter: the frame is zoomed by a factor drawn uniformly in `1 − s … 1 + s` about a random
+  /// point (zooming out pads with grey 128); 0 disables it.
+  public var scaleJitter: Float
+  /// Colour jitter: brightness, contrast and saturation factors drawn in `1 − c … 1 + c`; 0 disables it.
+  public var colourJitter: Float
+
+  /// Augmentation with the given settings (the defaults are what `train` uses).
+  public init(horizontalFlip: Bool = true, scaleJitter: Float = 0.1, colourJitter: Float = 0.2) {
+    self.horizontalFlip = horizontalFlip
+    self.scaleJitter = scaleJitter
+    self.colourJitter = colourJitter
+  }
+
+  /// No augmentation: samples are built exactly as `detect` sees its input.
+  public static let none = Augmentation(horizontalFlip: false, scaleJitter: 0, colourJitter: 0)
+
+  /// The choices for one sample.
+  public struct Draw: Sendable, Equatable {
+    /// Mirror the sample.
+    public var flip = false
+    /// Zoom factor (1: none).
+    public var scale: Float = 1
+    /// Window centre as a fraction of the free range, 0…1 in x and y.
+    public var offset: SIMD2<Float> = [0.5, 0.5]
+    /// Brightness, contrast and saturation factors.
+    public var brightness: Float = 1
+    /// Contrast factor.
+    public var contrast: Float = 1
+    /// Saturation factor.
+    public var saturation: Float = 1
+  }
+
+  /// Draws one sample's choices from `generator` (always the same number of draws).
+  public func draw(_ generator: inout SplitMix64) -> Draw {
+    func uniform() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
+    let u = (0..<7).map { _ in uniform() }
+    var d = Draw()
+    d.flip = horizontalFlip && u[0] < 0.5
+    d.scale = 1 + scaleJitter * (2 * u[1] - 1)
+    d.offset = [u[2], u[3]]
+    d.brightness = 1 + colourJitter * (2 * u[4] - 1)
+    d.contrast = 1 + colourJitter * (2 * u[5] - 1)
+    d.saturation = 1 + colourJitter * (2 * u[6] - 1)
+    return d
+  }
+}
+
+extension Augmentation.Draw {
+  /// The source window (`x, y, width, height` in source pixels, integer) a zoom by ``scale`` shows.
+  func window(sourceWidth w: Int, sourceHeight h: Int) -> (x: Int, y: Int, width: Int, height: Int) {
+    let ww = max(1, Int((Float(w) / scale).rounded()))
+    let wh = max(1, Int((Float(h) / scale).rounded()))
+    let x = Int((Float(w - ww) * offset.x).rounded())
+    let y = Int((Float(h - wh) * offset.y).rounded())
+    return (x, y, ww, wh)
+  }
+
+  /// `frame` cut to ``window(sourceWidth:sourceHeight:)`` (grey outside the frame), resized to
+  /// `width` × `height`, mirrored and colour-jittered.
+  func apply(_ frame: RGBImage, width: Int, height: Int) -> RGBImage {
+    var image = frame
+    if scale != 1 {
+      let win = window(sourceWidth: frame.width, sourceHeight: frame.height)
+      var cut = RGBImage(width: win.width, height: win.height, fill: (128, 128, 128))
+      for y in 0..<win.height {
+        let sy = y + win.y
+        guard sy >= 0, sy < frame.height else { continue }
+        for x in 0..<win.width {
+          let sx = x + win.x
+          guard sx >= 0, sx < frame.width else { continue }
+          let s = (sy * frame.width + sx) * 3
+          let d = (y * win.width + x) * 3
+          cut.pixels[d] = frame.pixels[s]
+          cut.pixels[d + 1] = frame.pixels[s + 1]
+          cut.pixels[d + 2] = frame.pixels[s + 2]
+        }
+      }
+      image = cut
+    }
+    image = FrameResizer.resize(image, width: width, height: height)
+    if flip {
+      var out = image
+      for y in 0..<height {
+        for x in 0..<width {
+          let s = (y * width + (width - 1 - x)) * 3
+          let d = (y * width + x) * 3
+          out.pixels[d] = image.pixels[s]
+          out.pixels[d + 1] = image.pixels[s + 1]
+          out.pixels[d + 2] = image.pixels[s + 2]
+        }
+      }
+      image = out
+    }
+    if brightness != 1 || contrast != 1 || saturation != 1 {
+      image = jittered(image)
+    }
+    return image
+  }
+
+  /// Brightness, then contrast about the image's mean grey, then saturation about each pixel's grey.
+  private func jittered(_ image: RGBImage) -> RGBImage {
+    var out = image
+    let n = image.width * image.height
+    var mean: Float = 0
+    for i in 0..<n {
+      let p = i * 3
+      mean +=
+        0.299 * Float(image.pixels[p]) + 0.587 * Float(image.pixels[p + 1]) + 0.114
+        * Float(image.pixels[p + 2])
+    }
+    mean = mean / Float(max(n, 1)) * brightness
+    for i in 0..<n {
+      let p = i * 3
+      var r = Float(image.pixels[p]) * brightness
+      var g = Float(image.pixels[p + 1]) * brightness
+      var b = Float(image.pixels[p + 2]) * brightness
+      r = mean + (r - mean) * contrast
+      g = mean + (g - mean) * contrast
+      b = mean + (b - mean) * contrast
+      let grey = 0.299 * r + 0.587 * g + 0.114 * b
+      r = grey + (r - grey) * saturation
+      g = grey + (g - grey) * saturation
+      b = grey + (b - grey) * saturation
+      out.pixels[p] = UInt8(max(0, min(255, r.rounded())))
+      out.pixels[p + 1] = UInt8(max(0, min(255, g.rounded())))
+      out.pixels[p + 2] = UInt8(max(0, min(255, b.rounded())))
+    }
+    return out
+  }
+
+  /// `box` (source pixels) in input pixels of a `width` × `height` input, after the window and the
+  /// flip; clipped to the input; nil when less than 2 pixels remain in either direction.
+  func map(_ box: Box, sourceWidth: Int, sourceHeight: Int, width: Int, height: Int) -> Box? {
+    let win =
+      scale != 1
+      ? window(sourceWidth: sourceWidth, sourceHeight: sourceHeight) : (0, 0, sourceWidth, sourceHeight)
+    let sx = Float(width) / Float(win.2)
+    let sy = Float(height) / Float(win.3)
+    var b = Box(
+      x1: (box.x1 - Float(win.0)) * sx, y1: (box.y1 - Float(win.1)) * sy,
+      x2: (box.x2 - Float(win.0)) * sx, y2: (box.y2 - Float(win.1)) * sy)
+    if flip { b = Box(x1: Float(width) - b.x2, y1: b.y1, x2: Float(width) - b.x1, y2: b.y2) }
+    b = b.clipped(width: Float(width), height: Float(height))
+    return b.width >= 2 && b.height >= 2 ? b : nil
+  }
+}

@@ -1,0 +1,194 @@
+import Detection
+import Foundation
+import Networks
+import Tensor
+
+/// The training loop: batches from a ``PrefetchQueue``, gradient accumulation, clipping, SGD with
+/// the schedule's learning rate, checkpoints and run state every ``TrainingOptions/checkpointEvery``
+/// steps and at the end, validation and `best.safetensors`, `log.csv` and `loss.png`.
+///
+/// Every random choice is a function of the seed and the sample index, and the state holds the
+/// optimiser's velocities, so a run resumed from its last checkpoint ends bit-identical to an
+/// uninterrupted one (at the same thread count).
+public final class Trainer {
+  /// The detector being trained.
+  public let detector: TrainableActionDetector
+  /// The run folder.
+  public let runDirectory: String
+  /// The run's state (step, options, velocities…), current.
+  public private(set) var state: RunState
+  /// Validation: frame-mAP (percent) of an inference detector; nil: no validation.
+  public var validate: ((ActionDetector) throws -> Double)?
+  /// Called after every step (progress display).
+  public var onStep: ((StepRecord) -> Void)?
+  /// Called after each validation with the step and the frame-mAP.
+  public var onValidation: ((Int, Double) -> Void)?
+  /// Stop after this step without writing anything more (tests simulate a killed run with it).
+  public var stopAfterStep: Int?
+  private var optimiser: SGD
+
+  /// A new run of `detector` with `options` in `runDirectory` (created; must be writable).
+  public init(
+    detector: TrainableActionDetector, options: TrainingOptions, runDirectory: String,
+    provenance: [String: String]
+  ) throws {
+    try Self.prepare(runDirectory)
+    self.detector = detector
+    self.runDirectory = runDirectory
+    self.state = RunState(
+      step: 0, examplesSeen: 0, options: options, checkpoint: "", bestFrameMAP: nil, bestStep: nil,
+      seconds: 0,
+      provenance: provenance, velocities: [:])
+    self.optimiser = SGD(momentum: options.momentum, weightDecay: options.weightDecay)
+    configure()
+  }
+
+  /// Resumes the run in `runDirectory` from its last checkpoint and state.
+  public init(resuming runDirectory: String) throws {
+    try Self.prepare(runDirectory)
+    let state = try RunState.read(directory: runDirectory)
+    let path = "\(runDirectory)/\(state.checkpoint)"
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw TrainingError.badResume(
+        path: runDirectory, detail: "the state names \(state.checkpoint), which is missing")
+    }
+    self.detector = try TrainableActionDetector(checkpoint: path)
+    self.runDirectory = runDirectory
+    self.state = state
+    self.optimiser = SGD(momentum: state.options.momentum, weightDecay: state.options.weightDecay)
+    for (name, v) in state.velocities { optimiser.setVelocity(v, for: name) }
+    configure()
+  }
+
+  private func configure() {
+    detector.setTrainable(state.options.parts)
+    detector.setBatchNormMode(state.options.batchNormTraining ? .training : .frozen)
+    if state.options.keepBorderAnchors { detector.rpnTraining.borderTolerance = nil }
+  }
+
+  /// Creates the run folder and checks that a file can be written in it.
+  static func prepare(_ directory: String) throws {
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      throw TrainingError.unwritableRunFolder(
+        path: directory, reason: (error as NSError).localizedDescription)
+    }
+    let probe = "\(directory)/.write-test-\(getpid())"
+    guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
+      throw TrainingError.unwritableRunFolder(path: directory, reason: String(cString: strerror(errno)))
+    }
+    unlink(probe)
+  }
+
+  /// Path of the checkpoint file of `step`.
+  public func checkpointName(step: Int) -> String { String(format: "step-%07d.safetensors", step) }
+
+  /// Trains until ``TrainingOptions/steps`` (or ``stopAfterStep``) on samples of `examples` built by
+  /// `builder`; returns the path of the final checkpoint (`RUN/final.safetensors`), or nil when stopped early.
+  @discardableResult
+  public func run(examples: [TrainingExample], builder: SampleBuilder, workers: Int = 1) throws -> String? {
+    guard !examples.isEmpty else { throw TrainingError.noExamples(detail: "the training list is empty") }
+    let options = state.options
+    let order = EpochOrder(count: examples.count, seed: options.seed, shuffles: options.shuffle)
+    let queue = PrefetchQueue(
+      builder: builder, examples: examples, order: order, first: state.examplesSeen,
+      capacity: max(4, 2 * options.batchSize), workers: workers)
+    defer { queue.stop() }
+    var log = try TrainingLog(path: "\(runDirectory)/log.csv", keepThrough: state.step)
+    let parameters = detector.parameters
+    while state.step < options.steps {
+      if let stop = stopAfterStep, state.step >= stop { return nil }
+      let started = Date()
+      detector.zeroGradients()
+      var sums = [Float](repeating: 0, count: 5)
+      for _ in 0..<options.batchSize {
+        let (index, sample) = try queue.next()
+        var sampleOrder = SampleOrder.random(seed: EpochOrder.mix(options.seed ^ 0xA5A5_A5A5, UInt64(index)))
+        let l = detector.accumulateGradients(for: sample, order: &sampleOrder)
+        guard l.total.isFinite else {
+          throw TrainingError.nonFiniteLoss(
+            step: state.step + 1, loss: "\(l.total)",
+            lastCheckpoint: state.checkpoint.isEmpty ? nil : "\(runDirectory)/\(state.checkpoint)")
+        }
+        sums[0] += l.rpnObjectness
+        sums[1] += l.rpnLocalization
+        sums[2] += l.headClassification
+        sums[3] += l.headLocalization
+        sums[4] += l.total
+        state.examplesSeen += 1
+      }
+      if options.batchSize > 1 {
+        for p in parameters where !p.isFrozen {
+          var g = p.gradient
+          g.scale(by: 1 / Float(options.batchSize))
+          p.setGradient(g)
+        }
+      }
+      if let maxNorm = options.clipNorm { clipGradientNorm(parameters, maxNorm: maxNorm) }
+      let rate = options.schedule.rate(atStep: state.step)
+      optimiser.step(parameters, learningRate: rate)
+      state.step += 1
+      let seconds = Date().timeIntervalSince(started)
+      state.seconds += seconds
+      let n = Float(options.batchSize)
+      let record = StepRecord(
+        step: state.step, rpnObjectness: sums[0] / n, rpnLocalization: sums[1] / n,
+        headClassification: sums[2] / n,
+        headLocalization: sums[3] / n, total: sums[4] / n, learningRate: rate, seconds: seconds)
+      log.append(record)
+      onStep?(record)
+      let last = state.step == options.steps
+      var validated: Double?
+      if let validate, options.evalEvery > 0, state.step % options.evalEvery == 0 || last {
+        let map = try validate(try detector.inferenceDetector())
+        validated = map
+        onValidation?(state.step, map)
+        if state.bestFrameMAP.map({ map > $0 }) ?? true {
+          state.bestFrameMAP = map
+          state.bestStep = state.step
+          try detector.writeCheckpoint(
+            to: "\(runDirectory)/best.safetensors", metadata: metadata(validation: map))
+        }
+      }
+      if last || (options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0) {
+        try checkpoint(validation: validated)
+        try log.plot(to: "\(runDirectory)/loss.png")
+      }
+    }
+    let final = "\(runDirectory)/final.safetensors"
+    try detector.writeCheckpoint(to: final, metadata: metadata(validation: nil))
+    return final
+  }
+
+  /// Writes the checkpoint of the current step, then the state naming it, then removes the
+  /// previous step's checkpoint.
+  private func checkpoint(validation: Double?) throws {
+    let previous = state.checkpoint
+    let name = checkpointName(step: state.step)
+    try detector.writeCheckpoint(to: "\(runDirectory)/\(name)", metadata: metadata(validation: validation))
+    state.checkpoint = name
+    state.velocities = optimiser.velocity
+    try state.write(directory: runDirectory)
+    state.velocities = [:]
+    if !previous.isEmpty && previous != name { unlink("\(runDirectory)/\(previous)") }
+  }
+
+  /// Provenance metadata of a checkpoint written now.
+  private func metadata(validation: Double?) -> [String: String] {
+    var m = state.provenance
+    let dataset = m["train.dataset"] ?? "?"
+    let split = m["train.split"] ?? "?"
+    m[DetectorCheckpoint.provenanceKey] = "trained: \(dataset) \(split), \(state.step) steps"
+    m["train.steps"] = "\(state.step)"
+    m["train.examplesSeen"] = "\(state.examplesSeen)"
+    m["train.seconds"] = String(format: "%.1f", state.seconds)
+    m["train.options"] = (try? JSONEncoder().encode(state.options)).map {
+      String(decoding: $0, as: UTF8.self)
+    }
+    if let v = validation ?? state.bestFrameMAP {
+      m["train.validationFrameMAP"] = String(format: "%.2f", v)
+    }
+    return m
+  }
+}

@@ -1,0 +1,59 @@
+import Detection
+
+/// Everything that decides what a run computes; stored in the run state so that a resumed run
+/// continues with the same settings.
+public struct TrainingOptions: Sendable, Equatable, Codable {
+  /// Optimiser steps of the whole run.
+  public var steps: Int
+  /// Samples per step (gradients accumulated, then averaged).
+  public var batchSize: Int
+  /// Learning rate per step.
+  public var schedule: LearningRateSchedule
+  /// SGD momentum.
+  public var momentum: Float
+  /// L2 weight decay.
+  public var weightDecay: Float
+  /// Largest global gradient norm (nil: no clipping).
+  public var clipNorm: Float?
+  /// Run seed: example order, augmentation and anchor/ROI sampling derive from it.
+  public var seed: UInt64
+  /// Write a checkpoint every this many steps (0: only at the end).
+  public var checkpointEvery: Int
+  /// Run the validation every this many steps (0: never).
+  public var evalEvery: Int
+  /// Which parts learn.
+  public var parts: TrainableParts
+  /// Batch-norm layers use batch statistics (`true`) or stay frozen.
+  public var batchNormTraining: Bool
+  /// Augmentation.
+  public var augmentation: Augmentation
+  /// Shuffle the examples every epoch.
+  public var shuffle: Bool
+  /// Train the RPN on anchors crossing the image border too (otherwise they are ignored, the
+  /// default of ``RPNTrainingConfiguration``); needed on small inputs where most anchors cross it.
+  public var keepBorderAnchors = false
+
+  /// Options with the given values.
+  public init(
+    steps: Int, batchSize: Int = 1, schedule: LearningRateSchedule, momentum: Float = 0.9,
+    weightDecay: Float = 1e-4,
+    clipNorm: Float? = 10, seed: UInt64 = 0, checkpointEvery: Int = 500, evalEvery: Int = 0,
+    parts: TrainableParts = .rpnAndHead, batchNormTraining: Bool = false,
+    augmentation: Augmentation = Augmentation(),
+    shuffle: Bool = true
+  ) {
+    self.steps = steps
+    self.batchSize = batchSize
+    self.schedule = schedule
+    self.momentum = momentum
+    self.weightDecay = weightDecay
+    self.clipNorm = clipNorm
+    self.seed = seed
+    self.checkpointEvery = checkpointEvery
+    self.evalEvery = evalEvery
+    self.parts = parts
+    self.batchNormTraining = batchNormTraining
+    self.augmentation = augmentation
+    self.shuffle = shuffle
+  }
+}

@@ -1,0 +1,66 @@
+import Detection
+import Foundation
+import Networks
+import Tensor
+import Testing
+
+@testable import Training
+
+/// A killed run resumed from its last checkpoint ends with the same weights, bit for bit, as an
+/// uninterrupted run (tiny detector, synthetic frames, augmentation on, batch 2).
+@Suite struct TrainerResumeTests {
+  static func options(steps: Int) -> TrainingOptions {
+    TrainingOptions(
+      steps: steps, batchSize: 2,
+      schedule: LearningRateSchedule(base: 0.01, warmupSteps: 2, decay: .cosine, totalSteps: steps),
+      clipNorm: 5, seed: 7, checkpointEvery: 2, parts: .all, augmentation: Augmentation())
+  }
+
+  static func detector() throws -> TrainableActionDetector {
+    let configuration = SyntheticSet.configuration()
+    var weights = try DetectorCheckpoint.seededStore(configuration, seed: 1)
+    return try TrainableActionDetector(weights: &weights, configuration: configuration)
+  }
+
+  @Test func resumedRunEndsBitIdentical() throws {
+    let set = try SyntheticSet(perClass: 1, frames: 8)
+    defer { set.remove() }
+    let examples = TrainingExample.all(in: set.groundTruth, videos: set.videos)
+    let builder = SampleBuilder(
+      framesRoot: set.root, frameCounts: set.groundTruth.videos.mapValues(\.frameCount),
+      configuration: SyntheticSet.configuration(), augmentation: Augmentation())
+    let steps = 5
+    let straight = try Trainer(
+      detector: try Self.detector(), options: Self.options(steps: steps), runDirectory: set.root + "/run-a",
+      provenance: [:])
+    let start = Date()
+    try straight.run(examples: examples, builder: builder)
+    let perStep = Date().timeIntervalSince(start) / Double(steps)
+    print(String(format: "tiny detector, batch 2: %.3f s per step", perStep))
+
+    let first = try Trainer(
+      detector: try Self.detector(), options: Self.options(steps: steps), runDirectory: set.root + "/run-b",
+      provenance: [:])
+    first.stopAfterStep = 3  // "killed" after step 3; its last checkpoint is step 2
+    #expect(try first.run(examples: examples, builder: builder) == nil)
+    let resumed = try Trainer(resuming: set.root + "/run-b")
+    #expect(resumed.state.step == 2)
+    try resumed.run(examples: examples, builder: builder)
+
+    let a = straight.detector.checkpointTensors()
+    let b = resumed.detector.checkpointTensors()
+    #expect(a.map(\.name) == b.map(\.name))
+    let differing = zip(a, b).filter { $0.value.scalars != $1.value.scalars }.map(\.0.name)
+    #expect(differing.isEmpty, "tensors differing after resume: \(differing.prefix(5))")
+    #expect(resumed.state.examplesSeen == steps * 2)
+    let log = try String(contentsOfFile: set.root + "/run-b/log.csv", encoding: .utf8)
+    let logA = try String(contentsOfFile: set.root + "/run-a/log.csv", encoding: .utf8)
+    let losses = { (text: String) in text.split(separator: "\n").map { $0.split(separator: ",").prefix(7) } }
+    #expect(losses(log) == losses(logA))
+    #expect(FileManager.default.fileExists(atPath: set.root + "/run-b/loss.png"))
+    // The final checkpoint is one detect reads, with provenance.
+    let (detector, provenance) = try DetectorCheckpoint.load(path: set.root + "/run-b/final.safetensors")
+    #expect(detector.configuration == SyntheticSet.configuration())
+    #expect(provenance.hasPrefix("trained"))
+  }
+}

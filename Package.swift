@@ -103,7 +103,8 @@ let package = Package(
       name: "bench-detector", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Media"],
       path: "Sources/Benchmarks/bench-detector"),
     .executableTarget(
-      name: "bench-train", dependencies: ["Networks", "Tensor"], path: "Sources/Benchmarks/bench-train"),
+      name: "bench-train", dependencies: ["Detection", "Networks", "Tensor", "Primitives"],
+      path: "Sources/Benchmarks/bench-train"),
 
     .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
     .testTarget(name: "MediaTests", dependencies: ["Media", "Primitives"], exclude: ["Fixtures"]),

@@ -1,3 +1,4 @@
+import Detection
 // bench-train: one training step (forward + backward, batch 1, every parameter trained) of the
 // trainable ResNet-50 (stem → layer3) and S3D-G (Conv2d_1a → Mixed_4e), printing one parseable line
 // per case with best and median milliseconds and the peak resident memory of the step.
@@ -5,6 +6,7 @@
 //   swift build -c release --scratch-path .build-bench --product bench-train
 //   .build-bench/release/bench-train --threads 2 --runs 3 [--cases resnet_layer3,s3d_mixed_4e]
 //     [--widths 1,4] [--bn training,frozen]
+//   .build-bench/release/bench-train --cases detector --widths 1,4 --bn frozen   # whole detector step
 //
 // tools/bench_train.sh runs it next to PyTorch (tools/bench_train_torch.py) on the same graphs and
 // prints the ratios. Cases: full width (divisor 1) on [1,3,320,400] / [1,3,20,320,400]; width 1/4
@@ -14,6 +16,7 @@
 // VmHWM, reset before every step (weights, gradients and the step's activations).
 import Foundation
 import Networks
+import Primitives
 import Tensor
 
 /// Input shape of each case at each width divisor (as tools/bench_train_torch.py).
@@ -65,6 +68,12 @@ func randomTensor(_ shape: [Int], stream: String) -> Tensor {
 for divisor in widths {
   for name in cases {
     for mode in modes {
+      if name == "detector" {
+        print(
+          try measureDetector(
+            width: WidthMultiplier(divisor: divisor), mode: mode, runs: runs, threads: threads))
+        continue
+      }
       guard let input = shapes[name]?[divisor] else { continue }
       let line = try measure(
         name: name, width: WidthMultiplier(divisor: divisor), mode: mode, input: input, runs: runs,
@@ -88,6 +97,9 @@ func measure(
   }
   stages.setBatchNormMode(mode)
   let x = randomTensor(input, stream: "input")
+  // Peak memory of this case alone: drop the buffers earlier cases left in the cache.
+  Compute.setBufferCacheLimit(bytes: 0)
+  Compute.setBufferCacheLimit(bytes: 3 << 30)
   var g: Tensor?
   var times: [Double] = []
   var forwardTimes: [Double] = []
@@ -120,4 +132,48 @@ func measure(
     input.map(String.init).joined(separator: "x"), times[0] * 1000, times[times.count / 2] * 1000,
     forwardTimes[0] * 1000, peak,
     parameters)
+}
+
+/// Times `runs` whole-detector training steps (one sample: both trunks, RPN, head on the sampled
+/// ROIs, losses, backward; every part learning) after one warm-up: the paper's 320×400 input and
+/// 20-frame clip at full width, 160×200 at the smaller widths.
+func measureDetector(width: WidthMultiplier, mode: BatchNormMode, runs: Int, threads: Int) throws -> String {
+  let (h, w) = width == .full ? (320, 400) : (160, 200)
+  let configuration = DetectorConfiguration(
+    classes: (1...21).map { "class\($0)" }, inputHeight: h, inputWidth: w, clipLength: 20, width: width)
+  var weights = try DetectorCheckpoint.seededStore(configuration, seed: 1)
+  let detector = try TrainableActionDetector(weights: &weights, configuration: configuration)
+  detector.setTrainable(.all)
+  detector.setBatchNormMode(mode)
+  let scale = Float(w) / 400
+  let sample = DetectorTrainingSample(
+    keyframe: randomTensor([1, 3, h, w], stream: "keyframe"),
+    clip: randomTensor([1, 3, 20, h, w], stream: "clip"),
+    boxes: [
+      LabelledBox(box: Box(x1: 40 * scale, y1: 30 * scale, x2: 200 * scale, y2: 300 * scale), classIndex: 3),
+      LabelledBox(box: Box(x1: 220 * scale, y1: 50 * scale, x2: 380 * scale, y2: 310 * scale), classIndex: 7),
+    ])
+  Compute.setBufferCacheLimit(bytes: 0)
+  Compute.setBufferCacheLimit(bytes: 3 << 30)
+  var times: [Double] = []
+  var peak = 0.0
+  for run in 0...runs {
+    detector.zeroGradients()
+    for p in detector.parameters {
+      let value = p.value
+      p.value = value
+    }
+    resetPeakMemory()
+    var order = SampleOrder.random(seed: UInt64(run))
+    let start = DispatchTime.now().uptimeNanoseconds
+    _ = detector.accumulateGradients(for: sample, order: &order)
+    if run > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+    peak = max(peak, peakMemoryMB())
+  }
+  times.sort()
+  return String(
+    format:
+      "swift case=detector width=%d bn=%@ threads=%d input=%dx%d,clip20 best_ms=%.1f median_ms=%.1f peak_rss_mb=%.0f",
+    width.divisor, mode == .training ? "training" : "frozen", threads, h, w, times[0] * 1000,
+    times[times.count / 2] * 1000, peak)
 }

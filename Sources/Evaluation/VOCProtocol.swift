@@ -6,22 +6,28 @@ enum VOCProtocol {
     taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     let range = input.start..<(input.start + input.count)
-    let order =
-      input.ties == .stable
-      ? Ranking.descendingStable(dets.score[range]) : Ranking.legacyNegated(dets.score[range])
+    let scores = dets.score[range]
+    let order = input.ranked(
+      input.ties == .stable ? Ranking.descendingStable(scores) : Ranking.legacyNegated(scores), scores: scores)
+    var flags = [Bool](repeating: false, count: order.count)
     var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
     for position in order {
       let d = input.start + position
-      if let g = bestOfAll(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
+      var positive = false
+      if let replay = input.tieExtreme?.flags {
+        positive = replay[position]
+      } else if let g = bestOfAll(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
         !taken[g.index]
       {
         taken[g.index] = true
-        curve.append(isTruePositive: true)
-      } else {
-        curve.append(isTruePositive: false)
+        positive = true
       }
+      flags[position] = positive
+      curve.append(isTruePositive: positive)
     }
-    return curve.vocOutcome(pairwise: true, scale: 100)
+    var outcome = curve.vocOutcome(pairwise: true, scale: 100)
+    outcome.truePositiveByIndex = flags
+    return outcome
   }
 
   /// `np.argmax(iou2d(all, box))` over every box of the label in the detection's frame, matched or

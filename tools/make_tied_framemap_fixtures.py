@@ -23,8 +23,9 @@ Files written (the detections only if absent, so both numpy flavours score the s
               rows as float64 (what mmaction2's MultiSportsMetric builds)
         tfod  SlowFast ava_evaluation.object_detection_evaluation.PascalDetectionEvaluator,
               fed as slowfast/utils/ava_eval_helper.py:run_evaluation feeds it (float64 arrays)
-      <flavour> is `np124` (numpy 1.24: classic introsort argsort) or `np2` (numpy >= 2: the
-      x86-simd-sort argsort on AVX-512/AVX2 machines), with the CPU features recorded.
+      <flavour> is `np124` (numpy 1.24: the classic introsort argsort) or `np2-avx512`,
+      `np2-avx2`, `np2-baseline` (numpy 2.4 with the x86-simd-sort AVX-512 or AVX2 argsort, or
+      without SIMD sort), with the CPU features recorded.
 
 Reference revisions (fetched read-only snapshots; nothing of them is copied here):
   MCG-NJU/MOC-Detector 45c3fd0c5e4ca455e7e739f3ad80b2c91813df35
@@ -45,7 +46,11 @@ Run from the repository root, once per numpy flavour (venvs outside the reposito
   python3 -m venv /work/.venv-ties  && /work/.venv-ties/bin/pip install numpy==1.24.4
   python3 -m venv /work/.venv-ties2 && /work/.venv-ties2/bin/pip install "numpy>=2"
   /work/.venv-ties/bin/python  tools/make_tied_framemap_fixtures.py REFS
-  /work/.venv-ties2/bin/python tools/make_tied_framemap_fixtures.py REFS
+  /work/.venv-ties2/bin/python tools/make_tied_framemap_fixtures.py REFS      # on an AVX-512 CPU
+  NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL" /work/.venv-ties2/bin/python tools/make_tied_framemap_fixtures.py REFS
+  NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL" /work/.venv-ties2/bin/python tools/make_tied_framemap_fixtures.py REFS
+The committed files were made with numpy 1.24.4 and 2.4.6 on a Sapphire-Rapids-class VM
+(AVX-512 up to AVX512_ICL); the np2-baseline results equal the np124 ones bit for bit.
 """
 import importlib.util
 import json
@@ -365,11 +370,21 @@ def run_tfod(refs, labels, videos, gttubes, rows):
 def main():
     refs = sys.argv[1]
     install_stubs()
-    flavour = "np124" if np.lib.NumpyVersion(np.__version__) < "1.25.0" else "np2"
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as features
     except ImportError:
         from numpy.core._multiarray_umath import __cpu_features__ as features
+    flavour = "np124"
+    if np.lib.NumpyVersion(np.__version__) >= "1.25.0":
+        # The sort kernel numpy dispatches to (x86-simd-sort): AVX-512 (x86-64-v4), AVX2 (v3), or
+        # none (baseline: the classic introsort). NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL" or
+        # "X86_V3 X86_V4 AVX512_ICL" selects the lower ones on an AVX-512 machine.
+        if features.get("X86_V4", features.get("AVX512_SKX")):
+            flavour = "np2-avx512"
+        elif features.get("X86_V3", features.get("AVX2")):
+            flavour = "np2-avx2"
+        else:
+            flavour = "np2-baseline"
     result = {"numpy": np.__version__, "iou": IOU,
               "cpu": sorted(k for k, v in features.items() if v and ("AVX" in k)), "datasets": {}}
     for seed, (dataset, pick) in enumerate(DATASETS.items()):

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The lowest and highest mAP that reordering detections with equal scores can give: how much
 /// of a difference between two results may be tie noise.
 ///
@@ -34,19 +36,12 @@ public struct TieInterval: Sendable, Codable, Equatable {
     mAP >= lowestMAP - slack && mAP <= highestMAP + slack
   }
 
-  /// One line for the table footer.
+  /// One line for the table footer, for example
+  /// `tie interval: mAP 63.10 to 63.45 (width 0.3500) over every order of equal scores`.
   public var statement: String {
-    "tie interval: mAP \(Self.format(lowestMAP)) to \(Self.format(highestMAP)) (width "
-      + "\(Self.format(width, digits: 4))) over every order of equal scores: true or false positives first"
-  }
-
-  private static func format(_ value: Double, digits: Int = 2) -> String {
-    let scale = digits == 2 ? 100.0 : 10000.0
-    let rounded = (value * scale).rounded() / scale
-    var text = "\(rounded)"
-    let decimals = text.split(separator: ".").last.map(\.count) ?? 0
-    if !text.contains(".") { text += "." }
-    return text + String(repeating: "0", count: max(0, digits - decimals))
+    String(
+      format: "tie interval: mAP %.2f to %.2f (width %.4f) over every order of equal scores "
+        + "(true positives last / first within each run of equal scores)", lowestMAP, highestMAP, width)
   }
 }
 

@@ -31,7 +31,9 @@ enum VOCProtocol {
   }
 
   /// `np.argmax(iou2d(all, box))` over every box of the label in the detection's frame, matched or
-  /// not, with IoU without +1 (detections held as float32, as in ACT's `alldets`).
+  /// not, with IoU without +1, all in float64: mmaction2's `MultiSportsMetric` builds its detection
+  /// array with `np.array([video, frame, label, score, *bbox])`, which is float64 (holding the
+  /// model's float32 values), so the detection's area is a float64 product.
   @inline(__always)
   static func bestOfAll(
     _ d: Int, label: Int32, dets: FlatDetections, gt: FlatGroundTruth
@@ -42,7 +44,7 @@ enum VOCProtocol {
     let dy1 = Double(dets.y1[d])
     let dx2 = Double(dets.x2[d])
     let dy2 = Double(dets.y2[d])
-    let dArea = Double((dets.x2[d] - dets.x1[d]) * (dets.y2[d] - dets.y1[d]))
+    let dArea = (dx2 - dx1) * (dy2 - dy1)
     var best = -1
     var bestIoU = 0.0
     for g in Int(gt.frameStart[f])..<Int(gt.frameStart[f + 1]) where gt.label[g] == label {

@@ -8,13 +8,18 @@ import Testing
 /// Detector-shaped detections with heavy score ties (every box scored for every label, 3-decimal
 /// tubelet scores, duplicates, integer and 1/16-pixel boxes), scored by the unmodified reference
 /// code: MOC-Detector `frameAP` (`act`), mmaction2 MultiSports `frameAP` (`voc`) and PySlowFast's
-/// TF-OD-API evaluator (`tfod`), under numpy 1.24 and numpy 2.4 (AVX-512);
+/// TF-OD-API evaluator (`tfod`), under numpy 1.24 and under numpy 2.4 with each sort kernel
+/// (x86-simd-sort AVX-512, AVX2, none);
 /// `tools/make_tied_framemap_fixtures.py`.
 ///
 /// Tolerance: 1e-9 AP points.
 @Suite struct TiedFixtureTests {
   static let datasets = ["jhmdb", "ucf"]
   static let referenced: [FrameAPProtocol] = [.act, .voc, .tfod]
+  /// numpy sort flavours whose order `numpy-legacy` reproduces.
+  static let legacyFlavours = ["np124", "np2-baseline"]
+  /// Every flavour recorded.
+  static let flavours = legacyFlavours + ["np2-avx512", "np2-avx2"]
 
   static func evaluator(_ dataset: String) throws -> FrameMAPEvaluator {
     let (gt, videos) = try FixtureData.subset("tied_\(dataset)")
@@ -28,11 +33,12 @@ import Testing
     return try #require(entry[p.rawValue] as? [String: Any])
   }
 
-  @Test(arguments: datasets)
-  func numpyLegacyMatchesTheReferencesOnNumpy124(dataset: String) throws {
+  /// numpy 1.24, and numpy 2.4 without its SIMD sort, order ties as `numpy-legacy` does.
+  @Test(arguments: datasets, legacyFlavours)
+  func numpyLegacyMatchesTheReferences(dataset: String, flavour: String) throws {
     let evaluator = try Self.evaluator(dataset)
     for p in Self.referenced {
-      let want = try Self.expected("np124", dataset, p)
+      let want = try Self.expected(flavour, dataset, p)
       let report = evaluator.evaluate(protocol: p, ties: .numpyLegacy, tieInterval: false)
       let mAP = try #require(want["mAP"] as? Double)
       #expect(abs(report.mAP - mAP) < 1e-9, "\(dataset) \(p) mAP \(report.mAP) vs \(mAP)")
@@ -58,7 +64,7 @@ import Testing
         let report = evaluator.evaluate(protocol: p, ties: ties)
         let interval = try #require(report.tieInterval)
         #expect(interval.contains(report.mAP))
-        for flavour in ["np124", "np2"] {
+        for flavour in Self.flavours {
           let want = try Self.expected(flavour, dataset, p)
           let mAP = try #require(want["mAP"] as? Double)
           #expect(interval.contains(mAP), "\(dataset) \(p) \(ties) \(flavour): \(mAP) outside \(interval)")
@@ -77,13 +83,14 @@ import Testing
     }
   }
 
-  /// numpy 2's order is not one of ours: the two numpy versions disagree on these fixtures, which
-  /// is what the interval is for.
-  @Test func numpyVersionsDisagreeOnTies() throws {
+  /// numpy 2's SIMD orders are not ours, and differ between its AVX-512 and AVX2 kernels: the
+  /// interval is what bounds them.
+  @Test func simdSortKernelsDisagreeOnTies() throws {
     for p in Self.referenced {
       let old = try #require(try Self.expected("np124", "jhmdb", p)["mAP"] as? Double)
-      let new = try #require(try Self.expected("np2", "jhmdb", p)["mAP"] as? Double)
-      #expect(abs(old - new) > 1e-3, "\(p)")
+      let avx512 = try #require(try Self.expected("np2-avx512", "jhmdb", p)["mAP"] as? Double)
+      let avx2 = try #require(try Self.expected("np2-avx2", "jhmdb", p)["mAP"] as? Double)
+      #expect(abs(old - avx512) > 1e-3 && abs(old - avx2) > 1e-3 && abs(avx512 - avx2) > 1e-3, "\(p)")
     }
   }
 
@@ -112,5 +119,25 @@ import Testing
     let act = try #require(evaluator.evaluate(protocol: .act).tieInterval)
     #expect(abs(act.lowestMAP - 25) < 1e-5)
     #expect(abs(act.highestMAP - 100) < 1e-5)
+  }
+}
+
+/// mmaction2 holds detections as float64, so the `voc` detection area is a float64 product.
+@Suite struct VOCAreaPrecisionTests {
+  /// IoU exactly 0.5 in float64; a float32 area (16785922 instead of 16785921.50390625) would
+  /// give 0.49999999 and a false positive (checked with mmaction2's `iou2d_voc`).
+  @Test func detectionAreaIsFloat64() throws {
+    let gtBox = Box(x1: 0, y1: 0, x2: 8194.125, y2: 4097.0625)
+    let gt = GroundTruth(
+      labels: ["a"], trainVideos: [[]], testVideos: [["v"]],
+      videos: [
+        "v": VideoAnnotation(
+          frameCount: 1, height: 240, width: 320, tubes: [GroundTruthTube(label: 0, frames: [1], boxes: [gtBox])])
+      ])
+    let detection = FrameDetection(
+      video: "v", frame: 1, label: "a", score: 1, box: Box(x1: 0, y1: 0, x2: 4097.0625, y2: 4097.0625))
+    let evaluator = FrameMAPEvaluator(groundTruth: gt, videos: ["v"], detections: [detection])
+    #expect(evaluator.evaluate(protocol: .voc).classes[0].truePositives == 1)
+    #expect(evaluator.evaluate(protocol: .tfod).classes[0].truePositives == 1)
   }
 }

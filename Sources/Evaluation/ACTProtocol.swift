@@ -8,7 +8,8 @@ enum ACTProtocol {
     let range = input.start..<(input.start + input.count)
     let scores = dets.score[range]
     let order = input.ranked(
-      input.ties == .stable ? Ranking.descendingStable(scores) : Ranking.legacyNegated(scores), scores: scores)
+      input.ties == .stable ? Ranking.descendingStable(scores) : Ranking.legacyNegated(scores), scores: scores
+    )
     var flags = [Bool](repeating: false, count: order.count)
     let positives = gt.positives[Int(input.label)]
     var recall = [Float](repeating: 0, count: order.count + 1)

@@ -8,7 +8,8 @@ enum VOCProtocol {
     let range = input.start..<(input.start + input.count)
     let scores = dets.score[range]
     let order = input.ranked(
-      input.ties == .stable ? Ranking.descendingStable(scores) : Ranking.legacyNegated(scores), scores: scores)
+      input.ties == .stable ? Ranking.descendingStable(scores) : Ranking.legacyNegated(scores), scores: scores
+    )
     var flags = [Bool](repeating: false, count: order.count)
     var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
     for position in order {

@@ -6,7 +6,8 @@ extension FixtureData {
   /// Detections of a wide tied-score fixture (`tools/make_tied_framemap_fixtures.py`): each line
   /// `video,frame,x1,y1,x2,y2,s_0,…` is one box scored for every label, expanded box-major into
   /// one detection per label (ACT's `alldets` row order).
-  static func tiedDetections(_ prefix: String, videos: [String], labels: [String]) throws -> [FrameDetection] {
+  static func tiedDetections(_ prefix: String, videos: [String], labels: [String]) throws -> [FrameDetection]
+  {
     let text = try String(
       contentsOf: FixtureFiles.folder.appendingPathComponent("\(prefix)_boxes.csv"), encoding: .utf8)
     var out: [FrameDetection] = []

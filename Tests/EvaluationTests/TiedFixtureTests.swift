@@ -102,7 +102,8 @@ import Testing
       labels: ["a"], trainVideos: [[]], testVideos: [["v"]],
       videos: [
         "v": VideoAnnotation(
-          frameCount: 2, height: 240, width: 320, tubes: [GroundTruthTube(label: 0, frames: [1], boxes: [box])])
+          frameCount: 2, height: 240, width: 320,
+          tubes: [GroundTruthTube(label: 0, frames: [1], boxes: [box])])
       ])
     let far = Box(x1: 200, y1: 200, x2: 230, y2: 230)
     let detections = [
@@ -132,7 +133,8 @@ import Testing
       labels: ["a"], trainVideos: [[]], testVideos: [["v"]],
       videos: [
         "v": VideoAnnotation(
-          frameCount: 1, height: 240, width: 320, tubes: [GroundTruthTube(label: 0, frames: [1], boxes: [gtBox])])
+          frameCount: 1, height: 240, width: 320,
+          tubes: [GroundTruthTube(label: 0, frames: [1], boxes: [gtBox])])
       ])
     let detection = FrameDetection(
       video: "v", frame: 1, label: "a", score: 1, box: Box(x1: 0, y1: 0, x2: 4097.0625, y2: 4097.0625))

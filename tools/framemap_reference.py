@@ -222,7 +222,8 @@ def protocol_voc(labels, vlist, tubes, alldets, th, ties):
             k = (int(dets[j, 0]), int(dets[j, 1]))
             positive = False
             if k in gt:
-                ious = plain_iou(gt[k], dets[j, 4:8])  # detection stays float32
+                # mmaction2's MultiSportsMetric holds detections in a float64 array
+                ious = plain_iou(gt[k], dets[j, 4:8].astype(np.float64))
                 amax = int(np.argmax(ious))
                 if ious[amax] >= th and not taken[k][amax]:
                     positive = True

@@ -6,9 +6,11 @@ enum ACTProtocol {
     taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     let range = input.start..<(input.start + input.count)
-    let order =
-      input.ties == .stable
-      ? Ranking.descendingStable(dets.score[range]) : Ranking.legacyNegated(dets.score[range])
+    let scores = dets.score[range]
+    let order = input.ranked(
+      input.ties == .stable ? Ranking.descendingStable(scores) : Ranking.legacyNegated(scores), scores: scores
+    )
+    var flags = [Bool](repeating: false, count: order.count)
     let positives = gt.positives[Int(input.label)]
     var recall = [Float](repeating: 0, count: order.count + 1)
     var precision = [Float](repeating: 0, count: order.count + 1)
@@ -17,10 +19,17 @@ enum ACTProtocol {
     var fp = 0
     for (i, position) in order.enumerated() {
       let d = input.start + position
-      if let g = bestRemaining(d, label: input.label, dets: dets, gt: gt, taken: taken),
+      var positive = false
+      if let replay = input.tieExtreme?.flags {
+        positive = replay[position]
+      } else if let g = bestRemaining(d, label: input.label, dets: dets, gt: gt, taken: taken),
         g.iou >= input.threshold
       {
         taken[g.index] = true
+        positive = true
+      }
+      if positive {
+        flags[position] = true
         tp += 1
       } else {
         fp += 1
@@ -36,6 +45,7 @@ enum ACTProtocol {
     outcome.falsePositives = fp
     outcome.recall = recall
     outcome.precision = precision
+    outcome.truePositiveByIndex = flags
     return outcome
   }
 

@@ -16,6 +16,9 @@ struct ClassOutcome: Sendable {
   var recall: [Float] = []
   /// Precision after each ranked detection.
   var precision: [Float] = []
+  /// Whether each detection the protocol ranked was a true positive, indexed like the scores it
+  /// ranked (not in rank order); the input of the tie-interval orders.
+  var truePositiveByIndex: [Bool] = []
 }
 
 /// The label's detections and everything a protocol needs to match them.
@@ -30,6 +33,18 @@ struct ClassInput {
   var threshold: Double
   /// Tie rule requested.
   var ties: TieRule
+  /// When set (tie interval), each run of equal scores is reordered so that the detections flagged
+  /// here come first (`truePositivesFirst`) or last, keeping the tie rule's order otherwise, and
+  /// the flags are replayed as the true positives instead of matching again.
+  var tieExtreme: (flags: [Bool], truePositivesFirst: Bool)? = nil
+
+  /// The protocol's ranking `base` (positions into `scores`, descending), with ``tieExtreme``
+  /// applied when set.
+  func ranked(_ base: [Int], scores: ArraySlice<Float>) -> [Int] {
+    guard let tieExtreme else { return base }
+    return Ranking.partitioningTies(
+      base, scores: Array(scores), flags: tieExtreme.flags, flaggedFirst: tieExtreme.truePositivesFirst)
+  }
 }
 
 extension FlatDetections {

@@ -56,22 +56,14 @@ public struct FrameMAPEvaluator: Sendable {
   /// Evaluates under `frameProtocol` with the tie rule `ties` and the IoU threshold `iouThreshold`
   /// (a detection matches a box when IoU ≥ the threshold; values outside `0...1` match nothing
   /// or everything as the formulas dictate).
+  ///
+  /// With `tieInterval` (the default) the report also carries ``FrameMAPReport/tieInterval``: the
+  /// lowest and highest mAP that reordering equal scores can give (three evaluations instead of one).
   public func evaluate(
-    protocol frameProtocol: FrameAPProtocol, ties: TieRule = .stable, iouThreshold: Double = 0.5
+    protocol frameProtocol: FrameAPProtocol, ties: TieRule = .stable, iouThreshold: Double = 0.5,
+    tieInterval: Bool = true
   ) -> FrameMAPReport {
-    let count = labels.count
-    var outcomes = [ClassOutcome](repeating: ClassOutcome(), count: count)
-    // Labels own disjoint ground-truth rows, so one flag array serves every label's thread.
-    let taken = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, groundTruth.label.count))
-    taken.initialize(repeating: false)
-    defer { taken.deallocate() }
-    outcomes.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let results = buffer
-      nonisolated(unsafe) let flags = taken
-      DispatchQueue.concurrentPerform(iterations: count) { c in
-        results[c] = evaluateLabel(c, frameProtocol, ties, iouThreshold, taken: flags)
-      }
-    }
+    let outcomes = evaluateLabels(frameProtocol, ties, iouThreshold) { _ in nil }
     var extraWarnings: [String] = []
     for c in labels.indices where groundTruth.positives[c] == 0 {
       let n = detections.labelStart[c + 1] - detections.labelStart[c]
@@ -82,16 +74,41 @@ public struct FrameMAPEvaluator: Sendable {
             + "the mean (the ACT script would divide by zero)"
           : "label \(labels[c]) has \(n) detection(s) but no ground truth: left out of the mean")
     }
-    return assemble(frameProtocol, ties, iouThreshold, outcomes, extraWarnings)
+    var report = assemble(frameProtocol, ties, iouThreshold, outcomes, extraWarnings)
+    if tieInterval { applyTieInterval(to: &report, base: outcomes, frameProtocol, ties, iouThreshold) }
+    return report
+  }
+
+  /// Every label's outcome, labels in parallel; `extreme(c)` optionally reorders label `c`'s ties.
+  func evaluateLabels(
+    _ frameProtocol: FrameAPProtocol, _ ties: TieRule, _ iouThreshold: Double,
+    extreme: (Int) -> (flags: [Bool], truePositivesFirst: Bool)?
+  ) -> [ClassOutcome] {
+    let count = labels.count
+    var outcomes = [ClassOutcome](repeating: ClassOutcome(), count: count)
+    // Labels own disjoint ground-truth rows, so one flag array serves every label's thread.
+    let taken = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, groundTruth.label.count))
+    taken.initialize(repeating: false)
+    defer { taken.deallocate() }
+    let extremes = (0..<count).map(extreme)
+    outcomes.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      nonisolated(unsafe) let flags = taken
+      DispatchQueue.concurrentPerform(iterations: count) { c in
+        results[c] = evaluateLabel(c, frameProtocol, ties, iouThreshold, extremes[c], taken: flags)
+      }
+    }
+    return outcomes
   }
 
   private func evaluateLabel(
     _ c: Int, _ frameProtocol: FrameAPProtocol, _ ties: TieRule, _ iouThreshold: Double,
-    taken: UnsafeMutableBufferPointer<Bool>
+    _ extreme: (flags: [Bool], truePositivesFirst: Bool)?, taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     let input = ClassInput(
       label: Int32(c), start: detections.labelStart[c],
-      count: detections.labelStart[c + 1] - detections.labelStart[c], threshold: iouThreshold, ties: ties)
+      count: detections.labelStart[c + 1] - detections.labelStart[c], threshold: iouThreshold, ties: ties,
+      tieExtreme: extreme)
     let hasGT = groundTruth.positives[c] > 0
     switch frameProtocol {
     case .act:
@@ -113,14 +130,10 @@ public struct FrameMAPEvaluator: Sendable {
     _ frameProtocol: FrameAPProtocol, _ ties: TieRule, _ threshold: Double, _ outcomes: [ClassOutcome],
     _ extraWarnings: [String]
   ) -> FrameMAPReport {
-    let inMean = labels.indices.map { frameProtocol == .act || groundTruth.positives[$0] > 0 }
+    let inMean = self.inMean(frameProtocol)
     var classes: [ClassAP] = []
     for (c, outcome) in outcomes.enumerated() {
-      let percent: Double?
-      switch frameProtocol {
-      case .act, .voc: percent = inMean[c] ? outcome.value : nil
-      case .tfod, .yowo: percent = inMean[c] ? 100 * outcome.value : nil
-      }
+      let percent = inMean[c] ? Self.percent(outcome.value, frameProtocol) : nil
       classes.append(
         ClassAP(
           label: labels[c], ap: percent, groundTruthBoxes: groundTruth.positives[c],
@@ -140,5 +153,18 @@ public struct FrameMAPEvaluator: Sendable {
     return FrameMAPReport(
       frameProtocol: frameProtocol, ties: ties, tieStatement: ties.statement(for: frameProtocol),
       iouThreshold: threshold, videoCount: videos.count, classes: classes, mAP: mAP, warnings: warnings)
+  }
+
+  /// Which labels the protocol averages: `act` every label, the others those with ground truth.
+  func inMean(_ frameProtocol: FrameAPProtocol) -> [Bool] {
+    labels.indices.map { frameProtocol == .act || groundTruth.positives[$0] > 0 }
+  }
+
+  /// A ``ClassOutcome/value`` (native form) in percent.
+  static func percent(_ value: Double, _ frameProtocol: FrameAPProtocol) -> Double {
+    switch frameProtocol {
+    case .act, .voc: return value
+    case .tfod, .yowo: return 100 * value
+    }
   }
 }

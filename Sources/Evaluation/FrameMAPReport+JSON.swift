@@ -23,14 +23,18 @@ public enum FrameMAPJSON {
     try encoder().encode(report.thinningCurves(to: curvePoints))
   }
 
-  /// Encodes an all-splits report: the per-split reports and the mean of their mAPs.
+  /// Encodes an all-splits report: the per-split reports, the mean of their mAPs and its tie
+  /// interval.
   public static func encode(_ report: SplitMeanReport, curvePoints: Int = 200) throws -> Data {
     struct Payload: Encodable {
       var meanMAP: Double
+      var meanTieInterval: TieInterval?
       var splits: [FrameMAPReport]
     }
     return try encoder().encode(
-      Payload(meanMAP: report.meanMAP, splits: report.splits.map { $0.thinningCurves(to: curvePoints) }))
+      Payload(
+        meanMAP: report.meanMAP, meanTieInterval: report.meanTieInterval,
+        splits: report.splits.map { $0.thinningCurves(to: curvePoints) }))
   }
 
   private static func encoder() -> JSONEncoder {

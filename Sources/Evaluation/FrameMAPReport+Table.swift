@@ -37,6 +37,7 @@ extension FrameMAPReport {
     ]
     if showSkipped { total.append("\(classes.reduce(0) { $0 + $1.skippedDetections })") }
     out += Self.aligned(header: header, rows: rows, footer: total)
+    if let tieInterval { out += "\(tieInterval.statement)\n" }
     let excluded = classes.filter { $0.ap == nil }.count
     if excluded > 0 {
       out += "(\(excluded) label(s) without ground truth are left out of the mean: AP shown as -)\n"

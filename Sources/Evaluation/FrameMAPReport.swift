@@ -19,6 +19,11 @@ public struct ClassAP: Sendable, Codable, Equatable {
   public var recall: [Float]
   /// Precision after each ranked detection, parallel to ``recall``.
   public var precision: [Float]
+  /// Lowest AP in percent any order of equal scores gives (see ``TieInterval``); `nil` when not
+  /// computed or the label is out of the mean.
+  public var apLowest: Double? = nil
+  /// Highest AP in percent any order of equal scores gives (see ``TieInterval``).
+  public var apHighest: Double? = nil
 
   /// Creates a per-label result.
   public init(
@@ -55,11 +60,13 @@ public struct FrameMAPReport: Sendable, Codable, Equatable {
   public var mAP: Double
   /// Degenerate inputs met and what was done about them.
   public var warnings: [String]
+  /// The range of mAP over all orders of equal scores; `nil` when not computed.
+  public var tieInterval: TieInterval? = nil
 
   /// Creates a report.
   public init(
     frameProtocol: FrameAPProtocol, ties: TieRule, tieStatement: String, iouThreshold: Double,
-    videoCount: Int, classes: [ClassAP], mAP: Double, warnings: [String]
+    videoCount: Int, classes: [ClassAP], mAP: Double, warnings: [String], tieInterval: TieInterval? = nil
   ) {
     self.frameProtocol = frameProtocol
     self.ties = ties
@@ -69,6 +76,7 @@ public struct FrameMAPReport: Sendable, Codable, Equatable {
     self.classes = classes
     self.mAP = mAP
     self.warnings = warnings
+    self.tieInterval = tieInterval
   }
 
   /// Total ground-truth boxes over all labels.

@@ -43,6 +43,23 @@ enum Ranking {
     NumpyLegacyArgsort.argsort(Array(scores)).reversed()
   }
 
+  /// `order` (a descending ranking of `scores`) with each run of equal scores stably partitioned:
+  /// positions whose `flags` entry is `flaggedFirst` come first.
+  static func partitioningTies(_ order: [Int], scores: [Float], flags: [Bool], flaggedFirst: Bool) -> [Int] {
+    var result: [Int] = []
+    result.reserveCapacity(order.count)
+    var start = 0
+    while start < order.count {
+      var end = start + 1
+      while end < order.count && scores[order[end]] == scores[order[start]] { end += 1 }
+      let group = order[start..<end]
+      result.append(contentsOf: group.filter { flags[$0] == flaggedFirst })
+      result.append(contentsOf: group.filter { flags[$0] != flaggedFirst })
+      start = end
+    }
+    return result
+  }
+
   /// A key whose ascending order is the descending order of finite and infinite scores
   /// (callers have removed NaN and normalised -0 to +0).
   @inline(__always)

@@ -15,6 +15,17 @@ public struct SplitMeanReport: Sendable, Codable, Equatable {
     splits.isEmpty ? 0 : splits.reduce(0) { $0 + $1.mAP } / Double(splits.count)
   }
 
+  /// The tie interval of ``meanMAP``: the means of the splits' lowest and highest mAPs (splits
+  /// break their ties independently); `nil` unless every split has one.
+  public var meanTieInterval: TieInterval? {
+    let intervals = splits.compactMap(\.tieInterval)
+    guard !splits.isEmpty, intervals.count == splits.count else { return nil }
+    let n = Double(intervals.count)
+    return TieInterval(
+      lowestMAP: intervals.reduce(0) { $0 + $1.lowestMAP } / n,
+      highestMAP: intervals.reduce(0) { $0 + $1.highestMAP } / n)
+  }
+
   /// Per-label AP averaged over the splits where the label is in the mean (`nil` if in none).
   public var meanClassAP: [(label: String, ap: Double?)] {
     guard let first = splits.first else { return [] }
@@ -40,5 +51,6 @@ public struct SplitMeanReport: Sendable, Codable, Equatable {
     let footer = ["mAP"] + splits.map { String(format: "%.2f", $0.mAP) } + [String(format: "%.2f", meanMAP)]
     return "mean over \(splits.count) splits (mean of the split mAPs)\n\n"
       + FrameMAPReport.aligned(header: header, rows: rows, footer: footer)
+      + (meanTieInterval.map { "\($0.statement)\n" } ?? "")
   }
 }

@@ -28,12 +28,15 @@ enum TFODProtocol {
       isTP.append(positive)
     }
     // Global ranking of the label: np.argsort(scores)[::-1].
-    let order =
+    let order = input.ranked(
       input.ties == .stable
-      ? Ranking.descendingStable(scores[...]) : Ranking.legacyAscendingReversed(scores[...])
+        ? Ranking.descendingStable(scores[...]) : Ranking.legacyAscendingReversed(scores[...]),
+      scores: scores[...])
     var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
     for k in order { curve.append(isTruePositive: isTP[k]) }
-    return curve.vocOutcome(pairwise: true, skipped: skipped)
+    var outcome = curve.vocOutcome(pairwise: true, skipped: skipped)
+    outcome.truePositiveByIndex = isTP
+    return outcome
   }
 
   /// `np.argmax` of `np_box_ops.iou(detection, gt)` over every box of the label in the frame:

@@ -7,8 +7,9 @@
 public enum TieRule: String, CaseIterable, Sendable, Codable {
   /// Equal scores keep the canonical input order (earlier rows rank first).
   case stable
-  /// The order numpy ≤ 1.24's introsort `argsort` gives (what ACT and MOC ran on): `act` and `voc` sort
-  /// `-score` as float32, `tfod` sorts `score` ascending and reverses it.
+  /// The order numpy ≤ 1.24's introsort `argsort` gives (what ACT and MOC ran on; numpy ≥ 1.25 gives
+  /// it too when it has no SIMD sort for the CPU): `act` and `voc` sort `-score`, `tfod` sorts
+  /// `score` ascending and reverses it.
   case numpyLegacy = "numpy-legacy"
 
   /// One sentence stating the rule as applied by `protocol`, for reports.
@@ -23,7 +24,7 @@ public enum TieRule: String, CaseIterable, Sendable, Codable {
       return "ties: numpy-legacy (numpy <= 1.24 introsort argsort of score ascending, reversed, "
         + "over input order)"
     case (.numpyLegacy, _):
-      return "ties: numpy-legacy (numpy <= 1.24 introsort argsort of -score as float32 over input "
+      return "ties: numpy-legacy (numpy <= 1.24 introsort argsort of -score over input "
         + "order: video in split order, frame, file order)"
     }
   }

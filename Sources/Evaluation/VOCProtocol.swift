@@ -6,26 +6,35 @@ enum VOCProtocol {
     taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     let range = input.start..<(input.start + input.count)
-    let order =
-      input.ties == .stable
-      ? Ranking.descendingStable(dets.score[range]) : Ranking.legacyNegated(dets.score[range])
+    let scores = dets.score[range]
+    let order = input.ranked(
+      input.ties == .stable ? Ranking.descendingStable(scores) : Ranking.legacyNegated(scores), scores: scores
+    )
+    var flags = [Bool](repeating: false, count: order.count)
     var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
     for position in order {
       let d = input.start + position
-      if let g = bestOfAll(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
+      var positive = false
+      if let replay = input.tieExtreme?.flags {
+        positive = replay[position]
+      } else if let g = bestOfAll(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
         !taken[g.index]
       {
         taken[g.index] = true
-        curve.append(isTruePositive: true)
-      } else {
-        curve.append(isTruePositive: false)
+        positive = true
       }
+      flags[position] = positive
+      curve.append(isTruePositive: positive)
     }
-    return curve.vocOutcome(pairwise: true, scale: 100)
+    var outcome = curve.vocOutcome(pairwise: true, scale: 100)
+    outcome.truePositiveByIndex = flags
+    return outcome
   }
 
   /// `np.argmax(iou2d(all, box))` over every box of the label in the detection's frame, matched or
-  /// not, with IoU without +1 (detections held as float32, as in ACT's `alldets`).
+  /// not, with IoU without +1, all in float64: mmaction2's `MultiSportsMetric` builds its detection
+  /// array with `np.array([video, frame, label, score, *bbox])`, which is float64 (holding the
+  /// model's float32 values), so the detection's area is a float64 product.
   @inline(__always)
   static func bestOfAll(
     _ d: Int, label: Int32, dets: FlatDetections, gt: FlatGroundTruth
@@ -36,7 +45,7 @@ enum VOCProtocol {
     let dy1 = Double(dets.y1[d])
     let dx2 = Double(dets.x2[d])
     let dy2 = Double(dets.y2[d])
-    let dArea = Double((dets.x2[d] - dets.x1[d]) * (dets.y2[d] - dets.y1[d]))
+    let dArea = (dx2 - dx1) * (dy2 - dy1)
     var best = -1
     var bestIoU = 0.0
     for g in Int(gt.frameStart[f])..<Int(gt.frameStart[f + 1]) where gt.label[g] == label {

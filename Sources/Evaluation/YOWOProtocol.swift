@@ -20,20 +20,27 @@ enum YOWOProtocol {
         skipped += 1
       }
     }
-    let order = Ranking.descendingStable(ArraySlice(rows.map { dets.score[$0] }))
+    let scores = ArraySlice(rows.map { dets.score[$0] })
+    let order = input.ranked(Ranking.descendingStable(scores), scores: scores)
+    var flags = [Bool](repeating: false, count: order.count)
     var curve = RankedCurve(positives: Int(gt.positives[Int(input.label)]), capacity: order.count)
     for k in order {
       let d = rows[k]
-      if let g = firstStrictMax(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
+      var positive = false
+      if let replay = input.tieExtreme?.flags {
+        positive = replay[k]
+      } else if let g = firstStrictMax(d, label: input.label, dets: dets, gt: gt), g.iou >= input.threshold,
         !taken[g.index]
       {
         taken[g.index] = true
-        curve.append(isTruePositive: true)
-      } else {
-        curve.append(isTruePositive: false)
+        positive = true
       }
+      flags[k] = positive
+      curve.append(isTruePositive: positive)
     }
-    return curve.vocOutcome(pairwise: false, skipped: skipped)
+    var outcome = curve.vocOutcome(pairwise: false, skipped: skipped)
+    outcome.truePositiveByIndex = flags
+    return outcome
   }
 
   /// Padilla's scan: the first GT box whose IoU is strictly above the running maximum, which starts

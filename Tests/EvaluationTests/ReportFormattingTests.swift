@@ -31,8 +31,13 @@ import Testing
     var b = report()
     a.mAP = 60
     b.mAP = 70
+    a.tieInterval = TieInterval(lowestMAP: 59, highestMAP: 61)
+    b.tieInterval = TieInterval(lowestMAP: 69, highestMAP: 71)
     let mean = SplitMeanReport(splits: [a, b, a])
     #expect(abs(mean.meanMAP - 190.0 / 3) < 1e-12)
+    #expect(abs((mean.meanTieInterval?.lowestMAP ?? 0) - 187.0 / 3) < 1e-12)
+    #expect(abs((mean.meanTieInterval?.highestMAP ?? 0) - 193.0 / 3) < 1e-12)
+    #expect(mean.table().contains("tie interval: mAP 62.33 to 64.33 (width 2.0000)"))
     #expect(mean.table().contains("mAP     60.00   70.00   60.00  63.33"))
     #expect(mean.table().contains("c           -       -       -      -"))
   }
@@ -47,6 +52,8 @@ import Testing
     #expect(decoded.classes[0].recall.first == 0 && decoded.classes[0].recall.last == 1)
     #expect(decoded.classes[2].ap == nil)
     #expect(decoded.mAP == big.mAP && decoded.frameProtocol == .voc && decoded.ties == .stable)
+    #expect(decoded.tieInterval != nil && decoded.tieInterval == big.tieInterval)
+    #expect(decoded.classes[0].apLowest == big.classes[0].apLowest)
   }
 
   @Test func precisionRecallCurvesForPlots() {

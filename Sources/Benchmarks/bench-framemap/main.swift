@@ -63,8 +63,12 @@ do {
   var stableMAP: [FrameAPProtocol: Double] = [:]
   var legacyMAP: [FrameAPProtocol: Double] = [:]
   for p in FrameAPProtocol.allCases {
-    swiftTime[p] = bestSeconds { stableMAP[p] = evaluator.evaluate(protocol: p, ties: .stable).mAP }
-    legacyTime[p] = bestSeconds { legacyMAP[p] = evaluator.evaluate(protocol: p, ties: .numpyLegacy).mAP }
+    swiftTime[p] = bestSeconds {
+      stableMAP[p] = evaluator.evaluate(protocol: p, ties: .stable, tieInterval: false).mAP
+    }
+    legacyTime[p] = bestSeconds {
+      legacyMAP[p] = evaluator.evaluate(protocol: p, ties: .numpyLegacy, tieInterval: false).mAP
+    }
   }
   let compared = pythonTies == .stable ? swiftTime : legacyTime
   let comparedMAP = pythonTies == .stable ? stableMAP : legacyMAP

@@ -23,6 +23,11 @@ import Testing
   }
 
   @Test func resumedRunEndsBitIdentical() throws {
+    // Pinned: GEMM splits follow the thread count, which other suites' commands set process-wide.
+    try Compute.withThreadCount(2) { try resumedRun() }
+  }
+
+  func resumedRun() throws {
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
     let examples = TrainingExample.all(in: set.groundTruth, videos: set.videos)

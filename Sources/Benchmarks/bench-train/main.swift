@@ -136,9 +136,9 @@ func measure(
 
 /// Times `runs` whole-detector training steps (one sample: both trunks, RPN, head on the sampled
 /// ROIs, losses, backward; every part learning) after one warm-up: the paper's 320×400 input and
-/// 20-frame clip at full width, 160×200 at the smaller widths.
+/// 20-frame clip at full width, 192×240 at the smaller widths.
 func measureDetector(width: WidthMultiplier, mode: BatchNormMode, runs: Int, threads: Int) throws -> String {
-  let (h, w) = width == .full ? (320, 400) : (160, 200)
+  let (h, w) = width == .full ? (320, 400) : (192, 240)
   let configuration = DetectorConfiguration(
     classes: (1...21).map { "class\($0)" }, inputHeight: h, inputWidth: w, clipLength: 20, width: width)
   var weights = try DetectorCheckpoint.seededStore(configuration, seed: 1)

@@ -46,11 +46,12 @@ public struct Bottleneck: Sendable {
     conv3 = try ConvUnit(
       weights: &weights, conv: prefix + ".conv3", norm: prefix + ".bn3", input: width, output: output,
       kernel: [1, 1], padding: .valid, normalization: norm)
-    if input == output && (stride == 1 || subsampleShortcut) {
-      shortcut =
-        stride == 1
-        ? .identity : .subsample(MaxPool(kernel: [1, 1], stride: [stride, stride], padding: .valid))
-    } else {
+    switch Self.shortcutKind(input: input, output: output, stride: stride, subsample: subsampleShortcut) {
+    case .identity:
+      shortcut = .identity
+    case .subsample:
+      shortcut = .subsample(Self.subsamplePool(stride: stride))
+    case .projection:
       shortcut = .projection(
         try ConvUnit(
           weights: &weights, conv: prefix + ".downsample.0", norm: prefix + ".downsample.1", input: input,
@@ -58,6 +59,21 @@ public struct Bottleneck: Sendable {
           activation: .identity))
     }
   }
+
+  /// Which shortcut a unit takes: the identity (same width, stride 1), TF-slim's subsampling (same
+  /// width, strided, `subsample`), or a projection (torchvision, or a width change).
+  static func shortcutKind(input: Int, output: Int, stride: Int, subsample: Bool) -> ShortcutKind {
+    guard input == output && (stride == 1 || subsample) else { return .projection }
+    return stride == 1 ? .identity : .subsample
+  }
+
+  /// TF-slim's `resnet_utils.subsample`: every `stride`-th row and column.
+  static func subsamplePool(stride: Int) -> MaxPool {
+    MaxPool(kernel: [1, 1], stride: [stride, stride], padding: .valid)
+  }
+
+  /// The three shortcut forms, without their layers.
+  enum ShortcutKind { case identity, subsample, projection }
 
   /// Applies the block.
   public func callAsFunction(_ x: Tensor) -> Tensor {

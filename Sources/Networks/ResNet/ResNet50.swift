@@ -59,21 +59,12 @@ public struct ResNet50: Sendable {
     final: Endpoint = .logits, classes: Int = 1000, batchNormEpsilon: Float = 1e-5,
     width: WidthMultiplier = .full
   ) throws {
-    guard first <= final else {
-      throw ConfigurationError("ResNet-50 stages \(first)...\(final) are in the wrong order")
-    }
-    if variant == .tfSlim(outputStride16: true) && final >= .layer4 {
-      throw ConfigurationError(
-        "ResNet-50 TF-slim at output stride 16 builds up to layer3; layer4 needs atrous convolution")
-    }
+    try Self.checkStages(variant: variant, first: first, final: final)
     firstEndpoint = first
     finalEndpoint = final
     self.variant = variant
     self.width = width
     var stages: [(Endpoint, Stage)] = []
-    let layers: [Endpoint: (blocks: Int, width: Int)] = [
-      .layer1: (3, 64), .layer2: (4, 128), .layer3: (6, 256), .layer4: (3, 512),
-    ]
     for endpoint in Endpoint.allCases where endpoint >= first && endpoint <= final {
       switch endpoint {
       case .stem:
@@ -90,7 +81,7 @@ public struct ResNet50: Sendable {
           bias: try weights.tensor("fc.bias", shape: [classes]))
         stages.append((endpoint, .logits(fc)))
       default:
-        let spec = layers[endpoint]!
+        let spec = Self.layers[endpoint]!
         let blockWidth = width.channels(spec.width)
         var blocks: [Bottleneck] = []
         var input = endpoint == .layer1 ? width.channels(64) : blockWidth * 2
@@ -107,6 +98,22 @@ public struct ResNet50: Sendable {
       }
     }
     self.stages = stages
+  }
+
+  /// Blocks and bottleneck width (full network) of each residual stage.
+  static let layers: [Endpoint: (blocks: Int, width: Int)] = [
+    .layer1: (3, 64), .layer2: (4, 128), .layer3: (6, 256), .layer4: (3, 512),
+  ]
+
+  /// Throws when the stages `first ... final` cannot be built for `variant`.
+  static func checkStages(variant: Variant, first: Endpoint, final: Endpoint) throws {
+    guard first <= final else {
+      throw ConfigurationError("ResNet-50 stages \(first)...\(final) are in the wrong order")
+    }
+    if variant == .tfSlim(outputStride16: true) && final >= .layer4 {
+      throw ConfigurationError(
+        "ResNet-50 TF-slim at output stride 16 builds up to layer3; layer4 needs atrous convolution")
+    }
   }
 
   /// The stride of unit `unit` (of `count`) in `layer`.

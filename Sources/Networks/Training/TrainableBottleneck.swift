@@ -30,11 +30,13 @@ public final class TrainableBottleneck: TrainableModule {
     conv3 = try TrainableConvUnit(
       weights: &weights, conv: prefix + ".conv3", norm: prefix + ".bn3", input: width, output: output,
       kernel: [1, 1], padding: .valid, normalization: norm)
-    if input == output && (stride == 1 || subsampleShortcut) {
-      shortcut =
-        stride == 1
-        ? nil : TrainableMaxPool(MaxPool(kernel: [1, 1], stride: [stride, stride], padding: .valid))
-    } else {
+    switch Bottleneck.shortcutKind(input: input, output: output, stride: stride, subsample: subsampleShortcut)
+    {
+    case .identity:
+      shortcut = nil
+    case .subsample:
+      shortcut = TrainableMaxPool(Bottleneck.subsamplePool(stride: stride))
+    case .projection:
       shortcut = try TrainableConvUnit(
         weights: &weights, conv: prefix + ".downsample.0", norm: prefix + ".downsample.1", input: input,
         output: output, kernel: [1, 1], stride: [stride, stride], padding: .valid, normalization: norm,

@@ -32,21 +32,12 @@ public final class TrainableResNet50 {
     final: ResNet50.Endpoint = .logits, classes: Int = 1000, batchNormEpsilon: Float = 1e-5,
     width: WidthMultiplier = .full
   ) throws {
-    guard first <= final else {
-      throw ConfigurationError("ResNet-50 stages \(first)...\(final) are in the wrong order")
-    }
-    if variant == .tfSlim(outputStride16: true) && final >= .layer4 {
-      throw ConfigurationError(
-        "ResNet-50 TF-slim at output stride 16 builds up to layer3; layer4 needs atrous convolution")
-    }
+    try ResNet50.checkStages(variant: variant, first: first, final: final)
     self.variant = variant
     self.width = width
     namePrefix = weights.prefix
     self.classes = classes
     self.batchNormEpsilon = batchNormEpsilon
-    let layers: [ResNet50.Endpoint: (blocks: Int, width: Int)] = [
-      .layer1: (3, 64), .layer2: (4, 128), .layer3: (6, 256), .layer4: (3, 512),
-    ]
     var stages: [(endpoint: ResNet50.Endpoint, module: any TrainableModule)] = []
     for endpoint in ResNet50.Endpoint.allCases where endpoint >= first && endpoint <= final {
       switch endpoint {
@@ -64,7 +55,7 @@ public final class TrainableResNet50 {
             try TrainableResNetLogits(weights: &weights, channels: width.channels(2048), classes: classes)
           ))
       default:
-        let spec = layers[endpoint]!
+        let spec = ResNet50.layers[endpoint]!
         let blockWidth = width.channels(spec.width)
         var input = endpoint == .layer1 ? width.channels(64) : blockWidth * 2
         var blocks: [any TrainableModule] = []

@@ -1,12 +1,12 @@
 // swift-tools-version: 6.0
 // The package graph reads as the architecture (see ../shared/DESIGN.md, "Modules"):
 //
-//   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor
+//   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor · CMPI → Distributed
 //   networks     Tensor ← Networks ← Detection ← Commands
 //   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands;
 //                Datasets, Media ← Synthetic ← Commands; these never import a network module.
-//   learning     Detection, Networks, Media, Datasets, Rendering ← Training ← Commands (nothing
-//                else imports Training; validation reaches Evaluation through Commands).
+//   learning     Detection, Networks, Media, Datasets, Rendering, Distributed ← Training ← Commands
+//                (nothing else imports Training; validation reaches Evaluation through Commands).
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -46,6 +46,11 @@ let package = Package(
     .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale"),
     .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
     .systemLibrary(name: "CPNG", pkgConfig: "libpng"),
+    // Open MPI 4.1 (Debian's libopenmpi-dev): `ompi-c` gives its include folders and `-lmpi`.
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c"),
+
+    // Scale-out: an `mpirun` job's process group (rank, size, all-reduce, broadcast, abort).
+    .target(name: "Distributed", dependencies: ["CMPI"]),
 
     // Plain value types shared by every layer: boxes in pixels and RGB8 images.
     .target(name: "Primitives"),
@@ -75,7 +80,9 @@ let package = Package(
     // loop, run state and resume. Imports the detector and the data modules; only Commands imports it.
     .target(
       name: "Training",
-      dependencies: ["Detection", "Networks", "Tensor", "Datasets", "Media", "Primitives", "Rendering"]),
+      dependencies: [
+        "Detection", "Networks", "Tensor", "Datasets", "Media", "Primitives", "Rendering", "Distributed",
+      ]),
 
     // Commands: thin ParsableCommands over the library, one small executable each.
     .target(
@@ -119,7 +126,7 @@ let package = Package(
       name: "TrainingTests",
       dependencies: [
         "Training", "Networks", "Tensor", "Detection", "Datasets", "Primitives", "Rendering", "Evaluation",
-        "Commands",
+        "Commands", "Distributed", "train",
       ]),
     .testTarget(
       name: "DetectionTests",

@@ -8,6 +8,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev  # Media: video decoding (FFmpeg 5.1)
   libopenblas-dev                                               # Tensor: sgemm
   libpng-dev zlib1g-dev                                         # Rendering: PNG files
+  libopenmpi-dev openmpi-bin                                    # Distributed: MPI (Open MPI 4.1), mpirun
   ffmpeg                                                        # tests: ffprobe and fixture making
   valgrind                                                      # tests: leak checks of error paths
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distributed
 import Foundation
 import Training
 
@@ -22,6 +23,10 @@ public struct Train: ParsableCommand {
 
       Run folder: step-NNNNNNN.safetensors (latest checkpoint) + state.safetensors (optimiser state; \
       --resume RUN continues exactly), final.safetensors, best.safetensors (with --eval-every), log.csv, loss.png.
+
+      Many machines: `mpirun -np N train …` trains data-parallel. --batch-size is the global batch (rank r \
+      builds samples r, r+N, … of each); gradients are summed in one MPI all-reduce per step, so the update \
+      is the single-process one. Rank 0 writes the run folder and prints; --threads is per rank.
       """)
 
   /// Dataset name.
@@ -148,9 +153,16 @@ public struct Train: ParsableCommand {
     _ = try trainOptions()
   }
 
-  /// Loads, trains and reports.
+  /// Loads, trains and reports; under `mpirun`, as one rank of a data-parallel run (a rank that
+  /// fails ends the whole job with one line naming it).
   public func run() throws {
-    let setup = try TrainSetup(command: self)
-    try setup.train()
+    let group = try ProcessGroup.joinIfLaunched()
+    do {
+      let setup = try TrainSetup(command: self)
+      try setup.train(group: group)
+    } catch {
+      guard let group, group.size > 1 else { throw error }
+      group.abort("train failed: \(error)")
+    }
   }
 }

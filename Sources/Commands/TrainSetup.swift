@@ -1,5 +1,6 @@
 import Datasets
 import Detection
+import Distributed
 import Evaluation
 import Foundation
 import Networks
@@ -49,8 +50,9 @@ struct TrainSetup {
     testVideos = command.valVideos > 0 ? Array(test.prefix(command.valVideos)) : test
   }
 
-  /// Trains to the end, printing the final checkpoint and the best validation frame-mAP.
-  func train() throws {
+  /// Trains to the end, printing the final checkpoint and the best validation frame-mAP; with a
+  /// `group`, as one rank of a data-parallel run (only rank 0 prints).
+  func train(group: ProcessGroup? = nil) throws {
     Compute.setThreadCount(command.threads)
     // Everything is checked before the run folder is created or touched.
     let resumed = try command.resume.map { try Trainer(resuming: $0) }
@@ -80,6 +82,11 @@ struct TrainSetup {
       framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
       augmentation: trainer.state.options.augmentation)
     let options = trainer.state.options
+    trainer.group = group
+    guard group?.isLeader ?? true else {
+      try trainer.run(examples: examples, builder: builder, workers: command.loaders)
+      return
+    }
     if options.evalEvery > 0 && !testVideos.isEmpty {
       trainer.validate = { detector in try validate(detector, runDirectory: trainer.runDirectory) }
     }
@@ -102,6 +109,11 @@ struct TrainSetup {
     print(
       "training \(examples.count) keyframes of \(trainVideos.count) videos; from step \(trainer.state.step) "
         + "to \(options.steps); run folder \(trainer.runDirectory)")
+    if let group {
+      print(
+        "data-parallel: \(group.size) ranks, global batch \(options.batchSize) "
+          + "(\(options.batchSize / group.size)–\((options.batchSize + group.size - 1) / group.size) samples per rank)")
+    }
     let final = try trainer.run(examples: examples, builder: builder, workers: command.loaders)
     bar.finish(options.steps)
     print(

@@ -1,8 +1,9 @@
 import Detection
 import Foundation
 
-/// Samples `first, first + 1, …` built on background threads, at most `capacity` ahead of the
-/// consumer, handed out strictly in order (so results never depend on thread timing).
+/// The samples of one ``BatchShard`` from global sample `first` on (with one rank: `first,
+/// first + 1, …`), built on background threads, at most `capacity` ahead of the consumer, handed
+/// out strictly in order (so results never depend on thread timing).
 ///
 /// Sample `i` is example ``EpochOrder/example(atSample:)`` with augmentation seed
 /// `EpochOrder.mix(seed, i)`: a pure function of the run seed and `i`.
@@ -11,24 +12,30 @@ public final class PrefetchQueue: @unchecked Sendable {
   private let examples: [TrainingExample]
   private let order: EpochOrder
   private let capacity: Int
+  private let shard: BatchShard
+  private let first: Int
   private let condition = NSCondition()
   private var nextToBuild: Int
   private var nextToTake: Int
+  /// Built samples by ordinal (0-based position in this shard's sequence).
   private var ready: [Int: Result<DetectorTrainingSample, any Error>] = [:]
   private var stopped = false
   private var running = 0
 
-  /// Starts `workers` threads building samples from index `first` on.
+  /// Starts `workers` threads building the samples of `shard` from global index `first` on (a
+  /// step boundary when the shard has more than one rank).
   public init(
     builder: SampleBuilder, examples: [TrainingExample], order: EpochOrder, first: Int, capacity: Int = 8,
-    workers: Int = 1
+    workers: Int = 1, shard: BatchShard = BatchShard(batchSize: 1)
   ) {
     self.builder = builder
     self.examples = examples
     self.order = order
     self.capacity = max(1, capacity)
-    self.nextToBuild = first
-    self.nextToTake = first
+    self.shard = shard
+    self.first = first
+    self.nextToBuild = 0
+    self.nextToTake = 0
     for _ in 0..<max(1, workers) {
       running += 1
       let thread = Thread { [self] in work() }
@@ -39,16 +46,17 @@ public final class PrefetchQueue: @unchecked Sendable {
 
   deinit { stop() }
 
-  /// The next sample in order (waits until it is built), or the error building it threw.
+  /// The next sample in order and its global index (waits until it is built), or the error
+  /// building it threw.
   public func next() throws -> (index: Int, sample: DetectorTrainingSample) {
     condition.lock()
     defer { condition.unlock() }
-    let index = nextToTake
-    while ready[index] == nil { condition.wait() }
-    let result = ready.removeValue(forKey: index)!
+    let ordinal = nextToTake
+    while ready[ordinal] == nil { condition.wait() }
+    let result = ready.removeValue(forKey: ordinal)!
     nextToTake += 1
     condition.broadcast()
-    return (index, try result.get())
+    return (shard.sampleIndex(ordinal: ordinal, first: first), try result.get())
   }
 
   /// Stops the workers (they finish the sample in hand) and waits for them.
@@ -70,13 +78,14 @@ public final class PrefetchQueue: @unchecked Sendable {
         condition.unlock()
         return
       }
-      let index = nextToBuild
+      let ordinal = nextToBuild
       nextToBuild += 1
       condition.unlock()
+      let index = shard.sampleIndex(ordinal: ordinal, first: first)
       let example = examples[order.example(atSample: index)]
       let result = Result { try builder.sample(example, seed: EpochOrder.mix(order.seed, UInt64(index))) }
       condition.lock()
-      ready[index] = result
+      ready[ordinal] = result
       condition.broadcast()
       condition.unlock()
     }

@@ -1,4 +1,5 @@
 import Detection
+import Distributed
 import Foundation
 import Networks
 import Tensor
@@ -10,6 +11,11 @@ import Tensor
 /// Every random choice is a function of the seed and the sample index, and the state holds the
 /// optimiser's velocities, so a run resumed from its last checkpoint ends bit-identical to an
 /// uninterrupted one (at the same thread count).
+///
+/// With a ``group`` (an `mpirun` job, see `Trainer+DataParallel.swift`) each rank builds its
+/// ``BatchShard`` of every global batch, gradients are summed over the ranks in one all-reduce per
+/// step and divided by the global batch, every rank applies the same update, and rank 0 alone
+/// writes the run folder and validates.
 public final class Trainer {
   /// The detector being trained.
   public let detector: TrainableActionDetector
@@ -25,6 +31,8 @@ public final class Trainer {
   public var onValidation: ((Int, Double) -> Void)?
   /// Stop after this step without writing anything more (tests simulate a killed run with it).
   public var stopAfterStep: Int?
+  /// The ranks of a data-parallel run (nil: this process trains alone, and MPI is never called).
+  public var group: ProcessGroup?
   private var optimiser: SGD
 
   /// A new run of `detector` with `options` in `runDirectory` (created; must be writable).
@@ -90,19 +98,22 @@ public final class Trainer {
   public func run(examples: [TrainingExample], builder: SampleBuilder, workers: Int = 1) throws -> String? {
     guard !examples.isEmpty else { throw TrainingError.noExamples(detail: "the training list is empty") }
     let options = state.options
+    let shard = try self.shard()
+    let leader = group?.isLeader ?? true
     let order = EpochOrder(count: examples.count, seed: options.seed, shuffles: options.shuffle)
     let queue = PrefetchQueue(
       builder: builder, examples: examples, order: order, first: state.examplesSeen,
-      capacity: max(4, 2 * options.batchSize), workers: workers)
+      capacity: max(4, 2 * shard.samplesPerStep), workers: workers, shard: shard)
     defer { queue.stop() }
-    var log = try TrainingLog(path: "\(runDirectory)/log.csv", keepThrough: state.step)
+    var log = leader ? try TrainingLog(path: "\(runDirectory)/log.csv", keepThrough: state.step) : nil
     let parameters = detector.parameters
+    if group != nil { try checkIdenticalWeights() }
     while state.step < options.steps {
       if let stop = stopAfterStep, state.step >= stop { return nil }
       let started = Date()
       detector.zeroGradients()
       var sums = [Float](repeating: 0, count: 5)
-      for _ in 0..<options.batchSize {
+      for _ in 0..<shard.samplesPerStep {
         let (index, sample) = try queue.next()
         var sampleOrder = SampleOrder.random(seed: EpochOrder.mix(options.seed ^ 0xA5A5_A5A5, UInt64(index)))
         let l = detector.accumulateGradients(for: sample, order: &sampleOrder)
@@ -116,9 +127,12 @@ public final class Trainer {
         sums[2] += l.headClassification
         sums[3] += l.headLocalization
         sums[4] += l.total
-        state.examplesSeen += 1
+        if group == nil { state.examplesSeen += 1 }
       }
-      if options.batchSize > 1 {
+      if let group {
+        try reduceAcrossRanks(group, lossSums: &sums)
+        state.examplesSeen += options.batchSize
+      } else if options.batchSize > 1 {
         for p in parameters where !p.isFrozen {
           var g = p.gradient
           g.scale(by: 1 / Float(options.batchSize))
@@ -136,11 +150,11 @@ public final class Trainer {
         step: state.step, rpnObjectness: sums[0] / n, rpnLocalization: sums[1] / n,
         headClassification: sums[2] / n,
         headLocalization: sums[3] / n, total: sums[4] / n, learningRate: rate, seconds: seconds)
-      log.append(record)
-      onStep?(record)
+      log?.append(record)
+      if leader { onStep?(record) }
       let last = state.step == options.steps
       var validated: Double?
-      if let validate, options.evalEvery > 0, state.step % options.evalEvery == 0 || last {
+      if leader, let validate, options.evalEvery > 0, state.step % options.evalEvery == 0 || last {
         let map = try validate(try detector.inferenceDetector())
         validated = map
         onValidation?(state.step, map)
@@ -152,12 +166,15 @@ public final class Trainer {
         }
       }
       if last || (options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0) {
-        try checkpoint(validation: validated)
-        try log.plot(to: "\(runDirectory)/loss.png")
+        if group != nil { try checkIdenticalWeights() }
+        if leader {
+          try checkpoint(validation: validated)
+          try log?.plot(to: "\(runDirectory)/loss.png")
+        }
       }
     }
     let final = "\(runDirectory)/final.safetensors"
-    try detector.writeCheckpoint(to: final, metadata: metadata(validation: nil))
+    if leader { try detector.writeCheckpoint(to: final, metadata: metadata(validation: nil)) }
     return final
   }
 

@@ -18,6 +18,10 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
   case noExamples(detail: String)
   /// A frame could not be decoded.
   case unreadableFrame(video: String, detail: String)
+  /// A data-parallel run's global batch has fewer samples than there are ranks.
+  case batchSmallerThanRanks(batch: Int, ranks: Int)
+  /// The ranks of a data-parallel run hold different weights at `step` (hashes' minimum and maximum).
+  case ranksDiverged(step: Int, minimum: UInt64, maximum: UInt64)
 
   /// One line.
   public var description: String {
@@ -43,6 +47,11 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
       return "no annotated frames to train on (\(detail))"
     case .unreadableFrame(let video, let detail):
       return "video '\(video)': \(detail)"
+    case .batchSmallerThanRanks(let batch, let ranks):
+      return "--batch-size \(batch) is the global batch: it needs at least one sample per rank (\(ranks) ranks)"
+    case .ranksDiverged(let step, let minimum, let maximum):
+      return "step \(step): the ranks hold different weights (hashes from \(String(minimum, radix: 16)) to "
+        + "\(String(maximum, radix: 16))); stopped"
     }
   }
 }

@@ -57,6 +57,17 @@ public final class TrainableBatchNorm {
   var frozenVersion: Int { (gamma?.version ?? 0) &* 31 &+ beta.version &* 7 &+ statisticsVersion }
   private var statisticsVersion = 0
 
+  /// Replaces the running statistics (same shapes), e.g. by their average over the ranks of a
+  /// data-parallel run.
+  public func setRunningStatistics(mean: Tensor, variance: Tensor) {
+    precondition(
+      mean.shape == runningMean.shape && variance.shape == runningVariance.shape,
+      "TrainableBatchNorm \(prefix): running statistics \(mean.shape), \(variance.shape); \(runningMean.shape) expected")
+    runningMean = mean
+    runningVariance = variance
+    statisticsVersion &+= 1
+  }
+
   /// Training-mode forward: normalises with the batch statistics and updates the running ones.
   func trainingForward(_ x: Tensor) -> (output: Tensor, statistics: BatchStatistics) {
     var bn = current

@@ -110,9 +110,11 @@ struct TrainSetup {
       "training \(examples.count) keyframes of \(trainVideos.count) videos; from step \(trainer.state.step) "
         + "to \(options.steps); run folder \(trainer.runDirectory)")
     if let group {
+      let fewest = options.batchSize / group.size
+      let most = (options.batchSize + group.size - 1) / group.size
       print(
         "data-parallel: \(group.size) ranks, global batch \(options.batchSize) "
-          + "(\(options.batchSize / group.size)–\((options.batchSize + group.size - 1) / group.size) samples per rank)")
+          + "(\(fewest == most ? "\(most)" : "\(fewest)–\(most)") samples per rank)")
     }
     let final = try trainer.run(examples: examples, builder: builder, workers: command.loaders)
     bar.finish(options.steps)

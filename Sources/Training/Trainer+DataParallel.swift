@@ -21,7 +21,9 @@ extension Trainer {
   func shard() throws -> BatchShard {
     let batch = state.options.batchSize
     guard let group else { return BatchShard(batchSize: batch) }
-    guard batch >= group.size else { throw TrainingError.batchSmallerThanRanks(batch: batch, ranks: group.size) }
+    guard batch >= group.size else {
+      throw TrainingError.batchSmallerThanRanks(batch: batch, ranks: group.size)
+    }
     return BatchShard(batchSize: batch, rank: group.rank, ranks: group.size)
   }
 
@@ -49,7 +51,8 @@ extension Trainer {
     let perRank = 1 / Float(group.size)
     for bn in norms {
       let n = bn.runningMean.count
-      let mean = Tensor(shape: bn.runningMean.shape, scalars: bucket[offset..<offset + n].map { $0 * perRank })
+      let mean = Tensor(
+        shape: bn.runningMean.shape, scalars: bucket[offset..<offset + n].map { $0 * perRank })
       let variance = Tensor(
         shape: bn.runningVariance.shape, scalars: bucket[offset + n..<offset + 2 * n].map { $0 * perRank })
       bn.setRunningStatistics(mean: mean, variance: variance)

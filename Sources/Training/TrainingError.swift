@@ -48,7 +48,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unreadableFrame(let video, let detail):
       return "video '\(video)': \(detail)"
     case .batchSmallerThanRanks(let batch, let ranks):
-      return "--batch-size \(batch) is the global batch: it needs at least one sample per rank (\(ranks) ranks)"
+      return
+        "--batch-size \(batch) is the global batch: it needs at least one sample per rank (\(ranks) ranks)"
     case .ranksDiverged(let step, let minimum, let maximum):
       return "step \(step): the ranks hold different weights (hashes from \(String(minimum, radix: 16)) to "
         + "\(String(maximum, radix: 16))); stopped"

@@ -62,7 +62,7 @@ public final class TrainableBatchNorm {
   public func setRunningStatistics(mean: Tensor, variance: Tensor) {
     precondition(
       mean.shape == runningMean.shape && variance.shape == runningVariance.shape,
-      "TrainableBatchNorm \(prefix): running statistics \(mean.shape), \(variance.shape); \(runningMean.shape) expected")
+      "\(prefix): statistics \(mean.shape), \(variance.shape); \(runningMean.shape) expected")
     runningMean = mean
     runningVariance = variance
     statisticsVersion &+= 1

@@ -37,7 +37,8 @@ public struct ACTTubeLinker: Sendable, Hashable {
   /// the reference outputs them. Detections whose label is not in `labels`, or whose frame is
   /// outside `1...frameCount`, are ignored.
   public func tubes(linking detections: [FrameDetection], labels: [String], frameCount: Int) -> [Tube] {
-    let index = Dictionary(labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    let index = Dictionary(
+      labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
     var perLabel = [[[Candidate]]](
       repeating: [[Candidate]](repeating: [], count: Swift.max(frameCount, 0)), count: labels.count)
     for d in detections where d.frame >= 1 && d.frame <= frameCount {

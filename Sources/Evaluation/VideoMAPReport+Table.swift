@@ -14,7 +14,8 @@ extension VideoMAPReport {
   public func table(title: String? = nil) -> String {
     var out = title.map { "\($0)\n" } ?? ""
     guard let first = results.first else { return out + "no threshold evaluated\n" }
-    let header = ["label", "GT tubes", "tubes"] + results.map { "AP@\(Self.format(threshold: $0.threshold))" }
+    let header =
+      ["label", "GT tubes", "tubes"] + results.map { "AP@\(Self.format(threshold: $0.threshold))" }
     var rows: [[String]] = []
     for (i, c) in first.classes.enumerated() {
       rows.append(

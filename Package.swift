@@ -21,6 +21,7 @@ let package = Package(
   products: [
     .executable(name: "detect", targets: ["detect"]),
     .executable(name: "eval-framemap", targets: ["eval-framemap"]),
+    .executable(name: "eval-videomap", targets: ["eval-videomap"]),
     .executable(name: "render-annotations", targets: ["render-annotations"]),
     .executable(name: "video-info", targets: ["video-info"]),
     .executable(name: "make-synthetic-actions", targets: ["make-synthetic-actions"]),
@@ -94,6 +95,7 @@ let package = Package(
     ),
     command("detect"),
     command("eval-framemap"),
+    command("eval-videomap"),
     command("render-annotations"),
     command("video-info"),
     command("make-synthetic-actions"),

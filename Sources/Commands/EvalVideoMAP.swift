@@ -1,0 +1,92 @@
+import ArgumentParser
+import Datasets
+import Evaluation
+import Foundation
+
+extension TubeLinking: ExpressibleByArgument {}
+
+/// `eval-videomap DATASET SPLIT --detections FILE.csv`: video-mAP of per-frame detections, linked
+/// into tubes, at spatio-temporal IoU 0.2 and 0.5:0.95, as ACT and MOC compute it.
+///
+/// ```
+/// $ eval-videomap jhmdb split1 --detections dets.csv
+/// linking: act — ACT/MOC BuildTubes (MOC-Detector 45c3fd0c) with K=1: …
+/// label       GT tubes  tubes  AP@0.2  AP@0.5  …  AP@0.95
+/// …
+/// mAP@0.5:0.95: 17.96
+/// ```
+public struct EvalVideoMAP: ParsableCommand {
+  /// Name, abstract and discussion shown by `--help`.
+  public static let configuration = CommandConfiguration(
+    commandName: "eval-videomap",
+    abstract: "Video-mAP of per-frame detections (linked into tubes) against JHMDB-21 or UCF-101-24.",
+    discussion: """
+      Linking (--linking):
+        act   \(TubeLinking.act.summary)
+      Scoring: MOC-Detector's videoAP (ACT's): tube NMS 0.3 per video and label; spatio-temporal \
+      IoU = temporal IoU x mean per-frame IoU (+1 pixel) over the shared frames; a match needs \
+      IoU >= threshold; trapezoid AP over the raw curve; mean over all labels; ties in numpy <= 1.24 \
+      argsort order. Thresholds 0.2 and 0.5, 0.55, ..., 0.95 and their 0.5:0.95 mean.
+      Details: eval/PROTOCOLS.md.
+      """)
+
+  /// Dataset name.
+  @Argument(help: "jhmdb or ucf24.")
+  public var dataset: Dataset
+
+  /// Split name.
+  @Argument(help: "split1, split2 or split3 (JHMDB); split1 (UCF-101-24).")
+  public var split: String
+
+  /// Inputs.
+  @OptionGroup public var input: FrameMAPInputOptions
+
+  /// Linking method.
+  @Option(help: "How per-frame detections become tubes: act.")
+  public var linking: TubeLinking = .act
+
+  /// JSON output path.
+  @Option(help: ArgumentHelp("Also write the report as JSON.", valueName: "file.json"))
+  public var json: String?
+
+  /// Creates the command with default options.
+  public init() {}
+
+  /// Checks the arguments that need no file access.
+  public func validate() throws {
+    _ = try splitNumber()
+    guard input.detections.count == 1 else {
+      throw EvalFrameMAPError("give exactly one --detections FILE.csv (got \(input.detections.count))")
+    }
+  }
+
+  /// Loads, links, evaluates and prints.
+  public func run() throws {
+    try run { print($0, terminator: "") }
+  }
+
+  /// Loads, links, evaluates and hands the table to `write` (stdout for ``run()``).
+  public func run(writing write: (String) -> Void) throws {
+    let (gt, source) = try input.loadGroundTruth(dataset: dataset)
+    let videos = try input.splitVideos(gt, split: try splitNumber())
+    let file = input.detections[0]
+    let detections = try DetectionsFile.read(path: file)
+    let tubes = linking.tubes(linking: detections, videos: videos, groundTruth: gt)
+    let report = try VideoAPEvaluator(groundTruth: gt, videos: videos, tubes: tubes)
+      .evaluate(thresholds: VideoMAPReport.standardThresholds)
+    let title =
+      "\(dataset.displayName) \(split): ground truth \(source); detections \(file) (\(detections.count) rows); "
+      + "\(videos.count) videos\nlinking: \(linking.rawValue) — \(linking.summary)\n"
+    write(report.table(title: title))
+    if let path = json { try OutputFile.write(try report.json(), to: path) }
+  }
+
+  private func splitNumber() throws -> Int {
+    let digits = split.lowercased().hasPrefix("split") ? String(split.dropFirst(5)) : split
+    guard let n = Int(digits), n >= 1, n <= dataset.splitCount else {
+      let allowed = (1...dataset.splitCount).map { "split\($0)" }.joined(separator: ", ")
+      throw EvalFrameMAPError("\(dataset.rawValue) has \(allowed); got '\(split)'")
+    }
+    return n
+  }
+}

@@ -26,6 +26,7 @@ Files written (the detections only if absent, so both numpy flavours score the s
       <flavour> is `np124` (numpy 1.24: the classic introsort argsort) or `np2-avx512`,
       `np2-avx2`, `np2-baseline` (numpy 2.4 with the x86-simd-sort AVX-512 or AVX2 argsort, or
       without SIMD sort), with the CPU features recorded.
+  tied_framemap_expected_yowo.json (yowo, YOWO's Padilla code): tools/make_tied_yowo_expected.py
 
 Reference revisions (fetched read-only snapshots; nothing of them is copied here):
   MCG-NJU/MOC-Detector 45c3fd0c5e4ca455e7e739f3ad80b2c91813df35

@@ -10,7 +10,8 @@ import Testing
 /// code: MOC-Detector `frameAP` (`act`), mmaction2 MultiSports `frameAP` (`voc`) and PySlowFast's
 /// TF-OD-API evaluator (`tfod`), under numpy 1.24 and under numpy 2.4 with each sort kernel
 /// (x86-simd-sort AVX-512, AVX2, none);
-/// `tools/make_tied_framemap_fixtures.py`.
+/// `tools/make_tied_framemap_fixtures.py`. YOWO's Padilla code (`yowo`):
+/// `tools/make_tied_yowo_expected.py`.
 ///
 /// Tolerance: 1e-9 AP points.
 @Suite struct TiedFixtureTests {
@@ -51,6 +52,32 @@ import Testing
         let ap = try #require(w["ap"] as? Double)
         #expect(abs(ap - (got.ap ?? .nan)) < 1e-9, "\(dataset) \(p) \(got.label) AP")
       }
+    }
+  }
+
+  /// YOWO's Padilla code (`tools/make_tied_yowo_expected.py`) ranks with Python's stable `sorted`,
+  /// so equal scores keep input order and `yowo` reproduces it under either tie rule; its result is
+  /// the same under numpy 1.24 and 2.4.
+  @Test(arguments: datasets, TieRule.allCases)
+  func yowoMatchesPadilla(dataset: String, ties: TieRule) throws {
+    let evaluator = try Self.evaluator(dataset)
+    let root = try #require(try FixtureFiles.json("tied_framemap_expected_yowo.json") as? [String: Any])
+    let entry = try #require((root["datasets"] as? [String: Any])?[dataset] as? [String: Any])
+    let want = try #require(entry["yowo"] as? [String: Any])
+    let report = evaluator.evaluate(protocol: .yowo, ties: ties)
+    let mAP = try #require(want["mAP"] as? Double)
+    #expect(abs(report.mAP - mAP) < 1e-9, "\(dataset) yowo \(ties) mAP \(report.mAP) vs \(mAP)")
+    let interval = try #require(report.tieInterval)
+    #expect(interval.contains(mAP), "\(interval)")
+    let classes = try #require(want["classes"] as? [[String: Any]])
+    #expect(classes.count == report.classes.count)
+    for (w, got) in zip(classes, report.classes) {
+      #expect(w["label"] as? String == got.label)
+      #expect(w["tp"] as? Int == got.truePositives, "\(dataset) yowo \(got.label) tp")
+      #expect(w["fp"] as? Int == got.falsePositives, "\(dataset) yowo \(got.label) fp")
+      let ap = try #require(w["ap"] as? Double)
+      let ours = got.ap ?? .nan
+      #expect(abs(ap - ours) < 1e-9, "\(dataset) yowo \(ties) \(got.label) AP \(ours) vs \(ap)")
     }
   }
 

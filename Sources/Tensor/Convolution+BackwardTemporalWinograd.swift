@@ -102,14 +102,7 @@ extension Convolution {
         let (o0, o1, o2) = (out, out + stride, out + 2 * stride)
         let (o3, o4, o5) = (out + 3 * stride, out + 4 * stride, out + 5 * stride)
         for j in 0..<count {
-          let (even, odd) = (y0[j] + y2[j], y1[j] + y3[j])
-          let (even4, odd2) = (y0[j] + 4 * y2[j], 2 * y1[j] + 8 * y3[j])
-          o0[j] = y0[j]
-          o1[j] = even + odd
-          o2[j] = even - odd
-          o3[j] = even4 + odd2
-          o4[j] = even4 - odd2
-          o5[j] = y3[j]
+          (o0[j], o1[j], o2[j], o3[j], o4[j], o5[j]) = Self.gradientColumn(y0[j], y1[j], y2[j], y3[j])
         }
       }
     }

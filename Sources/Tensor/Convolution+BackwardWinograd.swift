@@ -133,15 +133,7 @@ extension Convolution {
           )
           for tx in 0..<tw {
             let d = row + tx * 4
-            let (y0, y1, y2, y3) = (d[0], d[1], d[2], d[3])
-            let (even, odd) = (y0 + y2, y1 + y3)
-            let (even4, odd2) = (y0 + 4 * y2, 2 * y1 + 8 * y3)
-            o0[tx] = y0
-            o1[tx] = even + odd
-            o2[tx] = even - odd
-            o3[tx] = even4 + odd2
-            o4[tx] = even4 - odd2
-            o5[tx] = y3
+            (o0[tx], o1[tx], o2[tx], o3[tx], o4[tx], o5[tx]) = Self.gradientColumn(d[0], d[1], d[2], d[3])
           }
         }
       }
@@ -165,14 +157,19 @@ extension Convolution {
     let (o0, o1, o2) = (out, out + stride, out + 2 * stride)
     let (o3, o4, o5) = (out + 3 * stride, out + 4 * stride, out + 5 * stride)
     for j in 0..<count {
-      let (even, odd) = (y0[j] + y2[j], y1[j] + y3[j])
-      let (even4, odd2) = (y0[j] + 4 * y2[j], 2 * y1[j] + 8 * y3[j])
-      o0[j] = y0[j]
-      o1[j] = even + odd
-      o2[j] = even - odd
-      o3[j] = even4 + odd2
-      o4[j] = even4 - odd2
-      o5[j] = y3[j]
+      (o0[j], o1[j], o2[j], o3[j], o4[j], o5[j]) = gradientColumn(y0[j], y1[j], y2[j], y3[j])
     }
+  }
+
+  /// `A y` of one column of four output-gradient values (the adjoint of the output transform `Aᵀ`,
+  /// shared by the 2-D and temporal weight gradients): `y0`, `y0+y1+y2+y3`, `y0−y1+y2−y3`,
+  /// `y0+2y1+4y2+8y3`, `y0−2y1+4y2−8y3`, `y3`.
+  @inline(__always)
+  static func gradientColumn(_ y0: Float, _ y1: Float, _ y2: Float, _ y3: Float) -> (
+    Float, Float, Float, Float, Float, Float
+  ) {
+    let (even, odd) = (y0 + y2, y1 + y3)
+    let (even4, odd2) = (y0 + 4 * y2, 2 * y1 + 8 * y3)
+    return (y0, even + odd, even - odd, even4 + odd2, even4 - odd2, y3)
   }
 }

@@ -4,8 +4,14 @@ import Tensor
 extension ActionDetector {
   /// Indices of the clip of keyframe `k` in a video of `count` frames (edge frames repeated).
   public func clipIndices(keyframe k: Int, frameCount count: Int) -> [Int] {
-    let half = configuration.clipLength / 2
-    return (0..<configuration.clipLength).map { min(max(k - half + $0, 0), count - 1) }
+    Self.clipIndices(keyframe: k, frameCount: count, clipLength: configuration.clipLength)
+  }
+
+  /// The 0-based frames of the `clipLength`-frame clip centred on keyframe `k` (frames
+  /// `k − clipLength/2 …`), clamped to `0 ..< count` at the video's ends.
+  public static func clipIndices(keyframe k: Int, frameCount count: Int, clipLength: Int) -> [Int] {
+    let half = clipLength / 2
+    return (0..<clipLength).map { min(max(k - half + $0, 0), count - 1) }
   }
 
   /// Frames resized to the network input (RGB8), in order.

@@ -43,6 +43,13 @@ final class FrameFolderSource: FrameSource {
     folder.files.indices.contains(index) ? folder.files[index] : folder.path
   }
 
+  /// Moves past the next image without reading it (frames of a folder are independent files).
+  func skipNext() throws(MediaError) -> Bool {
+    guard !finished, next < folder.files.count else { return false }
+    next += 1
+    return true
+  }
+
   /// Decodes the next image; after the last one, or after a failure, returns `nil`.
   func decodeNext() throws(MediaError) -> UnsafeMutablePointer<AVFrame>? {
     guard !finished, next < folder.files.count else { return nil }

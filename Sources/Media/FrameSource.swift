@@ -14,6 +14,15 @@ protocol FrameSource: AnyObject {
   func path(ofFrame index: Int) -> String
   /// The next decoded frame, owned by the source and valid until the next call; `nil` at the end.
   func decodeNext() throws(MediaError) -> UnsafeMutablePointer<AVFrame>?
+  /// Moves past the next frame without returning it; `false` at the end.
+  func skipNext() throws(MediaError) -> Bool
+}
+
+extension FrameSource {
+  /// Decodes the next frame and drops it (a video's later frames depend on the earlier ones).
+  func skipNext() throws(MediaError) -> Bool {
+    try decodeNext() != nil
+  }
 }
 
 extension VideoFileDecoder {

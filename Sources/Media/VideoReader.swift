@@ -118,6 +118,22 @@ public final class VideoReader {
     }
   }
 
+  /// Moves past the next frame without converting it (a folder's image is not even read); returns
+  /// `false` after the last frame. ``nextFrameIndex`` advances as with ``nextFrame()``.
+  ///
+  /// - Throws: ``MediaError`` when a video's data is damaged; later calls return `false`.
+  public func skipFrame() throws(MediaError) -> Bool {
+    guard !failed else { return false }
+    do throws(MediaError) {
+      guard try source.skipNext() else { return false }
+      nextFrameIndex += 1
+      return true
+    } catch {
+      failed = true
+      throw error
+    }
+  }
+
   /// Calls `body` with each remaining frame and its 0-based index, in order, one at a time.
   ///
   /// Rethrows the first error of `body` (stopping there) and throws ``MediaError`` on damaged data.

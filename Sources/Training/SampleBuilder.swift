@@ -34,10 +34,9 @@ public struct SampleBuilder: Sendable {
     self.augmentation = augmentation
   }
 
-  /// The clip of keyframe `k` in a video of `count` frames: ``ActionDetector/clipIndices(keyframe:frameCount:)``'s rule.
+  /// The clip of keyframe `k` in a video of `count` frames, exactly as `detect` picks it.
   public static func clipIndices(keyframe k: Int, frameCount count: Int, clipLength: Int) -> [Int] {
-    let half = clipLength / 2
-    return (0..<clipLength).map { min(max(k - half + $0, 0), count - 1) }
+    ActionDetector.clipIndices(keyframe: k, frameCount: count, clipLength: clipLength)
   }
 
   /// The sample of `example`, its augmentation drawn with `seed`.
@@ -54,9 +53,15 @@ public struct SampleBuilder: Sendable {
     do {
       let reader = try VideoReader(path: path)
       source = (reader.width, reader.height)
-      while reader.nextFrameIndex <= last, let frame = try reader.nextFrame() {
-        let i = reader.nextFrameIndex - 1
-        if wanted.contains(i) { frames[i] = draw.apply(frame, width: inputWidth, height: inputHeight) }
+      while reader.nextFrameIndex <= last {
+        let i = reader.nextFrameIndex
+        guard wanted.contains(i) else {
+          // Frames before the clip: a folder's images are not read, a video's not converted.
+          guard try reader.skipFrame() else { break }
+          continue
+        }
+        guard let frame = try reader.nextFrame() else { break }
+        frames[i] = draw.apply(frame, width: inputWidth, height: inputHeight)
       }
     } catch {
       throw TrainingError.unreadableFrame(video: example.video, detail: "\(error)")

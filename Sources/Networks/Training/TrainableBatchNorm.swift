@@ -53,8 +53,8 @@ public final class TrainableBatchNorm {
   /// Parameters: gamma (when present) and beta.
   var parameters: [Parameter] { (gamma.map { [$0] } ?? []) + [beta] }
 
-  /// A value that changes whenever the frozen affine map may have changed.
-  var frozenVersion: Int { (gamma?.version ?? 0) &* 31 &+ beta.version &* 7 &+ statisticsVersion }
+  /// The versions of everything the frozen affine map depends on (gamma, beta, running statistics).
+  var frozenVersion: [Int] { [gamma?.version ?? 0, beta.version, statisticsVersion] }
   private var statisticsVersion = 0
 
   /// Replaces the running statistics (same shapes), e.g. by their average over the ranks of a

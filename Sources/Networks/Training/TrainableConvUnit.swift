@@ -27,7 +27,7 @@ public final class TrainableConvUnit: TrainableModule {
   /// ReLU or identity.
   public let activation: Activation
 
-  private var cached: (key: Int, mode: BatchNormMode, convolution: Convolution)?
+  private var cached: (key: [Int], mode: BatchNormMode, convolution: Convolution)?
   private var saved: Saved?
   /// dL/d(residual) of the last backward whose forward had a residual.
   public private(set) var residualGradient: Tensor?
@@ -86,8 +86,8 @@ public final class TrainableConvUnit: TrainableModule {
   /// The convolution the forward runs in the current mode (rebuilt when a value it depends on changed).
   private func convolution() -> Convolution {
     let mode = norm?.mode ?? .training
-    let key =
-      weight.version &* 1_000_003 &+ (bias?.version ?? 0) &+ (mode == .frozen ? norm!.frozenVersion &* 17 : 0)
+    // Every version the built convolution depends on, compared exactly (no hash to collide).
+    let key = [weight.version, bias?.version ?? 0] + (mode == .frozen ? norm!.frozenVersion : [])
     if let cached, cached.key == key, cached.mode == mode { return cached.convolution }
     let built: Convolution
     if let norm, mode == .frozen {

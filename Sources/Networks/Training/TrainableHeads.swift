@@ -50,43 +50,40 @@ public final class TrainableS3DGLogits: TrainableModule {
 }
 
 /// ResNet's logits that can learn: global average pool then `fc` (`[classes, c]`, bias). Keeps the
-/// pooled features.
+/// input shape (the layer keeps the pooled features).
 public final class TrainableResNetLogits: TrainableModule {
-  /// `fc.weight` `[classes, c]`.
-  public let weight: Parameter
-  /// `fc.bias` `[classes]`.
-  public let bias: Parameter
-  private var saved: (inputShape: [Int], pooled: Tensor)?
+  /// `fc` (`fc.weight` `[classes, c]`, `fc.bias` `[classes]`).
+  public let fc: TrainableLinear
+  private var inputShape: [Int]?
 
   /// Loads `fc.*` for `channels` input channels.
   public init(weights: inout WeightStore, channels: Int, classes: Int) throws {
-    weight = Parameter(
-      name: weights.prefix + "fc.weight", value: try weights.tensor("fc.weight", shape: [classes, channels]))
-    bias = Parameter(name: weights.prefix + "fc.bias", value: try weights.tensor("fc.bias", shape: [classes]))
+    fc = try TrainableLinear(weights: &weights, key: "fc", input: channels, output: classes)
   }
 
   /// Weight and bias.
-  public var parameters: [Parameter] { [weight, bias] }
+  public var parameters: [Parameter] { fc.parameters }
   /// None.
   public var batchNorms: [TrainableBatchNorm] { [] }
   /// Drops the kept tensors.
-  public func forgetActivations() { saved = nil }
+  public func forgetActivations() {
+    inputShape = nil
+    fc.forgetActivations()
+  }
 
   /// `[n, c, h, w]` → `[n, classes]`.
   public func forward(_ x: Tensor) -> Tensor {
-    let pooled = x.globalMean()
-    saved = (x.shape, pooled)
-    return Linear(weight: weight.value, bias: bias.value)(pooled)
+    inputShape = x.shape
+    return fc.forward(x.globalMean())
   }
 
   /// Back-propagates dL/d(logits) `[n, classes]`.
   public func backward(_ dy: Tensor, inputGradient: Bool) -> Tensor? {
-    guard let saved else { preconditionFailure("TrainableResNetLogits: backward without forward") }
-    self.saved = nil
-    let g = Linear(weight: weight.value, bias: bias.value).backward(input: saved.pooled, outputGradient: dy)
-    weight.accumulate(g.weight)
-    if let db = g.bias { bias.accumulate(db) }
-    return inputGradient
-      ? Tensor.globalMeanBackward(outputGradient: g.input, inputShape: saved.inputShape) : nil
+    guard let shape = inputShape else {
+      preconditionFailure("TrainableResNetLogits: backward without forward")
+    }
+    inputShape = nil
+    let dPooled = fc.backward(dy)
+    return inputGradient ? Tensor.globalMeanBackward(outputGradient: dPooled, inputShape: shape) : nil
   }
 }

@@ -18,6 +18,9 @@ extension Train {
     rpn.preNMSTopN = max(numbers[3], min(rpn.preNMSTopN, 5 * numbers[3]))
     if min(size[0], size[1]) < 160 {
       rpn.anchors = AnchorGenerator(sizes: [16, 32, 64], aspectRatios: [0.5, 1, 2], stride: 16)
+    } else {
+      // People in a frame of a few hundred pixels: 32…128 px, upright (width/height 1/4…1).
+      rpn.anchors = AnchorGenerator(sizes: [32, 64, 128], aspectRatios: [0.25, 0.5, 1], stride: 16)
     }
     let configuration = DetectorConfiguration(
       classes: classes, inputHeight: size[0], inputWidth: size[1], clipLength: numbers[0],

@@ -53,10 +53,15 @@ public struct Train: ParsableCommand {
   /// From-scratch detector instead of --init.
   @Option(
     help: ArgumentHelp(
-      "Start from seeded untrained weights (He-uniform, BN identity) instead of --init: input HxW, clip length, "
-        + "width divisor, RPN channels, proposals; classes are the dataset's labels. For toy sets and plumbing.",
+      "Start from seeded untrained weights instead of --init (He-uniform trunks, small detection layers, batch "
+        + "norms calibrated on --calibration-samples keyframes): input HxW, clip length, width divisor, RPN "
+        + "channels, proposals; classes are the dataset's labels.",
       valueName: "HxW,clip,width,rpn,proposals"))
   public var scratch: String?
+  /// Calibration samples of a from-scratch run.
+  @Option(
+    help: "With --scratch: training samples whose statistics set the batch norms before step 1 (0: identity).")
+  public var calibrationSamples = 16
   /// Validation context mode.
   @Option(
     help: "Context trunk during validation: shared (as eval-framemap --detector) or perClip (as training).")
@@ -125,6 +130,13 @@ public struct Train: ParsableCommand {
   /// Prefetch workers.
   @Option(help: "Background threads decoding and resizing samples.") public var loaders = 1
 
+  /// Sample preview folder.
+  @Option(
+    help: ArgumentHelp(
+      "Write the first 16 training samples (keyframe at the input size, augmented, with its boxes) as PNGs "
+        + "to this folder and stop: a check of the data before a long run.", valueName: "dir"))
+  public var preview: String?
+
   /// Creates the command with default options.
   public init() {}
 
@@ -134,7 +146,7 @@ public struct Train: ParsableCommand {
       throw ValidationError(
         "give one of --init FILE or --scratch SPEC (a new run, with --run DIR), or --resume RUN")
     }
-    if resume == nil, runDirectory == nil {
+    if resume == nil, runDirectory == nil, preview == nil {
       throw ValidationError("a new run needs --run DIR (the run folder)")
     }
     guard valContext == "shared" || valContext == "perClip" else {
@@ -159,6 +171,10 @@ public struct Train: ParsableCommand {
     let group = try ProcessGroup.joinIfLaunched()
     do {
       let setup = try TrainSetup(command: self)
+      if let preview {
+        try setup.writePreview(to: preview)
+        return
+      }
       try setup.train(group: group)
     } catch {
       guard let group, group.size > 1 else { throw error }

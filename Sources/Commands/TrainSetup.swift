@@ -81,6 +81,9 @@ struct TrainSetup {
     let builder = SampleBuilder(
       framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
       augmentation: trainer.state.options.augmentation)
+    if resumed == nil, command.scratch != nil, command.calibrationSamples > 0 {
+      try calibrate(detector, examples: examples, builder: builder, seed: trainer.state.options.seed)
+    }
     let options = trainer.state.options
     trainer.group = group
     guard group?.isLeader ?? true else {
@@ -131,10 +134,23 @@ struct TrainSetup {
     }
   }
 
+  /// Sets the batch norms of a from-scratch detector from `--calibration-samples` training samples
+  /// (the first of a seeded order, augmented as in training), before step 1.
+  private func calibrate(
+    _ detector: TrainableActionDetector, examples: [TrainingExample], builder: SampleBuilder, seed: UInt64
+  ) throws {
+    let order = EpochOrder(count: examples.count, seed: seed ^ 0xCA1B)
+    let samples = try (0..<min(command.calibrationSamples, examples.count)).map { i in
+      try builder.sample(examples[order.example(atSample: i)], seed: EpochOrder.mix(seed ^ 0xCA1B, UInt64(i)))
+    }
+    detector.calibrateBatchNorms(on: samples)
+    print("batch norms calibrated on \(samples.count) training samples")
+  }
+
   /// The detector of `--init` or `--scratch`.
   private func loadInitialDetector() throws -> TrainableActionDetector {
     if let spec = command.scratch {
-      var weights = WeightStore.seededInitialization(seed: command.seed)
+      var weights = WeightStore.detectorInitialization(seed: command.seed)
       return try TrainableActionDetector(
         weights: &weights, configuration: try command.scratchConfiguration(spec, classes: groundTruth.labels))
     }

@@ -81,8 +81,8 @@ public final class TrainableActionDetector {
   public var rpnTraining = RPNTrainingConfiguration()
   /// ROI sampling and head loss settings (scoring follows the configuration's head).
   public var headTraining: HeadTrainingConfiguration
-  private let keyframeNormalization: InputNormalization
-  private let contextNormalization: InputNormalization
+  let keyframeNormalization: InputNormalization
+  let contextNormalization: InputNormalization
 
   /// Loads every tensor of a detector checkpoint (prefixed names), checking each and that none is left.
   public init(weights: inout WeightStore, configuration: DetectorConfiguration) throws {

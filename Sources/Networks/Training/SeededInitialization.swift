@@ -5,7 +5,13 @@ extension WeightStore {
   /// Convolution and linear weights: He (Kaiming) uniform, `±sqrt(6 / fan_in)` with fan-in the
   /// product of every dimension after the first; gates (`.gate.weight`): `±sqrt(3 / c)`;
   /// batch norm: gamma 1, beta 0, running mean 0, running variance 1; biases 0.
-  public static func seededInitialization(seed: UInt64) -> WeightStore {
+  ///
+  /// `standardDeviation(name)`, when not nil, replaces the He bound of that weight by a uniform
+  /// distribution of that standard deviation (`±sd·√3`): detection layers start small (Detectron's
+  /// 0.01 for the RPN and class scores, 0.001 for box deltas).
+  public static func seededInitialization(
+    seed: UInt64, standardDeviation: @escaping @Sendable (_ name: String) -> Float? = { _ in nil }
+  ) -> WeightStore {
     let generator = CounterRandom(seed: seed)
     return WeightStore { name, shape in
       let count = shape.reduce(1, *)
@@ -13,6 +19,9 @@ extension WeightStore {
       if shape.count == 1 {
         let isScale = name.hasSuffix(".weight") && !name.hasSuffix("gate.weight")
         return [Float](repeating: isScale ? 1 : 0, count: count)
+      }
+      if let sd = standardDeviation(name) {
+        return generator.values(name, count: count, center: 0, halfWidth: sd * Float(3).squareRoot())
       }
       let fanIn = shape.dropFirst().reduce(1, *)
       let bound =

@@ -22,9 +22,10 @@ extension Train {
       // People in a frame of a few hundred pixels: 32…128 px, upright (width/height 1/4…1).
       rpn.anchors = AnchorGenerator(sizes: [32, 64, 128], aspectRatios: [0.25, 0.5, 1], stride: 16)
     }
-    let configuration = DetectorConfiguration(
+    var configuration = DetectorConfiguration(
       classes: classes, inputHeight: size[0], inputWidth: size[1], clipLength: numbers[0],
       contextPreset: "torchvision", rpn: rpn, width: WidthMultiplier(divisor: numbers[1]))
+    if staticContext { configuration.contextFrames = .keyframe }
     do { try configuration.validate() } catch { throw ValidationError("--scratch \(text): \(error)") }
     return configuration
   }

@@ -58,6 +58,13 @@ public struct Train: ParsableCommand {
         + "channels, proposals; classes are the dataset's labels.",
       valueName: "HxW,clip,width,rpn,proposals"))
   public var scratch: String?
+  /// The temporal ablation.
+  @Flag(
+    help: """
+      With --scratch: the context trunk sees the keyframe repeated instead of the clip (no motion; the \
+      ablation of the paper's temporal claim). The checkpoint records it, so detect and eval run the same way.
+      """)
+  public var staticContext = false
   /// Calibration samples of a from-scratch run.
   @Option(
     help: "With --scratch: training samples whose statistics set the batch norms before step 1 (0: identity).")
@@ -153,6 +160,9 @@ public struct Train: ParsableCommand {
       throw ValidationError("--val-context \(valContext): expected shared or perClip")
     }
     if let scratch { _ = try scratchConfiguration(scratch, classes: ["x"]) }
+    if staticContext, scratch == nil {
+      throw ValidationError("--static-context is a property of a new model: give it with --scratch")
+    }
     guard framesRoot != nil else { throw ValidationError("--frames-root DIR is required") }
     guard steps >= 1, batchSize >= 1, threads >= 1, loaders >= 1, warmup >= 0, checkpointEvery >= 0,
       evalEvery >= 0, valVideos >= 0

@@ -2,9 +2,22 @@ import Primitives
 import Tensor
 
 extension ActionDetector {
-  /// Indices of the clip of keyframe `k` in a video of `count` frames (edge frames repeated).
+  /// Indices of the clip of keyframe `k` in a video of `count` frames (edge frames repeated; `k`
+  /// alone, repeated, when the configuration's ``DetectorConfiguration/contextFrames`` is `.keyframe`).
   public func clipIndices(keyframe k: Int, frameCount count: Int) -> [Int] {
-    Self.clipIndices(keyframe: k, frameCount: count, clipLength: configuration.clipLength)
+    Self.clipIndices(
+      keyframe: k, frameCount: count, clipLength: configuration.clipLength, frames: configuration.contextFrames)
+  }
+
+  /// The clip of keyframe `k` as `frames` asks: ``clipIndices(keyframe:frameCount:clipLength:)`` for
+  /// `.clip`, `k` repeated `clipLength` times for `.keyframe`.
+  public static func clipIndices(
+    keyframe k: Int, frameCount count: Int, clipLength: Int, frames: DetectorConfiguration.ContextFrames
+  ) -> [Int] {
+    switch frames {
+    case .clip: return clipIndices(keyframe: k, frameCount: count, clipLength: clipLength)
+    case .keyframe: return [Int](repeating: k, count: clipLength)
+    }
   }
 
   /// The 0-based frames of the `clipLength`-frame clip centred on keyframe `k` (frames

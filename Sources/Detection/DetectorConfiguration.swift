@@ -24,6 +24,17 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
   public var postProcessing: PostProcessing
   /// Channel width of both trunks, the RPN's input and the head's features (`.full`: the paper's).
   public var width: WidthMultiplier = .full
+  /// What the context trunk sees: the clip around the keyframe (the paper), or the keyframe repeated
+  /// (no motion: the ablation of the paper's temporal claim).
+  public var contextFrames: ContextFrames = .clip
+
+  /// The frames the context trunk of a keyframe is given.
+  public enum ContextFrames: String, Sendable, Codable, CaseIterable {
+    /// The `clipLength` frames centred on the keyframe.
+    case clip
+    /// The keyframe, repeated `clipLength` times.
+    case keyframe
+  }
 
   /// A configuration with the paper's settings for `classes`.
   public init(
@@ -46,10 +57,11 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
 
   private enum CodingKeys: String, CodingKey {
     case classes, inputHeight, inputWidth, clipLength, contextPreset, keyframeNormalization, rpn, head
-    case postProcessing, width
+    case postProcessing, width, contextFrames
   }
 
-  /// Decodes a configuration; `width` may be absent (checkpoints written before it existed: full width).
+  /// Decodes a configuration; `width` and `contextFrames` may be absent (checkpoints written before
+  /// they existed: full width, the clip).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -63,6 +75,7 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
       head: try c.decode(HeadConfiguration.self, forKey: .head),
       postProcessing: try c.decode(PostProcessing.self, forKey: .postProcessing),
       width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full)
+    contextFrames = try c.decodeIfPresent(ContextFrames.self, forKey: .contextFrames) ?? .clip
   }
 
   /// Encodes every field.
@@ -78,6 +91,7 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
     try c.encode(head, forKey: .head)
     try c.encode(postProcessing, forKey: .postProcessing)
     try c.encode(width, forKey: .width)
+    if contextFrames != .clip { try c.encode(contextFrames, forKey: .contextFrames) }
   }
 
   /// Channels of the keyframe feature (`layer3`) at this width: 1024 at full width.

@@ -65,10 +65,12 @@ public struct StreamingDetector: Sendable {
   ) {
     self.detector = detector
     self.every = max(every, 1)
-    self.contextMode = contextMode
     self.sourceWidth = sourceWidth
     self.sourceHeight = sourceHeight
-    context = contextMode == .shared ? SharedContextStream(detector: detector) : nil
+    // A static context (the keyframe repeated) is a clip of its own per keyframe: never shared.
+    let shares = contextMode == .shared && detector.configuration.contextFrames == .clip
+    self.contextMode = shares ? .shared : .perClip
+    context = shares ? SharedContextStream(detector: detector) : nil
   }
 
   /// Adds the next source frame; returns the keyframes it completes, in order.

@@ -18,6 +18,8 @@ public struct SampleBuilder: Sendable {
   public var inputWidth: Int
   /// Clip length.
   public var clipLength: Int
+  /// The clip around the keyframe, or the keyframe repeated.
+  public var contextFrames: DetectorConfiguration.ContextFrames
   /// Augmentation settings.
   public var augmentation: Augmentation
 
@@ -31,12 +33,13 @@ public struct SampleBuilder: Sendable {
     self.inputHeight = configuration.inputHeight
     self.inputWidth = configuration.inputWidth
     self.clipLength = configuration.clipLength
+    self.contextFrames = configuration.contextFrames
     self.augmentation = augmentation
   }
 
   /// The clip of keyframe `k` in a video of `count` frames, exactly as `detect` picks it.
-  public static func clipIndices(keyframe k: Int, frameCount count: Int, clipLength: Int) -> [Int] {
-    ActionDetector.clipIndices(keyframe: k, frameCount: count, clipLength: clipLength)
+  public func clipIndices(keyframe k: Int, frameCount count: Int) -> [Int] {
+    ActionDetector.clipIndices(keyframe: k, frameCount: count, clipLength: clipLength, frames: contextFrames)
   }
 
   /// The sample of `example`, its augmentation drawn with `seed`.
@@ -45,7 +48,7 @@ public struct SampleBuilder: Sendable {
     let draw = augmentation.draw(&generator)
     let path = "\(framesRoot)/\(example.video)"
     let count = frameCounts[example.video] ?? 0
-    let indices = Self.clipIndices(keyframe: example.keyframe, frameCount: count, clipLength: clipLength)
+    let indices = clipIndices(keyframe: example.keyframe, frameCount: count)
     let wanted = Set(indices + [example.keyframe])
     let last = wanted.max() ?? 0
     var frames: [Int: RGBImage] = [:]

@@ -72,6 +72,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     var job = DetectRun(video: Self.clip, outputDirectory: dir + "/out")
     job.showProgress = false
+    job.defaultModel = nil  // a build without the shipped model
     #expect {
       _ = try job.run()
     } throws: { error in

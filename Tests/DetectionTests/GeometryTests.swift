@@ -162,4 +162,27 @@ import Testing
       _ = try DetectorConfiguration.decode(json: "{\"classes\": 3}", source: "x")
     }
   }
+
+  @Test func contextFramesRoundTripAndDefaultToTheClip() throws {
+    var c = DetectorConfiguration(classes: ["a"])
+    let clipJSON = try c.json()
+    #expect(!clipJSON.contains("contextFrames"))  // checkpoints of the paper's detector are unchanged
+    #expect(try DetectorConfiguration.decode(json: clipJSON, source: "x").contextFrames == .clip)
+    c.contextFrames = .keyframe
+    let json = try c.json()
+    #expect(json.contains("\"contextFrames\":\"keyframe\""))
+    #expect(try DetectorConfiguration.decode(json: json, source: "x") == c)
+  }
+
+  @Test func staticContextNeverShares() throws {
+    var configuration = DetectorConfiguration(
+      classes: ["a"], inputHeight: 64, inputWidth: 80, clipLength: 8, contextPreset: "torchvision",
+      width: .eighth)
+    configuration.contextFrames = .keyframe
+    var weights = try DetectorCheckpoint.seededStore(configuration, seed: 1)
+    let detector = try ActionDetector(weights: &weights, configuration: configuration)
+    let stream = StreamingDetector(
+      detector: detector, every: 1, contextMode: .shared, sourceWidth: 80, sourceHeight: 64)
+    #expect(stream.contextMode == .perClip)
+  }
 }

@@ -8,15 +8,38 @@ import Testing
 
 /// Samples are built as `detect` builds its input; augmentation moves boxes with the pixels.
 @Suite struct SampleBuilderTests {
-  @Test func clipIndicesAreDetectors() throws {
-    let configuration = SyntheticSet.configuration()
+  @Test(arguments: DetectorConfiguration.ContextFrames.allCases)
+  func clipIndicesAreDetectors(frames: DetectorConfiguration.ContextFrames) throws {
+    var configuration = SyntheticSet.configuration()
+    configuration.contextFrames = frames
     var weights = try DetectorCheckpoint.seededStore(configuration, seed: 1)
     let detector = try ActionDetector(weights: &weights, configuration: configuration)
+    let builder = SampleBuilder(framesRoot: "", frameCounts: [:], configuration: configuration, augmentation: .none)
     for count in [1, 3, 8, 20] {
       for k in 0..<count {
-        #expect(
-          SampleBuilder.clipIndices(keyframe: k, frameCount: count, clipLength: configuration.clipLength)
-            == detector.clipIndices(keyframe: k, frameCount: count))
+        let indices = builder.clipIndices(keyframe: k, frameCount: count)
+        #expect(indices == detector.clipIndices(keyframe: k, frameCount: count))
+        if frames == .keyframe { #expect(indices == [Int](repeating: k, count: configuration.clipLength)) }
+      }
+    }
+  }
+
+  @Test func staticContextSampleRepeatsTheKeyframe() throws {
+    let set = try SyntheticSet(perClass: 1, frames: 8)
+    defer { set.remove() }
+    var configuration = SyntheticSet.configuration()
+    configuration.contextFrames = .keyframe
+    let builder = SampleBuilder(
+      framesRoot: set.root, frameCounts: set.groundTruth.videos.mapValues(\.frameCount),
+      configuration: configuration, augmentation: .none)
+    let sample = try builder.sample(TrainingExample.all(in: set.groundTruth, videos: set.videos)[5], seed: 1)
+    let plane = 64 * 80
+    let clip = sample.clip.scalars
+    let key = sample.keyframe.scalars
+    for c in 0..<3 {
+      for t in 0..<8 {
+        let start = (c * 8 + t) * plane
+        #expect(Array(clip[start..<start + plane]) == Array(key[c * plane..<(c + 1) * plane]))
       }
     }
   }

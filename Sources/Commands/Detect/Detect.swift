@@ -31,7 +31,11 @@ public struct Detect: ParsableCommand {
   public var outputDirectory: String
 
   /// Detector checkpoint.
-  @Option(help: "Detector checkpoint (safetensors with keyframe./context./rpn./head. tensors).")
+  @Option(
+    help: """
+      Detector checkpoint (safetensors with keyframe./context./rpn./head. tensors). Default: the model \
+      that ships with the project, trained on synthetic figures only.
+      """)
   public var weights: String?
 
   /// Seeded untrained weights.
@@ -120,6 +124,7 @@ public struct Detect: ParsableCommand {
     job.temporalMode = roiTime.flatMap { ROICrop3D.TemporalMode(rawValue: $0) }
     job.proposals = proposals
     job.maxFrames = maxFrames
+    if weights == nil, !randomInit, job.defaultModel != nil { print("weights: \(job.modelDescription)") }
     print(try job.run().line)
   }
 }

@@ -12,11 +12,11 @@ public enum DetectCommandError: Error, CustomStringConvertible {
     switch self {
     case .missingWeights:
       return """
-        detect: no detector weights. Pass --weights FILE: one safetensors file with keyframe.*, context.*, rpn.* \
-        and head.* tensors and the 'detector' configuration in its metadata (see README, "detect"). \
-        No trained checkpoint ships with the project: build one from torchvision backbones \
-        (tools/convert_torchvision.py, then assemble-detector) and fine-tune it, \
-        or pass --random-init to time the pipeline with seeded untrained weights (its outputs say so).
+        detect: no detector weights: the default model (\(DefaultDetector.fileName)) is neither beside this \
+        executable nor in its source tree. Pass --weights FILE: one safetensors file with keyframe.*, context.*, \
+        rpn.* and head.* tensors and the 'detector' configuration in its metadata (see README, "detect"; \
+        `train` makes them), or pass --random-init to time the pipeline with seeded untrained weights \
+        (its outputs say so).
         """
     case .write(let path, let detail): return "\(path): cannot write: \(detail)"
     case .emptyVideo(let path): return "\(path): read frames: expected at least 1 frame, found 0"

@@ -15,6 +15,16 @@ public struct DetectRun {
   public var outputDirectory: String
   /// Detector checkpoint, or nil.
   public var weights: String?
+  /// The checkpoint used when ``weights`` is nil and ``randomInit`` is off (the shipped default
+  /// model, ``DefaultDetector/path()``; nil: none, and the run stops saying what to pass).
+  public var defaultModel: String? = DefaultDetector.path()
+  /// Which weights the run uses, for the user: the `--weights` file, the default model, or random.
+  public var modelDescription: String {
+    if let weights { return weights }
+    if randomInit { return "seeded random weights" }
+    if let defaultModel { return "the default model (\(defaultModel)): synthetic figures only" }
+    return "none"
+  }
   /// Seeded untrained weights instead of a checkpoint (benchmarking and plumbing only).
   public var randomInit = false
   /// Overrides the checkpoint's score threshold.
@@ -80,6 +90,8 @@ public struct DetectRun {
     var store: WeightStore
     var provenance: String
     if let path = weights {
+      (configuration, provenance, store) = try DetectorCheckpoint.open(path: path)
+    } else if !randomInit, let path = defaultModel {
       (configuration, provenance, store) = try DetectorCheckpoint.open(path: path)
     } else if randomInit {
       configuration = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })

@@ -91,11 +91,13 @@ public struct FrameMAPEvaluator: Sendable {
     taken.initialize(repeating: false)
     defer { taken.deallocate() }
     let extremes = (0..<count).map(extreme)
+    let fileRank = frameProtocol == .yowo ? YOWOFileOrder.ranks(of: groundTruth, videos: videos) : []
     outcomes.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let results = buffer
       nonisolated(unsafe) let flags = taken
       DispatchQueue.concurrentPerform(iterations: count) { c in
-        results[c] = evaluateLabel(c, frameProtocol, ties, iouThreshold, extremes[c], taken: flags)
+        results[c] = evaluateLabel(
+          c, frameProtocol, ties, iouThreshold, extremes[c], fileRank: fileRank, taken: flags)
       }
     }
     return outcomes
@@ -103,7 +105,8 @@ public struct FrameMAPEvaluator: Sendable {
 
   private func evaluateLabel(
     _ c: Int, _ frameProtocol: FrameAPProtocol, _ ties: TieRule, _ iouThreshold: Double,
-    _ extreme: (flags: [Bool], truePositivesFirst: Bool)?, taken: UnsafeMutableBufferPointer<Bool>
+    _ extreme: (flags: [Bool], truePositivesFirst: Bool)?, fileRank: [Int32],
+    taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     let input = ClassInput(
       label: Int32(c), start: detections.labelStart[c],
@@ -118,7 +121,8 @@ public struct FrameMAPEvaluator: Sendable {
     case .tfod where hasGT:
       return TFODProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: taken)
     case .yowo where hasGT:
-      return YOWOProtocol.evaluate(input, detections: detections, groundTruth: groundTruth, taken: taken)
+      return YOWOProtocol.evaluate(
+        input, detections: detections, groundTruth: groundTruth, fileRank: fileRank, taken: taken)
     default:
       var skipped = ClassOutcome()
       skipped.value = .nan

@@ -4,10 +4,11 @@ enum YOWOProtocol {
   /// Ranks, matches and scores one label (callers skip labels without ground truth).
   ///
   /// Detections on frames without any ground-truth box are not evaluated. Inverted boxes
-  /// (`x2 < x1` or `y2 < y1`), on which the reference asserts, are false positives.
+  /// (`x2 < x1` or `y2 < y1`), on which the reference asserts, are false positives. Equal scores
+  /// keep YOWO's reading order: frames in `fileRank` order (``YOWOFileOrder``), then input order.
   static func evaluate(
     _ input: ClassInput, detections dets: FlatDetections, groundTruth gt: FlatGroundTruth,
-    taken: UnsafeMutableBufferPointer<Bool>
+    fileRank: [Int32], taken: UnsafeMutableBufferPointer<Bool>
   ) -> ClassOutcome {
     var rows: [Int] = []
     rows.reserveCapacity(input.count)
@@ -19,6 +20,11 @@ enum YOWOProtocol {
       } else {
         skipped += 1
       }
+    }
+    // Stable: rows of one frame keep their input (line) order.
+    rows.sort { a, b in
+      let (ra, rb) = (fileRank[Int(dets.frame[a])], fileRank[Int(dets.frame[b])])
+      return ra == rb ? a < b : ra < rb
     }
     let scores = ArraySlice(rows.map { dets.score[$0] })
     let order = input.ranked(Ranking.descendingStable(scores), scores: scores)

@@ -90,7 +90,7 @@ let package = Package(
       name: "Commands",
       dependencies: [
         "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor",
-        "Synthetic", "Training", argumentParser,
+        "Synthetic", "Training", "Distributed", argumentParser,
       ]
     ),
     command("detect"),
@@ -128,7 +128,7 @@ let package = Package(
       name: "TrainingTests",
       dependencies: [
         "Training", "Networks", "Tensor", "Detection", "Datasets", "Primitives", "Rendering", "Evaluation",
-        "Commands", "Distributed", "train",
+        "Commands", "Distributed", "train", "eval-framemap",
       ]),
     .testTarget(
       name: "DetectionTests",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Distributed
 import Evaluation
 import Foundation
 
@@ -86,16 +87,24 @@ public struct EvalFrameMAP: ParsableCommand {
     }
   }
 
-  /// Loads, evaluates and prints.
+  /// Loads, evaluates and prints. Under `mpirun` with `--detector`, the ranks share the videos and
+  /// rank 0 alone evaluates and prints (a rank that fails ends the job with one line naming it).
   public func run() throws {
-    try run { print($0) }
+    let group = detector.isEnabled ? try ProcessGroup.joinIfLaunched() : nil
+    do {
+      try run(group: group) { print($0) }
+    } catch {
+      guard let group, group.size > 1 else { throw error }
+      group.abort("eval-framemap failed: \(error)")
+    }
   }
 
   /// Loads, evaluates and hands each table to `write` (stdout for ``run()``); warnings go to stderr.
-  public func run(writing write: (String) -> Void) throws {
+  /// With a `group` (an `mpirun` job) only rank 0 evaluates and writes.
+  public func run(group: ProcessGroup? = nil, writing write: (String) -> Void) throws {
     let (gt, source) = try input.loadGroundTruth(dataset: dataset)
     let splits = allSplits ? Array(1...dataset.splitCount) : [try splitNumber(split ?? "")]
-    let runner = detector.isEnabled ? try detector.runner(labels: gt.labels) : nil
+    let runner = detector.isEnabled ? try detector.runner(labels: gt.labels, group: group) : nil
     var reports: [FrameMAPReport] = []
     var cache: [String: [FrameDetection]] = [:]
     for (i, s) in splits.enumerated() {
@@ -103,10 +112,9 @@ public struct EvalFrameMAP: ParsableCommand {
       let file =
         runner != nil
         ? "detector" : input.detections.count == 1 ? input.detections[0] : input.detections[i]
-      let detections =
-        try cache[file]
-        ?? runner?.detections(videos: videos, frameCounts: gt.videos.mapValues(\.frameCount))
-        ?? DetectionsFile.read(path: file)
+      let ran = try runner?.detections(videos: videos, frameCounts: gt.videos.mapValues(\.frameCount))
+      if runner != nil, ran == nil { continue }  // a rank other than 0: its rows went to rank 0
+      let detections = try ran ?? cache[file] ?? DetectionsFile.read(path: file)
       if runner == nil { cache[file] = detections }
       let report = FrameMAPEvaluator(groundTruth: gt, videos: videos, detections: detections)
         .evaluate(protocol: scoring.protocol, ties: scoring.ties, iouThreshold: scoring.iou)
@@ -119,6 +127,7 @@ public struct EvalFrameMAP: ParsableCommand {
       }
       reports.append(report)
     }
+    guard group?.isLeader ?? true else { return }
     let mean = SplitMeanReport(splits: reports)
     if allSplits { write(mean.table()) }
     if let path = output.json {

@@ -11,6 +11,8 @@ public enum MPIError: Error, CustomStringConvertible, Equatable {
   case alreadyStarted
   /// The library gives less thread support than the wrapper needs (`MPI_THREAD_FUNNELED`).
   case threadSupport(provided: Int32, required: Int32)
+  /// A gather would exceed MPI's `int` byte counts.
+  case tooLarge(bytes: Int)
 
   /// One line naming what failed.
   public var description: String {
@@ -19,6 +21,7 @@ public enum MPIError: Error, CustomStringConvertible, Equatable {
     case .alreadyStarted: "MPI was already initialised in this process: create one ProcessGroup per process"
     case .threadSupport(let provided, let required):
       "MPI_Init_thread: thread level \(provided) provided, \(required) (MPI_THREAD_FUNNELED) required"
+    case .tooLarge(let bytes): "MPI_Gatherv: \(bytes) bytes gathered, at most \(Int32.max) fit MPI's counts"
     }
   }
 }

@@ -74,4 +74,38 @@ extension ProcessGroup {
   public func barrier() throws(MPIError) {
     try check(MPI_Barrier(cmpi_comm_world()), "MPI_Barrier")
   }
+
+  /// Every rank's `bytes` on rank `root`, in rank order (`MPI_Gather` of the counts, then
+  /// `MPI_Gatherv`); other ranks get an empty array. The total must fit MPI's `int` counts.
+  public func gather(_ bytes: [UInt8], root: Int) throws(MPIError) -> [[UInt8]] {
+    let world = cmpi_comm_world()
+    guard bytes.count <= Self.largestCount else { throw .tooLarge(bytes: bytes.count) }
+    var count = Int32(bytes.count)
+    var counts = [Int32](repeating: 0, count: rank == root ? size : 0)
+    let gathered: Int32 = counts.withUnsafeMutableBufferPointer { c in
+      MPI_Gather(&count, 1, cmpi_int(), c.baseAddress, 1, cmpi_int(), Int32(root), world)
+    }
+    try check(gathered, "MPI_Gather")
+    var offsets = [Int32](repeating: 0, count: counts.count)
+    var total = 0
+    for (i, n) in counts.enumerated() {
+      guard total + Int(n) <= Self.largestCount else { throw .tooLarge(bytes: total + Int(n)) }
+      offsets[i] = Int32(total)
+      total += Int(n)
+    }
+    var received = [UInt8](repeating: 0, count: total)
+    let status: Int32 = bytes.withUnsafeBufferPointer { send in
+      received.withUnsafeMutableBufferPointer { receive in
+        counts.withUnsafeBufferPointer { c in
+          offsets.withUnsafeBufferPointer { o in
+            MPI_Gatherv(
+              send.baseAddress, count, cmpi_byte(), receive.baseAddress, c.baseAddress, o.baseAddress, cmpi_byte(),
+              Int32(root), world)
+          }
+        }
+      }
+    }
+    try check(status, "MPI_Gatherv")
+    return counts.indices.map { i in Array(received[Int(offsets[i])..<Int(offsets[i]) + Int(counts[i])]) }
+  }
 }

@@ -110,13 +110,16 @@ import Testing
   }
 
   /// The `train` executable next to this test bundle (`swift test` builds it: this target depends on it).
-  static func trainExecutable() throws -> String {
+  static func trainExecutable() throws -> String { try executable("train") }
+
+  /// The executable `name` next to this test bundle (a dependency of this target).
+  static func executable(_ name: String) throws -> String {
     let folders =
       [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
       + [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-    let candidates = folders.map { $0.appendingPathComponent("train").path }
+    let candidates = folders.map { $0.appendingPathComponent(name).path }
     guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-      throw ProcessFailure(description: "no train executable at \(candidates)")
+      throw ProcessFailure(description: "no \(name) executable at \(candidates)")
     }
     return found
   }

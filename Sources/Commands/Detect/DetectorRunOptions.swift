@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Detection
+import Distributed
 import Foundation
 import Tensor
 
@@ -61,18 +62,38 @@ extension DetectorRunOptions {
     /// The split run over the frames root and cache.
     var split: SplitDetection
 
+    /// The ranks of an `mpirun` job sharing the videos (nil: this process runs them all).
+    var group: ProcessGroup?
+
     /// The detections of `videos` (cached per video); `frameCounts` are the ground truth's, for the
     /// warning about videos with fewer frames.
-    func detections(videos: [String], frameCounts: [String: Int] = [:]) throws -> [FrameDetection] {
+    ///
+    /// In an `mpirun` job rank `r` of `n` runs the videos `r, r + n, r + 2n, …` of the list and rank 0
+    /// gathers every rank's rows, in the order one process gives them (videos in list order); the
+    /// other ranks get nil.
+    func detections(videos: [String], frameCounts: [String: Int] = [:]) throws -> [FrameDetection]? {
       var split = split
       split.expectedFrames = frameCounts
-      return try split.detections(videos: videos, detector: detector)
+      guard let group, group.size > 1 else { return try split.detections(videos: videos, detector: detector) }
+      if !group.isLeader { split.showProgress = false }
+      let mine = videos.indices.filter { $0 % group.size == group.rank }.map { videos[$0] }
+      let rows = try split.detections(videos: mine, detector: detector)
+      let parts = try group.gather(try DetectionsFile.encode(rows), root: 0)
+      guard group.isLeader else { return nil }
+      var byVideo: [String: [FrameDetection]] = [:]
+      for (rank, bytes) in parts.enumerated() {
+        for row in try DetectionsFile.parse(bytes, path: "rank \(rank)'s detections") {
+          byVideo[row.video, default: []].append(row)
+        }
+      }
+      return videos.flatMap { byVideo[$0] ?? [] }
     }
   }
 
   /// Loads the checkpoint (its classes must be among the ground truth's `labels`) and prepares the
-  /// cache folder, which must be empty or hold detections of this same checkpoint and stride.
-  func runner(labels: [String]) throws -> Runner? {
+  /// cache folder, which must be empty or hold detections of this same checkpoint and stride; in an
+  /// `mpirun` job (`group`) rank 0 prepares it before the others check it.
+  func runner(labels: [String], group: ProcessGroup? = nil) throws -> Runner? {
     guard let checkpoint, let framesRoot else { return nil }
     Compute.setThreadCount(threads)
     let (detector, provenance) = try DetectorCheckpoint.load(path: checkpoint)
@@ -93,12 +114,15 @@ extension DetectorRunOptions {
         Data("warning: \(checkpoint): classes not in the ground truth, never matched: \(unknown)\n".utf8))
     }
     let directory = cache ?? "\(framesRoot)/../detections-cache"
-    try Self.claim(
-      cache: directory,
-      record: try Self.runRecord(checkpoint: checkpoint, provenance: provenance, every: every))
+    let record = try Self.runRecord(checkpoint: checkpoint, provenance: provenance, every: every)
+    if group?.isLeader ?? true { try Self.claim(cache: directory, record: record) }
+    if let group {
+      try group.barrier()
+      if !group.isLeader { try Self.claim(cache: directory, record: record) }
+    }
     var split = SplitDetection(framesRoot: framesRoot, cacheDirectory: directory)
     split.every = every
-    return Runner(detector: detector, split: split)
+    return Runner(detector: detector, split: split, group: group)
   }
 
   /// What identifies the detections of a run: the checkpoint file (size, modification time,

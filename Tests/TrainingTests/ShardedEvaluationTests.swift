@@ -1,0 +1,48 @@
+import Datasets
+import Detection
+import Foundation
+import Networks
+import Testing
+
+/// `mpirun -np 2 eval-framemap … --detector` shares the videos between the ranks and gives exactly
+/// the single process's evaluation (rank 0 gathers the rows in the same order).
+@Suite struct ShardedEvaluationTests {
+  @Test(
+    .enabled(
+      if: DataParallelTests.mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"
+    ))
+  func twoRanksEvaluateExactlyAsOneProcess() throws {
+    let eval = try DataParallelTests.executable("eval-framemap")
+    let set = try SyntheticSet(perClass: 2, frames: 8)
+    defer { set.remove() }
+    let groundTruth = set.root + "/gt.pkl"
+    try set.groundTruth.writeACTPickle(to: groundTruth)
+    // Seeded, untrained: scores near 1/3 for every class, so every keyframe has many rows.
+    var weights = WeightStore.detectorInitialization(seed: 4)
+    let detector = try TrainableActionDetector(weights: &weights, configuration: SyntheticSet.configuration())
+    let checkpoint = set.root + "/detector.safetensors"
+    try detector.writeCheckpoint(to: checkpoint, metadata: [:])
+    let common = [
+      "jhmdb", "split1", "--gt", groundTruth, "--detector", checkpoint, "--frames-root", set.root,
+      "--detector-threads", "1",
+    ]
+    let single = try DataParallelTests.run(
+      eval, common + ["--cache", set.root + "/cache1", "--json", set.root + "/one.json"])
+    let ranks = try DataParallelTests.run(
+      DataParallelTests.mpirun!,
+      ["--allow-run-as-root", "--oversubscribe", "-np", "2", eval] + common
+        + ["--cache", set.root + "/cache2", "--json", set.root + "/two.json"])
+    let one = try String(contentsOfFile: set.root + "/one.json", encoding: .utf8)
+    let two = try String(contentsOfFile: set.root + "/two.json", encoding: .utf8)
+    #expect(one.contains("\"mAP\""))
+    #expect(single.contains(" rows)") && !single.contains("(0 rows)"), "\(single)")
+    #expect(one == two)
+    // Rank 0 alone printed the table; each rank cached its own videos.
+    #expect(ranks.components(separatedBy: "mAP ").count == single.components(separatedBy: "mAP ").count)
+    let cached = { (path: String) in
+      try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".csv") }.sorted()
+    }
+    #expect(try cached(set.root + "/cache2") == (try cached(set.root + "/cache1")))
+    #expect(try cached(set.root + "/cache1").count == set.videos.count)
+  }
+}

@@ -46,7 +46,7 @@ extension Train {
     switch schedule {
     case "cosine": decay = .cosine
     case "step":
-      let text = lrSteps ?? "\(steps * 2 / 3),\(steps * 8 / 9)"
+      let text = lrSteps ?? "\(stepCount * 2 / 3),\(stepCount * 8 / 9)"
       let milestones = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
       guard milestones.count == text.split(separator: ",").count else {
         throw ValidationError("--lr-steps \(text): expected step numbers separated by commas")
@@ -55,8 +55,8 @@ extension Train {
     default: throw ValidationError("--schedule \(schedule): expected step or cosine")
     }
     var options = TrainingOptions(
-      steps: steps, batchSize: batchSize,
-      schedule: LearningRateSchedule(base: lr, warmupSteps: warmup, decay: decay, totalSteps: steps),
+      steps: stepCount, batchSize: batchSize,
+      schedule: LearningRateSchedule(base: lr, warmupSteps: warmup, decay: decay, totalSteps: stepCount),
       momentum: momentum, weightDecay: weightDecay, clipNorm: clipNorm > 0 ? clipNorm : nil, seed: seed,
       checkpointEvery: checkpointEvery, evalEvery: evalEvery, parts: partsValue,
       batchNormTraining: bn == "training",

@@ -68,7 +68,7 @@ public struct Train: ParsableCommand {
   /// Calibration samples of a from-scratch run.
   @Option(
     help: "With --scratch: training samples whose statistics set the batch norms before step 1 (0: identity).")
-  public var calibrationSamples = 16
+  public var calibrationSamples = Defaults.calibrationSamples
   /// Validation context mode.
   @Option(
     help: "Context trunk during validation: shared (as eval-framemap --detector) or perClip (as training).")
@@ -83,51 +83,58 @@ public struct Train: ParsableCommand {
   public var runDirectory: String?
 
   /// Steps.
-  @Option(help: "Optimiser steps.") public var steps = 1000
+  @Option(
+    help: """
+      Optimiser steps (default 1000). With --resume: the run's new last step (its schedule is stretched \
+      or shrunk to it; the steps already taken stay as they were).
+      """)
+  public var steps: Int?
+  /// The step count of a new run.
+  var stepCount: Int { steps ?? 1000 }
+  /// Simulated kill, for tests of --resume.
+  @Option(help: .hidden) public var stopAfter: Int?
   /// Batch.
-  @Option(help: "Samples per step (gradients accumulated).") public var batchSize = 1
+  @Option(help: "Samples per step (gradients accumulated).") public var batchSize = Defaults.batchSize
   /// Learning rate.
-  @Option(help: "Peak learning rate.") public var lr: Float = 0.001
+  @Option(help: "Peak learning rate.") public var lr = Defaults.lr
   /// Warm-up.
-  @Option(help: "Linear warm-up steps.") public var warmup = 100
+  @Option(help: "Linear warm-up steps.") public var warmup = Defaults.warmup
   /// Schedule.
-  @Option(help: "After warm-up: step or cosine.") public var schedule = "step"
+  @Option(help: "After warm-up: step or cosine.") public var schedule = Defaults.schedule
   /// Milestones.
   @Option(
     help: ArgumentHelp(
       "Steps at which the rate is multiplied by --lr-gamma (step schedule).", valueName: "n,n"))
   public var lrSteps: String?
   /// Gamma.
-  @Option(help: "Factor at each --lr-steps milestone.") public var lrGamma: Float = 0.1
+  @Option(help: "Factor at each --lr-steps milestone.") public var lrGamma = Defaults.lrGamma
   /// Momentum.
-  @Option(help: "SGD momentum.") public var momentum: Float = 0.9
+  @Option(help: "SGD momentum.") public var momentum = Defaults.momentum
   /// Weight decay.
-  @Option(help: "L2 weight decay.") public var weightDecay: Float = 1e-4
+  @Option(help: "L2 weight decay.") public var weightDecay = Defaults.weightDecay
   /// Clip norm.
-  @Option(help: "Clip the global gradient norm to this (0: no clipping).") public var clipNorm: Float = 10
+  @Option(help: "Clip the global gradient norm to this (0: no clipping).") public var clipNorm = Defaults.clipNorm
   /// Parts.
   @Option(name: .customLong("train"), help: "What learns: rpn-head (with the S3D-G tail), head, or all.")
-  public var parts = "rpn-head"
+  public var parts = Defaults.parts
   /// BN mode.
-  @Option(help: "Batch norm: frozen (fine-tuning) or training (batch statistics).") public var bn = "frozen"
+  @Option(help: "Batch norm: frozen (fine-tuning) or training (batch statistics).") public var bn = Defaults.bn
   /// Seed.
-  @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed: UInt64 =
-    0
+  @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed = Defaults.seed
   /// Flip.
   @Flag(help: "No horizontal flips.") public var noFlip = false
   /// Scale jitter.
-  @Option(help: "Scale jitter ±fraction (0: off).") public var scaleJitter: Float = 0.1
+  @Option(help: "Scale jitter ±fraction (0: off).") public var scaleJitter = Defaults.scaleJitter
   /// Colour jitter.
-  @Option(help: "Brightness/contrast/saturation jitter ±fraction (0: off).") public var colourJitter: Float =
-    0.2
+  @Option(help: "Brightness/contrast/saturation jitter ±fraction (0: off).") public var colourJitter = Defaults.colourJitter
   /// Border anchors.
   @Flag(help: "Train the RPN on anchors crossing the image border too (always on with --scratch).")
   public var keepBorderAnchors = false
   /// Checkpoint interval.
-  @Option(help: "Write a checkpoint every N steps (0: only at the end).") public var checkpointEvery = 500
+  @Option(help: "Write a checkpoint every N steps (0: only at the end).") public var checkpointEvery = Defaults.checkpointEvery
   /// Evaluation interval.
   @Option(help: "Frame-mAP on the test list every N steps, keeping best.safetensors (0: never).")
-  public var evalEvery = 0
+  public var evalEvery = Defaults.evalEvery
   /// Validation cap.
   @Option(help: "Validate on the first N test videos only (0: all).") public var valVideos = 0
   /// Protocol.
@@ -164,7 +171,7 @@ public struct Train: ParsableCommand {
       throw ValidationError("--static-context is a property of a new model: give it with --scratch")
     }
     guard framesRoot != nil else { throw ValidationError("--frames-root DIR is required") }
-    guard steps >= 1, batchSize >= 1, threads >= 1, loaders >= 1, warmup >= 0, checkpointEvery >= 0,
+    guard stepCount >= 1, batchSize >= 1, threads >= 1, loaders >= 1, warmup >= 0, checkpointEvery >= 0,
       evalEvery >= 0, valVideos >= 0
     else {
       throw ValidationError("counts must be positive (--steps, --batch-size, --threads, --loaders ≥ 1)")
@@ -173,6 +180,32 @@ public struct Train: ParsableCommand {
       colourJitter < 1
     else { throw ValidationError("--lr must be > 0, --clip-norm ≥ 0, jitters in 0..<1") }
     _ = try trainOptions()
+    if resume != nil { try checkResumeKeepsSettings() }
+  }
+
+  /// With --resume the run's own settings apply: any other setting given is refused, by name.
+  func checkResumeKeepsSettings() throws {
+    let d = Defaults.self
+    let changed: [(String, Bool)] = [
+      ("--batch-size", batchSize != d.batchSize), ("--lr", lr != d.lr), ("--warmup", warmup != d.warmup),
+      ("--schedule", schedule != d.schedule), ("--lr-steps", lrSteps != nil),
+      ("--lr-gamma", lrGamma != d.lrGamma), ("--momentum", momentum != d.momentum),
+      ("--weight-decay", weightDecay != d.weightDecay), ("--clip-norm", clipNorm != d.clipNorm),
+      ("--train", parts != d.parts), ("--bn", bn != d.bn), ("--seed", seed != d.seed),
+      ("--no-flip", noFlip), ("--scale-jitter", scaleJitter != d.scaleJitter),
+      ("--colour-jitter", colourJitter != d.colourJitter),
+      ("--keep-border-anchors", keepBorderAnchors),
+      ("--checkpoint-every", checkpointEvery != d.checkpointEvery), ("--eval-every", evalEvery != d.evalEvery),
+      ("--calibration-samples", calibrationSamples != d.calibrationSamples),
+      ("--static-context", staticContext),
+    ]
+    let given = changed.filter(\.1).map(\.0)
+    guard given.isEmpty else {
+      throw ValidationError(
+        "\(given.joined(separator: ", ")): a resumed run keeps the settings it was started with "
+          + "(\(resume ?? "")/state.safetensors); drop \(given.count == 1 ? "it" : "them") "
+          + "(--steps may change, to lengthen or shorten the run)")
+    }
   }
 
   /// Loads, trains and reports; under `mpirun`, as one rank of a data-parallel run (a rank that

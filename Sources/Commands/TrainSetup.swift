@@ -66,6 +66,7 @@ struct TrainSetup {
     let trainer: Trainer
     if let resumed {
       trainer = resumed
+      if let steps = command.steps { try trainer.setLastStep(steps) }
     } else {
       var provenance = [
         "train.dataset": command.dataset, "train.split": command.split,
@@ -86,6 +87,7 @@ struct TrainSetup {
     }
     let options = trainer.state.options
     trainer.group = group
+    trainer.stopAfterStep = command.stopAfter
     guard group?.isLeader ?? true else {
       try trainer.run(examples: examples, builder: builder, workers: command.loaders)
       return

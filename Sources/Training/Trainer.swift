@@ -89,6 +89,17 @@ public final class Trainer {
     unlink(probe)
   }
 
+  /// Moves a resumed run's last step to `steps` (at least the steps already taken); the schedule's
+  /// end moves with it (a cosine decay is stretched or shrunk from here on; step milestones stay).
+  public func setLastStep(_ steps: Int) throws {
+    guard steps >= state.step else {
+      throw TrainingError.badResume(
+        path: runDirectory, detail: "--steps \(steps): the run has already taken \(state.step) steps")
+    }
+    state.options.steps = steps
+    state.options.schedule.totalSteps = steps
+  }
+
   /// Path of the checkpoint file of `step`.
   public func checkpointName(step: Int) -> String { String(format: "step-%07d.safetensors", step) }
 

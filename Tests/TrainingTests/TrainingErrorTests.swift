@@ -106,4 +106,41 @@ import Testing
       ])
     }
   }
+
+  @Test func resumeRefusesChangedSettingsByName() throws {
+    #expect {
+      _ = try Train.parse(["jhmdb", "split1", "--frames-root", "/tmp", "--resume", "r", "--lr", "0.5", "--seed", "3"])
+    } throws: { error in
+      let text = Train.message(for: error)
+      return text.contains("--lr, --seed: a resumed run keeps the settings it was started with")
+    }
+    // Only the run's length may change; --threads and --loaders are the machine's.
+    #expect(throws: Never.self) {
+      _ = try Train.parse([
+        "jhmdb", "split1", "--frames-root", "/tmp", "--resume", "r", "--steps", "40", "--threads", "1",
+      ])
+    }
+  }
+
+  @Test func resumedRunsLastStepMovesWithSteps() throws {
+    let set = try SyntheticSet(perClass: 1, frames: 8)
+    defer { set.remove() }
+    let pickle = set.root + "/gt.pkl"
+    try set.groundTruth.writeACTPickle(to: pickle)
+    let common = ["toy", "split1", "--gt", pickle, "--frames-root", set.root, "--threads", "1"]
+    try Train.parse(
+      common + [
+        "--scratch", "64x80,8,8,16,20", "--run", set.root + "/run", "--steps", "4", "--checkpoint-every", "2",
+        "--schedule", "cosine", "--stop-after", "2",
+      ]
+    ).run()
+    var state = try RunState.read(directory: set.root + "/run")
+    #expect(state.step == 2 && state.options.steps == 4)
+    #expect {
+      try Train.parse(common + ["--resume", set.root + "/run", "--steps", "1"]).run()
+    } throws: { "\($0)".contains("--steps 1: the run has already taken 2 steps") }
+    try Train.parse(common + ["--resume", set.root + "/run", "--steps", "6"]).run()
+    state = try RunState.read(directory: set.root + "/run")
+    #expect(state.step == 6 && state.options.steps == 6 && state.options.schedule.totalSteps == 6)
+  }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Distributed
 import Evaluation
 import Foundation
 
@@ -50,27 +51,54 @@ public struct EvalVideoMAP: ParsableCommand {
   public var json: String?
 
   /// Creates the command with default options.
+  /// Running the detector instead of reading detections (as `eval-framemap --detector`).
+  @OptionGroup public var detector: DetectorRunOptions
+
   public init() {}
 
   /// Checks the arguments that need no file access.
   public func validate() throws {
     _ = try splitNumber()
+    if detector.isEnabled {
+      guard input.detections.isEmpty, detector.framesRoot != nil else {
+        throw EvalFrameMAPError("with --detector give --frames-root DIR and no --detections")
+      }
+      return
+    }
     guard input.detections.count == 1 else {
-      throw EvalFrameMAPError("give exactly one --detections FILE.csv (got \(input.detections.count))")
+      throw EvalFrameMAPError(
+        "give exactly one --detections FILE.csv (got \(input.detections.count)), or --detector FILE --frames-root DIR")
     }
   }
 
-  /// Loads, links, evaluates and prints.
+  /// Loads, links, evaluates and prints. Under `mpirun` with `--detector` the ranks share the videos
+  /// and rank 0 alone links, evaluates and prints.
   public func run() throws {
-    try run { print($0, terminator: "") }
+    let group = detector.isEnabled ? try ProcessGroup.joinIfLaunched() : nil
+    do {
+      try run(group: group) { print($0, terminator: "") }
+    } catch {
+      guard let group, group.size > 1 else { throw error }
+      group.abort("eval-videomap failed: \(error)")
+    }
   }
 
-  /// Loads, links, evaluates and hands the table to `write` (stdout for ``run()``).
-  public func run(writing write: (String) -> Void) throws {
+  /// Loads, links, evaluates and hands the table to `write` (stdout for ``run()``); with a `group`
+  /// only rank 0 writes.
+  public func run(group: ProcessGroup? = nil, writing write: (String) -> Void) throws {
     let (gt, source) = try input.loadGroundTruth(dataset: dataset)
     let videos = try input.splitVideos(gt, split: try splitNumber())
-    let file = input.detections[0]
-    let detections = try DetectionsFile.read(path: file)
+    let detections: [FrameDetection]
+    let file: String
+    if let runner = try detector.runner(labels: gt.labels, group: group) {
+      file = "detector"
+      guard let rows = try runner.detections(videos: videos, frameCounts: gt.videos.mapValues(\.frameCount))
+      else { return }  // a rank other than 0: its rows went to rank 0
+      detections = rows
+    } else {
+      file = input.detections[0]
+      detections = try DetectionsFile.read(path: file)
+    }
     let tubes = linking.tubes(linking: detections, videos: videos, groundTruth: gt)
     let report = try VideoAPEvaluator(groundTruth: gt, videos: videos, tubes: tubes)
       .evaluate(thresholds: VideoMAPReport.standardThresholds)

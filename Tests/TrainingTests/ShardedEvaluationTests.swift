@@ -1,3 +1,4 @@
+import Commands
 import Datasets
 import Detection
 import Foundation
@@ -44,5 +45,33 @@ import Testing
     }
     #expect(try cached(set.root + "/cache2") == (try cached(set.root + "/cache1")))
     #expect(try cached(set.root + "/cache1").count == set.videos.count)
+  }
+
+  @Test func videoMAPOfTheDetectorIsVideoMAPOfItsDetections() throws {
+    let set = try SyntheticSet(perClass: 2, frames: 8)
+    defer { set.remove() }
+    let groundTruth = set.root + "/gt.pkl"
+    try set.groundTruth.writeACTPickle(to: groundTruth)
+    var weights = WeightStore.detectorInitialization(seed: 4)
+    let detector = try TrainableActionDetector(weights: &weights, configuration: SyntheticSet.configuration())
+    let checkpoint = set.root + "/detector.safetensors"
+    try detector.writeCheckpoint(to: checkpoint, metadata: [:])
+    var tables: [String] = []
+    try EvalVideoMAP.parse([
+      "jhmdb", "split1", "--gt", groundTruth, "--detector", checkpoint, "--frames-root", set.root,
+      "--cache", set.root + "/cache", "--json", set.root + "/detector.json",
+    ]).run { tables.append($0) }
+    // The same rows through a detections file: the cache's per-video CSVs in split order.
+    let split = SplitDetection(framesRoot: set.root, cacheDirectory: set.root + "/cache")
+    let rows = try set.videos.flatMap { try DetectionsFile.read(path: split.cacheFile($0)) }
+    #expect(rows.count > 100)
+    try DetectionsFile.write(rows, to: set.root + "/rows.csv")
+    try EvalVideoMAP.parse([
+      "jhmdb", "split1", "--gt", groundTruth, "--detections", set.root + "/rows.csv", "--json", set.root + "/file.json",
+    ]).run { tables.append($0) }
+    let a = try String(contentsOfFile: set.root + "/detector.json", encoding: .utf8)
+    let b = try String(contentsOfFile: set.root + "/file.json", encoding: .utf8)
+    #expect(a == b && a.contains("mAP"))
+    #expect(tables.count == 2 && tables[0].contains("detections detector (\(rows.count) rows)"))
   }
 }

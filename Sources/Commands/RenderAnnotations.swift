@@ -27,7 +27,9 @@ public struct RenderAnnotations: ParsableCommand {
       With --detections (a CSV: video,frame,label,score,x1,y1,x2,y2, frame 1-based), detections \
       of the video are drawn too, coloured by outcome at --iou: green true positive, red false \
       positive, yellow missed ground truth; found ground truth is a thin cyan outline. A legend \
-      in the top-right corner names the colours.
+      in the top-right corner names the colours. With --tubes the detections are first linked into \
+      tubes as eval-videomap links them (ACT/MOC), and each tube's boxes are drawn labelled \
+      "<label> #<id> <tube score>" (ids per label, best tube first; tubes under 15 frames are dropped).
 
       Examples:
         render-annotations ucf24_v_SalsaSpin_g03_c01.mp4 \\
@@ -58,6 +60,10 @@ public struct RenderAnnotations: ParsableCommand {
   @Option(help: "Detections CSV to draw and compare with the ground truth.")
   public var detections: String?
 
+  /// Tube drawing.
+  @Flag(help: "Link the detections into tubes (ACT/MOC, as eval-videomap) and draw each tube with its id.")
+  public var tubes = false
+
   /// IoU for a detection to count as finding a ground-truth box.
   @Option(help: "IoU at which a detection finds a ground-truth box.")
   public var iou: Float = 0.5
@@ -75,6 +81,7 @@ public struct RenderAnnotations: ParsableCommand {
 
   /// Checks option values before any file is opened.
   public func validate() throws {
+    if tubes, detections == nil { throw ValidationError("--tubes needs --detections FILE.csv.") }
     guard gt != nil || detections != nil else {
       throw ValidationError("Nothing to draw: give --gt FILE, --detections FILE.csv, or both.")
     }
@@ -105,8 +112,13 @@ public struct RenderAnnotations: ParsableCommand {
       guard let id else {
         throw ValidationError("--detections needs --video-id (or --gt to find the video's id).")
       }
-      renderer.detections = try ReviewInputs.detections(
-        of: id, in: DetectionsFile.read(path: detections), minimumScore: scoreThreshold)
+      let rows = try DetectionsFile.read(path: detections)
+      renderer.detections =
+        tubes
+        ? ReviewInputs.tubeDetections(
+          of: id, in: rows, labels: renderer.groundTruth?.labels, frameCount: renderer.groundTruth?.video.frameCount,
+          minimumScore: scoreThreshold)
+        : ReviewInputs.detections(of: id, in: rows, minimumScore: scoreThreshold)
     }
     var bar = ProgressBar(title: "render-annotations", total: nil)
     let summary = try renderer.run { bar.update($0) }

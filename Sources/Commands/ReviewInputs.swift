@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Evaluation
 
 /// Picking one video's annotations and detections out of dataset-wide files.
 enum ReviewInputs {
@@ -34,6 +35,32 @@ enum ReviewInputs {
     of video: String, in all: [FrameDetection], minimumScore: Float
   ) -> [Int: [FrameDetection]] {
     Dictionary(grouping: all.filter { $0.video == video && $0.score >= minimumScore }, by: \.frame)
+  }
+
+  /// The tubes of `video`'s detections (ACT/MOC linking, as `eval-videomap --linking act`), as
+  /// per-frame rows labelled `<label> #<id>` with the tube's score, ids counted per label from the
+  /// best-scoring tube; tubes scoring under `minimumScore` are left out. `labels` and `frameCount`
+  /// come from the ground truth when there is one; otherwise the detections' labels (sorted) and
+  /// their last frame.
+  static func tubeDetections(
+    of video: String, in all: [FrameDetection], labels: [String]?, frameCount: Int?, minimumScore: Float
+  ) -> [Int: [FrameDetection]] {
+    let rows = all.filter { $0.video == video }
+    let names = labels ?? Array(Set(rows.map(\.label))).sorted()
+    let tubes = ACTTubeLinker().tubes(
+      linking: rows, labels: names, frameCount: frameCount ?? (rows.map(\.frame).max() ?? 0))
+    var result: [Int: [FrameDetection]] = [:]
+    for label in names.indices {
+      let ranked = tubes.filter { $0.label == label && $0.score >= minimumScore }.sorted { $0.score > $1.score }
+      for (n, tube) in ranked.enumerated() {
+        for (offset, box) in tube.boxes.enumerated() {
+          let frame = tube.firstFrame + offset
+          result[frame, default: []].append(
+            FrameDetection(video: video, frame: frame, label: "\(names[label]) #\(n + 1)", score: tube.score, box: box))
+        }
+      }
+    }
+    return result
   }
 
   private static func example(_ truth: GroundTruth) -> String {

@@ -135,6 +135,13 @@ public struct Train: ParsableCommand {
   /// Evaluation interval.
   @Option(help: "Frame-mAP on the test list every N steps, keeping best.safetensors (0: never).")
   public var evalEvery = Defaults.evalEvery
+  /// Validation score threshold.
+  @Option(
+    help: """
+      Minimum class score of the detections validation ranks (frame-mAP ranks every detection; the \
+      checkpoint's own threshold, 0.05, hides a young model's low scores).
+      """)
+  public var valScoreThreshold: Float = 0.001
   /// Validation cap.
   @Option(help: "Validate on the first N test videos only (0: all).") public var valVideos = 0
   /// Protocol.

@@ -88,6 +88,7 @@ struct TrainSetup {
     let options = trainer.state.options
     trainer.group = group
     trainer.stopAfterStep = command.stopAfter
+    trainer.validationScoreThreshold = command.valScoreThreshold
     guard group?.isLeader ?? true else {
       try trainer.run(examples: examples, builder: builder, workers: command.loaders)
       return

@@ -29,8 +29,11 @@ public enum DetectorCheckpoint {
   }
 
   /// Loads an ``ActionDetector`` from a checkpoint file.
-  public static func load(path: String) throws -> (detector: ActionDetector, provenance: String) {
+  public static func load(path: String, scoreThreshold: Float? = nil) throws -> (
+    detector: ActionDetector, provenance: String
+  ) {
     var (configuration, provenance, weights) = try open(path: path)
+    if let scoreThreshold { configuration.postProcessing.scoreThreshold = scoreThreshold }
     return (try ActionDetector(weights: &weights, configuration: configuration), provenance)
   }
 

@@ -25,6 +25,8 @@ public final class Trainer {
   public private(set) var state: RunState
   /// Validation: frame-mAP (percent) of an inference detector; nil: no validation.
   public var validate: ((ActionDetector) throws -> Double)?
+  /// Minimum class score of the validation detector (nil: the configuration's).
+  public var validationScoreThreshold: Float?
   /// Called after every step (progress display).
   public var onStep: ((StepRecord) -> Void)?
   /// Called after each validation with the step and the frame-mAP.
@@ -166,7 +168,7 @@ public final class Trainer {
       let last = state.step == options.steps
       var validated: Double?
       if leader, let validate, options.evalEvery > 0, state.step % options.evalEvery == 0 || last {
-        let map = try validate(try detector.inferenceDetector())
+        let map = try validate(try detector.inferenceDetector(scoreThreshold: validationScoreThreshold))
         validated = map
         onValidation?(state.step, map)
         if state.bestFrameMAP.map({ map > $0 }) ?? true {

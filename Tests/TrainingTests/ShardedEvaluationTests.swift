@@ -73,5 +73,16 @@ import Testing
     let b = try String(contentsOfFile: set.root + "/file.json", encoding: .utf8)
     #expect(a == b && a.contains("mAP"))
     #expect(tables.count == 2 && tables[0].contains("detections detector (\(rows.count) rows)"))
+    // Another score threshold is another run: the cache refuses it, a new cache keeps fewer rows.
+    let strict = ["jhmdb", "split1", "--gt", groundTruth, "--detector", checkpoint, "--frames-root", set.root]
+    #expect {
+      try EvalVideoMAP.parse(strict + ["--cache", set.root + "/cache", "--detector-score-threshold", "0.34"]).run { _ in }
+    } throws: { "\($0)".contains("--detector-score-threshold") }
+    try EvalVideoMAP.parse(strict + ["--cache", set.root + "/cache-strict", "--detector-score-threshold", "0.34"])
+      .run { tables.append($0) }
+    let kept = try set.videos.flatMap {
+      try DetectionsFile.read(path: SplitDetection(framesRoot: set.root, cacheDirectory: set.root + "/cache-strict").cacheFile($0))
+    }
+    #expect(kept.count < rows.count && kept.allSatisfy { $0.score >= 0.34 })
   }
 }

@@ -35,6 +35,12 @@ public struct DetectorRunOptions: ParsableArguments {
   @Option(name: .customLong("detector-threads"), help: "Compute threads of the detector.")
   public var threads = 2
 
+  /// Score threshold override.
+  @Option(
+    name: .customLong("detector-score-threshold"),
+    help: "Minimum class score of the detections kept (default: the checkpoint's, 0.05).")
+  public var scoreThreshold: Float?
+
   /// Creates the options with their defaults.
   public init() {}
 
@@ -96,7 +102,7 @@ extension DetectorRunOptions {
   func runner(labels: [String], group: ProcessGroup? = nil) throws -> Runner? {
     guard let checkpoint, let framesRoot else { return nil }
     Compute.setThreadCount(threads)
-    let (detector, provenance) = try DetectorCheckpoint.load(path: checkpoint)
+    let (detector, provenance) = try DetectorCheckpoint.load(path: checkpoint, scoreThreshold: scoreThreshold)
     if !provenance.hasPrefix("trained") {
       FileHandle.standardError.write(
         Data("note: detector weights \(provenance): NOT a trained detector\n".utf8))
@@ -114,7 +120,9 @@ extension DetectorRunOptions {
         Data("warning: \(checkpoint): classes not in the ground truth, never matched: \(unknown)\n".utf8))
     }
     let directory = cache ?? "\(framesRoot)/../detections-cache"
-    let record = try Self.runRecord(checkpoint: checkpoint, provenance: provenance, every: every)
+    let record = try Self.runRecord(
+      checkpoint: checkpoint, provenance: provenance, every: every,
+      scoreThreshold: detector.configuration.postProcessing.scoreThreshold)
     if group?.isLeader ?? true { try Self.claim(cache: directory, record: record) }
     if let group {
       try group.barrier()
@@ -126,8 +134,8 @@ extension DetectorRunOptions {
   }
 
   /// What identifies the detections of a run: the checkpoint file (size, modification time,
-  /// provenance) and the keyframe stride. The first line (the path) is informative only.
-  static func runRecord(checkpoint: String, provenance: String, every: Int) throws -> String {
+  /// provenance), the keyframe stride and the score threshold. The first line (the path) is informative only.
+  static func runRecord(checkpoint: String, provenance: String, every: Int, scoreThreshold: Float) throws -> String {
     let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint)
     let size = attributes?[.size] as? Int ?? -1
     let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
@@ -137,6 +145,7 @@ extension DetectorRunOptions {
       checkpoint modified: \(modified)
       weights: \(provenance)
       every: \(every)
+      score threshold: \(scoreThreshold)
 
       """
   }
@@ -150,7 +159,7 @@ extension DetectorRunOptions {
       let existing = String(decoding: data, as: UTF8.self)
       guard identity(existing) == identity(record) else {
         throw EvalFrameMAPError(
-          "\(cache): the cache holds detections of another checkpoint or --detector-every "
+          "\(cache): the cache holds detections of another checkpoint, --detector-every or --detector-score-threshold "
             + "(see \(runRecordName)); delete it or pass another --cache DIR")
       }
       return

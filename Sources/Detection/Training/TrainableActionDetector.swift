@@ -214,11 +214,14 @@ public final class TrainableActionDetector {
     try writer.write(to: path)
   }
 
-  /// The inference detector with the current values (batch norm folded with the running statistics).
-  public func inferenceDetector() throws -> ActionDetector {
+  /// The inference detector with the current values (batch norm folded with the running statistics);
+  /// `scoreThreshold` replaces the configuration's minimum class score (validation keeps more).
+  public func inferenceDetector(scoreThreshold: Float? = nil) throws -> ActionDetector {
     var map: [String: (shape: [Int], values: [Float])] = [:]
     for (name, value) in checkpointTensors() { map[name] = (value.shape, value.scalars) }
     var weights = try WeightStore(tensors: map)
+    var configuration = configuration
+    if let scoreThreshold { configuration.postProcessing.scoreThreshold = scoreThreshold }
     return try ActionDetector(weights: &weights, configuration: configuration)
   }
 }

@@ -128,7 +128,7 @@ let package = Package(
       name: "TrainingTests",
       dependencies: [
         "Training", "Networks", "Tensor", "Detection", "Datasets", "Primitives", "Rendering", "Evaluation",
-        "Commands", "Distributed", "train", "eval-framemap",
+        "Commands", "Distributed", "train", "eval-framemap", "detect",
       ]),
     .testTarget(
       name: "DetectionTests",

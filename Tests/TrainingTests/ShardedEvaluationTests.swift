@@ -85,4 +85,41 @@ import Testing
     }
     #expect(kept.count < rows.count && kept.allSatisfy { $0.score >= 0.34 })
   }
+
+  @Test(
+    .enabled(
+      if: DataParallelTests.mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"
+    ))
+  func severalVideosShareTheRanks() throws {
+    let detect = try DataParallelTests.executable("detect")
+    let set = try SyntheticSet(perClass: 2, frames: 8)
+    defer { set.remove() }
+    var weights = WeightStore.detectorInitialization(seed: 4)
+    let detector = try TrainableActionDetector(weights: &weights, configuration: SyntheticSet.configuration())
+    let checkpoint = set.root + "/detector.safetensors"
+    try detector.writeCheckpoint(to: checkpoint, metadata: [:])
+    let videos = set.videos.map { set.root + "/" + $0 }  // left/v0, left/v1, right/v0, right/v1
+    let renamed = try videos.enumerated().map { i, path -> String in
+      let name = set.root + "/clip\(i)"
+      try FileManager.default.createSymbolicLink(atPath: name, withDestinationPath: path)
+      return name
+    }
+    let common = ["--weights", checkpoint, "--threads", "1", "--every", "4"]
+    let single = try DataParallelTests.run(detect, renamed + common + ["--out", set.root + "/one"])
+    let ranks = try DataParallelTests.run(
+      DataParallelTests.mpirun!,
+      ["--allow-run-as-root", "--oversubscribe", "-np", "2", detect] + renamed + common + ["--out", set.root + "/two"])
+    for i in renamed.indices {
+      let a = try String(contentsOfFile: set.root + "/one/clip\(i)/detections.csv", encoding: .utf8)
+      let b = try String(contentsOfFile: set.root + "/two/clip\(i)/detections.csv", encoding: .utf8)
+      #expect(a == b && a.split(separator: "\n").count > 1, "clip\(i)")
+    }
+    // Rank 0 prints one line per video, in the order given, as the single process does.
+    let lines = { (text: String) in text.split(separator: "\n").filter { $0.contains(": 8 frames") }.map(String.init) }
+    #expect(lines(single).count == 4)
+    let counts = { (text: String, out: String) in
+      lines(text).map { $0.replacingOccurrences(of: out, with: "/").components(separatedBy: " detections,")[0] }
+    }
+    #expect(counts(ranks, "/two/") == counts(single, "/one/"))
+  }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Detection
+import Distributed
+import Foundation
 
 /// Detects actions in a video and writes labelled frames and a detections CSV.
 ///
@@ -20,11 +22,14 @@ public struct Detect: ParsableCommand {
       with the boxes of its keyframe), DIR/detections.csv (video,frame,label,score,x1,y1,x2,y2; frame \
       1-based, boxes in source pixels, keyframes only) and DIR/weights.txt (where the weights came from). \
       Frames are decoded, detected and written as a stream: memory does not grow with the video's length.
+
+      Several videos: each goes to DIR/<its name without extension>/. Under `mpirun -np N` the videos are \
+      shared between the ranks (rank r takes videos r, r+N, ...); rank 0 prints every video's line.
       """)
 
-  /// Video file or frame folder.
-  @Argument(help: "Video file or folder of numbered frames.")
-  public var video: String
+  /// Video files or frame folders.
+  @Argument(help: "Video file or folder of numbered frames; several go to one subfolder of --out each.")
+  public var videos: [String]
 
   /// Output folder.
   @Option(name: .customLong("out"), help: "Output folder (created).")
@@ -90,6 +95,11 @@ public struct Detect: ParsableCommand {
 
   /// Checks option ranges.
   public func validate() throws {
+    guard !videos.isEmpty else { throw ValidationError("give a video file or frame folder") }
+    let names = videos.map(Self.outputName)
+    if let twice = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+      throw ValidationError("two videos would both write to \(outputDirectory)/\(twice): give them different names")
+    }
     guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard ActionDetector.ContextMode(rawValue: context) != nil else {
@@ -109,8 +119,15 @@ public struct Detect: ParsableCommand {
     }
   }
 
-  /// Runs the detector and prints the summary line.
-  public func run() throws {
+  /// The subfolder of a video when several are given: its file or folder name without extension.
+  static func outputName(_ video: String) -> String {
+    let last = URL(fileURLWithPath: video).lastPathComponent
+    let stem = URL(fileURLWithPath: last).deletingPathExtension().lastPathComponent
+    return stem.isEmpty ? last : stem
+  }
+
+  /// The run of one video, from the options.
+  func job(video: String, outputDirectory: String) -> DetectRun {
     var job = DetectRun(video: video, outputDirectory: outputDirectory)
     job.weights = weights
     job.randomInit = randomInit
@@ -124,7 +141,45 @@ public struct Detect: ParsableCommand {
     job.temporalMode = roiTime.flatMap { ROICrop3D.TemporalMode(rawValue: $0) }
     job.proposals = proposals
     job.maxFrames = maxFrames
-    if weights == nil, !randomInit, job.defaultModel != nil { print("weights: \(job.modelDescription)") }
-    print(try job.run().line)
+    return job
+  }
+
+  /// Runs the detector on every video and prints one summary line per video; under `mpirun`, as one
+  /// rank sharing the videos (a rank that fails ends the job with one line naming it).
+  public func run() throws {
+    let group = videos.count > 1 ? try ProcessGroup.joinIfLaunched() : nil
+    do {
+      try run(group: group)
+    } catch {
+      guard let group, group.size > 1 else { throw error }
+      group.abort("detect failed: \(error)")
+    }
+  }
+
+  private func run(group: ProcessGroup?) throws {
+    let first = job(video: videos[0], outputDirectory: outputDirectory)
+    let leader = group?.isLeader ?? true
+    if leader, weights == nil, !randomInit, first.defaultModel != nil { print("weights: \(first.modelDescription)") }
+    guard videos.count > 1 else {
+      print(try first.run().line)
+      return
+    }
+    let (rank, size) = (group?.rank ?? 0, group?.size ?? 1)
+    var lines: [String] = []
+    for (i, video) in videos.enumerated() where i % size == rank {
+      var run = job(video: video, outputDirectory: "\(outputDirectory)/\(Self.outputName(video))")
+      run.showProgress = run.showProgress && size == 1
+      let line = "\(outputDirectory)/\(Self.outputName(video)): \(try run.run().line)"
+      if group == nil { print(line) } else { lines.append("\(i)\t\(line)") }
+    }
+    guard let group else { return }
+    let parts = try group.gather(Array(lines.joined(separator: "\n").utf8), root: 0)
+    guard group.isLeader else { return }
+    let all = parts.flatMap { String(decoding: $0, as: UTF8.self).split(separator: "\n") }
+      .compactMap { line -> (Int, Substring)? in
+        guard let tab = line.firstIndex(of: "\t"), let i = Int(line[..<tab]) else { return nil }
+        return (i, line[line.index(after: tab)...])
+      }
+    for (_, line) in all.sorted(by: { $0.0 < $1.0 }) { print(line) }
   }
 }

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// Placeholder.
+public struct FlowCommand: ParsableCommand {
+  /// Creates the command.
+  public init() {}
+}

@@ -8,6 +8,11 @@
 /// - u ← v + θ div p (backward differences, OpenCV's border rule);
 /// - p ← (p + τ/θ ∇u) / (1 + τ/θ |∇u|) (forward differences, 0 on the last row and column).
 ///
+/// The arithmetic is OpenCV's operation for operation (same order, no fused multiply-adds, |∇u| as
+/// `hypot` in double precision, the error a single-precision sum in row-major order), because the
+/// scheme amplifies last-bit differences: on some frame pairs a one-bit change in one pixel's
+/// divergence moves the final flow by a tenth of a pixel on average.
+///
 /// Row `y`'s new u needs the old p of rows `y` and `y − 1`, and row `y − 1`'s new p needs the new
 /// u of rows `y − 1` and `y`; so a sweep updates u of row `y`, then p of row `y − 1`. Threads sweep
 /// bands of rows; p of each band's last row waits for the next band's first u and is updated
@@ -39,7 +44,11 @@ struct DualIteration {
   }
 
   /// Runs one iteration over the whole level and returns Σ |u_new − u_old|² (OpenCV's `error`).
-  func run() -> Float {
+  ///
+  /// The sum is taken in double precision across threads; when it lies within 1 % of `threshold`,
+  /// where the stopping decision could depend on rounding, it is recomputed as OpenCV does it: one
+  /// single-precision running sum over the pixels in row-major order.
+  func run(threshold: Float) -> Float {
     let bands = FlowThreads.bands(scale.height)
     let errors = UnsafeMutablePointer<Double>.allocate(capacity: bands.count)
     defer { errors.deallocate() }
@@ -51,7 +60,13 @@ struct DualIteration {
     }
     var total = 0.0
     for b in 0..<bands.count { total += errors[b] }
-    return Float(total)
+    guard abs(total - Double(threshold)) <= 0.01 * Double(threshold) else { return Float(total) }
+    var serial: Float = 0
+    for y in 0..<scale.height {
+      let terms = scale.errorTerms.row(y)
+      for x in 0..<scale.width { serial += terms[x] }
+    }
+    return serial
   }
 
   /// Updates u of every row of `rows` and p of all but its last row (all rows if `isLast`).
@@ -82,6 +97,7 @@ struct DualIteration {
     let p21 = s.p21.row(y)
     let p22 = s.p22.row(y)
     let p22Above = s.p22.row(y - 1)
+    let terms = s.errorTerms.row(y)
     let lt = SIMD8<Float>(repeating: self.lt)
     let theta = SIMD8<Float>(repeating: self.theta)
     let epsilon = SIMD8<Float>(repeating: .ulpOfOne)
@@ -100,8 +116,13 @@ struct DualIteration {
       factor.replace(with: lt, where: r .< -ltg)
       let v1 = old1 + factor * gx
       let v2 = old2 + factor * gy
-      let div1 = (p11.load8(x) - p11.load8(x - 1)) + (p12.load8(x) - p12Above.load8(x))
-      let div2 = (p21.load8(x) - p21.load8(x - 1)) + (p22.load8(x) - p22Above.load8(x))
+      var div1 = (p11.load8(x) - p11.load8(x - 1)) + (p12.load8(x) - p12Above.load8(x))
+      var div2 = (p21.load8(x) - p21.load8(x - 1)) + (p22.load8(x) - p22Above.load8(x))
+      if x == 0 {
+        // OpenCV's first column: (p·1 + p·2) − p·2 above, in that order.
+        div1[0] = (p11[0] + p12[0]) - p12Above[0]
+        div2[0] = (p21[0] + p22[0]) - p22Above[0]
+      }
       var new1 = v1 + theta * div1
       var new2 = v2 + theta * div2
       if x == lastChunk {
@@ -110,7 +131,9 @@ struct DualIteration {
       }
       let d1 = new1 - old1
       let d2 = new2 - old2
-      error += d1 * d1 + d2 * d2
+      let term = d1 * d1 + d2 * d2
+      terms.store8(term, x)
+      error += term
       u1.store8(new1, x)
       u2.store8(new2, x)
       x += 8
@@ -144,8 +167,8 @@ struct DualIteration {
       }
       let u1y = u1Below.load8(x) - a1
       let u2y = u2Below.load8(x) - a2
-      let n1 = 1 + taut * (u1x * u1x + u1y * u1y).squareRoot()
-      let n2 = 1 + taut * (u2x * u2x + u2y * u2y).squareRoot()
+      let n1 = 1 + taut * hypot(u1x, u1y)
+      let n2 = 1 + taut * hypot(u2x, u2y)
       p11.store8((p11.load8(x) + taut * u1x) / n1, x)
       p12.store8((p12.load8(x) + taut * u1y) / n1, x)
       p21.store8((p21.load8(x) + taut * u2x) / n2, x)
@@ -153,4 +176,16 @@ struct DualIteration {
       x += 8
     }
   }
+}
+
+/// √(a² + b²) lane by lane, computed in double precision and rounded once, as OpenCV's
+/// `static_cast<float>(hypot(a, b))` (the squares are exact in double, so the result is the
+/// correctly rounded float in all but vanishingly rare ties).
+@inline(__always)
+private func hypot(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+  let (a0, a1) = (SIMD4<Double>(a.lowHalf), SIMD4<Double>(a.highHalf))
+  let (b0, b1) = (SIMD4<Double>(b.lowHalf), SIMD4<Double>(b.highHalf))
+  let low = SIMD4<Float>((a0 * a0 + b0 * b0).squareRoot())
+  let high = SIMD4<Float>((a1 * a1 + b1 * b1).squareRoot())
+  return SIMD8(lowHalf: low, highHalf: high)
 }

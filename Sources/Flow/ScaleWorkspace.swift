@@ -38,6 +38,8 @@ final class ScaleWorkspace {
   let p21: Plane
   /// Dual variable of u2, y component.
   let p22: Plane
+  /// Each pixel's |Δu|² of the last iteration (for OpenCV's row-major error sum).
+  let errorTerms: Plane
   /// The median filter's bordered copy.
   let scratch: Plane
 
@@ -50,6 +52,7 @@ final class ScaleWorkspace {
     (warpedX, warpedY, gradient, rho) = (plane(), plane(), plane(), plane())
     (u1, u2) = (plane(), plane())
     (p11, p12, p21, p22) = (plane(), plane(), plane(), plane())
+    errorTerms = plane()
     scratch = Plane(width: width + 4, height: height + 4)
   }
 }

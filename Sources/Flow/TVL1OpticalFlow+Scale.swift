@@ -17,7 +17,7 @@ extension TVL1OpticalFlow {
         }
         var inner = 0
         while error > stop && inner < parameters.innerIterations {
-          error = iteration.run()
+          error = iteration.run(threshold: stop)
           inner += 1
         }
         outer += 1

@@ -31,8 +31,10 @@ enum MedianNetwork {
     for (i, j) in network {
       let a = values[Int(i)]
       let b = values[Int(j)]
-      values[Int(i)] = pointwiseMin(a, b)
-      values[Int(j)] = pointwiseMax(a, b)
+      // Written out: the standard library's generic pointwiseMin/Max are calls here, not vminps.
+      let swap = b .< a
+      values[Int(i)] = a.replacing(with: b, where: swap)
+      values[Int(j)] = b.replacing(with: a, where: swap)
     }
   }
 }

@@ -19,7 +19,8 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
     case .invalidParameters(let reason):
       return "invalid TV-L1 settings: \(reason)"
     case .storage(let path, let reason):
-      return "\(path): \(reason)"
+      // Media's errors already start with the file's path.
+      return reason.hasPrefix(path) ? reason : "\(path): \(reason)"
     }
   }
 }

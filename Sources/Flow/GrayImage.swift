@@ -22,6 +22,14 @@ public struct GrayImage: Sendable, Equatable {
     self.pixels = pixels
   }
 
+  /// Wraps bytes whose count the caller has made `width * height`.
+  init(width: Int, height: Int, checkedPixels: [UInt8]) {
+    precondition(checkedPixels.count == width * height, "pixel count must be width * height")
+    self.width = width
+    self.height = height
+    pixels = checkedPixels
+  }
+
   /// The luma of an RGB image (OpenCV's `COLOR_RGB2GRAY` on 8-bit input, bit for bit).
   public init(_ image: RGBImage) {
     width = image.width

@@ -32,8 +32,13 @@ enum MedianFilter {
               let row = scratch.row(y + dy)
               for dx in 0..<size { values[dy * size + dx] = row.load8(x + dx) }
             }
-            MedianNetwork.apply(network, to: values)
-            var median = values[middle]
+            var median: SIMD8<Float>
+            if size == 5 {
+              median = MedianNetwork.median25(values)
+            } else {
+              MedianNetwork.apply(network, to: values)
+              median = values[middle]
+            }
             if x == lastChunk { median.replace(with: 0, where: .!valid) }
             out.store8(median, x)
             x += 8

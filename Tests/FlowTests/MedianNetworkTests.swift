@@ -34,3 +34,26 @@ import Testing
     #expect(failures == 0)
   }
 }
+
+/// The written-out 25-value network equals the table on random data with ties.
+@Suite struct UnrolledMedianTests {
+  @Test func matchesTheTable() {
+    var state: UInt64 = 12345
+    func next() -> Float {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Float(state >> 59)  // 0...31: many ties
+    }
+    var values = [SIMD8<Float>](repeating: .zero, count: 25)
+    for _ in 0..<200 {
+      for i in 0..<25 { values[i] = SIMD8((0..<8).map { _ in next() }) }
+      let unrolled = values.withUnsafeBufferPointer { MedianNetwork.median25($0.baseAddress!) }
+      var table = values
+      MedianNetwork.twentyFive.withUnsafeBufferPointer { network in
+        table.withUnsafeMutableBufferPointer { MedianNetwork.apply(network, to: $0.baseAddress!) }
+      }
+      let sorted = (0..<8).map { lane in values.map { $0[lane] }.sorted()[12] }
+      #expect(unrolled == table[12])
+      #expect(unrolled == SIMD8(sorted))
+    }
+  }
+}

@@ -149,7 +149,8 @@ let package = Package(
       ],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "FlowTests", dependencies: ["Flow", "Primitives", "Media", "Commands", "flow"], exclude: ["Fixtures"]),
+      name: "FlowTests", dependencies: ["Flow", "Primitives", "Media", "Commands", "flow"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CommandsTests", dependencies: ["Commands", "render-annotations"]),
     .testTarget(
       name: "SyntheticTests", dependencies: ["Synthetic", "Datasets", "Media", "Primitives", "Commands"]),

@@ -58,7 +58,9 @@ public struct FlowCommand: ParsableCommand {
   public func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard bound > 0, bound.isFinite else { throw ValidationError("--bound must be positive, got \(bound)") }
-    guard (1...31).contains(quality) else { throw ValidationError("--quality must be in 1...31, got \(quality)") }
+    guard (1...31).contains(quality) else {
+      throw ValidationError("--quality must be in 1...31, got \(quality)")
+    }
   }
 
   /// Opens the video, makes the folder, and writes every pair's flow.
@@ -70,7 +72,8 @@ public struct FlowCommand: ParsableCommand {
     extractor.quantizer = FlowQuantizer(bound: bound)
     extractor.quality = quality
     var bar = ProgressBar(
-      title: "flow", total: reader.frameCount.map { $0 - 1 }, enabled: progress ?? ProgressBar.stderrIsTerminal)
+      title: "flow", total: reader.frameCount.map { $0 - 1 },
+      enabled: progress ?? ProgressBar.stderrIsTerminal)
     let start = ContinuousClock.now
     let pairs = try extractor.extract(from: reader, into: outputDirectory) { bar.update($0) }
     bar.finish(pairs)
@@ -79,7 +82,8 @@ public struct FlowCommand: ParsableCommand {
     let last = FlowImageWriter.fileNames(pair: max(pairs, 1)).y
     print(
       "\(pairs) frame pairs (\(reader.width)x\(reader.height)) in \(String(format1: seconds)) s, "
-        + "\(String(format1: Double(pairs) / max(seconds, 1e-9))) pairs/s; \(outputDirectory)/x_00001.jpg ... \(last)")
+        + "\(String(format1: Double(pairs) / max(seconds, 1e-9))) pairs/s; \(outputDirectory)/x_00001.jpg ... \(last)"
+    )
   }
 }
 

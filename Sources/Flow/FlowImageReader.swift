@@ -31,7 +31,8 @@ public struct FlowImageReader: Sendable {
     let y = try grey(folder + "/" + names.y)
     guard x.width == y.width, x.height == y.height else {
       throw .storage(
-        path: folder + "/" + names.y, reason: "size \(y.width)x\(y.height) differs from \(names.x)'s \(x.width)x\(x.height)")
+        path: folder + "/" + names.y,
+        reason: "size \(y.width)x\(y.height) differs from \(names.x)'s \(x.width)x\(x.height)")
     }
     return (x, y)
   }
@@ -39,7 +40,9 @@ public struct FlowImageReader: Sendable {
   /// Pair `pair`'s flow in pixels (``FlowQuantizer/pixels(_:)``).
   public func pixels(pair: Int) throws(FlowError) -> FlowField {
     let (x, y) = try images(pair: pair)
-    return FlowField(width: x.width, height: x.height, dx: x.pixels.map(quantizer.pixels), dy: y.pixels.map(quantizer.pixels))
+    return FlowField(
+      width: x.width, height: x.height, dx: x.pixels.map(quantizer.pixels), dy: y.pixels.map(quantizer.pixels)
+    )
       ?? FlowField(width: 0, height: 0)
   }
 

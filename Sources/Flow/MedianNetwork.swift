@@ -27,7 +27,9 @@ enum MedianNetwork {
 
   /// Applies `network` to the vectors at `values`, lane by lane.
   @inline(__always)
-  static func apply(_ network: UnsafeBufferPointer<(UInt8, UInt8)>, to values: UnsafeMutablePointer<SIMD8<Float>>) {
+  static func apply(
+    _ network: UnsafeBufferPointer<(UInt8, UInt8)>, to values: UnsafeMutablePointer<SIMD8<Float>>
+  ) {
     for (i, j) in network {
       let a = values[Int(i)]
       let b = values[Int(j)]

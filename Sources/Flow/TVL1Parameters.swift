@@ -40,7 +40,9 @@ public struct TVL1Parameters: Sendable, Equatable {
     if innerIterations < 1 { return "innerIterations must be at least 1, got \(innerIterations)" }
     if outerIterations < 1 { return "outerIterations must be at least 1, got \(outerIterations)" }
     if !(scaleStep > 0 && scaleStep < 1) { return "scaleStep must be in (0, 1), got \(scaleStep)" }
-    if ![1, 3, 5].contains(medianFiltering) { return "medianFiltering must be 1, 3 or 5, got \(medianFiltering)" }
+    if ![1, 3, 5].contains(medianFiltering) {
+      return "medianFiltering must be 1, 3 or 5, got \(medianFiltering)"
+    }
     return nil
   }
 }

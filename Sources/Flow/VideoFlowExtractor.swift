@@ -27,7 +27,8 @@ public struct VideoFlowExtractor {
   ///
   /// - Throws: ``Media/MediaError`` for unreadable or damaged video (pairs before the damage are
   ///   written), ``FlowError`` for bad settings, too-small frames, or a file that cannot be written.
-  public func extract(from reader: VideoReader, into folder: String, progress: (Int) -> Void = { _ in }) throws
+  public func extract(from reader: VideoReader, into folder: String, progress: (Int) -> Void = { _ in })
+    throws
     -> Int
   {
     let solver = try TVL1OpticalFlow(parameters: parameters)

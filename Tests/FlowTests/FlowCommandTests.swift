@@ -6,11 +6,14 @@ import Testing
 /// The `flow` command on a 3-frame folder, and on bad input.
 @Suite struct FlowCommandTests {
   static let frames = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/videos/jpeg_frames")
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+      "shared/data/videos/jpeg_frames"
+    )
     .path
 
   @Test func writesEveryPair() throws {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("flow-cmd-\(UUID().uuidString)").path
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("flow-cmd-\(UUID().uuidString)")
+      .path
     defer { try? FileManager.default.removeItem(atPath: root) }
     let input = root + "/frames"
     try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)

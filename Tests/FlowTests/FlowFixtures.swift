@@ -58,7 +58,9 @@ enum FlowFixtures {
   static func floats(_ file: String) throws -> [Float] {
     let data = try bytes(file)
     return stride(from: 0, to: data.count - 3, by: 4).map { i in
-      Float(bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24)
+      Float(
+        bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(
+          data[i + 3]) << 24)
     }
   }
 }
@@ -81,7 +83,9 @@ struct EndPointSummary: CustomStringConvertible {
   init(_ errors: [Float]) {
     let sorted = errors.sorted()
     mean = errors.reduce(0.0) { $0 + Double($1) } / Double(Swift.max(errors.count, 1))
-    p99 = sorted.isEmpty ? 0 : Double(sorted[Swift.min(sorted.count - 1, Int((0.99 * Double(sorted.count)).rounded(.up)) - 1)])
+    p99 =
+      sorted.isEmpty
+      ? 0 : Double(sorted[Swift.min(sorted.count - 1, Int((0.99 * Double(sorted.count)).rounded(.up)) - 1)])
     max = Double(sorted.last ?? 0)
   }
 

@@ -5,7 +5,9 @@ import Testing
 /// Flow stored as x/y JPEGs and read back: within half a quantisation step plus JPEG's error.
 @Suite struct FlowStorageTests {
   @Test func writeThenRead() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flow-tests-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "flow-tests-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let pair = try FlowFixtures.pair("biking_f040")

@@ -15,7 +15,9 @@ import Testing
     }
     // The median is 1 where more than half the values are 1: popcount(k) + popcount(w) > count / 2.
     let expectedForHighOnes: [UInt64] = (0...count).map { high in
-      (0..<64).reduce(UInt64(0)) { mask, k in k.nonzeroBitCount + high > count / 2 ? mask | (1 << UInt64(k)) : mask }
+      (0..<64).reduce(UInt64(0)) { mask, k in
+        k.nonzeroBitCount + high > count / 2 ? mask | (1 << UInt64(k)) : mask
+      }
     }
     let lanes: UInt64 = count >= 6 ? ~0 : (1 << UInt64(1 << count)) - 1
     var failures = 0

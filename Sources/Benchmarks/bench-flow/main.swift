@@ -46,7 +46,9 @@ struct BenchError: Error, CustomStringConvertible {
 
 /// The file's bytes, or a one-line error naming it.
 func bytes(_ path: String) throws -> [UInt8] {
-  guard let data = FileManager.default.contents(atPath: path) else { throw BenchError("\(path): cannot read") }
+  guard let data = FileManager.default.contents(atPath: path) else {
+    throw BenchError("\(path): cannot read")
+  }
   return [UInt8](data)
 }
 
@@ -54,7 +56,9 @@ func bytes(_ path: String) throws -> [UInt8] {
 func floats(_ path: String) throws -> [Float] {
   let data = try bytes(path)
   return stride(from: 0, to: data.count - 3, by: 4).map { i in
-    Float(bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24)
+    Float(
+      bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3])
+        << 24)
   }
 }
 

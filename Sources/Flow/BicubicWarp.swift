@@ -4,7 +4,8 @@
 /// Pixel `(x, y)` samples frame 1 (and its two gradients) at `(x + u1, y + u2)` with Keys' cubic
 /// kernel (a = −0.75, OpenCV's), 4 × 4 taps, and zero outside the image (`BORDER_CONSTANT`, value
 /// 0). The sample position is used at full single precision: OpenCV 5.1's remap (IPP) does not
-/// round it to 1/32 pixel as OpenCV's own remap did.
+/// round it to 1/32 pixel as OpenCV's own remap did. This is the one step not bit-exact with
+/// OpenCV: IPP's rounding is not reproduced (results agree to ~1e-6 relative).
 enum BicubicWarp {
   /// Keys' cubic weights (a = −0.75) of the 4 taps around a sample at fraction `t` ∈ [0, 1) past
   /// the second tap.

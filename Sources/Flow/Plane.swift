@@ -43,12 +43,6 @@ final class Plane {
   func zero() {
     base.update(repeating: 0, count: count)
   }
-
-  /// Copies `other`'s pixels (same size) into this plane.
-  func copy(from other: Plane) {
-    precondition(other.width == width && other.height == height, "planes differ in size")
-    base.update(from: other.base, count: count)
-  }
 }
 
 /// Loads and stores of 8 floats at any address (rows are 32-byte aligned only at column 0).

@@ -1,0 +1,3 @@
+import Commands
+
+FlowCommand.main()

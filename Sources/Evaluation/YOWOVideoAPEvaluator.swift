@@ -64,11 +64,13 @@ public struct YOWOVideoAPEvaluator: Sendable {
     self.detected = detected
   }
 
-  /// The video pairs whose detections YOWO compares with another video's ground truth (empty on
-  /// JHMDB and UCF-101-24), as (detections of, ground truth of).
-  public var crossedVideos: [(detections: String, groundTruth: String)] {
-    let byName = videos.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    return zip(videos, byName).filter { $0.0 != $0.1 }.map { ($0.0, $0.1) }
+  /// The videos of `videos` whose detections YOWO compares with another video's ground truth, as
+  /// (detections of, ground truth of); empty on JHMDB and UCF-101-24.
+  public static func crossedVideos(in videos: [String]) -> [(detections: String, groundTruth: String)] {
+    let unique = Array(Set(videos))
+    let byImageName = unique.sorted { ($0 + "/").utf8.lexicographicallyPrecedes(($1 + "/").utf8) }
+    let byName = unique.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    return zip(byImageName, byName).filter { $0.0 != $0.1 }.map { ($0.0, $0.1) }
   }
 
   /// YOWO's AP of every label at `threshold`: the list `evaluate_videoAP` returns (fractions, not

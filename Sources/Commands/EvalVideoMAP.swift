@@ -74,7 +74,8 @@ public struct EvalVideoMAP: ParsableCommand {
     }
     guard input.detections.count == 1 else {
       throw EvalFrameMAPError(
-        "give exactly one --detections FILE.csv (got \(input.detections.count)), or --detector FILE --frames-root DIR")
+        "give exactly one --detections FILE.csv (got \(input.detections.count)), or --detector FILE --frames-root DIR"
+      )
     }
   }
 

@@ -3,7 +3,8 @@ import Primitives
 
 /// Links per-frame detections into tubes the way YOWO does for its video-mAP
 /// (`core/eval_results.py:link_video_one_class` with `bNMS3d=True` and its
-/// `link_bbxes_between_frames`, wei-tim/YOWO 9d202c16, after Singh et al.'s online linking).
+/// `link_bbxes_between_frames`, wei-tim/YOWO 9d202c16): an offline Viterbi linking in the manner of
+/// Gkioxari and Malik's action tubes, not the online linking of Singh et al. (ROAD).
 ///
 /// Per video and label, over all of the video's frames:
 /// 1. Frames without a box of the label take the boxes of the nearest frame that has some (the

@@ -8,7 +8,8 @@ import Testing
   static func arguments(_ extra: [String]) -> [String] {
     [
       "jhmdb", "split1", "--annotations", EvalFrameMAPCommandTests.annotations,
-      "--detections", EvalFrameMAPCommandTests.fixtures.appendingPathComponent("videomap_jhmdb_dets.csv").path,
+      "--detections",
+      EvalFrameMAPCommandTests.fixtures.appendingPathComponent("videomap_jhmdb_dets.csv").path,
       "--videos", EvalFrameMAPCommandTests.fixtures.appendingPathComponent("jhmdb_subset_videos.txt").path,
     ] + extra
   }

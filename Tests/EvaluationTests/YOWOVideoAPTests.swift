@@ -1,8 +1,9 @@
 import Datasets
-@testable import Evaluation
 import Foundation
 import Primitives
 import Testing
+
+@testable import Evaluation
 
 /// YOWO's tube linking and video-AP against its unmodified `evaluate_videoAP`
 /// (`tools/make_yowo_videomap_fixtures.py`), and hand-computed cases.
@@ -46,7 +47,9 @@ struct YOWOVideoAPTests {
 
   /// `value` as a `T`, or a thrown error naming the type.
   static func cast<T>(_ value: Any?, _ type: T.Type) throws -> T {
-    guard let v = value as? T else { throw FixtureData.BadFixture(description: "not a \(T.self): \(String(describing: value))") }
+    guard let v = value as? T else {
+      throw FixtureData.BadFixture(description: "not a \(T.self): \(String(describing: value))")
+    }
     return v
   }
 
@@ -80,7 +83,8 @@ struct YOWOVideoAPTests {
     }
 
     let evaluator = try YOWOVideoAPEvaluator(groundTruth: gt, videos: videos, tubes: tubes)
-    #expect(YOWOVideoAPEvaluator.crossedVideos(in: videos).map(\.detections) == ["catch/twin-b", "catch/twin"])
+    #expect(
+      YOWOVideoAPEvaluator.crossedVideos(in: videos).map(\.detections) == ["catch/twin-b", "catch/twin"])
     let thresholds = try Self.cast(json["thresholds"], [[String: Any]].self)
     // The reference's thresholds, computed as it computes them (JSON text may round differently).
     let values = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75] + (0..<10).map { 0.5 + 0.05 * Double($0) }

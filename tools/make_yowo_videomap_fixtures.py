@@ -36,8 +36,13 @@ are the float32 values both sides use.
 JSON written: `labels`; `videos` (id, frame count, ground-truth tubes: label, first frame, boxes),
 in an order that is not sorted; `boxes` (video index, frame, x1, y1, x2, y2, one score per label)
 in frame order; `linked` (per label and video in YOWO's order: each tube's float32 score bits and,
-per frame, the index of the box it took); `thresholds` (per IoU threshold: YOWO's per-label AP, a
-fraction, with its float64 bits, and the float64 `np.mean` of those APs).
+per frame, the index of the box it took; the linking does not depend on the threshold); `thresholds`
+(per IoU threshold: YOWO's per-label AP, a fraction, with its float64 bits, and the float64
+`np.mean` of those APs, which YOWO itself does not compute); `primitives` (see make_primitives:
+edge scores and `iou3dt` on full-mantissa float32 values, as float32/float64 bits).
+
+Tolerance in YOWOVideoAPTests: none; APs, tube scores, edge scores and IoUs are compared through
+their bits (the mAP, a mean we compute in percent, to 1e-9 points).
 """
 import copy
 import json

@@ -124,7 +124,9 @@ public struct EvalVideoMAP: ParsableCommand {
       + "\(videos.count) videos\nprotocol: \(videoAPProtocol.rawValue) — \(videoAPProtocol.summary)\n"
       + "linking: \(linking.rawValue) — \(linking.summary)\n"
     write(report.table(title: title))
-    if let path = json { try OutputFile.write(try report.json(), to: path) }
+    if let path = json {
+      try OutputFile.write(try report.json(protocol: videoAPProtocol, linking: linking), to: path)
+    }
   }
 
   private func splitNumber() throws -> Int {

@@ -24,6 +24,7 @@ import Testing
     try EvalVideoMAP.parse(Self.arguments(["--protocol", "yowo", "--json", json.path])).run { text += $0 }
     #expect(text.contains("\nprotocol: yowo — ") && text.contains("\nlinking: yowo — "))
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+    #expect(object?["videoAPProtocol"] as? String == "yowo" && object?["linking"] as? String == "yowo")
     let results = try #require(object?["results"] as? [[String: Any]])
     #expect(abs((try #require(results.first?["mAP"] as? Double)) - 82.221811) < 1e-6)
     #expect(abs((try #require(object?["mAP050to095"] as? Double)) - 59.190180) < 1e-6)

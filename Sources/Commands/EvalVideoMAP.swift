@@ -5,12 +5,15 @@ import Evaluation
 import Foundation
 
 extension TubeLinking: ExpressibleByArgument {}
+extension VideoAPProtocol: ExpressibleByArgument {}
 
 /// `eval-videomap DATASET SPLIT --detections FILE.csv`: video-mAP of per-frame detections, linked
-/// into tubes, at spatio-temporal IoU 0.2 and 0.5:0.95, as ACT and MOC compute it.
+/// into tubes, at spatio-temporal IoU 0.2 and 0.5:0.95, as ACT and MOC (`--protocol act`, the
+/// default) or YOWO (`--protocol yowo`) compute it.
 ///
 /// ```
 /// $ eval-videomap jhmdb split1 --detections dets.csv
+/// protocol: act — MOC-Detector videoAP (45c3fd0c, ACT's): …
 /// linking: act — ACT/MOC BuildTubes (MOC-Detector 45c3fd0c) with K=1: …
 /// label       GT tubes  tubes  AP@0.2  AP@0.5  …  AP@0.95
 /// …
@@ -22,13 +25,13 @@ public struct EvalVideoMAP: ParsableCommand {
     commandName: "eval-videomap",
     abstract: "Video-mAP of per-frame detections (linked into tubes) against JHMDB-21 or UCF-101-24.",
     discussion: """
-      Linking (--linking):
+      Scoring (--protocol; a match needs spatio-temporal IoU >= threshold):
+        act   \(VideoAPProtocol.act.summary)
+        yowo  \(VideoAPProtocol.yowo.summary)
+      Linking (--linking; default: the protocol's own):
         act   \(TubeLinking.act.summary)
-      Scoring: MOC-Detector's videoAP (ACT's): tube NMS 0.3 per video and label; spatio-temporal \
-      IoU = temporal IoU x mean per-frame IoU (+1 pixel) over the shared frames; a match needs \
-      IoU >= threshold; trapezoid AP over the raw curve; mean over all labels; ties in numpy <= 1.24 \
-      argsort order. Thresholds 0.2 and 0.5, 0.55, ..., 0.95 and their 0.5:0.95 mean.
-      Details: eval/PROTOCOLS.md.
+        yowo  \(TubeLinking.yowo.summary)
+      Thresholds 0.2 and 0.5, 0.55, ..., 0.95 and their 0.5:0.95 mean. Details: eval/PROTOCOLS.md.
       """)
 
   /// Dataset name.
@@ -42,18 +45,22 @@ public struct EvalVideoMAP: ParsableCommand {
   /// Inputs.
   @OptionGroup public var input: FrameMAPInputOptions
 
-  /// Linking method.
-  @Option(help: "How per-frame detections become tubes: act.")
-  public var linking: TubeLinking = .act
+  /// Video-AP protocol.
+  @Option(name: .customLong("protocol"), help: "Whose video-AP: act (ACT/MOC, default) or yowo.")
+  public var videoAPProtocol: VideoAPProtocol = .act
+
+  /// Linking method; `nil` means the protocol's own.
+  @Option(help: "How per-frame detections become tubes: act or yowo (default: the protocol's).")
+  public var linking: TubeLinking?
 
   /// JSON output path.
   @Option(help: ArgumentHelp("Also write the report as JSON.", valueName: "file.json"))
   public var json: String?
 
-  /// Creates the command with default options.
   /// Running the detector instead of reading detections (as `eval-framemap --detector`).
   @OptionGroup public var detector: DetectorRunOptions
 
+  /// Creates the command with default options.
   public init() {}
 
   /// Checks the arguments that need no file access.
@@ -67,7 +74,8 @@ public struct EvalVideoMAP: ParsableCommand {
     }
     guard input.detections.count == 1 else {
       throw EvalFrameMAPError(
-        "give exactly one --detections FILE.csv (got \(input.detections.count)), or --detector FILE --frames-root DIR")
+        "give exactly one --detections FILE.csv (got \(input.detections.count)), or --detector FILE --frames-root DIR"
+      )
     }
   }
 
@@ -99,14 +107,26 @@ public struct EvalVideoMAP: ParsableCommand {
       file = input.detections[0]
       detections = try DetectionsFile.read(path: file)
     }
+    let linking = self.linking ?? videoAPProtocol.defaultLinking
     let tubes = linking.tubes(linking: detections, videos: videos, groundTruth: gt)
-    let report = try VideoAPEvaluator(groundTruth: gt, videos: videos, tubes: tubes)
-      .evaluate(thresholds: VideoMAPReport.standardThresholds)
+    if videoAPProtocol == .yowo {
+      for pair in YOWOVideoAPEvaluator.crossedVideos(in: videos) {
+        FileHandle.standardError.write(
+          Data(
+            ("warning: as YOWO does, the tubes of \(pair.detections) are scored against the ground truth of "
+              + "\(pair.groundTruth) (its two video orders differ)\n").utf8))
+      }
+    }
+    let report = try videoAPProtocol.evaluate(
+      groundTruth: gt, videos: videos, tubes: tubes, thresholds: VideoMAPReport.standardThresholds)
     let title =
       "\(dataset.displayName) \(split): ground truth \(source); detections \(file) (\(detections.count) rows); "
-      + "\(videos.count) videos\nlinking: \(linking.rawValue) — \(linking.summary)\n"
+      + "\(videos.count) videos\nprotocol: \(videoAPProtocol.rawValue) — \(videoAPProtocol.summary)\n"
+      + "linking: \(linking.rawValue) — \(linking.summary)\n"
     write(report.table(title: title))
-    if let path = json { try OutputFile.write(try report.json(), to: path) }
+    if let path = json {
+      try OutputFile.write(try report.json(protocol: videoAPProtocol, linking: linking), to: path)
+    }
   }
 
   private func splitNumber() throws -> Int {

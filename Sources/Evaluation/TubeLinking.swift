@@ -4,6 +4,9 @@ import Datasets
 public enum TubeLinking: String, CaseIterable, Sendable, Codable {
   /// ACT/MOC tube building with 1-frame tubelets (``ACTTubeLinker``, reference parameters).
   case act
+  /// YOWO's Viterbi linking of up to 3 whole-video paths per label, then its tube NMS
+  /// (``YOWOTubeLinker``, reference parameters).
+  case yowo
 
   /// One line naming the method and its parameters, for reports.
   public var summary: String {
@@ -11,6 +14,10 @@ public enum TubeLinking: String, CaseIterable, Sendable, Codable {
     case .act:
       return "ACT/MOC BuildTubes (MOC-Detector 45c3fd0c) with K=1: per-frame soft NMS 0.6, top 10; "
         + "link IoU >= 0.5 to the best-scoring box; tube score = mean; drop score < 0.005, length < 15"
+    case .yowo:
+      return "YOWO link_video_one_class (wei-tim/YOWO 9d202c16): empty frames take the nearest frame's "
+        + "boxes; Viterbi on IoU + s1 + s2 + 0.5*s1*s2, up to 3 whole-video paths per label; "
+        + "tube score = mean; tube NMS 0.3"
     }
   }
 
@@ -22,13 +29,14 @@ public enum TubeLinking: String, CaseIterable, Sendable, Codable {
     let wanted = Set(videos)
     for d in detections where wanted.contains(d.video) { byVideo[d.video, default: []].append(d) }
     var out: [String: [Tube]] = [:]
-    switch self {
-    case .act:
-      let linker = ACTTubeLinker()
-      for video in videos {
-        let frameCount = groundTruth.videos[video]?.frameCount ?? 0
-        out[video] = linker.tubes(
-          linking: byVideo[video] ?? [], labels: groundTruth.labels, frameCount: frameCount)
+    for video in videos {
+      let frameCount = groundTruth.videos[video]?.frameCount ?? 0
+      let rows = byVideo[video] ?? []
+      switch self {
+      case .act:
+        out[video] = ACTTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
+      case .yowo:
+        out[video] = YOWOTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
       }
     }
     return out

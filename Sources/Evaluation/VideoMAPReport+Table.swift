@@ -39,14 +39,22 @@ extension VideoMAPReport {
     return text.hasSuffix(".") ? text + "0" : text
   }
 
-  /// Pretty-printed JSON with sorted keys; `meanOverCOCOThresholds` is included when available.
-  public func json() throws -> Data {
+  /// Pretty-printed JSON with sorted keys; `meanOverCOCOThresholds` is included when available, and
+  /// the protocol and linking (`videoAPProtocol`, `linking`) when given.
+  public func json(protocol videoAPProtocol: VideoAPProtocol? = nil, linking: TubeLinking? = nil) throws
+    -> Data
+  {
     struct Payload: Encodable {
       var results: [VideoAPResult]
       var mAP050to095: Double?
+      var videoAPProtocol: VideoAPProtocol?
+      var linking: TubeLinking?
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return try encoder.encode(Payload(results: results, mAP050to095: meanOverCOCOThresholds))
+    return try encoder.encode(
+      Payload(
+        results: results, mAP050to095: meanOverCOCOThresholds, videoAPProtocol: videoAPProtocol,
+        linking: linking))
   }
 }

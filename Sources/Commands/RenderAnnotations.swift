@@ -116,7 +116,8 @@ public struct RenderAnnotations: ParsableCommand {
       renderer.detections =
         tubes
         ? ReviewInputs.tubeDetections(
-          of: id, in: rows, labels: renderer.groundTruth?.labels, frameCount: renderer.groundTruth?.video.frameCount,
+          of: id, in: rows, labels: renderer.groundTruth?.labels,
+          frameCount: renderer.groundTruth?.video.frameCount,
           minimumScore: scoreThreshold)
         : ReviewInputs.detections(of: id, in: rows, minimumScore: scoreThreshold)
     }

@@ -51,12 +51,15 @@ enum ReviewInputs {
       linking: rows, labels: names, frameCount: frameCount ?? (rows.map(\.frame).max() ?? 0))
     var result: [Int: [FrameDetection]] = [:]
     for label in names.indices {
-      let ranked = tubes.filter { $0.label == label && $0.score >= minimumScore }.sorted { $0.score > $1.score }
+      let ranked = tubes.filter { $0.label == label && $0.score >= minimumScore }.sorted {
+        $0.score > $1.score
+      }
       for (n, tube) in ranked.enumerated() {
         for (offset, box) in tube.boxes.enumerated() {
           let frame = tube.firstFrame + offset
           result[frame, default: []].append(
-            FrameDetection(video: video, frame: frame, label: "\(names[label]) #\(n + 1)", score: tube.score, box: box))
+            FrameDetection(
+              video: video, frame: frame, label: "\(names[label]) #\(n + 1)", score: tube.score, box: box))
         }
       }
     }

@@ -67,7 +67,8 @@ public struct Train: ParsableCommand {
   public var staticContext = false
   /// Calibration samples of a from-scratch run.
   @Option(
-    help: "With --scratch: training samples whose statistics set the batch norms before step 1 (0: identity).")
+    help: "With --scratch: training samples whose statistics set the batch norms before step 1 (0: identity)."
+  )
   public var calibrationSamples = Defaults.calibrationSamples
   /// Validation context mode.
   @Option(
@@ -113,25 +114,30 @@ public struct Train: ParsableCommand {
   /// Weight decay.
   @Option(help: "L2 weight decay.") public var weightDecay = Defaults.weightDecay
   /// Clip norm.
-  @Option(help: "Clip the global gradient norm to this (0: no clipping).") public var clipNorm = Defaults.clipNorm
+  @Option(help: "Clip the global gradient norm to this (0: no clipping).") public var clipNorm = Defaults
+    .clipNorm
   /// Parts.
   @Option(name: .customLong("train"), help: "What learns: rpn-head (with the S3D-G tail), head, or all.")
   public var parts = Defaults.parts
   /// BN mode.
-  @Option(help: "Batch norm: frozen (fine-tuning) or training (batch statistics).") public var bn = Defaults.bn
+  @Option(help: "Batch norm: frozen (fine-tuning) or training (batch statistics).") public var bn = Defaults
+    .bn
   /// Seed.
-  @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed = Defaults.seed
+  @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed = Defaults
+    .seed
   /// Flip.
   @Flag(help: "No horizontal flips.") public var noFlip = false
   /// Scale jitter.
   @Option(help: "Scale jitter ±fraction (0: off).") public var scaleJitter = Defaults.scaleJitter
   /// Colour jitter.
-  @Option(help: "Brightness/contrast/saturation jitter ±fraction (0: off).") public var colourJitter = Defaults.colourJitter
+  @Option(help: "Brightness/contrast/saturation jitter ±fraction (0: off).") public var colourJitter =
+    Defaults.colourJitter
   /// Border anchors.
   @Flag(help: "Train the RPN on anchors crossing the image border too (always on with --scratch).")
   public var keepBorderAnchors = false
   /// Checkpoint interval.
-  @Option(help: "Write a checkpoint every N steps (0: only at the end).") public var checkpointEvery = Defaults.checkpointEvery
+  @Option(help: "Write a checkpoint every N steps (0: only at the end).") public var checkpointEvery =
+    Defaults.checkpointEvery
   /// Evaluation interval.
   @Option(help: "Frame-mAP on the test list every N steps, keeping best.safetensors (0: never).")
   public var evalEvery = Defaults.evalEvery
@@ -202,7 +208,8 @@ public struct Train: ParsableCommand {
       ("--no-flip", noFlip), ("--scale-jitter", scaleJitter != d.scaleJitter),
       ("--colour-jitter", colourJitter != d.colourJitter),
       ("--keep-border-anchors", keepBorderAnchors),
-      ("--checkpoint-every", checkpointEvery != d.checkpointEvery), ("--eval-every", evalEvery != d.evalEvery),
+      ("--checkpoint-every", checkpointEvery != d.checkpointEvery),
+      ("--eval-every", evalEvery != d.evalEvery),
       ("--calibration-samples", calibrationSamples != d.calibrationSamples),
       ("--static-context", staticContext),
     ]

@@ -39,7 +39,9 @@ extension TrainSetup {
 
   /// The configuration the samples are built for: the checkpoint's or the --scratch one.
   private func previewConfiguration() throws -> DetectorConfiguration {
-    if let spec = command.scratch { return try command.scratchConfiguration(spec, classes: groundTruth.labels) }
+    if let spec = command.scratch {
+      return try command.scratchConfiguration(spec, classes: groundTruth.labels)
+    }
     var path = command.initial ?? ""
     if let run = command.resume { path = "\(run)/\(try RunState.read(directory: run).checkpoint)" }
     return try DetectorCheckpoint.open(path: path).configuration

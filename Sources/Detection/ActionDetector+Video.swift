@@ -6,7 +6,8 @@ extension ActionDetector {
   /// alone, repeated, when the configuration's ``DetectorConfiguration/contextFrames`` is `.keyframe`).
   public func clipIndices(keyframe k: Int, frameCount count: Int) -> [Int] {
     Self.clipIndices(
-      keyframe: k, frameCount: count, clipLength: configuration.clipLength, frames: configuration.contextFrames)
+      keyframe: k, frameCount: count, clipLength: configuration.clipLength,
+      frames: configuration.contextFrames)
   }
 
   /// The clip of keyframe `k` as `frames` asks: ``clipIndices(keyframe:frameCount:clipLength:)`` for

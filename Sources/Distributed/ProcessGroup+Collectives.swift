@@ -99,7 +99,8 @@ extension ProcessGroup {
         counts.withUnsafeBufferPointer { c in
           offsets.withUnsafeBufferPointer { o in
             MPI_Gatherv(
-              send.baseAddress, count, cmpi_byte(), receive.baseAddress, c.baseAddress, o.baseAddress, cmpi_byte(),
+              send.baseAddress, count, cmpi_byte(), receive.baseAddress, c.baseAddress, o.baseAddress,
+              cmpi_byte(),
               Int32(root), world)
           }
         }

@@ -1,9 +1,10 @@
-@testable import Commands
 import Datasets
 import Foundation
 import Primitives
 import Rendering
 import Testing
+
+@testable import Commands
 
 @Suite(.serialized) struct RenderAnnotationsTests {
   static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -91,24 +92,30 @@ import Testing
     for frame in 1...20 {
       let x = Float(frame) * 2
       rows.append(
-        FrameDetection(video: "v", frame: frame, label: "Biking", score: 0.9, box: Box(x1: x, y1: 10, x2: x + 40, y2: 90)))
+        FrameDetection(
+          video: "v", frame: frame, label: "Biking", score: 0.9, box: Box(x1: x, y1: 10, x2: x + 40, y2: 90)))
       rows.append(
         FrameDetection(
-          video: "v", frame: frame, label: "Biking", score: 0.6, box: Box(x1: 200, y1: 100, x2: 240, y2: 180)))
+          video: "v", frame: frame, label: "Biking", score: 0.6, box: Box(x1: 200, y1: 100, x2: 240, y2: 180))
+      )
     }
     for frame in 5...7 {
       rows.append(
-        FrameDetection(video: "v", frame: frame, label: "Diving", score: 0.9, box: Box(x1: 100, y1: 0, x2: 120, y2: 30)))
+        FrameDetection(
+          video: "v", frame: frame, label: "Diving", score: 0.9, box: Box(x1: 100, y1: 0, x2: 120, y2: 30)))
     }
-    rows.append(FrameDetection(video: "w", frame: 1, label: "Biking", score: 0.9, box: Box(x1: 0, y1: 0, x2: 9, y2: 9)))
-    let byFrame = ReviewInputs.tubeDetections(of: "v", in: rows, labels: nil, frameCount: nil, minimumScore: 0)
+    rows.append(
+      FrameDetection(video: "w", frame: 1, label: "Biking", score: 0.9, box: Box(x1: 0, y1: 0, x2: 9, y2: 9)))
+    let byFrame = ReviewInputs.tubeDetections(
+      of: "v", in: rows, labels: nil, frameCount: nil, minimumScore: 0)
     #expect(byFrame.keys.sorted() == Array(1...20))
     let frame10 = try #require(byFrame[10]).sorted { $0.label < $1.label }
     #expect(frame10.map(\.label) == ["Biking #1", "Biking #2"])
     #expect(abs(frame10[0].score - 0.9) < 1e-6 && abs(frame10[1].score - 0.6) < 1e-6)
     #expect(frame10[0].box == Box(x1: 20, y1: 10, x2: 60, y2: 90))
     // A score threshold applies to the tube's score.
-    let strong = ReviewInputs.tubeDetections(of: "v", in: rows, labels: nil, frameCount: nil, minimumScore: 0.7)
+    let strong = ReviewInputs.tubeDetections(
+      of: "v", in: rows, labels: nil, frameCount: nil, minimumScore: 0.7)
     #expect(strong[10]?.map(\.label) == ["Biking #1"])
     #expect(throws: (any Error).self) {
       _ = try RenderAnnotations.parse([Self.video, "--gt", Self.pyannot, "--tubes", "--out", "x"])

@@ -111,7 +111,9 @@ import Testing
     #expect {
       _ = try Self.run(arguments(json: "other.json") + ["--detector-every", "5"])
     } throws: {
-      "\($0)".contains("\(dir)/cache: the cache holds detections of another checkpoint, --detector-every or --detector-score-threshold")
+      "\($0)".contains(
+        "\(dir)/cache: the cache holds detections of another checkpoint, --detector-every or --detector-score-threshold"
+      )
     }
     #expect(!FileManager.default.fileExists(atPath: dir + "/other.json"))
   }

@@ -88,7 +88,8 @@ import Testing
       ]
     let ranks = [Self.mpirun!, "--allow-run-as-root", "--oversubscribe", "-np", "2", train]
     _ = try Self.run(train, start + ["--run", set.root + "/whole"])
-    _ = try Self.run(ranks[0], Array(ranks.dropFirst()) + start + ["--run", set.root + "/a", "--stop-after", "2"])
+    _ = try Self.run(
+      ranks[0], Array(ranks.dropFirst()) + start + ["--run", set.root + "/a", "--stop-after", "2"])
     _ = try Self.run(train, data + ["--resume", set.root + "/a"])
     _ = try Self.run(train, start + ["--run", set.root + "/b", "--stop-after", "2"])
     _ = try Self.run(ranks[0], Array(ranks.dropFirst()) + data + ["--resume", set.root + "/b"])
@@ -103,7 +104,9 @@ import Testing
         let difference = zip(x, y).map { abs($0 - $1) }.max() ?? 0
         if difference / scale > worst.difference { worst = (difference / scale, key) }
       }
-      print("resumed with another rank count (\(run)): max relative difference \(worst.difference) (\(worst.name))")
+      print(
+        "resumed with another rank count (\(run)): max relative difference \(worst.difference) (\(worst.name))"
+      )
       #expect(worst.difference < 1e-4, "\(run): \(worst.name)")
       #expect(try RunState.read(directory: set.root + "/\(run)").step == 4)
     }

@@ -14,7 +14,8 @@ import Testing
     configuration.contextFrames = frames
     var weights = try DetectorCheckpoint.seededStore(configuration, seed: 1)
     let detector = try ActionDetector(weights: &weights, configuration: configuration)
-    let builder = SampleBuilder(framesRoot: "", frameCounts: [:], configuration: configuration, augmentation: .none)
+    let builder = SampleBuilder(
+      framesRoot: "", frameCounts: [:], configuration: configuration, augmentation: .none)
     for count in [1, 3, 8, 20] {
       for k in 0..<count {
         let indices = builder.clipIndices(keyframe: k, frameCount: count)

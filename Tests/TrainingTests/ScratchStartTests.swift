@@ -1,4 +1,3 @@
-@testable import Commands
 import Foundation
 import Networks
 import Primitives
@@ -6,6 +5,7 @@ import Rendering
 import Tensor
 import Testing
 
+@testable import Commands
 @testable import Detection
 @testable import Training
 

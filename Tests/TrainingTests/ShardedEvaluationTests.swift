@@ -10,7 +10,8 @@ import Testing
 @Suite struct ShardedEvaluationTests {
   @Test(
     .enabled(
-      if: DataParallelTests.mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"
+      if: DataParallelTests.mpirun != nil,
+      "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"
     ))
   func twoRanksEvaluateExactlyAsOneProcess() throws {
     let eval = try DataParallelTests.executable("eval-framemap")
@@ -67,28 +68,36 @@ import Testing
     #expect(rows.count > 100)
     try DetectionsFile.write(rows, to: set.root + "/rows.csv")
     try EvalVideoMAP.parse([
-      "jhmdb", "split1", "--gt", groundTruth, "--detections", set.root + "/rows.csv", "--json", set.root + "/file.json",
+      "jhmdb", "split1", "--gt", groundTruth, "--detections", set.root + "/rows.csv", "--json",
+      set.root + "/file.json",
     ]).run { tables.append($0) }
     let a = try String(contentsOfFile: set.root + "/detector.json", encoding: .utf8)
     let b = try String(contentsOfFile: set.root + "/file.json", encoding: .utf8)
     #expect(a == b && a.contains("mAP"))
     #expect(tables.count == 2 && tables[0].contains("detections detector (\(rows.count) rows)"))
     // Another score threshold is another run: the cache refuses it, a new cache keeps fewer rows.
-    let strict = ["jhmdb", "split1", "--gt", groundTruth, "--detector", checkpoint, "--frames-root", set.root]
+    let strict = [
+      "jhmdb", "split1", "--gt", groundTruth, "--detector", checkpoint, "--frames-root", set.root,
+    ]
     #expect {
-      try EvalVideoMAP.parse(strict + ["--cache", set.root + "/cache", "--detector-score-threshold", "0.34"]).run { _ in }
+      try EvalVideoMAP.parse(strict + ["--cache", set.root + "/cache", "--detector-score-threshold", "0.34"])
+        .run { _ in }
     } throws: { "\($0)".contains("--detector-score-threshold") }
-    try EvalVideoMAP.parse(strict + ["--cache", set.root + "/cache-strict", "--detector-score-threshold", "0.34"])
-      .run { tables.append($0) }
+    try EvalVideoMAP.parse(
+      strict + ["--cache", set.root + "/cache-strict", "--detector-score-threshold", "0.34"]
+    )
+    .run { tables.append($0) }
     let kept = try set.videos.flatMap {
-      try DetectionsFile.read(path: SplitDetection(framesRoot: set.root, cacheDirectory: set.root + "/cache-strict").cacheFile($0))
+      try DetectionsFile.read(
+        path: SplitDetection(framesRoot: set.root, cacheDirectory: set.root + "/cache-strict").cacheFile($0))
     }
     #expect(kept.count < rows.count && kept.allSatisfy { $0.score >= 0.34 })
   }
 
   @Test(
     .enabled(
-      if: DataParallelTests.mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"
+      if: DataParallelTests.mpirun != nil,
+      "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"
     ))
   func severalVideosShareTheRanks() throws {
     let detect = try DataParallelTests.executable("detect")
@@ -108,17 +117,23 @@ import Testing
     let single = try DataParallelTests.run(detect, renamed + common + ["--out", set.root + "/one"])
     let ranks = try DataParallelTests.run(
       DataParallelTests.mpirun!,
-      ["--allow-run-as-root", "--oversubscribe", "-np", "2", detect] + renamed + common + ["--out", set.root + "/two"])
+      ["--allow-run-as-root", "--oversubscribe", "-np", "2", detect] + renamed + common + [
+        "--out", set.root + "/two",
+      ])
     for i in renamed.indices {
       let a = try String(contentsOfFile: set.root + "/one/clip\(i)/detections.csv", encoding: .utf8)
       let b = try String(contentsOfFile: set.root + "/two/clip\(i)/detections.csv", encoding: .utf8)
       #expect(a == b && a.split(separator: "\n").count > 1, "clip\(i)")
     }
     // Rank 0 prints one line per video, in the order given, as the single process does.
-    let lines = { (text: String) in text.split(separator: "\n").filter { $0.contains(": 8 frames") }.map(String.init) }
+    let lines = { (text: String) in
+      text.split(separator: "\n").filter { $0.contains(": 8 frames") }.map(String.init)
+    }
     #expect(lines(single).count == 4)
     let counts = { (text: String, out: String) in
-      lines(text).map { $0.replacingOccurrences(of: out, with: "/").components(separatedBy: " detections,")[0] }
+      lines(text).map {
+        $0.replacingOccurrences(of: out, with: "/").components(separatedBy: " detections,")[0]
+      }
     }
     #expect(counts(ranks, "/two/") == counts(single, "/one/"))
   }

@@ -109,7 +109,9 @@ import Testing
 
   @Test func resumeRefusesChangedSettingsByName() throws {
     #expect {
-      _ = try Train.parse(["jhmdb", "split1", "--frames-root", "/tmp", "--resume", "r", "--lr", "0.5", "--seed", "3"])
+      _ = try Train.parse([
+        "jhmdb", "split1", "--frames-root", "/tmp", "--resume", "r", "--lr", "0.5", "--seed", "3",
+      ])
     } throws: { error in
       let text = Train.message(for: error)
       return text.contains("--lr, --seed: a resumed run keeps the settings it was started with")

@@ -98,7 +98,8 @@ public struct Detect: ParsableCommand {
     guard !videos.isEmpty else { throw ValidationError("give a video file or frame folder") }
     let names = videos.map(Self.outputName)
     if let twice = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-      throw ValidationError("two videos would both write to \(outputDirectory)/\(twice): give them different names")
+      throw ValidationError(
+        "two videos would both write to \(outputDirectory)/\(twice): give them different names")
     }
     guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -159,7 +160,9 @@ public struct Detect: ParsableCommand {
   private func run(group: ProcessGroup?) throws {
     let first = job(video: videos[0], outputDirectory: outputDirectory)
     let leader = group?.isLeader ?? true
-    if leader, weights == nil, !randomInit, first.defaultModel != nil { print("weights: \(first.modelDescription)") }
+    if leader, weights == nil, !randomInit, first.defaultModel != nil {
+      print("weights: \(first.modelDescription)")
+    }
     guard videos.count > 1 else {
       print(try first.run().line)
       return

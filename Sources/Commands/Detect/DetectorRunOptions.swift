@@ -135,7 +135,9 @@ extension DetectorRunOptions {
 
   /// What identifies the detections of a run: the checkpoint file (size, modification time,
   /// provenance), the keyframe stride and the score threshold. The first line (the path) is informative only.
-  static func runRecord(checkpoint: String, provenance: String, every: Int, scoreThreshold: Float) throws -> String {
+  static func runRecord(checkpoint: String, provenance: String, every: Int, scoreThreshold: Float) throws
+    -> String
+  {
     let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint)
     let size = attributes?[.size] as? Int ?? -1
     let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1

@@ -1,0 +1,35 @@
+// bf16 GEMM kernels (AVX512_BF16) with a run-time CPU check. Imported only by the Tensor module,
+// which decides at run time whether to call them; nothing here runs on a CPU without the instruction
+// unless the caller ignores `ckbf16_cpu_supported`.
+#ifndef CKERNELSBF16_H
+#define CKERNELSBF16_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU has AVX-512F/BW/VL and AVX512_BF16 and the OS saves ZMM state, else 0.
+int ckbf16_cpu_supported(void);
+
+/// Writes the CPU's brand string (cpuid 0x80000002..4, trimmed) and its relevant feature flags
+/// into `buffer` (at most `size` bytes, NUL-terminated), e.g. "AMD EPYC 9R14 (avx512f avx512bw ...)".
+void ckbf16_cpu_description(char *buffer, size_t size);
+
+/// Row-major `C = A · B + beta · C`, `A` m×k (row stride `lda`), `B` k×n (row stride `ldb`), `C` m×n
+/// (row stride `ldc`), with A and B rounded to bf16 (round to nearest even; denormals flushed to
+/// zero) and products accumulated in fp32. beta 0 never reads C. Runs on the calling thread only.
+/// Precondition: `ckbf16_cpu_supported()` returned 1.
+void ckbf16_gemm(
+    long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
+    long ldc);
+
+/// Frees the calling thread's packing buffers (they are also freed when the thread exits).
+void ckbf16_release_buffers(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

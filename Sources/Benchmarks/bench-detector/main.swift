@@ -90,6 +90,13 @@ if let i = CommandLine.arguments.firstIndex(of: "--context-diff"), i + 1 < Comma
   exit(0)
 }
 
+// `--bf16-accuracy VIDEO...`: layer3, Mixed_4e and detections in bf16 against fp32 on real clips.
+if let i = CommandLine.arguments.firstIndex(of: "--bf16-accuracy") {
+  let videos = CommandLine.arguments[(i + 1)...].prefix { !$0.hasPrefix("--") }
+  try BF16Accuracy.run(videos: Array(videos), threads: argument("--threads", 2))
+  exit(0)
+}
+
 let threads = argument("--threads", 2)
 let runs = argument("--runs", 2)
 Compute.setThreadCount(threads)

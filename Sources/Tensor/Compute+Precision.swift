@@ -1,0 +1,87 @@
+import CKernelsBF16
+
+/// The GEMM precision: process-wide, or bound to one thread or task.
+///
+/// Every non-transposed GEMM of the forward pass (`Compute.gemm`, convolutions' direct, temporal,
+/// im2col and Winograd GEMMs) follows ``Compute/precision``. The backward passes (transposed
+/// operands), matrix–vector products (`Linear`, self-gating) and element-wise kernels stay fp32,
+/// so training is fp32 whatever is set here.
+extension Compute {
+  /// The GEMM precision of kernels called from this thread or task: the innermost
+  /// ``withPrecision(_:support:_:)``, else the process-wide ``setPrecision(_:support:)`` (fp32 by
+  /// default).
+  public static var precision: ComputePrecision { precisionOverride ?? precisionBox.value }
+
+  /// A precision bound to the calling thread or task only (``withPrecision(_:support:_:)``).
+  @TaskLocal static var precisionOverride: ComputePrecision?
+
+  /// Sets the process-wide GEMM precision; throws ``ComputePrecisionError`` (and keeps the old
+  /// setting) when `support` says the CPU cannot run it.
+  ///
+  /// ```swift
+  /// try Compute.setPrecision(.bf16)
+  /// // on a CPU without AVX512_BF16:
+  /// // bf16 needs a CPU with AVX512_BF16 (this CPU: Intel(R) Xeon(R) … (avx512_bf16 no, …))
+  /// ```
+  public static func setPrecision(_ precision: ComputePrecision, support: BF16Support = .host) throws {
+    try check(precision, support)
+    precisionBox.value = precision
+  }
+
+  /// Runs `body` with GEMMs called from this thread (or task, and the workers the kernels start)
+  /// in `precision`, without touching the process-wide setting; throws as
+  /// ``setPrecision(_:support:)`` does, before running `body`.
+  public static func withPrecision<T>(
+    _ precision: ComputePrecision, support: BF16Support = .host, _ body: () throws -> T
+  ) throws -> T {
+    try check(precision, support)
+    return try $precisionOverride.withValue(precision) { try body() }
+  }
+
+  /// Runs `body` with `count` threads and the given precision (for worker threads started by
+  /// callers, which see neither binding of the thread that started them). `precision` must be one
+  /// this process already accepted, i.e. a value read from ``precision``.
+  public static func withThreadCount<T>(
+    _ count: Int, precision: ComputePrecision, _ body: () throws -> T
+  ) rethrows -> T {
+    try $precisionOverride.withValue(precision) { try withThreadCount(count, body) }
+  }
+
+  /// Throws when `support` cannot run `precision`.
+  private static func check(_ precision: ComputePrecision, _ support: BF16Support) throws {
+    if precision == .bf16 && !support.isAvailable {
+      throw ComputePrecisionError(precision: precision, cpu: support.cpu)
+    }
+  }
+
+  /// `C = A · B + beta · C` (row-major, no transposes) with bf16 operands and fp32 accumulation, on
+  /// the calling thread. Traps when the CPU lacks AVX512_BF16 (callers reach it only through an
+  /// accepted ``precision``, or tests that checked ``BF16Support/host``).
+  static func bf16Gemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    precondition(BF16Support.host.isAvailable, "bf16 GEMM on a CPU without AVX512_BF16")
+    ckbf16_gemm(m, n, k, a, lda, b, ldb, beta, c, ldc)
+  }
+
+  /// Precision of the GEMMs between Winograd transforms: fp32 unless `TENSOR_BF16_WINOGRAD=1`
+  /// (experiment) and ``precision`` is bf16.
+  static var winogradPrecision: ComputePrecision {
+    bf16Winograd ? precision : .fp32
+  }
+
+  /// Which precision the Winograd GEMMs take under bf16 (for reports).
+  public static var bf16WinogradDescription: String { bf16Winograd ? "bf16" : "fp32" }
+
+  /// `TENSOR_BF16_WINOGRAD=1`.
+  static let bf16Winograd = Winograd.setting("TENSOR_BF16_WINOGRAD") == 1
+
+  /// Holder of the process-wide precision (read often, written rarely).
+  private static let precisionBox = PrecisionBox()
+}
+
+/// The process-wide precision; written only by `setPrecision` (before the kernels run).
+private final class PrecisionBox: @unchecked Sendable {
+  var value = ComputePrecision.fp32
+}

@@ -65,8 +65,15 @@ extension Compute {
     ckbf16_gemm(m, n, k, a, lda, b, ldb, beta, c, ldc)
   }
 
-  /// Precision of the GEMMs between Winograd transforms: fp32 unless `TENSOR_BF16_WINOGRAD=1`
-  /// (experiment) and ``precision`` is bf16.
+  /// Precision of the GEMMs between Winograd transforms: ``precision``, except that
+  /// `TENSOR_BF16_WINOGRAD=0` keeps them fp32 under bf16.
+  ///
+  /// F(4×4, 3×3)'s output transform sums products with coefficients up to 8 per axis, so the
+  /// operands' bf16 rounding weighs more there than in a direct convolution: on a single random
+  /// 3×3 layer 6–8 % of the largest output (L∞) against ~0.5 % for im2col; on the real trunks
+  /// layer3 2.5 % against 1.1 % with fp32 Winograd GEMMs, Mixed_4e 0.8 % against 0.5 %
+  /// (`eval/BENCHMARKS.md`, bf16 section). The Winograd GEMMs carry most of S3D-G's and the box
+  /// head's multiply-adds, so bf16 there is where the speed is.
   static var winogradPrecision: ComputePrecision {
     bf16Winograd ? precision : .fp32
   }
@@ -74,8 +81,8 @@ extension Compute {
   /// Which precision the Winograd GEMMs take under bf16 (for reports).
   public static var bf16WinogradDescription: String { bf16Winograd ? "bf16" : "fp32" }
 
-  /// `TENSOR_BF16_WINOGRAD=1`.
-  static let bf16Winograd = Winograd.setting("TENSOR_BF16_WINOGRAD") == 1
+  /// False when `TENSOR_BF16_WINOGRAD=0`.
+  static let bf16Winograd = Winograd.setting("TENSOR_BF16_WINOGRAD") != 0
 
   /// Holder of the process-wide precision (read often, written rarely).
   private static let precisionBox = PrecisionBox()

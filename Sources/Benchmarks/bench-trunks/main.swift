@@ -11,7 +11,17 @@ import Tensor
 let options = BenchOptions.parse(CommandLine.arguments.dropFirst())
 Compute.setThreadCount(options.threads)
 if let mb = options.cacheMB { Compute.setBufferCacheLimit(bytes: mb << 20) }
-print("bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up)")
+do {
+  try Compute.setPrecision(options.precision)
+} catch {
+  FileHandle.standardError.write(Data("bench-trunks: \(error)\n".utf8))
+  exit(1)
+}
+print(
+  "bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up), precision "
+    + "\(options.precision)"
+    + (options.precision == .bf16
+      ? " (Winograd GEMMs \(Compute.bf16WinogradDescription); the sgemm columns stay fp32 OpenBLAS)" : ""))
 if options.layers {
   LayerBench.run(runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle)
   exit(0)

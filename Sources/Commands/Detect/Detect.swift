@@ -1,5 +1,6 @@
 import ArgumentParser
 import Detection
+import Tensor
 
 /// Detects actions in a video and writes labelled frames and a detections CSV.
 ///
@@ -62,6 +63,10 @@ public struct Detect: ParsableCommand {
   @Option(help: "Compute threads.")
   public var threads = 2
 
+  /// GEMM precision.
+  @Option(help: ComputePrecision.help)
+  public var precision = ComputePrecision.fp32
+
   /// Context mode.
   @Option(
     help:
@@ -119,6 +124,7 @@ public struct Detect: ParsableCommand {
     job.maxDetections = maxDetections
     job.topKLabels = topKLabels
     job.threads = threads
+    job.precision = precision
     job.contextMode = ActionDetector.ContextMode(rawValue: context) ?? .shared
     job.tail = tail.flatMap { HeadConfiguration.Tail(rawValue: $0) }
     job.temporalMode = roiTime.flatMap { ROICrop3D.TemporalMode(rawValue: $0) }

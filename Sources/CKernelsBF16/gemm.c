@@ -104,11 +104,52 @@ BF16_TARGET static void packB(long kc, long nc, const float *b, long ldb, uint32
   }
 }
 
+/// Eight rows' 16 pairs each (`w[r]`: row r's words for pairs p0 … p0+15) stored as pair-major
+/// words `dst[q * 8 + r]` (an 8×16 transpose of 32-bit words).
+BF16_TARGET static inline void storeTransposed8x16(const __m512i w[8], uint32_t *dst) {
+  __m512i t[8], u[8];
+  for (int r = 0; r < 8; r += 2) {
+    t[r] = _mm512_unpacklo_epi32(w[r], w[r + 1]);      // per 128-bit lane L: pairs 4L, 4L+1
+    t[r + 1] = _mm512_unpackhi_epi32(w[r], w[r + 1]);  // pairs 4L+2, 4L+3
+  }
+  for (int h = 0; h < 8; h += 4) {  // rows h … h+3
+    u[h + 0] = _mm512_unpacklo_epi64(t[h], t[h + 2]);      // pair 4L
+    u[h + 1] = _mm512_unpackhi_epi64(t[h], t[h + 2]);      // pair 4L+1
+    u[h + 2] = _mm512_unpacklo_epi64(t[h + 1], t[h + 3]);  // pair 4L+2
+    u[h + 3] = _mm512_unpackhi_epi64(t[h + 1], t[h + 3]);  // pair 4L+3
+  }
+#define STORE_LANE(L)                                                                     \
+  for (int i = 0; i < 4; i++) {                                                           \
+    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * 8), _mm512_extracti32x4_epi32(u[i], L));     \
+    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * 8 + 4), _mm512_extracti32x4_epi32(u[4 + i], L)); \
+  }
+  STORE_LANE(0)
+  STORE_LANE(1)
+  STORE_LANE(2)
+  STORE_LANE(3)
+#undef STORE_LANE
+}
+
 /// Packs A's mc×kc block (row stride lda) into MR-row panels of kp = ceil(kc/2) pair columns.
+/// Whole panels of 16 whole pairs go through an 8×16 transpose; the edges word by word.
 BF16_TARGET static void packA(long mc, long kc, const float *a, long lda, uint32_t *out) {
   const long kp = (kc + 1) / 2;
   const long rows = (mc + MR - 1) / MR * MR;
   uint32_t words[16] __attribute__((aligned(64)));
+  const long fullPanels = MR == 8 ? mc / 8 : 0;
+  const long fullPairs = kc / 32 * 16;  // pairs of blocks whose 32 elements all exist
+  for (long panel = 0; panel < fullPanels; panel++) {
+    uint32_t *dst = out + panel * kp * 8;
+    const float *rows8 = a + panel * 8 * lda;
+    for (long p0 = 0; p0 < fullPairs; p0 += 16) {
+      __m512i w[8];
+      for (int r = 0; r < 8; r++) {
+        const float *row = rows8 + r * lda + 2 * p0;
+        w[r] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 16), _mm512_loadu_ps(row));
+      }
+      storeTransposed8x16(w, dst + p0 * 8);
+    }
+  }
   for (long i = 0; i < rows; i++) {
     uint32_t *dst = out + (i / MR) * kp * MR + (i % MR);
     if (i >= mc) {
@@ -116,7 +157,7 @@ BF16_TARGET static void packA(long mc, long kc, const float *a, long lda, uint32
       continue;
     }
     const float *row = a + i * lda;
-    for (long p0 = 0; p0 < kp; p0 += 16) {
+    for (long p0 = i < fullPanels * 8 ? fullPairs : 0; p0 < kp; p0 += 16) {
       const long e = 2 * p0;
       const __m512 x0 = _mm512_maskz_loadu_ps(lanes(kc - e), row + e);
       const __m512 x1 = _mm512_maskz_loadu_ps(lanes(kc - e - 16), row + e + 16);

@@ -100,7 +100,9 @@ struct BF16GemmTests {
     let error = o.worstError(got, beta: beta, round: Self.roundedToBF16, scale: Double(o.k + 2) * 0x1p-24)
     #expect(error <= 1, "error \(error) of the fp32-accumulation bound")
     // Outside the m×n window (the strides' padding) C is untouched.
-    for i in 0..<o.m { #expect(got[(i * o.ldc + o.n)..<((i + 1) * o.ldc)] == o.c[(i * o.ldc + o.n)..<((i + 1) * o.ldc)]) }
+    for i in 0..<o.m {
+      #expect(got[(i * o.ldc + o.n)..<((i + 1) * o.ldc)] == o.c[(i * o.ldc + o.n)..<((i + 1) * o.ldc)])
+    }
   }
 
   @Test(arguments: shapes)
@@ -144,12 +146,16 @@ struct BF16GemmTests {
   /// layers: 0.15. Temporal F(4, 3): measured 1.0–1.3 %: 0.03. (`TENSOR_BF16_WINOGRAD=0` keeps the
   /// Winograd GEMMs fp32: those cases then equal fp32 exactly.)
   static let convCases: [ConvCase] = [
-    ConvCase(input: [1, 16, 4, 9, 70], out: 40, kernel: [1, 1, 1], tolerance: 1e-2),  // pointwise
-    ConvCase(input: [1, 16, 6, 5, 7], out: 24, kernel: [3, 1, 1], tolerance: 3e-2, winograd: true),  // temporal Winograd
+    // Pointwise.
+    ConvCase(input: [1, 16, 4, 9, 70], out: 40, kernel: [1, 1, 1], tolerance: 1e-2),
+    // Temporal Winograd, then the direct temporal route (stride 2).
+    ConvCase(input: [1, 16, 6, 5, 7], out: 24, kernel: [3, 1, 1], tolerance: 3e-2, winograd: true),
     ConvCase(input: [1, 16, 10, 5, 7], out: 24, kernel: [3, 1, 1], tolerance: 3e-2, winograd: true),
-    ConvCase(input: [1, 16, 6, 5, 7], out: 24, kernel: [3, 1, 1], stride: [2, 1, 1], tolerance: 1e-2),  // temporal
-    ConvCase(input: [1, 8, 3, 17, 23], out: 40, kernel: [1, 3, 3], stride: [1, 2, 2], tolerance: 1e-2),  // im2col
-    ConvCase(input: [1, 3, 4, 30, 40], out: 64, kernel: [3, 7, 7], stride: [2, 2, 2], tolerance: 1e-2),  // im2col, split by channels
+    ConvCase(input: [1, 16, 6, 5, 7], out: 24, kernel: [3, 1, 1], stride: [2, 1, 1], tolerance: 1e-2),
+    // im2col, split by columns, then by channels.
+    ConvCase(input: [1, 8, 3, 17, 23], out: 40, kernel: [1, 3, 3], stride: [1, 2, 2], tolerance: 1e-2),
+    ConvCase(input: [1, 3, 4, 30, 40], out: 64, kernel: [3, 7, 7], stride: [2, 2, 2], tolerance: 1e-2),
+    // Winograd F(4×4, 3×3), one map, then many samples batched.
     ConvCase(input: [1, 16, 2, 20, 25], out: 32, kernel: [1, 3, 3], tolerance: 0.15, winograd: true),
     ConvCase(input: [30, 16, 3, 7, 7], out: 20, kernel: [1, 3, 3], tolerance: 0.15, winograd: true),
   ]

@@ -76,7 +76,8 @@ enum BF16Accuracy {
     _ detector: ActionDetector, video: String, keyframe k: Int, frames: [RGBImage], sourceWidth: Int,
     sourceHeight: Int
   ) throws -> Row {
-    let clip = FrameResizer.tensor(detector.clipIndices(keyframe: k, frameCount: frames.count).map { frames[$0] }, video: true)
+    let clip = FrameResizer.tensor(
+      detector.clipIndices(keyframe: k, frameCount: frames.count).map { frames[$0] }, video: true)
     let key = FrameResizer.tensor([frames[k]], video: false)
     func pass(_ precision: ComputePrecision) throws -> (Tensor, Tensor, [DetectedAction]) {
       try Compute.setPrecision(precision)
@@ -92,7 +93,9 @@ enum BF16Accuracy {
     var best: [Double] = []
     var change: [Double] = []
     for d in d32 {
-      let match = d16.filter { $0.classIndex == d.classIndex }.max { $0.box.iou(with: d.box) < $1.box.iou(with: d.box) }
+      let match = d16.filter { $0.classIndex == d.classIndex }.max {
+        $0.box.iou(with: d.box) < $1.box.iou(with: d.box)
+      }
       best.append(match.map { Double($0.box.iou(with: d.box)) } ?? 0)
       if let match { change.append(Double(abs(match.score - d.score))) }
     }
@@ -122,8 +125,10 @@ extension BF16Accuracy.Row {
   /// The table line.
   var line: String {
     String(
-      format: "%@ %4d   %8.4f / %.5f      %8.4f / %.5f      %5d / %-5d  %5.1f %%  %6.3f / %.4f   %7.4f / %.5f",
-      video.padding(toLength: 34, withPad: " ", startingAt: 0), keyframe, layer3.max, layer3.mean, mixed4e.max,
+      format:
+        "%@ %4d   %8.4f / %.5f      %8.4f / %.5f      %5d / %-5d  %5.1f %%  %6.3f / %.4f   %7.4f / %.5f",
+      video.padding(toLength: 34, withPad: " ", startingAt: 0), keyframe, layer3.max, layer3.mean,
+      mixed4e.max,
       mixed4e.mean, fp32Count, bf16Count,
       100 * Double(bestIoU.filter { $0 >= 0.5 }.count) / Double(max(bestIoU.count, 1)), bestIoU.min() ?? 0,
       BF16Accuracy.mean(bestIoU), scoreChange.max() ?? 0, BF16Accuracy.mean(scoreChange))

@@ -5,6 +5,7 @@
 //   swift build -c release --product bench-detector
 //   .build/release/bench-detector [--threads 2] [--runs 3] [--precision fp32|bf16] [--variants A,D]
 //   .build/release/bench-detector --bf16-accuracy VIDEO... [--threads 2]   (bf16 against fp32, real clips)
+//   .build/release/bench-detector --precision-timing 3 [--threads 2]  (paper keyframe, fp32 vs bf16)
 // (see eval/BENCHMARKS.md)
 import Detection
 import Foundation
@@ -96,6 +97,12 @@ if let i = CommandLine.arguments.firstIndex(of: "--context-diff"), i + 1 < Comma
 if let i = CommandLine.arguments.firstIndex(of: "--bf16-accuracy") {
   let videos = CommandLine.arguments[(i + 1)...].prefix { !$0.hasPrefix("--") }
   try BF16Accuracy.run(videos: Array(videos), threads: argument("--threads", 2))
+  exit(0)
+}
+
+// `--precision-timing ROUNDS`: the paper's keyframe in fp32 and bf16, alternating, wall and CPU time.
+if CommandLine.arguments.contains("--precision-timing") {
+  try PrecisionTiming.run(threads: argument("--threads", 2), rounds: argument("--precision-timing", 3))
   exit(0)
 }
 

@@ -82,7 +82,7 @@ static const uint16_t interleave[32] = {
     8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
 
 /// Packs B's kc×nc block (row stride ldb) into NR-column panels of kp = ceil(kc/2) pair rows.
-BF16_TARGET static void packB(long kc, long nc, const float *b, long ldb, uint32_t *out) {
+BF16_TARGET __attribute__((noinline)) static void packB(long kc, long nc, const float *b, long ldb, uint32_t *out) {
   const __m512i index = _mm512_loadu_si512(interleave);
   const long kp = (kc + 1) / 2;
   const long panels = (nc + NR - 1) / NR;
@@ -132,7 +132,7 @@ BF16_TARGET static inline void storeTransposed8x16(const __m512i w[8], uint32_t 
 
 /// Packs A's mc×kc block (row stride lda) into MR-row panels of kp = ceil(kc/2) pair columns.
 /// Whole panels of 16 whole pairs go through an 8×16 transpose; the edges word by word.
-BF16_TARGET static void packA(long mc, long kc, const float *a, long lda, uint32_t *out) {
+BF16_TARGET __attribute__((noinline)) static void packA(long mc, long kc, const float *a, long lda, uint32_t *out) {
   const long kp = (kc + 1) / 2;
   const long rows = (mc + MR - 1) / MR * MR;
   uint32_t words[16] __attribute__((aligned(64)));
@@ -172,7 +172,7 @@ BF16_TARGET static void packA(long mc, long kc, const float *a, long lda, uint32
 // ---- micro-kernel -------------------------------------------------------------------------
 
 /// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · Bp + beta · C over kp pairs.
-BF16_TARGET static void kernel(
+BF16_TARGET __attribute__((noinline)) static void kernel(
     long kp, const uint32_t *restrict ap, const uint32_t *restrict bp, float *c, long ldc, long rows,
     long cols, float beta) {
   __m512 acc[MR][NV];

@@ -61,7 +61,9 @@ extension Compute {
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    precondition(BF16Support.host.isAvailable, "bf16 GEMM on a CPU without AVX512_BF16")
+    // Not a precondition: those vanish under the target's -Ounchecked, and this one guards
+    // against an illegal instruction.
+    if !BF16Support.host.isAvailable { fatalError("bf16 GEMM on a CPU without AVX512_BF16") }
     ckbf16_gemm(m, n, k, a, lda, b, ldb, beta, c, ldc)
   }
 
@@ -70,7 +72,7 @@ extension Compute {
   ///
   /// F(4×4, 3×3)'s output transform sums products with coefficients up to 8 per axis, so the
   /// operands' bf16 rounding weighs more there than in a direct convolution: on a single random
-  /// 3×3 layer 6–8 % of the largest output (L∞) against ~0.5 % for im2col; on the real trunks
+  /// 3×3 layer 6–8 % of the largest output (L∞) against ~0.2 % for im2col; on the real trunks
   /// layer3 2.5 % against 1.1 % with fp32 Winograd GEMMs, Mixed_4e 0.8 % against 0.5 %
   /// (`eval/BENCHMARKS.md`, bf16 section). The Winograd GEMMs carry most of S3D-G's and the box
   /// head's multiply-adds, so bf16 there is where the speed is.

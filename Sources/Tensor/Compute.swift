@@ -40,9 +40,10 @@ public enum Compute {
     try $threadOverride.withValue(max(1, count)) { try body() }
   }
 
-  /// Row-major single-precision GEMM: `C = A · B + beta · C` with `A` m×k (row stride `lda`),
-  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); the columns (or, when there are few,
-  /// the rows) are split between `threadCount` threads.
+  /// Row-major GEMM in ``precision`` (fp32 `sgemm`, or bf16 operands with fp32 accumulation):
+  /// `C = A · B + beta · C` with `A` m×k (row stride `lda`), `B` k×n (row stride `ldb`), `C` m×n
+  /// (row stride `ldc`); the columns (or, when there are few, the rows) are split between
+  /// `threadCount` threads.
   public static func gemm(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
@@ -78,7 +79,12 @@ public enum Compute {
     _ = openBLASThreads
     openblas_set_num_threads(Int32(threadCount))
     defer { openblas_set_num_threads(1) }
-    guard m > 0, n > 0, k > 0 else { return }
+    guard m > 0, n > 0 else { return }
+    if k == 0 {
+      for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+      return
+    }
+    // Always fp32 (the reference the benchmarks compare against), whatever ``precision`` says.
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b,
       Int32(ldb), 0, c, Int32(ldc))

@@ -213,9 +213,14 @@ BF16_TARGET __attribute__((noinline)) static void kernel(
 
 // ---- driver -------------------------------------------------------------------------------
 
-BF16_TARGET void ckbf16_gemm(
-    long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
-    long ldc) {
+/// Words of one KC block of a packed A with `rows` rows (padded to MR) and kc columns.
+static long blockWords(long rows, long kc) { return (rows + MR - 1) / MR * MR * ((kc + 1) / 2); }
+
+/// The GEMM; A either packed here block by block from (a, lda), or taken from `packed` (laid out by
+/// `ckbf16_pack_a` for `packedRows` rows, of which rows row0 … row0+m-1 are used).
+BF16_TARGET static void drive(
+    long m, long n, long k, const float *a, long lda, const uint32_t *packed, long packedRows, long row0,
+    const float *b, long ldb, float beta, float *c, long ldc) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     for (long i = 0; i < m; i++) {
@@ -228,7 +233,8 @@ BF16_TARGET void ckbf16_gemm(
   const long ncMax = n < NC ? n : NC;
   const long mcMax = m < MC ? m : MC;
   uint32_t *bp = reserve(&buffers.b, &buffers.bWords, (size_t)kpMax * ((ncMax + NR - 1) / NR * NR));
-  uint32_t *ap = reserve(&buffers.a, &buffers.aWords, (size_t)kpMax * ((mcMax + MR - 1) / MR * MR));
+  uint32_t *ap = packed ? NULL
+                        : reserve(&buffers.a, &buffers.aWords, (size_t)kpMax * ((mcMax + MR - 1) / MR * MR));
   for (long jc = 0; jc < n; jc += NC) {
     const long nc = n - jc < NC ? n - jc : NC;
     for (long pc = 0; pc < k; pc += KC) {
@@ -238,17 +244,50 @@ BF16_TARGET void ckbf16_gemm(
       const float blockBeta = pc == 0 ? beta : 1;
       for (long ic = 0; ic < m; ic += MC) {
         const long mc = m - ic < MC ? m - ic : MC;
-        packA(mc, kc, a + ic * lda + pc, lda, ap);
+        const uint32_t *block;
+        if (packed) {
+          // Earlier k blocks are all KC wide.
+          block = packed + (pc / KC) * blockWords(packedRows, KC) + (row0 + ic) * kp;
+        } else {
+          packA(mc, kc, a + ic * lda + pc, lda, ap);
+          block = ap;
+        }
         for (long jr = 0; jr < nc; jr += NR) {
           const long cols = nc - jr < NR ? nc - jr : NR;
           for (long ir = 0; ir < mc; ir += MR) {
             const long rows = mc - ir < MR ? mc - ir : MR;
             kernel(
-                kp, ap + ir * kp, bp + jr * kp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols,
+                kp, block + ir * kp, bp + jr * kp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols,
                 blockBeta);
           }
         }
       }
     }
   }
+}
+
+BF16_TARGET void ckbf16_gemm(
+    long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
+    long ldc) {
+  drive(m, n, k, a, lda, NULL, 0, 0, b, ldb, beta, c, ldc);
+}
+
+size_t ckbf16_packed_a_words(long m, long k) {
+  size_t words = 0;
+  for (long pc = 0; pc < k; pc += KC) words += (size_t)blockWords(m, k - pc < KC ? k - pc : KC);
+  return words;
+}
+
+BF16_TARGET void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_t *out) {
+  for (long pc = 0; pc < k; pc += KC) {
+    const long kc = k - pc < KC ? k - pc : KC;
+    packA(m, kc, a + pc, lda, out);
+    out += blockWords(m, kc);
+  }
+}
+
+BF16_TARGET void ckbf16_gemm_packed_a(
+    long m, long n, long k, const uint32_t *packed, long packedRows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc) {
+  drive(m, n, k, NULL, 0, packed, packedRows, row0, b, ldb, beta, c, ldc);
 }

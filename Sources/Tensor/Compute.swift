@@ -91,10 +91,12 @@ public enum Compute {
   }
 
   /// `gemm` on the calling thread only, in `precision` (default ``precision``): OpenBLAS `sgemm`,
-  /// or the bf16 kernel.
+  /// or the bf16 kernel, which takes A pre-packed from `packed` when given (A must then be rows
+  /// `packed.rowOffset…` of that matrix, `lda == k`).
   static func serialGemm(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, precision: ComputePrecision? = nil
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, precision: ComputePrecision? = nil,
+    packed: PackedOperand? = nil
   ) {
     _ = openBLASThreads
     guard m > 0, n > 0 else { return }
@@ -105,7 +107,11 @@ public enum Compute {
       return
     }
     if (precision ?? Compute.precision) == .bf16 {
-      bf16Gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      if let packed, lda == k {
+        bf16Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      } else {
+        bf16Gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      }
       return
     }
     cblas_sgemm(

@@ -180,6 +180,42 @@ struct BF16GemmTests {
     }
   }
 
+  /// A weight matrix packed once (`PackedOperand`) gives the same result, bit for bit, as packing it
+  /// on every call, for row ranges on a panel boundary and (through the fallback) off it.
+  @Test(arguments: [0, 8, 24, 3])
+  func prepackedWeightsMatchPerCallPacking(rowOffset: Int) {
+    let (rows, m, n, k) = (70, 40, 97, 301)
+    var rng = SeededRandom(seed: 12)
+    let a = (0..<(rows * k)).map { _ in rng.next() }
+    let b = (0..<(k * n)).map { _ in rng.next() }
+    var perCall = [Float](repeating: 0.5, count: m * n)
+    var prepacked = perCall
+    let weights = BF16PackedWeights()
+    a.withUnsafeBufferPointer { a in
+      Compute.bf16Gemm(
+        m: m, n: n, k: k, a: a.baseAddress! + rowOffset * k, lda: k, b: b, ldb: n, beta: 1, c: &perCall, ldc: n)
+      let operand = PackedOperand(
+        weights: weights, index: 0, source: a.baseAddress!, rows: rows, rowOffset: rowOffset)
+      Compute.bf16Gemm(m: m, n: n, k: k, operand: operand, b: b, ldb: n, beta: 1, c: &prepacked, ldc: n)
+    }
+    #expect(perCall == prepacked)
+    #expect(weights.count == (rowOffset % 8 == 0 ? 1 : 0))
+  }
+
+  /// A layer packs its weight matrices on its first bf16 call and reuses them (same output again).
+  @Test func convolutionPacksItsWeightsOnce() throws {
+    var rng = SeededRandom(seed: 13)
+    let x = rng.tensor([1, 16, 2, 20, 25])
+    let conv = Convolution(weight: rng.tensor([32, 16, 1, 3, 3]), padding: .same)
+    let first = try Compute.withPrecision(.bf16) { conv(x) }
+    let packed = conv.bf16Weights.count
+    let second = try Compute.withPrecision(.bf16) { conv(x) }
+    #expect(first.scalars == second.scalars)
+    #expect(packed == (Compute.bf16Winograd ? 36 : 0) && conv.bf16Weights.count == packed)
+    _ = conv(x)  // fp32 packs nothing
+    #expect(conv.bf16Weights.count == packed)
+  }
+
   /// `Compute.gemm` (split between threads) follows the precision too.
   @Test func publicGemmFollowsThePrecision() throws {
     let o = Operands([150, 700, 77], seed: 11)

@@ -5,6 +5,7 @@
 #define CKERNELSBF16_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,6 +25,21 @@ void ckbf16_cpu_description(char *buffer, size_t size);
 void ckbf16_gemm(
     long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
     long ldc);
+
+/// Words (32-bit) `ckbf16_pack_a` writes for an m×k A.
+size_t ckbf16_packed_a_words(long m, long k);
+
+/// Packs an m×k A (row stride `lda`) once, for any number of `ckbf16_gemm_packed_a` calls (bf16
+/// pairs in 8-row panels per 256-wide block of k; the layout is private to this library).
+/// Precondition: `ckbf16_cpu_supported()` returned 1; `out` holds `ckbf16_packed_a_words(m, k)` words.
+void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_t *out);
+
+/// `ckbf16_gemm` with A taken from `packed` (`ckbf16_pack_a` of a `packed_rows`×k matrix): rows
+/// `row0` … `row0 + m − 1` of it, `row0` a multiple of 8. Same results, bit for bit, as
+/// `ckbf16_gemm` on those rows.
+void ckbf16_gemm_packed_a(
+    long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
+    long ldb, float beta, float *c, long ldc);
 
 /// Frees the calling thread's packing buffers (they are also freed when the thread exits).
 void ckbf16_release_buffers(void);

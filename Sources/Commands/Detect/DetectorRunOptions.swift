@@ -60,8 +60,11 @@ extension DetectorRunOptions {
   public func validate() throws {
     guard every >= 1 else { throw ValidationError("--detector-every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--detector-threads must be at least 1, got \(threads)") }
-    if checkpoint == nil, framesRoot != nil || cache != nil || precision != .fp32 {
-      throw ValidationError("--frames-root, --cache and --precision need --detector FILE")
+    if checkpoint == nil, framesRoot != nil || cache != nil {
+      throw ValidationError("--frames-root and --cache need --detector FILE")
+    }
+    if checkpoint == nil, precision != .fp32 {
+      throw ValidationError("--precision needs --detector FILE (it is the detector's GEMM precision)")
     }
   }
 
@@ -169,8 +172,8 @@ extension DetectorRunOptions {
       let existing = String(decoding: data, as: UTF8.self)
       guard identity(existing) == identity(record) else {
         throw EvalFrameMAPError(
-          "\(cache): the cache holds detections of another checkpoint, --detector-every, --detector-score-threshold or --precision "
-            + "(see \(runRecordName)); delete it or pass another --cache DIR")
+          "\(cache): the cache holds detections of another checkpoint, --detector-every or --detector-score-threshold "
+            + "(or --precision; see \(runRecordName)); delete it or pass another --cache DIR")
       }
       return
     }

@@ -134,7 +134,8 @@ struct ConvStep: @unchecked Sendable {
   /// Rows `rows` of weight matrix `index` (`outputChannels` × `k` at `source`) as a packed operand.
   func packed(_ index: Int, source: UnsafePointer<Float>, rows: Range<Int>) -> PackedOperand? {
     packedWeights.map {
-      PackedOperand(weights: $0, index: index, source: source, rows: outputChannels, rowOffset: rows.lowerBound)
+      PackedOperand(
+        weights: $0, index: index, source: source, rows: outputChannels, rowOffset: rows.lowerBound)
     }
   }
 

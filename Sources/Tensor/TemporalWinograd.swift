@@ -75,7 +75,8 @@ extension ConvStep {
             b: v.base + e * g.c * n, ldb: n, beta: 0, c: m.base + e * outputChannels * n, ldc: n,
             precision: Compute.winogradPrecision,
             packed: packed(
-              PackedIndex.temporalWinograd + e, source: u + e * outputChannels * g.c, rows: 0..<outputChannels))
+              PackedIndex.temporalWinograd + e, source: u + e * outputChannels * g.c, rows: 0..<outputChannels
+            ))
         }
         temporalOutputTransform(m: m.base, position: a, count: count, tiles: tiles)
         a += count

@@ -193,7 +193,8 @@ struct BF16GemmTests {
     let weights = BF16PackedWeights()
     a.withUnsafeBufferPointer { a in
       Compute.bf16Gemm(
-        m: m, n: n, k: k, a: a.baseAddress! + rowOffset * k, lda: k, b: b, ldb: n, beta: 1, c: &perCall, ldc: n)
+        m: m, n: n, k: k, a: a.baseAddress! + rowOffset * k, lda: k, b: b, ldb: n, beta: 1, c: &perCall,
+        ldc: n)
       let operand = PackedOperand(
         weights: weights, index: 0, source: a.baseAddress!, rows: rows, rowOffset: rowOffset)
       Compute.bf16Gemm(m: m, n: n, k: k, operand: operand, b: b, ldb: n, beta: 1, c: &prepacked, ldc: n)

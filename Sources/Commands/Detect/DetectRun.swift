@@ -147,7 +147,7 @@ public struct DetectRun {
             index: found.index, detections: Self.topClasses(found.detections, k: topKLabels)))
         bar.update(output?.framesWritten ?? 0)
       })
-    try output?.finish(provenance: provenance)
+    try output?.finish(provenance: provenance, precision: precision)
     bar.finish(frames)
     return Summary(
       frames: frames, keyframes: keyframes, detections: output?.rows ?? 0,

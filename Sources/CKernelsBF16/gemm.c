@@ -67,7 +67,6 @@ static uint32_t *reserve(uint32_t **p, size_t *have, size_t words) {
   return *p;
 }
 
-void ckbf16_release_buffers(void) { freeBuffers(&buffers); }
 
 // ---- packing ------------------------------------------------------------------------------
 

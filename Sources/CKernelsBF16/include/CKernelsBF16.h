@@ -15,12 +15,14 @@ extern "C" {
 int ckbf16_cpu_supported(void);
 
 /// Writes the CPU's brand string (cpuid 0x80000002..4, trimmed) and its relevant feature flags
-/// into `buffer` (at most `size` bytes, NUL-terminated), e.g. "AMD EPYC 9R14 (avx512f avx512bw ...)".
+/// into `buffer` (at most `size` bytes, NUL-terminated), e.g. "AMD EPYC (avx512f yes, avx512bw yes,
+/// avx512vl yes, avx512_bf16 yes, OS zmm state yes)".
 void ckbf16_cpu_description(char *buffer, size_t size);
 
 /// Row-major `C = A · B + beta · C`, `A` m×k (row stride `lda`), `B` k×n (row stride `ldb`), `C` m×n
 /// (row stride `ldc`), with A and B rounded to bf16 (round to nearest even; denormals flushed to
-/// zero) and products accumulated in fp32. beta 0 never reads C. Runs on the calling thread only.
+/// zero) and products accumulated in fp32. beta 0 never reads C. Runs on the calling thread only,
+/// packing into buffers of that thread (kept for its next call, freed when it exits).
 /// Precondition: `ckbf16_cpu_supported()` returned 1.
 void ckbf16_gemm(
     long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
@@ -40,9 +42,6 @@ void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_t *out);
 void ckbf16_gemm_packed_a(
     long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
     long ldb, float beta, float *c, long ldc);
-
-/// Frees the calling thread's packing buffers (they are also freed when the thread exits).
-void ckbf16_release_buffers(void);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // The package graph reads as the architecture (see ../shared/DESIGN.md, "Modules"):
 //
-//   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS → Tensor · CMPI → Distributed
+//   C wrappers   CFFmpeg → Media · CPNG → Rendering · COpenBLAS, CKernelsBF16 → Tensor · CMPI → Distributed
 //   networks     Tensor ← Networks ← Detection ← Commands
 //   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands;
 //                Datasets, Media ← Synthetic ← Commands; these never import a network module.
@@ -60,9 +60,12 @@ let package = Package(
     .target(name: "Primitives"),
 
     // Compute engine, networks, the detector.
+    // bf16 GEMM kernels: AVX-512 only inside functions marked for it, called after a run-time CPU
+    // check (the binary itself stays x86-64-v3). Imported only by Tensor.
+    .target(name: "CKernelsBF16"),
     .target(
       name: "Tensor",
-      dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+      dependencies: ["COpenBLAS", "CKernelsBF16", .product(name: "Numerics", package: "swift-numerics")],
       exclude: ["README.md"],
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]
     ),

@@ -6,6 +6,7 @@ Two steps, two venvs (both outside the repo):
     /work/.venv-torch/bin/python tools/bench_detector_onnx.py export /tmp/bench-detector-onnx
     # 2. time (onnxruntime):     pip install numpy onnx onnxruntime
     /work/.venv-ort/bin/python tools/bench_detector_onnx.py run /tmp/bench-detector-onnx --threads 2
+        [--repeats 3] [--only keyframe,rpn,context,head_keep_300]   (default: every graph)
 
 Graphs (float32, weights = `detect --random-init`, i.e. DetectorCheckpoint.seededTensors(seed 1) of the
 default configuration with 21 classes, rebuilt here by counter_random.parity_tensor with the same names):
@@ -101,12 +102,15 @@ def export(out_dir):
         print("exported", name, shape, flush=True)
 
 
-def run(out_dir, threads, repeats):
+GRAPHS = ("keyframe", "rpn", "context", "head_keep_300", "head_keep_100", "head_avg_300", "tail_shared")
+
+
+def run(out_dir, threads, repeats, only=GRAPHS):
     import numpy as np
     import onnxruntime as ort
 
     results = {}
-    for name in ("keyframe", "rpn", "context", "head_keep_300", "head_keep_100", "head_avg_300", "tail_shared"):
+    for name in (g for g in GRAPHS if g in only):
         path = os.path.join(out_dir, name + ".onnx")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
@@ -124,10 +128,12 @@ def run(out_dir, threads, repeats):
         results[name] = min(times)
         print(f"{name:16s} {min(times):9.1f} ms (best of {repeats}; median {sorted(times)[len(times) // 2]:.1f})",
               flush=True)
-    key = results["keyframe"] + results["rpn"] + results["context"]
-    print(f"{'trunks + RPN convs':16s} {key:9.1f} ms")
-    for variant in ("head_keep_300", "head_keep_100", "head_avg_300", "tail_shared"):
-        print(f"total with {variant:14s} {key + results[variant]:9.1f} ms")
+    if all(g in results for g in ("keyframe", "rpn", "context")):
+        key = results["keyframe"] + results["rpn"] + results["context"]
+        print(f"{'trunks + RPN convs':16s} {key:9.1f} ms")
+        for variant in ("head_keep_300", "head_keep_100", "head_avg_300", "tail_shared"):
+            if variant in results:
+                print(f"total with {variant:14s} {key + results[variant]:9.1f} ms")
     print(json.dumps(results))
 
 
@@ -139,4 +145,5 @@ if __name__ == "__main__":
     else:
         threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
         repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 3
-        run(sys.argv[2], threads, repeats)
+        only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else GRAPHS
+        run(sys.argv[2], threads, repeats, only)

@@ -12,6 +12,8 @@
 # subprocess) with ROUNDS rounds of RUNS runs of its own, so both see the same machine load, and
 # prints best/median of each and the ratios. Before every round it waits up to WAIT_IDLE seconds
 # (default 60) for a second in which other processes use less than 0.3 cores.
+# PRECISION=bf16 runs our trunks with bf16 GEMMs (bench-trunks --precision; needs AVX512_BF16);
+# ONNX Runtime stays fp32.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${1:-2}
@@ -34,4 +36,4 @@ rm -f "$OUT/ort_kinds.jsonl"
   "$OUT/models/resnet50_l3.onnx" "$OUT/models/s3dg_m4e.onnx" > "$OUT/ort_kinds.jsonl"
 "$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" --wait-idle "${WAIT_IDLE:-60}" \
   --peer-python "$VENV/bin/python" --peer-script "$BENCH/peer_onnxruntime.py" --peer-models "$OUT/models" \
-  --ort-kinds "$OUT/ort_kinds.jsonl"
+  --ort-kinds "$OUT/ort_kinds.jsonl" --precision "${PRECISION:-fp32}"

@@ -146,8 +146,9 @@ public struct BoxHead: Sendable {
         return
       }
       let work = UncheckedBox(run)
+      let precision = Compute.precision
       DispatchQueue.concurrentPerform(iterations: threads) { worker in
-        Compute.withThreadCount(1) {
+        Compute.withThreadCount(1, precision: precision) {
           for index in stride(from: worker, to: chunks.count, by: threads) { work.value(index, out.value) }
         }
       }

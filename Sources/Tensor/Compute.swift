@@ -1,7 +1,8 @@
 import COpenBLAS
 import Dispatch
 
-/// Process-wide compute settings: how many threads the kernels use.
+/// Process-wide compute settings: how many threads the kernels use, and the GEMMs' precision
+/// (`Compute+Precision.swift`).
 ///
 /// OpenBLAS itself runs single-threaded: the kernels split their output columns between
 /// `threadCount` workers (`DispatchQueue.concurrentPerform`), each calling `cblas_sgemm` on its own
@@ -39,9 +40,10 @@ public enum Compute {
     try $threadOverride.withValue(max(1, count)) { try body() }
   }
 
-  /// Row-major single-precision GEMM: `C = A · B + beta · C` with `A` m×k (row stride `lda`),
-  /// `B` k×n (row stride `ldb`), `C` m×n (row stride `ldc`); the columns (or, when there are few,
-  /// the rows) are split between `threadCount` threads.
+  /// Row-major GEMM in ``precision`` (fp32 `sgemm`, or bf16 operands with fp32 accumulation):
+  /// `C = A · B + beta · C` with `A` m×k (row stride `lda`), `B` k×n (row stride `ldb`), `C` m×n
+  /// (row stride `ldc`); the columns (or, when there are few, the rows) are split between
+  /// `threadCount` threads.
   public static func gemm(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int,
@@ -74,21 +76,41 @@ public enum Compute {
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    _ = openBLASThreads
     openblas_set_num_threads(Int32(threadCount))
     defer { openblas_set_num_threads(1) }
-    serialGemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+    guard m > 0, n > 0 else { return }
+    if k == 0 {
+      for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+      return
+    }
+    // Always fp32 (the reference the benchmarks compare against), whatever ``precision`` says.
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b,
+      Int32(ldb), 0, c, Int32(ldc))
   }
 
-  /// `gemm` on the calling thread only.
+  /// `gemm` on the calling thread only, in `precision` (default ``precision``): OpenBLAS `sgemm`,
+  /// or the bf16 kernel, which takes A pre-packed from `packed` when given (A must then be rows
+  /// `packed.rowOffset…` of that matrix, `lda == k`).
   static func serialGemm(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, precision: ComputePrecision? = nil,
+    packed: PackedOperand? = nil
   ) {
     _ = openBLASThreads
     guard m > 0, n > 0 else { return }
     if k == 0 {
       if beta == 0 {
         for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+      }
+      return
+    }
+    if (precision ?? Compute.precision) == .bf16 {
+      if let packed, lda == k {
+        bf16Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      } else {
+        bf16Gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
       }
       return
     }
@@ -99,7 +121,8 @@ public enum Compute {
 
   /// `serialGemm` with either operand transposed: `C = op(A) · op(B) + beta · C`, `op(A)` m×k and
   /// `op(B)` k×n; a transposed `A` is stored k×m (row stride `lda`), a transposed `B` n×k (row
-  /// stride `ldb`). The backward passes use it for `dY · Xᵀ` and `Wᵀ · dY` without copies.
+  /// stride `ldb`). The backward passes use it for `dY · Xᵀ` and `Wᵀ · dY` without copies; it is
+  /// always fp32 (training's GEMMs do not follow ``precision``).
   static func serialGemm(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool, b: UnsafePointer<Float>,
     ldb: Int, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -138,13 +161,14 @@ public enum Compute {
     }
     let chunks = min(iterations, threads * 4)
     let count = threadCount
+    let precision = precision
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         let lo = iterations * chunk / chunks
         let hi = iterations * (chunk + 1) / chunks
-        // Workers see the caller's thread count, whatever another thread sets meanwhile.
-        withThreadCount(count) {
+        // Workers see the caller's thread count and precision, whatever another thread sets meanwhile.
+        withThreadCount(count, precision: precision) {
           for i in lo..<hi { box.value(i) }
         }
       }
@@ -170,11 +194,12 @@ public enum Compute {
     let bounds = (0...parts).map { i -> Int in
       i == parts ? total : min(total, (total * i / parts + align / 2) / align * align)
     }
+    let precision = precision
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
       DispatchQueue.concurrentPerform(iterations: parts) { i in
-        // Workers see the caller's thread count, whatever another thread sets meanwhile.
-        withThreadCount(threads) {
+        // Workers see the caller's thread count and precision, whatever another thread sets meanwhile.
+        withThreadCount(threads, precision: precision) {
           if bounds[i] < bounds[i + 1] { box.value(bounds[i]..<bounds[i + 1]) }
         }
       }

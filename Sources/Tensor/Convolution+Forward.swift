@@ -53,7 +53,8 @@ extension Convolution {
           dst: outBase + n * outSample + channelOffset * plane, plane: plane,
           channels: self.outputChannels, bias: self.bias?.storage.base,
           residual: residual.map { r in UnsafePointer(r.storage.base + n * self.outputChannels * plane) },
-          relu: self.activation == .relu))
+          relu: self.activation == .relu),
+        packedWeights: self.bf16Weights)
     }
     if winograd, let u = winogradWeights {
       // One set of GEMMs over every sample's tiles (small maps of many samples, e.g. ROI tubes).
@@ -115,11 +116,33 @@ struct ConvStep: @unchecked Sendable {
   var inputSampleStride = 0
   /// Elements from one sample's output to the next; the residual has `outputChannels · outputPlane`.
   var outputSampleStride = 0
+  /// The layer's bf16-packed weight matrices (used when the GEMMs run in bf16), or nil.
+  var packedWeights: BF16PackedWeights?
+
+  /// Keys of the layer's weight matrices in ``packedWeights``.
+  enum PackedIndex {
+    /// `weight` as `[out, in · kt · kh · kw]` (pointwise and im2col routes).
+    static let weight = 0
+    /// Temporal tap `dt` of `taps`, `[out, in]`: `taps + dt`.
+    static let taps = 1
+    /// Winograd element `e` of F(4×4, 3×3), `[out, in]`: `winograd + e` (36).
+    static let winograd = 100
+    /// Temporal Winograd element `e` of F(4, 3), `[out, in]`: `temporalWinograd + e` (6).
+    static let temporalWinograd = 200
+  }
+
+  /// Rows `rows` of weight matrix `index` (`outputChannels` × `k` at `source`) as a packed operand.
+  func packed(_ index: Int, source: UnsafePointer<Float>, rows: Range<Int>) -> PackedOperand? {
+    packedWeights.map {
+      PackedOperand(
+        weights: $0, index: index, source: source, rows: outputChannels, rowOffset: rows.lowerBound)
+    }
+  }
 
   init(
     g: ConvGeometry, src: UnsafeMutablePointer<Float>, dst: UnsafeMutablePointer<Float>,
     weight: UnsafeMutablePointer<Float>, taps: UnsafeMutablePointer<Float>?, outputChannels: Int,
-    epilogue: Epilogue
+    epilogue: Epilogue, packedWeights: BF16PackedWeights? = nil
   ) {
     self.g = g
     self.src = UnsafePointer(src)
@@ -128,6 +151,7 @@ struct ConvStep: @unchecked Sendable {
     self.taps = taps.map { UnsafePointer($0) }
     self.outputChannels = outputChannels
     self.epilogue = epilogue
+    self.packedWeights = packedWeights
   }
 
   /// Output columns per cache-sized chunk.
@@ -164,7 +188,8 @@ struct ConvStep: @unchecked Sendable {
         Compute.serialGemm(
           m: rows.count, n: count, k: g.c, a: weight + rows.lowerBound * g.c, lda: g.c, b: src + a,
           ldb: plane,
-          beta: 0, c: dst + rows.lowerBound * plane + a, ldc: plane)
+          beta: 0, c: dst + rows.lowerBound * plane + a, ldc: plane,
+          packed: packed(PackedIndex.weight, source: weight, rows: rows))
         epilogue.apply(rows: rows, columns: a..<(a + count))
         a += count
       }
@@ -231,7 +256,8 @@ struct ConvStep: @unchecked Sendable {
     Compute.serialGemm(
       m: rows.count, n: columns.count, k: c, a: taps! + dt * o * c + rows.lowerBound * c, lda: c,
       b: src + inputColumn, ldb: g.inputPlane, beta: beta,
-      c: dst + rows.lowerBound * g.outputPlane + columns.lowerBound, ldc: g.outputPlane)
+      c: dst + rows.lowerBound * g.outputPlane + columns.lowerBound, ldc: g.outputPlane,
+      packed: packed(PackedIndex.taps + dt, source: taps! + dt * o * c, rows: rows))
   }
 
   /// Zeroes `columns` of output rows `rows`.
@@ -262,7 +288,8 @@ struct ConvStep: @unchecked Sendable {
         rows in
         Compute.serialGemm(
           m: rows.count, n: n, k: kk, a: weight + rows.lowerBound * kk, lda: kk, b: cols, ldb: n, beta: 0,
-          c: dst + rows.lowerBound * g.outputPlane, ldc: g.outputPlane)
+          c: dst + rows.lowerBound * g.outputPlane, ldc: g.outputPlane,
+          packed: packed(PackedIndex.weight, source: weight, rows: rows))
         epilogue.apply(rows: rows, columns: 0..<n)
       }
       withExtendedLifetime((scratch, phased)) {}
@@ -279,7 +306,8 @@ struct ConvStep: @unchecked Sendable {
         let n = part.count * wo
         Compute.serialGemm(
           m: outputChannels, n: n, k: kk, a: weight, lda: kk, b: scratch.base, ldb: n, beta: 0,
-          c: dst + u0 * wo, ldc: g.outputPlane)
+          c: dst + u0 * wo, ldc: g.outputPlane,
+          packed: packed(PackedIndex.weight, source: weight, rows: 0..<outputChannels))
         epilogue.apply(rows: all, columns: (u0 * wo)..<(u0 * wo + n))
         u0 = part.upperBound
       }

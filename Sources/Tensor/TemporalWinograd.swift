@@ -72,7 +72,11 @@ extension ConvStep {
         for e in 0..<p {
           Compute.serialGemm(
             m: outputChannels, n: n, k: g.c, a: u + e * outputChannels * g.c, lda: g.c,
-            b: v.base + e * g.c * n, ldb: n, beta: 0, c: m.base + e * outputChannels * n, ldc: n)
+            b: v.base + e * g.c * n, ldb: n, beta: 0, c: m.base + e * outputChannels * n, ldc: n,
+            precision: Compute.winogradPrecision,
+            packed: packed(
+              PackedIndex.temporalWinograd + e, source: u + e * outputChannels * g.c, rows: 0..<outputChannels
+            ))
         }
         temporalOutputTransform(m: m.base, position: a, count: count, tiles: tiles)
         a += count

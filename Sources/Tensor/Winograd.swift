@@ -236,7 +236,9 @@ extension ConvStep {
     for k in 0..<e {
       Compute.serialGemm(
         m: rows.count, n: tiles, k: g.c, a: u + (k * outputChannels + rows.lowerBound) * g.c, lda: g.c,
-        b: v + k * tiles, ldb: e * tiles, beta: 0, c: m + k * tiles, ldc: e * tiles)
+        b: v + k * tiles, ldb: e * tiles, beta: 0, c: m + k * tiles, ldc: e * tiles,
+        precision: Compute.winogradPrecision,
+        packed: packed(PackedIndex.winograd + k, source: u + k * outputChannels * g.c, rows: rows))
     }
   }
 

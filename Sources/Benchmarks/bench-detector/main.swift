@@ -3,7 +3,10 @@
 // tools/bench_detector_onnx.py can run ONNX Runtime on the same graphs with the same weights.
 //
 //   swift build -c release --product bench-detector
-//   .build/release/bench-detector [--threads 2] [--runs 3]   (see eval/BENCHMARKS.md)
+//   .build/release/bench-detector [--threads 2] [--runs 3] [--precision fp32|bf16] [--variants A,D]
+//   .build/release/bench-detector --bf16-accuracy VIDEO... [--threads 2]   (bf16 against fp32, real clips)
+//   .build/release/bench-detector --precision-timing 3 [--threads 2]  (paper keyframe, fp32 vs bf16)
+// (see eval/BENCHMARKS.md)
 import Detection
 import Foundation
 import Media
@@ -90,9 +93,36 @@ if let i = CommandLine.arguments.firstIndex(of: "--context-diff"), i + 1 < Comma
   exit(0)
 }
 
+// `--bf16-accuracy VIDEO...`: layer3, Mixed_4e and detections in bf16 against fp32 on real clips.
+if let i = CommandLine.arguments.firstIndex(of: "--bf16-accuracy") {
+  let videos = CommandLine.arguments[(i + 1)...].prefix { !$0.hasPrefix("--") }
+  try BF16Accuracy.run(videos: Array(videos), threads: argument("--threads", 2))
+  exit(0)
+}
+
+// `--precision-timing ROUNDS`: the paper's keyframe in fp32 and bf16, alternating, wall and CPU time.
+if CommandLine.arguments.contains("--precision-timing") {
+  try PrecisionTiming.run(threads: argument("--threads", 2), rounds: argument("--precision-timing", 3))
+  exit(0)
+}
+
 let threads = argument("--threads", 2)
 let runs = argument("--runs", 2)
 Compute.setThreadCount(threads)
+// `--precision fp32|bf16`: the GEMM precision of every stage timed below.
+let precision = CommandLine.arguments.firstIndex(of: "--precision").flatMap { i in
+  i + 1 < CommandLine.arguments.count ? ComputePrecision(rawValue: CommandLine.arguments[i + 1]) : nil
+}
+if CommandLine.arguments.contains("--precision") && precision == nil {
+  FileHandle.standardError.write(Data("bench-detector: --precision is fp32 or bf16\n".utf8))
+  exit(2)
+}
+do {
+  try Compute.setPrecision(precision ?? .fp32)
+} catch {
+  FileHandle.standardError.write(Data("bench-detector: \(error)\n".utf8))
+  exit(1)
+}
 
 /// Best-of-`runs` milliseconds of `body` (the first call is a warm-up when runs > 1).
 func time<T>(_ body: () -> T) -> (ms: Double, value: T) {
@@ -115,7 +145,8 @@ let clip = Tensor(shape: [1, 3, 20, 320, 400], scalars: clipValues)
 let keyframe = Tensor(shape: [1, 3, 320, 400], scalars: Array(clipValues.prefix(3 * 320 * 400)))
 
 print(
-  "bench-detector: one keyframe, 320x400, clip 20, \(threads) threads, best of \(max(runs - 1, 1)) after warm-up"
+  "bench-detector: one keyframe, 320x400, clip 20, \(threads) threads, best of \(max(runs - 1, 1)) after warm-up, "
+    + "precision \(Compute.precision)"
 )
 let key = time { detector.keyframeFeature(keyframe) }
 print(padded("keyframe trunk (ResNet-50 layer3)") + String(format: " %9.1f ms", key.ms))

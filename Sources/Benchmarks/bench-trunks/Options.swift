@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Command-line options of bench-trunks.
 struct BenchOptions {
@@ -19,8 +20,10 @@ struct BenchOptions {
   var cacheMB: Int?
   var networksModule = true
   var layerFilter: String?
+  var precision = ComputePrecision.fp32
+  var bf16Gemm = false
 
-  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F]`.
+  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F] [--precision fp32|bf16] [--bf16-gemm ROUNDS]`.
   static func parse(_ args: ArraySlice<String>) -> BenchOptions {
     var o = BenchOptions()
     var it = args.makeIterator()
@@ -42,6 +45,16 @@ struct BenchOptions {
       case "--peer-models": o.peerModels = value
       case "--cache-mb": o.cacheMB = Int(value)
       case "--networks-module": o.networksModule = value != "no"
+      case "--precision":
+        guard let p = ComputePrecision(rawValue: value) else {
+          FileHandle.standardError.write(
+            Data("bench-trunks: --precision is fp32 or bf16, got '\(value)'\n".utf8))
+          exit(2)
+        }
+        o.precision = p
+      case "--bf16-gemm":
+        o.bf16Gemm = true
+        o.rounds = Int(value) ?? 5
       case "--layers":
         o.layers = true
         o.layerFilter = value == "all" ? nil : value

@@ -3,6 +3,8 @@
 //
 //   swift build -c release --scratch-path .build-tensor --product bench-trunks
 //   .build-tensor/release/bench-trunks --threads 2 --runs 3 [--ort ort.jsonl] [--ort-kinds kinds.jsonl]
+//     [--precision fp32|bf16]
+//   .build-tensor/release/bench-trunks --bf16-gemm 5   (bf16 GEMM vs sgemm, one thread, CPU time)
 //
 // `tools/bench_trunks.sh` runs ONNX Runtime on the same graphs first and passes its results here.
 import Foundation
@@ -11,7 +13,26 @@ import Tensor
 let options = BenchOptions.parse(CommandLine.arguments.dropFirst())
 Compute.setThreadCount(options.threads)
 if let mb = options.cacheMB { Compute.setBufferCacheLimit(bytes: mb << 20) }
-print("bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up)")
+do {
+  try Compute.setPrecision(options.precision)
+} catch {
+  FileHandle.standardError.write(Data("bench-trunks: \(error)\n".utf8))
+  exit(1)
+}
+print(
+  "bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up), precision "
+    + "\(options.precision)"
+    + (options.precision == .bf16
+      ? " (Winograd GEMMs \(Compute.bf16WinogradDescription); the sgemm columns stay fp32 OpenBLAS)" : ""))
+if options.bf16Gemm {
+  guard BF16Support.host.isAvailable else {
+    FileHandle.standardError.write(
+      Data("bench-trunks: this CPU has no AVX512_BF16: \(BF16Support.host.cpu)\n".utf8))
+    exit(1)
+  }
+  GemmBench.run(rounds: options.rounds)
+  exit(0)
+}
 if options.layers {
   LayerBench.run(runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle)
   exit(0)

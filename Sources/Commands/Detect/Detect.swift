@@ -2,6 +2,7 @@ import ArgumentParser
 import Detection
 import Distributed
 import Foundation
+import Tensor
 
 /// Detects actions in a video and writes labelled frames and a detections CSV.
 ///
@@ -66,6 +67,10 @@ public struct Detect: ParsableCommand {
   /// Compute threads.
   @Option(help: "Compute threads.")
   public var threads = 2
+
+  /// GEMM precision.
+  @Option(help: ComputePrecision.help)
+  public var precision = ComputePrecision.fp32
 
   /// Context mode.
   @Option(
@@ -137,6 +142,7 @@ public struct Detect: ParsableCommand {
     job.maxDetections = maxDetections
     job.topKLabels = topKLabels
     job.threads = threads
+    job.precision = precision
     job.contextMode = ActionDetector.ContextMode(rawValue: context) ?? .shared
     job.tail = tail.flatMap { HeadConfiguration.Tail(rawValue: $0) }
     job.temporalMode = roiTime.flatMap { ROICrop3D.TemporalMode(rawValue: $0) }

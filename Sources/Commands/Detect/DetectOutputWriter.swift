@@ -3,6 +3,7 @@ import Detection
 import Foundation
 import Primitives
 import Rendering
+import Tensor
 
 /// `detect`'s outputs, written while the video is read: frame `f`'s PNG `%05d.png` (showing the boxes
 /// of keyframe `(f / every)·every`, which is ≤ `f`) as soon as that keyframe's detections are known,
@@ -60,12 +61,14 @@ struct DetectOutputWriter {
     try flush()
   }
 
-  /// Writes `weights.txt` and renames the CSV into place; every frame must have been written.
-  mutating func finish(provenance: String) throws {
+  /// Writes `weights.txt` (with a `precision: bf16` line for bf16 runs) and renames the CSV into
+  /// place; every frame must have been written.
+  mutating func finish(provenance: String, precision: ComputePrecision = .fp32) throws {
     precondition(pending.isEmpty, "DetectOutputWriter.finish: \(pending.count) frames still waiting")
     try csv.commit()
     let note =
-      "weights: \(provenance)\n" + (provenance.hasPrefix("trained") ? "" : "These are NOT real detections.\n")
+      "weights: \(provenance)\n" + (precision == .fp32 ? "" : "precision: \(precision) GEMMs\n")
+      + (provenance.hasPrefix("trained") ? "" : "These are NOT real detections.\n")
     try Data(note.utf8).write(to: URL(fileURLWithPath: "\(directory)/weights.txt"), options: .atomic)
   }
 

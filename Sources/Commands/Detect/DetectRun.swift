@@ -37,6 +37,8 @@ public struct DetectRun {
   public var topKLabels: Int?
   /// Compute threads.
   public var threads = 2
+  /// GEMM precision (bf16 throws on a CPU without AVX512_BF16, before anything is read or written).
+  public var precision = ComputePrecision.fp32
   /// Context trunk mode.
   public var contextMode: ActionDetector.ContextMode = .shared
   /// Head variant override (nil: the checkpoint's).
@@ -72,6 +74,8 @@ public struct DetectRun {
     public var loadSeconds: Double
     /// Where the weights came from; anything but "trained" is printed.
     public var provenance: String
+    /// GEMM precision of the run; bf16 is printed.
+    public var precision = ComputePrecision.fp32
 
     /// The summary line.
     public var line: String {
@@ -80,6 +84,7 @@ public struct DetectRun {
         format: "%d frames, %d keyframes, %d detections, %.2f s, %.2f frames/s (weights loaded in %.2f s)",
         frames,
         keyframes, detections, seconds, rate, loadSeconds)
+        + (precision == .fp32 ? "" : " [\(precision) GEMMs]")
         + (provenance.hasPrefix("trained") ? "" : " [weights \(provenance): NOT real detections]")
     }
   }
@@ -116,6 +121,7 @@ public struct DetectRun {
   public func run() throws -> Summary {
     let start = Date()
     Compute.setThreadCount(threads)
+    try Compute.setPrecision(precision)
     let (detector, provenance) = try makeDetector()
     let loaded = Date()
     let reader = try VideoReader(path: video)
@@ -141,12 +147,12 @@ public struct DetectRun {
             index: found.index, detections: Self.topClasses(found.detections, k: topKLabels)))
         bar.update(output?.framesWritten ?? 0)
       })
-    try output?.finish(provenance: provenance)
+    try output?.finish(provenance: provenance, precision: precision)
     bar.finish(frames)
     return Summary(
       frames: frames, keyframes: keyframes, detections: output?.rows ?? 0,
       seconds: Date().timeIntervalSince(loaded), loadSeconds: loaded.timeIntervalSince(start),
-      provenance: provenance)
+      provenance: provenance, precision: precision)
   }
 
   /// Only the detections of the `k` classes with the highest best score (all when `k` is nil).

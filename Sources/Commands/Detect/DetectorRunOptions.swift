@@ -35,6 +35,10 @@ public struct DetectorRunOptions: ParsableArguments {
   @Option(name: .customLong("detector-threads"), help: "Compute threads of the detector.")
   public var threads = 2
 
+  /// GEMM precision of the detector.
+  @Option(help: ComputePrecision.help)
+  public var precision = ComputePrecision.fp32
+
   /// Score threshold override.
   @Option(
     name: .customLong("detector-score-threshold"),
@@ -58,6 +62,9 @@ extension DetectorRunOptions {
     guard threads >= 1 else { throw ValidationError("--detector-threads must be at least 1, got \(threads)") }
     if checkpoint == nil, framesRoot != nil || cache != nil {
       throw ValidationError("--frames-root and --cache need --detector FILE")
+    }
+    if checkpoint == nil, precision != .fp32 {
+      throw ValidationError("--precision needs --detector FILE (it is the detector's GEMM precision)")
     }
   }
 
@@ -102,6 +109,7 @@ extension DetectorRunOptions {
   func runner(labels: [String], group: ProcessGroup? = nil) throws -> Runner? {
     guard let checkpoint, let framesRoot else { return nil }
     Compute.setThreadCount(threads)
+    try Compute.setPrecision(precision)
     let (detector, provenance) = try DetectorCheckpoint.load(path: checkpoint, scoreThreshold: scoreThreshold)
     if !provenance.hasPrefix("trained") {
       FileHandle.standardError.write(
@@ -122,7 +130,7 @@ extension DetectorRunOptions {
     let directory = cache ?? "\(framesRoot)/../detections-cache"
     let record = try Self.runRecord(
       checkpoint: checkpoint, provenance: provenance, every: every,
-      scoreThreshold: detector.configuration.postProcessing.scoreThreshold)
+      scoreThreshold: detector.configuration.postProcessing.scoreThreshold, precision: precision)
     if group?.isLeader ?? true { try Self.claim(cache: directory, record: record) }
     if let group {
       try group.barrier()
@@ -134,10 +142,13 @@ extension DetectorRunOptions {
   }
 
   /// What identifies the detections of a run: the checkpoint file (size, modification time,
-  /// provenance), the keyframe stride and the score threshold. The first line (the path) is informative only.
-  static func runRecord(checkpoint: String, provenance: String, every: Int, scoreThreshold: Float) throws
-    -> String
-  {
+  /// provenance), the keyframe stride, the score threshold and, for bf16, the GEMM precision (an fp32
+  /// record has no precision line, as before the option existed). The first line (the path) is
+  /// informative only.
+  static func runRecord(
+    checkpoint: String, provenance: String, every: Int, scoreThreshold: Float,
+    precision: ComputePrecision = .fp32
+  ) throws -> String {
     let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint)
     let size = attributes?[.size] as? Int ?? -1
     let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
@@ -148,7 +159,7 @@ extension DetectorRunOptions {
       weights: \(provenance)
       every: \(every)
       score threshold: \(scoreThreshold)
-
+      \(precision == .fp32 ? "" : "precision: \(precision)\n")
       """
   }
 
@@ -162,7 +173,7 @@ extension DetectorRunOptions {
       guard identity(existing) == identity(record) else {
         throw EvalFrameMAPError(
           "\(cache): the cache holds detections of another checkpoint, --detector-every or --detector-score-threshold "
-            + "(see \(runRecordName)); delete it or pass another --cache DIR")
+            + "(or --precision; see \(runRecordName)); delete it or pass another --cache DIR")
       }
       return
     }

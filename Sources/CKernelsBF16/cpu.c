@@ -1,0 +1,64 @@
+// Run-time detection of AVX512_BF16 (cpuid) and of the OS's ZMM state support (xgetbv).
+#include "CKernelsBF16.h"
+
+#include <cpuid.h>
+#include <stdio.h>
+#include <string.h>
+
+/// Flags the bf16 path needs, with their cpuid bits.
+typedef struct {
+  int f, bw, vl, bf16, osZMM;
+} Features;
+
+/// XCR0 (the OS-enabled state components) when the CPU has OSXSAVE, else 0.
+static unsigned long long xcr0(void) {
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return 0;  // OSXSAVE
+  unsigned lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return ((unsigned long long)hi << 32) | lo;
+}
+
+static Features features(void) {
+  Features f = {0, 0, 0, 0, 0};
+  unsigned eax, ebx, ecx, edx;
+  if (__get_cpuid_max(0, NULL) < 7) return f;
+  __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  f.f = (ebx >> 16) & 1;   // AVX512F
+  f.bw = (ebx >> 30) & 1;  // AVX512BW
+  f.vl = (ebx >> 31) & 1;  // AVX512VL
+  unsigned maxSub = eax;
+  if (maxSub >= 1) {
+    __cpuid_count(7, 1, eax, ebx, ecx, edx);
+    f.bf16 = (eax >> 5) & 1;  // AVX512_BF16
+  }
+  // XCR0 bits 1, 2 (SSE, AVX) and 5, 6, 7 (opmask, ZMM_Hi256, Hi16_ZMM) must all be set.
+  f.osZMM = (xcr0() & 0xE6) == 0xE6;
+  return f;
+}
+
+int ckbf16_cpu_supported(void) {
+  Features f = features();
+  return f.f && f.bw && f.vl && f.bf16 && f.osZMM;
+}
+
+void ckbf16_cpu_description(char *buffer, size_t size) {
+  if (size == 0) return;
+  char brand[49] = {0};
+  unsigned regs[12] = {0};
+  if (__get_cpuid_max(0x80000000, NULL) >= 0x80000004) {
+    for (unsigned i = 0; i < 3; i++) {
+      __get_cpuid(0x80000002 + i, &regs[4 * i], &regs[4 * i + 1], &regs[4 * i + 2], &regs[4 * i + 3]);
+    }
+    memcpy(brand, regs, 48);
+  }
+  const char *name = brand;
+  while (*name == ' ') name++;
+  size_t len = strlen(name);
+  while (len > 0 && name[len - 1] == ' ') len--;
+  Features f = features();
+  snprintf(
+      buffer, size, "%.*s (avx512f %s, avx512bw %s, avx512vl %s, avx512_bf16 %s, OS zmm state %s)",
+      (int)len, len ? name : "unknown CPU", f.f ? "yes" : "no", f.bw ? "yes" : "no",
+      f.vl ? "yes" : "no", f.bf16 ? "yes" : "no", f.osZMM ? "yes" : "no");
+}

@@ -1,0 +1,292 @@
+// bf16 GEMM for AVX512_BF16 CPUs: A and B packed to bf16 pairs along k, `vdpbf16ps` micro-kernel
+// with fp32 accumulators, C in fp32.
+//
+// Blocking (GotoBLAS/BLIS order): columns in blocks of NC, k in blocks of KC, rows in blocks of MC;
+// B's KC×NC block is packed once and reused by every row block, A's MC×KC block once per column
+// block. The micro-kernel computes an MR×NR tile of C: MR broadcast A pairs times NV 16-lane B
+// vectors, MR·NV = 24 accumulators in registers.
+//
+// Packed layouts (32-bit words, each two bf16 numbers with the even k in the low half, as
+// `vdpbf16ps` pairs them: lane j gets a[2p]·b[2p][j] + a[2p+1]·b[2p+1][j]):
+//   A panel (MR rows):    word [p][i]   = (A[i][2p], A[i][2p+1])
+//   B panel (NR columns): word [p][j]   = (B[2p][j], B[2p+1][j])
+// Rows past m, columns past n and the odd k's missing partner are packed as zeros.
+//
+// Every function that uses AVX-512 carries the target attribute itself: the file is compiled for
+// the package's baseline CPU, and the caller checks `ckbf16_cpu_supported()` before calling in.
+#include "CKernelsBF16.h"
+
+#include <immintrin.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MR 8
+#define NV 3
+#define NR (16 * NV)
+#define KC 256
+#define MC 192
+#define NC 3072
+
+#define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+// ---- per-thread packing buffers ------------------------------------------------------------
+
+typedef struct {
+  uint32_t *a;
+  size_t aWords;
+  uint32_t *b;
+  size_t bWords;
+} Buffers;
+
+static _Thread_local Buffers buffers;
+static pthread_key_t buffersKey;
+static pthread_once_t buffersOnce = PTHREAD_ONCE_INIT;
+
+static void freeBuffers(void *p) {
+  Buffers *t = p;
+  free(t->a);
+  free(t->b);
+  memset(t, 0, sizeof *t);
+}
+
+static void makeKey(void) { pthread_key_create(&buffersKey, freeBuffers); }
+
+/// A 64-byte aligned buffer of at least `words` words in `*p` (grown as needed; aborts when the
+/// allocation fails, as any Swift allocation would).
+static uint32_t *reserve(uint32_t **p, size_t *have, size_t words) {
+  if (*have >= words) return *p;
+  pthread_once(&buffersOnce, makeKey);
+  pthread_setspecific(buffersKey, &buffers);
+  free(*p);
+  size_t bytes = (words * 4 + 63) / 64 * 64;
+  *p = aligned_alloc(64, bytes);
+  if (!*p) abort();
+  *have = words;
+  return *p;
+}
+
+
+// ---- packing ------------------------------------------------------------------------------
+
+/// Mask of the first `count` lanes (0...16) of a 16-lane vector.
+static inline __mmask16 lanes(long count) {
+  return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
+}
+
+/// Interleave of two converted rows: 16-bit lane 2i takes lane i (row 2p), 2i+1 lane 16+i (row 2p+1).
+static const uint16_t interleave[32] = {
+    0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
+    8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+
+/// Packs B's kc×nc block (row stride ldb) into NR-column panels of kp = ceil(kc/2) pair rows.
+BF16_TARGET __attribute__((noinline)) static void packB(long kc, long nc, const float *b, long ldb, uint32_t *out) {
+  const __m512i index = _mm512_loadu_si512(interleave);
+  const long kp = (kc + 1) / 2;
+  const long panels = (nc + NR - 1) / NR;
+  for (long p = 0; p < kp; p++) {
+    const float *r0 = b + 2 * p * ldb;
+    const float *r1 = r0 + ldb;
+    const int second = 2 * p + 1 < kc;
+    for (long jp = 0; jp < panels; jp++) {
+      uint32_t *dst = out + (jp * kp + p) * NR;
+      for (int v = 0; v < NV; v++) {
+        const long j = jp * NR + 16 * v;
+        const __mmask16 mask = lanes(nc - j);
+        const __m512 x0 = _mm512_maskz_loadu_ps(mask, r0 + j);
+        const __m512 x1 = second ? _mm512_maskz_loadu_ps(mask, r1 + j) : _mm512_setzero_ps();
+        const __m512i h = (__m512i)_mm512_cvtne2ps_pbh(x1, x0);
+        _mm512_store_si512(dst + 16 * v, _mm512_permutexvar_epi16(index, h));
+      }
+    }
+  }
+}
+
+/// Eight rows' 16 pairs each (`w[r]`: row r's words for pairs p0 … p0+15) stored as pair-major
+/// words `dst[q * 8 + r]` (an 8×16 transpose of 32-bit words).
+BF16_TARGET static inline void storeTransposed8x16(const __m512i w[8], uint32_t *dst) {
+  __m512i t[8], u[8];
+  for (int r = 0; r < 8; r += 2) {
+    t[r] = _mm512_unpacklo_epi32(w[r], w[r + 1]);      // per 128-bit lane L: pairs 4L, 4L+1
+    t[r + 1] = _mm512_unpackhi_epi32(w[r], w[r + 1]);  // pairs 4L+2, 4L+3
+  }
+  for (int h = 0; h < 8; h += 4) {  // rows h … h+3
+    u[h + 0] = _mm512_unpacklo_epi64(t[h], t[h + 2]);      // pair 4L
+    u[h + 1] = _mm512_unpackhi_epi64(t[h], t[h + 2]);      // pair 4L+1
+    u[h + 2] = _mm512_unpacklo_epi64(t[h + 1], t[h + 3]);  // pair 4L+2
+    u[h + 3] = _mm512_unpackhi_epi64(t[h + 1], t[h + 3]);  // pair 4L+3
+  }
+#define STORE_LANE(L)                                                                     \
+  for (int i = 0; i < 4; i++) {                                                           \
+    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * 8), _mm512_extracti32x4_epi32(u[i], L));     \
+    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * 8 + 4), _mm512_extracti32x4_epi32(u[4 + i], L)); \
+  }
+  STORE_LANE(0)
+  STORE_LANE(1)
+  STORE_LANE(2)
+  STORE_LANE(3)
+#undef STORE_LANE
+}
+
+/// Packs A's mc×kc block (row stride lda) into MR-row panels of kp = ceil(kc/2) pair columns.
+/// Whole panels of 16 whole pairs go through an 8×16 transpose; the edges word by word.
+BF16_TARGET __attribute__((noinline)) static void packA(long mc, long kc, const float *a, long lda, uint32_t *out) {
+  const long kp = (kc + 1) / 2;
+  const long rows = (mc + MR - 1) / MR * MR;
+  uint32_t words[16] __attribute__((aligned(64)));
+  const long fullPanels = MR == 8 ? mc / 8 : 0;
+  const long fullPairs = kc / 32 * 16;  // pairs of blocks whose 32 elements all exist
+  for (long panel = 0; panel < fullPanels; panel++) {
+    uint32_t *dst = out + panel * kp * 8;
+    const float *rows8 = a + panel * 8 * lda;
+    for (long p0 = 0; p0 < fullPairs; p0 += 16) {
+      __m512i w[8];
+      for (int r = 0; r < 8; r++) {
+        const float *row = rows8 + r * lda + 2 * p0;
+        w[r] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 16), _mm512_loadu_ps(row));
+      }
+      storeTransposed8x16(w, dst + p0 * 8);
+    }
+  }
+  for (long i = 0; i < rows; i++) {
+    uint32_t *dst = out + (i / MR) * kp * MR + (i % MR);
+    if (i >= mc) {
+      for (long p = 0; p < kp; p++) dst[p * MR] = 0;
+      continue;
+    }
+    const float *row = a + i * lda;
+    for (long p0 = i < fullPanels * 8 ? fullPairs : 0; p0 < kp; p0 += 16) {
+      const long e = 2 * p0;
+      const __m512 x0 = _mm512_maskz_loadu_ps(lanes(kc - e), row + e);
+      const __m512 x1 = _mm512_maskz_loadu_ps(lanes(kc - e - 16), row + e + 16);
+      // Elements e..e+31 in order: word q holds elements e+2q (low half) and e+2q+1.
+      _mm512_store_si512(words, (__m512i)_mm512_cvtne2ps_pbh(x1, x0));
+      const long count = kp - p0 < 16 ? kp - p0 : 16;
+      for (long q = 0; q < count; q++) dst[(p0 + q) * MR] = words[q];
+    }
+  }
+}
+
+// ---- micro-kernel -------------------------------------------------------------------------
+
+/// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · Bp + beta · C over kp pairs.
+BF16_TARGET __attribute__((noinline)) static void kernel(
+    long kp, const uint32_t *restrict ap, const uint32_t *restrict bp, float *c, long ldc, long rows,
+    long cols, float beta) {
+  __m512 acc[MR][NV];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; i++) {
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+  }
+  for (long p = 0; p < kp; p++) {
+    __m512bh bv[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) bv[v] = (__m512bh)_mm512_load_si512(bp + p * NR + 16 * v);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+      const __m512bh av = (__m512bh)_mm512_set1_epi32((int)ap[p * MR + i]);
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; v++) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], av, bv[v]);
+    }
+  }
+  const __m512 betaV = _mm512_set1_ps(beta);
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; i++) {
+    if (i >= rows) break;
+    float *row = c + i * ldc;
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) {
+      const __mmask16 mask = lanes(cols - 16 * v);
+      __m512 r = acc[i][v];
+      if (beta == 1) {
+        r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, row + 16 * v));
+      } else if (beta != 0) {
+        r = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, row + 16 * v), betaV, r);
+      }
+      _mm512_mask_storeu_ps(row + 16 * v, mask, r);
+    }
+  }
+}
+
+// ---- driver -------------------------------------------------------------------------------
+
+/// Words of one KC block of a packed A with `rows` rows (padded to MR) and kc columns.
+static long blockWords(long rows, long kc) { return (rows + MR - 1) / MR * MR * ((kc + 1) / 2); }
+
+/// The GEMM; A either packed here block by block from (a, lda), or taken from `packed` (laid out by
+/// `ckbf16_pack_a` for `packedRows` rows, of which rows row0 … row0+m-1 are used).
+BF16_TARGET static void drive(
+    long m, long n, long k, const float *a, long lda, const uint32_t *packed, long packedRows, long row0,
+    const float *b, long ldb, float beta, float *c, long ldc) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    for (long i = 0; i < m; i++) {
+      for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
+    }
+    return;
+  }
+  const long kcMax = k < KC ? k : KC;
+  const long kpMax = (kcMax + 1) / 2;
+  const long ncMax = n < NC ? n : NC;
+  const long mcMax = m < MC ? m : MC;
+  uint32_t *bp = reserve(&buffers.b, &buffers.bWords, (size_t)kpMax * ((ncMax + NR - 1) / NR * NR));
+  uint32_t *ap = packed ? NULL
+                        : reserve(&buffers.a, &buffers.aWords, (size_t)kpMax * ((mcMax + MR - 1) / MR * MR));
+  for (long jc = 0; jc < n; jc += NC) {
+    const long nc = n - jc < NC ? n - jc : NC;
+    for (long pc = 0; pc < k; pc += KC) {
+      const long kc = k - pc < KC ? k - pc : KC;
+      const long kp = (kc + 1) / 2;
+      packB(kc, nc, b + pc * ldb + jc, ldb, bp);
+      const float blockBeta = pc == 0 ? beta : 1;
+      for (long ic = 0; ic < m; ic += MC) {
+        const long mc = m - ic < MC ? m - ic : MC;
+        const uint32_t *block;
+        if (packed) {
+          // Earlier k blocks are all KC wide.
+          block = packed + (pc / KC) * blockWords(packedRows, KC) + (row0 + ic) * kp;
+        } else {
+          packA(mc, kc, a + ic * lda + pc, lda, ap);
+          block = ap;
+        }
+        for (long jr = 0; jr < nc; jr += NR) {
+          const long cols = nc - jr < NR ? nc - jr : NR;
+          for (long ir = 0; ir < mc; ir += MR) {
+            const long rows = mc - ir < MR ? mc - ir : MR;
+            kernel(
+                kp, block + ir * kp, bp + jr * kp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols,
+                blockBeta);
+          }
+        }
+      }
+    }
+  }
+}
+
+BF16_TARGET void ckbf16_gemm(
+    long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
+    long ldc) {
+  drive(m, n, k, a, lda, NULL, 0, 0, b, ldb, beta, c, ldc);
+}
+
+size_t ckbf16_packed_a_words(long m, long k) {
+  size_t words = 0;
+  for (long pc = 0; pc < k; pc += KC) words += (size_t)blockWords(m, k - pc < KC ? k - pc : KC);
+  return words;
+}
+
+BF16_TARGET void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_t *out) {
+  for (long pc = 0; pc < k; pc += KC) {
+    const long kc = k - pc < KC ? k - pc : KC;
+    packA(m, kc, a + pc, lda, out);
+    out += blockWords(m, kc);
+  }
+}
+
+BF16_TARGET void ckbf16_gemm_packed_a(
+    long m, long n, long k, const uint32_t *packed, long packedRows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc) {
+  drive(m, n, k, NULL, 0, packed, packedRows, row0, b, ldb, beta, c, ldc);
+}

@@ -1,0 +1,50 @@
+// bf16 GEMM kernels (AVX512_BF16) with a run-time CPU check. Imported only by the Tensor module,
+// which decides at run time whether to call them; nothing here runs on a CPU without the instruction
+// unless the caller ignores `ckbf16_cpu_supported`.
+#ifndef CKERNELSBF16_H
+#define CKERNELSBF16_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU has AVX-512F/BW/VL and AVX512_BF16 and the OS saves ZMM state, else 0.
+int ckbf16_cpu_supported(void);
+
+/// Writes the CPU's brand string (cpuid 0x80000002..4, trimmed) and its relevant feature flags
+/// into `buffer` (at most `size` bytes, NUL-terminated), e.g. "AMD EPYC (avx512f yes, avx512bw yes,
+/// avx512vl yes, avx512_bf16 yes, OS zmm state yes)".
+void ckbf16_cpu_description(char *buffer, size_t size);
+
+/// Row-major `C = A · B + beta · C`, `A` m×k (row stride `lda`), `B` k×n (row stride `ldb`), `C` m×n
+/// (row stride `ldc`), with A and B rounded to bf16 (round to nearest even; denormals flushed to
+/// zero) and products accumulated in fp32. beta 0 never reads C. Runs on the calling thread only,
+/// packing into buffers of that thread (kept for its next call, freed when it exits).
+/// Precondition: `ckbf16_cpu_supported()` returned 1.
+void ckbf16_gemm(
+    long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
+    long ldc);
+
+/// Words (32-bit) `ckbf16_pack_a` writes for an m×k A.
+size_t ckbf16_packed_a_words(long m, long k);
+
+/// Packs an m×k A (row stride `lda`) once, for any number of `ckbf16_gemm_packed_a` calls (bf16
+/// pairs in 8-row panels per 256-wide block of k; the layout is private to this library).
+/// Precondition: `ckbf16_cpu_supported()` returned 1; `out` holds `ckbf16_packed_a_words(m, k)` words.
+void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_t *out);
+
+/// `ckbf16_gemm` with A taken from `packed` (`ckbf16_pack_a` of a `packed_rows`×k matrix): rows
+/// `row0` … `row0 + m − 1` of it, `row0` a multiple of 8. Same results, bit for bit, as
+/// `ckbf16_gemm` on those rows.
+void ckbf16_gemm_packed_a(
+    long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
+    long ldb, float beta, float *c, long ldc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

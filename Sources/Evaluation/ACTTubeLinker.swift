@@ -37,22 +37,12 @@ public struct ACTTubeLinker: Sendable, Hashable {
   /// the reference outputs them. Detections whose label is not in `labels`, or whose frame is
   /// outside `1...frameCount`, are ignored.
   public func tubes(linking detections: [FrameDetection], labels: [String], frameCount: Int) -> [Tube] {
-    let index = Dictionary(
-      labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
-    var perLabel = [[[Candidate]]](
-      repeating: [[Candidate]](repeating: [], count: Swift.max(frameCount, 0)), count: labels.count)
-    for d in detections where d.frame >= 1 && d.frame <= frameCount {
-      guard let label = index[d.label] else { continue }
-      perLabel[label][d.frame - 1].append(Candidate(box: d.box, score: d.score))
-    }
+    let perLabel = LinkCandidate.grouped(detections, labels: labels, frameCount: frameCount)
     return perLabel.indices.flatMap { link(perLabel[$0], label: $0) }
   }
 
   /// A box and its score on one frame.
-  struct Candidate {
-    var box: Box
-    var score: Float
-  }
+  typealias Candidate = LinkCandidate
 
   /// One label's tubes from its per-frame candidates (`frames[f - 1]` is frame `f`).
   func link(_ frames: [[Candidate]], label: Int) -> [Tube] {

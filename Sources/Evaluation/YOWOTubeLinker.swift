@@ -33,14 +33,7 @@ public struct YOWOTubeLinker: Sendable, Hashable {
   /// order. Every tube spans frames `1...frameCount`. Detections whose label is not in `labels`, or
   /// whose frame is outside `1...frameCount`, are ignored; each frame's boxes keep input order.
   public func tubes(linking detections: [FrameDetection], labels: [String], frameCount: Int) -> [Tube] {
-    let index = Dictionary(
-      labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
-    var perLabel = [[[Candidate]]](
-      repeating: [[Candidate]](repeating: [], count: Swift.max(frameCount, 0)), count: labels.count)
-    for d in detections where d.frame >= 1 && d.frame <= frameCount {
-      guard let label = index[d.label] else { continue }
-      perLabel[label][d.frame - 1].append(Candidate(box: d.box, score: d.score))
-    }
+    let perLabel = LinkCandidate.grouped(detections, labels: labels, frameCount: frameCount)
     return perLabel.indices.flatMap { label -> [Tube] in
       let tubes = paths(perLabel[label]).map { path in
         Tube(label: label, score: Self.meanScore(path), firstFrame: 1, boxes: path.map(\.box))
@@ -50,10 +43,7 @@ public struct YOWOTubeLinker: Sendable, Hashable {
   }
 
   /// A box and its score on one frame.
-  struct Candidate: Hashable {
-    var box: Box
-    var score: Float
-  }
+  typealias Candidate = LinkCandidate
 
   /// `link_bbxes_between_frames`: up to ``pathsPerLabel`` paths, each one candidate per frame
   /// (`frames[f]` is frame `f + 1`), in the order found.

@@ -8,6 +8,19 @@ import Testing
 /// `mpirun -np 2 eval-framemap … --detector` shares the videos between the ranks and gives exactly
 /// the single process's evaluation (rank 0 gathers the rows in the same order).
 @Suite struct ShardedEvaluationTests {
+  /// The tiny synthetic set (4 videos), its ACT pickle and a seeded, untrained detector checkpoint
+  /// (scores near 1/3 for every class, so every keyframe has many rows).
+  static func fixture() throws -> (set: SyntheticSet, groundTruth: String, checkpoint: String) {
+    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let groundTruth = set.root + "/gt.pkl"
+    try set.groundTruth.writeACTPickle(to: groundTruth)
+    var weights = WeightStore.detectorInitialization(seed: 4)
+    let detector = try TrainableActionDetector(weights: &weights, configuration: SyntheticSet.configuration())
+    let checkpoint = set.root + "/detector.safetensors"
+    try detector.writeCheckpoint(to: checkpoint, metadata: [:])
+    return (set, groundTruth, checkpoint)
+  }
+
   @Test(
     .enabled(
       if: DataParallelTests.mpirun != nil,
@@ -15,15 +28,8 @@ import Testing
     ))
   func twoRanksEvaluateExactlyAsOneProcess() throws {
     let eval = try DataParallelTests.executable("eval-framemap")
-    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let (set, groundTruth, checkpoint) = try Self.fixture()
     defer { set.remove() }
-    let groundTruth = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: groundTruth)
-    // Seeded, untrained: scores near 1/3 for every class, so every keyframe has many rows.
-    var weights = WeightStore.detectorInitialization(seed: 4)
-    let detector = try TrainableActionDetector(weights: &weights, configuration: SyntheticSet.configuration())
-    let checkpoint = set.root + "/detector.safetensors"
-    try detector.writeCheckpoint(to: checkpoint, metadata: [:])
     let common = [
       "jhmdb", "split1", "--gt", groundTruth, "--detector", checkpoint, "--frames-root", set.root,
       "--detector-threads", "1",
@@ -49,14 +55,8 @@ import Testing
   }
 
   @Test func videoMAPOfTheDetectorIsVideoMAPOfItsDetections() throws {
-    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let (set, groundTruth, checkpoint) = try Self.fixture()
     defer { set.remove() }
-    let groundTruth = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: groundTruth)
-    var weights = WeightStore.detectorInitialization(seed: 4)
-    let detector = try TrainableActionDetector(weights: &weights, configuration: SyntheticSet.configuration())
-    let checkpoint = set.root + "/detector.safetensors"
-    try detector.writeCheckpoint(to: checkpoint, metadata: [:])
     var tables: [String] = []
     try EvalVideoMAP.parse([
       "jhmdb", "split1", "--gt", groundTruth, "--detector", checkpoint, "--frames-root", set.root,
@@ -101,12 +101,8 @@ import Testing
     ))
   func severalVideosShareTheRanks() throws {
     let detect = try DataParallelTests.executable("detect")
-    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let (set, _, checkpoint) = try Self.fixture()
     defer { set.remove() }
-    var weights = WeightStore.detectorInitialization(seed: 4)
-    let detector = try TrainableActionDetector(weights: &weights, configuration: SyntheticSet.configuration())
-    let checkpoint = set.root + "/detector.safetensors"
-    try detector.writeCheckpoint(to: checkpoint, metadata: [:])
     let videos = set.videos.map { set.root + "/" + $0 }  // left/v0, left/v1, right/v0, right/v1
     let renamed = try videos.enumerated().map { i, path -> String in
       let name = set.root + "/clip\(i)"

@@ -15,13 +15,7 @@ enum PrecisionTiming {
   /// the best and median of each precision.
   static func run(threads: Int, rounds: Int) throws {
     Compute.setThreadCount(threads)
-    let configuration = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })
-    var store = try DetectorCheckpoint.seededStore(configuration, seed: 1)
-    let detector = try ActionDetector(weights: &store, configuration: configuration)
-    let values = CounterRandom(seed: 1).values(
-      "bench-clip", count: 3 * 20 * 320 * 400, center: 127.5, halfWidth: 127.5)
-    let clip = Tensor(shape: [1, 3, 20, 320, 400], scalars: values)
-    let keyframe = Tensor(shape: [1, 3, 320, 400], scalars: Array(values.prefix(3 * 320 * 400)))
+    let (detector, clip, keyframe) = try PaperInputs.make()
     let pass = {
       detector.detect(
         keyframeFeature: detector.keyframeFeature(keyframe), mixed4e: detector.contextFeature(clip)

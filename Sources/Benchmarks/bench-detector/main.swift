@@ -136,13 +136,8 @@ func time<T>(_ body: () -> T) -> (ms: Double, value: T) {
   return (best, value)
 }
 
-let base = DetectorConfiguration(classes: (1...21).map { String(format: "class%02d", $0) })
-var store = try DetectorCheckpoint.seededStore(base, seed: 1)
-let detector = try ActionDetector(weights: &store, configuration: base)
-let clipValues = CounterRandom(seed: 1).values(
-  "bench-clip", count: 3 * 20 * 320 * 400, center: 127.5, halfWidth: 127.5)
-let clip = Tensor(shape: [1, 3, 20, 320, 400], scalars: clipValues)
-let keyframe = Tensor(shape: [1, 3, 320, 400], scalars: Array(clipValues.prefix(3 * 320 * 400)))
+let (detector, clip, keyframe) = try PaperInputs.make()
+let base = detector.configuration
 
 print(
   "bench-detector: one keyframe, 320x400, clip 20, \(threads) threads, best of \(max(runs - 1, 1)) after warm-up, "

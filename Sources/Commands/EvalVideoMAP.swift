@@ -9,7 +9,7 @@ extension VideoAPProtocol: ExpressibleByArgument {}
 
 /// `eval-videomap DATASET SPLIT --detections FILE.csv`: video-mAP of per-frame detections, linked
 /// into tubes, at spatio-temporal IoU 0.2 and 0.5:0.95, as ACT and MOC (`--protocol act`, the
-/// default) or YOWO (`--protocol yowo`) compute it.
+/// default), YOWO (`--protocol yowo`) or ROAD (`--protocol road`) compute it.
 ///
 /// ```
 /// $ eval-videomap jhmdb split1 --detections dets.csv
@@ -25,12 +25,14 @@ public struct EvalVideoMAP: ParsableCommand {
     commandName: "eval-videomap",
     abstract: "Video-mAP of per-frame detections (linked into tubes) against JHMDB-21 or UCF-101-24.",
     discussion: """
-      Scoring (--protocol; a match needs spatio-temporal IoU >= threshold):
+      Scoring (--protocol; a match needs spatio-temporal IoU >= threshold, road: >):
         act   \(VideoAPProtocol.act.summary)
         yowo  \(VideoAPProtocol.yowo.summary)
+        road  \(VideoAPProtocol.road.summary)
       Linking (--linking; default: the protocol's own):
         act   \(TubeLinking.act.summary)
         yowo  \(TubeLinking.yowo.summary)
+        road  \(TubeLinking.road.summary)
       Thresholds 0.2 and 0.5, 0.55, ..., 0.95 and their 0.5:0.95 mean. Details: eval/PROTOCOLS.md.
       """)
 
@@ -46,11 +48,11 @@ public struct EvalVideoMAP: ParsableCommand {
   @OptionGroup public var input: FrameMAPInputOptions
 
   /// Video-AP protocol.
-  @Option(name: .customLong("protocol"), help: "Whose video-AP: act (ACT/MOC, default) or yowo.")
+  @Option(name: .customLong("protocol"), help: "Whose video-AP: act (ACT/MOC, default), yowo or road.")
   public var videoAPProtocol: VideoAPProtocol = .act
 
   /// Linking method; `nil` means the protocol's own.
-  @Option(help: "How per-frame detections become tubes: act or yowo (default: the protocol's).")
+  @Option(help: "How per-frame detections become tubes: act, yowo or road (default: the protocol's).")
   public var linking: TubeLinking?
 
   /// JSON output path.

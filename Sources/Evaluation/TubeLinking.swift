@@ -7,6 +7,9 @@ public enum TubeLinking: String, CaseIterable, Sendable, Codable {
   /// YOWO's Viterbi linking of up to 3 whole-video paths per label, then its tube NMS
   /// (``YOWOTubeLinker``, reference parameters).
   case yowo
+  /// ROAD's online linking with temporal labelling (``ROADTubeLinker``, reference parameters,
+  /// `alpha` 5).
+  case road
 
   /// One line naming the method and its parameters, for reports.
   public var summary: String {
@@ -18,6 +21,11 @@ public enum TubeLinking: String, CaseIterable, Sendable, Codable {
       return "YOWO link_video_one_class (wei-tim/YOWO 9d202c16): empty frames take the nearest frame's "
         + "boxes; Viterbi on IoU + s1 + s2 + 0.5*s1*s2, up to 3 whole-video paths per label; "
         + "tube score = mean; tube NMS 0.3"
+    case .road:
+      return "ROAD online linking (gurkirt/realtime-action-detection 9dd8e1b5, I01onlineTubes): per frame "
+        + "score > 0.001, top 50, NMS 0.45, top 10; paths take the best-scoring box with IoU >= 0.1, end "
+        + "after 3 missed frames; Viterbi labelling (alpha 5); tube score = mean of the 40 best; "
+        + "length >= 10"
     }
   }
 
@@ -37,6 +45,8 @@ public enum TubeLinking: String, CaseIterable, Sendable, Codable {
         out[video] = ACTTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
       case .yowo:
         out[video] = YOWOTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
+      case .road:
+        out[video] = ROADTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
       }
     }
     return out

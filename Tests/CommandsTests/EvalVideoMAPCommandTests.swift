@@ -1,4 +1,6 @@
+import Datasets
 import Foundation
+import Primitives
 import Testing
 
 @testable import Commands
@@ -32,5 +34,61 @@ import Testing
     var mixed = ""
     try EvalVideoMAP.parse(Self.arguments(["--protocol", "yowo", "--linking", "act"])).run { mixed += $0 }
     #expect(mixed.contains("\nlinking: act — ") && mixed != text)
+  }
+
+  /// `--protocol road` links with ROAD's linking by default and gives the mAPs ROAD's own MATLAB
+  /// code gives (alpha 5, run in Octave) on the ROAD fixture, whose ground truth is written here as
+  /// an ACT-format pickle for `--gt`.
+  @Test func roadProtocolUsesROADLinking() throws {
+    let fixtures = EvalFrameMAPCommandTests.fixtures
+    let expected = try #require(
+      JSONSerialization.jsonObject(
+        with: Data(contentsOf: fixtures.appendingPathComponent("road_ucf_expected.json")))
+        as? [String: Any])
+    var videos: [String] = []
+    var annotations: [String: VideoAnnotation] = [:]
+    for entry in try #require(expected["videos"] as? [[String: Any]]) {
+      let id = try #require(entry["id"] as? String)
+      var tubes: [GroundTruthTube] = []
+      for t in try #require(entry["tubes"] as? [[String: Any]]) {
+        let first = try #require(t["first"] as? Int)
+        let boxes = try #require(t["boxes"] as? [[Double]]).map {
+          Box(x1: Float($0[0]), y1: Float($0[1]), x2: Float($0[2]), y2: Float($0[3]))
+        }
+        tubes.append(
+          GroundTruthTube(
+            label: try #require(t["label"] as? Int), frames: Array(first..<(first + boxes.count)),
+            boxes: boxes))
+      }
+      videos.append(id)
+      annotations[id] = VideoAnnotation(
+        frameCount: try #require(entry["frames"] as? Int), height: 240, width: 320, tubes: tubes)
+    }
+    let labels = try #require(expected["labels"] as? [String])
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-videomap-road-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let pickle = folder.appendingPathComponent("road-gt.pkl").path
+    try GroundTruth(labels: labels, trainVideos: [[]], testVideos: [videos], videos: annotations)
+      .writeACTPickle(to: pickle)
+    let json = folder.appendingPathComponent("report.json").path
+    var text = ""
+    try EvalVideoMAP.parse([
+      "ucf24", "split1", "--gt", pickle, "--detections",
+      fixtures.appendingPathComponent("road_ucf_dets.csv").path,
+      "--protocol", "road", "--json", json,
+    ]).run { text += $0 }
+    #expect(text.contains("\nprotocol: road — ") && text.contains("\nlinking: road — "))
+    let object =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+    #expect(object?["videoAPProtocol"] as? String == "road" && object?["linking"] as? String == "road")
+    let results = try #require(object?["results"] as? [[String: Any]])
+    let runs = try #require(expected["runs"] as? [[String: Any]])
+    #expect(runs[1]["alpha"] as? Int == 5)
+    let maps = try #require(runs[1]["mAP"] as? [String]).map { Double(bitPattern: UInt64($0, radix: 16)!) }
+    #expect(results.count == maps.count)
+    for (result, mAP) in zip(results, maps) {
+      #expect(abs((try #require(result["mAP"] as? Double)) - 100 * mAP) < 1e-9)
+    }
   }
 }

@@ -6,6 +6,9 @@
                                               file) under WORK, plus the committed detections CSV
   make_road_linking_fixture.py assemble WORK  reads WORK/reference.json (what the Octave driver
                                               dumped) and writes the committed expected JSON
+  make_road_linking_fixture.py input-jhmdb WORK / assemble-jhmdb WORK
+                                              the same for the committed JHMDB subset and its
+                                              video-mAP detections (road_jhmdb_expected.json: APs)
 
 Input (seeded, deterministic): 7 UCF-101-24-like videos of 16-48 frames at 320 x 240 with the 24
 UCF-101-24 labels. Per frame, "priors" as ROAD's SSD writes them (`test-ucf24.py`: `scipy.io.savemat`
@@ -369,7 +372,119 @@ def assemble(work):
         print(f"alpha {r['alpha']}: mAP " + " ".join(f"{100 * m:.4f}" for m in maps))
 
 
+DEVIATIONS = []
+
+
+def f32_loc(x, size, low):
+    """A float32 `loc` as SSD would write it for the CSV's value `x`: the one whose float32 product
+    with `size` (what `readDetections` computes) is nearest to `x`. That is `x` itself for most
+    values, but not all: the products step by more than x's float32 spacing, and the JHMDB CSV's
+    1/16-pixel values are not all reachable (recorded in DEVIATIONS). Where ROAD clamps (x1, y1
+    below 0 with `low`; x2, y2 above size - 1 without) any `loc` that clamps the same is exact."""
+    x = F32(x)
+    loc = F32(x / F32(size))
+    candidates = [loc]
+    for direction in (F32(2), F32(-2)):
+        c = loc
+        for _ in range(4):
+            c = np.nextafter(c, direction)
+            candidates.append(c)
+    best = min(candidates, key=lambda c: abs(float(c * F32(size)) - float(x)))
+    product = best * F32(size)
+    if product != x and not ((low and x < 0 and product < 0) or (not low and x > size - 1 and product > size - 1)):
+        DEVIATIONS.append(abs(float(product) - float(x)))
+    return best
+
+
+def write_jhmdb_input(work):
+    """The committed JHMDB subset (jhmdb_subset_gt.csv, 42 videos) and videomap_jhmdb_dets.csv (two
+    labels a frame, class-specific boxes), turned into ROAD's input the way ROADPrior maps a CSV:
+    rows of a frame with the same box are one prior, in the order of their first row."""
+    with open(f"{FIXTURES}/jhmdb_labels.txt") as f:
+        labels = [line.strip() for line in f if line.strip()]
+    frames, order = {}, []
+    with open(f"{FIXTURES}/jhmdb_subset_videos.txt") as f:
+        for line in f:
+            video, n = line.split()
+            frames[video] = int(n)
+            order.append(video)
+    tubes = {}
+    with open(f"{FIXTURES}/jhmdb_subset_gt.csv") as f:
+        next(f)
+        for line in f:
+            video, label, tube, frame, *box = line.strip().split(",")
+            per = tubes.setdefault(video, {}).setdefault(int(tube), (int(label), []))
+            per[1].append((int(frame), [float(x) for x in box]))
+    priors = {}  # (video, frame): [(box, {label: score})]
+    with open(f"{FIXTURES}/videomap_jhmdb_dets.csv") as f:
+        next(f)
+        for line in f:
+            video, frame, label, score, *box = line.strip().split(",")
+            if video not in frames or not 1 <= int(frame) <= frames[video] or label not in labels:
+                continue
+            box = tuple(F32(float(x)) for x in box)
+            frame_priors = priors.setdefault((video, int(frame)), [])
+            for b, scores in frame_priors:
+                if b == box and labels.index(label) not in scores:
+                    scores[labels.index(label)] = F32(float(score))
+                    break
+            else:
+                frame_priors.append((box, {labels.index(label): F32(float(score))}))
+    detdir = f"{work}/JHMDB/detections/CONV-rgb-01-000001"
+    os.makedirs(f"{work}/JHMDB/splitfiles", exist_ok=True)
+    for video in order:
+        os.makedirs(f"{detdir}/{video}", exist_ok=True)
+        for frame in range(1, frames[video] + 1):
+            found = priors.get((video, frame), [])
+            loc = np.array([[f32_loc(b[0], W, True), f32_loc(b[1], H, True), f32_loc(b[2], W, False),
+                             f32_loc(b[3], H, False)]
+                            for b, _ in found], dtype=F32).reshape(-1, 4)
+            scores = np.zeros((len(found), len(labels) + 1), dtype=F32)
+            for i, (_, by_label) in enumerate(found):
+                for k, v in by_label.items():
+                    scores[i, k + 1] = v
+            sio.savemat(f"{detdir}/{video}/{frame:05d}.mat", {"scores": scores, "loc": loc})
+    with open(f"{work}/JHMDB/splitfiles/testlist01.txt", "w") as out:
+        out.write("".join(v + "\n" for v in order))
+    tube_type = [("sf", "O"), ("ef", "O"), ("class", "O"), ("boxes", "O")]
+    annot = np.zeros((1, len(order)), dtype=[("name", "O"), ("num_imgs", "O"), ("tubes", "O")])
+    for i, video in enumerate(order):
+        mine = [tubes[video][k] for k in sorted(tubes.get(video, {}))]
+        cell = np.zeros((1, len(mine)), dtype=tube_type)
+        for k, (label, rows) in enumerate(mine):
+            rows.sort()
+            assert [r[0] for r in rows] == list(range(rows[0][0], rows[0][0] + len(rows)))
+            xywh = np.array([[b[0], b[1], b[2] - b[0], b[3] - b[1]] for _, b in rows], dtype=np.float64)
+            cell[0, k] = (float(rows[0][0]), float(rows[-1][0]), float(label + 1), xywh)
+        annot[0, i] = (video, float(frames[video]), cell)
+    sio.savemat(f"{work}/JHMDB/splitfiles/finalAnnots.ma.mat", {"annot": annot})
+    count = sum(4 * len(p) for p in priors.values())
+    print(f"JHMDB: {len(DEVIATIONS)} of {count} box coordinates differ from the CSV in ROAD's input, "
+          f"by at most {max(DEVIATIONS, default=0):.3g} px (loc * 320 cannot hit them)")
+
+
+def assemble_jhmdb(work):
+    with open(f"{work}/reference.json") as f:
+        reference = json.load(f)
+    fixture = {
+        "reference": "gurkirt/realtime-action-detection 9dd8e1b5642c7cb3170a31cc3ec5a3c586a3b261 online-tubes",
+        "octave": reference["octave"],
+        "input": "videomap_jhmdb_dets.csv on the JHMDB split-1 subset (jhmdb_subset_gt.csv)",
+        "thresholds": reference["thresholds"],
+        "runs": [{key: run[key] for key in ("alpha", "mAP", "aps")} for run in reference["runs"]],
+    }
+    with open(f"{FIXTURES}/road_jhmdb_expected.json", "w") as out:
+        json.dump(fixture, out, separators=(",", ":"))
+        out.write("\n")
+    for r in reference["runs"]:
+        maps = [struct.unpack(">d", bytes.fromhex(h))[0] for h in r["mAP"]]
+        print(f"JHMDB alpha {r['alpha']}: mAP " + " ".join(f"{100 * m:.6f}" for m in maps)
+              + f"; 0.5:0.95 {100 * sum(maps[1:]) / 10:.6f}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("input", "assemble"):
+    steps = {"input": write_input, "assemble": assemble, "input-jhmdb": write_jhmdb_input,
+             "assemble-jhmdb": assemble_jhmdb}
+    if len(sys.argv) != 3 or sys.argv[1] not in steps:
         sys.exit(__doc__)
-    (write_input if sys.argv[1] == "input" else assemble)(sys.argv[2])
+    steps[sys.argv[1]](sys.argv[2])

@@ -1,6 +1,7 @@
 % Octave driver of tools/make_road_linking_fixture.sh (read that script first):
-%   octave --no-gui --no-window-system tools/road_reference_driver.m REFS/online-tubes WORK
-% Runs ROAD's unmodified online-tubes code on the input under WORK and writes WORK/reference.json.
+%   octave --no-gui --no-window-system tools/road_reference_driver.m REFS/online-tubes WORK DATASET
+% Runs ROAD's unmodified online-tubes code on the input under WORK (DATASET ucf24 or JHMDB, as
+% initDatasetOpts names them) and writes WORK/reference.json.
 % Nothing here computes a result; it only calls the reference and prints what it returns.
 1;
 
@@ -22,6 +23,7 @@ end
 args = argv();
 ref = make_absolute_filename(args{1});
 work = make_absolute_filename(args{2});
+dataset = args{3};
 % The reference saves its intermediate results with save(); make that the binary MAT format
 % (Octave's default text format would also round-trip, but binary cannot lose a bit).
 save_default_options('-mat7-binary');
@@ -35,7 +37,7 @@ addpath(genpath('utils/'));
 addpath([work, '/facade']);
 
 % I01onlineTubes' loop values: ucf24, list 01, rgb, CONV, iouthresh 0.1, costtype 'score', gap 3.
-dopts = initDatasetOpts(work, work, 'ucf24', 'rgb', 'CONV', '01', 1, 0.1, 'score', 3);
+dopts = initDatasetOpts(work, work, dataset, 'rgb', 'CONV', '01', 1, 0.1, 'score', 3);
 numActions = length(dopts.actions);
 actionPaths(dopts);
 
@@ -60,7 +62,9 @@ thresholds = rows(rows(:, 2) == 3, 1);
 fprintf(out, '"thresholds":%s,\n', hexes(thresholds));
 
 % Value classes the reference computes in (ROAD's detections are float32: single).
-p1 = actionpaths(1).paths{7}(1);
+for a = 1:numActions
+  if isfield(actionpaths(1).paths{a}, 'boxes'), p1 = actionpaths(1).paths{a}(1); break; end
+end
 fprintf(out, '"classes":{"pathBoxes":"%s","pathScores":"%s","pathAllScores":"%s"},\n', ...
         class(p1.boxes), class(p1.scores), class(p1.allScores));
 
@@ -124,7 +128,13 @@ for r = 1:2
   end
   fprintf(out, ']}');
 end
-fprintf(out, '],\n');
+fprintf(out, ']');
+if ~exist([work, '/primitives.mat'], 'file')
+  fprintf(out, '}\n');
+  fclose(out);
+  return;
+end
+fprintf(out, ',\n');
 
 % Stand-alone reference functions called directly on the hand-made cases of primitives.mat.
 cases = load([work, '/primitives.mat']);

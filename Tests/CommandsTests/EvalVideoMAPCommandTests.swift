@@ -36,6 +36,31 @@ import Testing
     #expect(mixed.contains("\nlinking: act — ") && mixed != text)
   }
 
+  /// `--protocol road` on the JHMDB subset gives ROAD's own mAPs (78.571429 at 0.2, 45.753968
+  /// over 0.5:0.95; `road_jhmdb_expected.json`, from running ROAD's MATLAB in Octave).
+  @Test func roadProtocolOnTheJHMDBSubset() throws {
+    let expected = try #require(
+      JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: EvalFrameMAPCommandTests.fixtures.appendingPathComponent("road_jhmdb_expected.json")))
+        as? [String: Any])
+    let runs = try #require(expected["runs"] as? [[String: Any]])
+    #expect(runs[1]["alpha"] as? Int == 5)
+    let maps = try #require(runs[1]["mAP"] as? [String]).map { Double(bitPattern: UInt64($0, radix: 16)!) }
+    let json = FileManager.default.temporaryDirectory.appendingPathComponent("eval-videomap-\(UUID()).json")
+    defer { try? FileManager.default.removeItem(at: json) }
+    var text = ""
+    try EvalVideoMAP.parse(Self.arguments(["--protocol", "road", "--json", json.path])).run { text += $0 }
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+    let results = try #require(object?["results"] as? [[String: Any]])
+    #expect(results.count == maps.count)
+    for (result, mAP) in zip(results, maps) {
+      #expect(abs((try #require(result["mAP"] as? Double)) - 100 * mAP) < 1e-9)
+    }
+    #expect(abs((try #require(object?["mAP050to095"] as? Double)) - 45.753968) < 1e-6)
+    #expect(abs(100 * maps[0] - 78.571429) < 1e-6)
+  }
+
   /// `--protocol road` links with ROAD's linking by default and gives the mAPs ROAD's own MATLAB
   /// code gives (alpha 5, run in Octave) on the ROAD fixture, whose ground truth is written here as
   /// an ACT-format pickle for `--gt`.

@@ -7,6 +7,7 @@ extension Train {
     static let warmup = 100
     static let schedule = "step"
     static let lrGamma: Float = 0.1
+    static let optimiser = "sgd"
     static let momentum: Float = 0.9
     static let weightDecay: Float = 1e-4
     static let clipNorm: Float = 10
@@ -18,5 +19,6 @@ extension Train {
     static let checkpointEvery = 500
     static let evalEvery = 0
     static let calibrationSamples = 16
+    static let recalibrateEvery = 0
   }
 }

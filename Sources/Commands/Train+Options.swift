@@ -39,8 +39,11 @@ extension Train {
     case "all": partsValue = .all
     default: throw ValidationError("--train \(parts): expected rpn-head, head or all")
     }
-    guard bn == "frozen" || bn == "training" else {
-      throw ValidationError("--bn \(bn): expected frozen or training")
+    guard ["frozen", "training", "trunks"].contains(bn) else {
+      throw ValidationError("--bn \(bn): expected frozen, training or trunks")
+    }
+    guard let optimiserKind = OptimiserKind(rawValue: optimiser) else {
+      throw ValidationError("--optimiser \(optimiser): expected sgd or adamw")
     }
     let decay: LearningRateSchedule.Decay
     switch schedule {
@@ -59,10 +62,16 @@ extension Train {
       schedule: LearningRateSchedule(base: lr, warmupSteps: warmup, decay: decay, totalSteps: stepCount),
       momentum: momentum, weightDecay: weightDecay, clipNorm: clipNorm > 0 ? clipNorm : nil, seed: seed,
       checkpointEvery: checkpointEvery, evalEvery: evalEvery, parts: partsValue,
-      batchNormTraining: bn == "training",
+      batchNormTraining: bn != "frozen",
       augmentation: Augmentation(
         horizontalFlip: !noFlip, scaleJitter: scaleJitter, colourJitter: colourJitter))
     options.keepBorderAnchors = keepBorderAnchors || scratch != nil
+    options.optimiser = optimiserKind
+    if bn == "trunks" { options.headBatchNormFrozen = true }
+    if recalibrateEvery > 0 {
+      options.recalibrateEvery = recalibrateEvery
+      options.recalibrationSamples = calibrationSamples
+    }
     return options
   }
 }

@@ -109,6 +109,14 @@ public struct Train: ParsableCommand {
   public var lrSteps: String?
   /// Gamma.
   @Option(help: "Factor at each --lr-steps milestone.") public var lrGamma = Defaults.lrGamma
+  /// Optimiser.
+  @Option(
+    name: [.customLong("optimiser"), .customLong("optimizer")],
+    help: """
+      sgd (momentum, L2 weight decay; fine-tuning) or adamw (decoupled weight decay; learns a \
+      from-scratch detector's actions far sooner: use --lr about 0.001 and --weight-decay about 0.01).
+      """)
+  public var optimiser = Defaults.optimiser
   /// Momentum.
   @Option(help: "SGD momentum.") public var momentum = Defaults.momentum
   /// Weight decay.
@@ -120,8 +128,19 @@ public struct Train: ParsableCommand {
   @Option(name: .customLong("train"), help: "What learns: rpn-head (with the S3D-G tail), head, or all.")
   public var parts = Defaults.parts
   /// BN mode.
-  @Option(help: "Batch norm: frozen (fine-tuning) or training (batch statistics).") public var bn = Defaults
-    .bn
+  @Option(
+    help: """
+      Batch norm: frozen (fine-tuning), training (batch statistics), or trunks (batch statistics in the \
+      trunks, the head's frozen: from scratch, a head normalised over one frame's ROIs cannot learn actions).
+      """)
+  public var bn = Defaults.bn
+  /// PreciseBN interval.
+  @Option(
+    help: """
+      Re-estimate the batch norms' running statistics on --calibration-samples training samples every N \
+      steps (0: never); keeps frozen batch norms of a from-scratch run in step with the weights.
+      """)
+  public var recalibrateEvery = Defaults.recalibrateEvery
   /// Seed.
   @Option(help: "Seed of the example order, augmentation and anchor/ROI sampling.") public var seed = Defaults
     .seed
@@ -203,7 +222,8 @@ public struct Train: ParsableCommand {
       ("--batch-size", batchSize != d.batchSize), ("--lr", lr != d.lr), ("--warmup", warmup != d.warmup),
       ("--schedule", schedule != d.schedule), ("--lr-steps", lrSteps != nil),
       ("--lr-gamma", lrGamma != d.lrGamma), ("--momentum", momentum != d.momentum),
-      ("--weight-decay", weightDecay != d.weightDecay), ("--clip-norm", clipNorm != d.clipNorm),
+      ("--weight-decay", weightDecay != d.weightDecay), ("--optimiser", optimiser != d.optimiser),
+      ("--clip-norm", clipNorm != d.clipNorm),
       ("--train", parts != d.parts), ("--bn", bn != d.bn), ("--seed", seed != d.seed),
       ("--no-flip", noFlip), ("--scale-jitter", scaleJitter != d.scaleJitter),
       ("--colour-jitter", colourJitter != d.colourJitter),
@@ -211,6 +231,7 @@ public struct Train: ParsableCommand {
       ("--checkpoint-every", checkpointEvery != d.checkpointEvery),
       ("--eval-every", evalEvery != d.evalEvery),
       ("--calibration-samples", calibrationSamples != d.calibrationSamples),
+      ("--recalibrate-every", recalibrateEvery != d.recalibrateEvery),
       ("--static-context", staticContext),
     ]
     let given = changed.filter(\.1).map(\.0)

@@ -4,9 +4,10 @@ import Tensor
 
 /// What a run folder records besides the detector checkpoint so that a killed run resumes exactly:
 /// the step, the examples seen, the options (seed included: every random choice derives from the
-/// seed and the sample index), the optimiser's velocities and the best validation frame-mAP.
+/// seed and the sample index), the optimiser's state and the best validation frame-mAP.
 ///
-/// Stored as `RUN/state.safetensors`: one tensor per velocity (`velocity.<parameter name>`) and the
+/// Stored as `RUN/state.safetensors`: one tensor per optimiser state entry (``Optimiser/savedState``:
+/// `velocity.<parameter name>` for SGD, `adam_m.…` and `adam_v.…` for AdamW) and the
 /// rest as JSON in the metadata key `train`. It names the checkpoint it belongs to, written first.
 public struct RunState: Sendable, Codable {
   /// Steps done.
@@ -25,8 +26,8 @@ public struct RunState: Sendable, Codable {
   public var seconds: Double
   /// Provenance carried into every checkpoint (dataset, split, init, command line).
   public var provenance: [String: String]
-  /// Velocities by parameter name (not in the JSON).
-  public var velocities: [String: Tensor] = [:]
+  /// The optimiser's state by key (``Optimiser/savedState``; not in the JSON).
+  public var optimiserState: [String: Tensor] = [:]
 
   private enum CodingKeys: String, CodingKey {
     case step, examplesSeen, options, checkpoint, bestFrameMAP, bestStep, seconds, provenance
@@ -35,7 +36,8 @@ public struct RunState: Sendable, Codable {
   /// A state.
   public init(
     step: Int, examplesSeen: Int, options: TrainingOptions, checkpoint: String, bestFrameMAP: Double?,
-    bestStep: Int?, seconds: Double, provenance: [String: String], velocities: [String: Tensor]
+    bestStep: Int?, seconds: Double, provenance: [String: String],
+    optimiserState: [String: Tensor]
   ) {
     self.step = step
     self.examplesSeen = examplesSeen
@@ -45,7 +47,7 @@ public struct RunState: Sendable, Codable {
     self.bestStep = bestStep
     self.seconds = seconds
     self.provenance = provenance
-    self.velocities = velocities
+    self.optimiserState = optimiserState
   }
 
   /// File name of the state in a run folder.
@@ -54,9 +56,9 @@ public struct RunState: Sendable, Codable {
   /// Writes the state into `directory` (temporary name, then rename).
   public func write(directory: String) throws {
     var writer = SafeTensorsWriter()
-    for name in velocities.keys.sorted() {
-      let v = velocities[name]!
-      writer.add("velocity.\(name)", shape: v.shape, values: v.scalars)
+    for key in optimiserState.keys.sorted() {
+      let v = optimiserState[key]!
+      writer.add(key, shape: v.shape, values: v.scalars)
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -81,9 +83,8 @@ public struct RunState: Sendable, Codable {
     } catch {
       throw TrainingError.badResume(path: path, detail: "bad 'train' metadata: \(error)")
     }
-    for key in file.keys where key.hasPrefix("velocity.") {
-      let name = String(key.dropFirst("velocity.".count))
-      state.velocities[name] = Tensor(shape: file.entries[key]!.shape, scalars: try file.floats(key))
+    for key in file.keys {
+      state.optimiserState[key] = Tensor(shape: file.entries[key]!.shape, scalars: try file.floats(key))
     }
     return state
   }

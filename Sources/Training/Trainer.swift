@@ -9,7 +9,7 @@ import Tensor
 /// steps and at the end, validation and `best.safetensors`, `log.csv` and `loss.png`.
 ///
 /// Every random choice is a function of the seed and the sample index, and the state holds the
-/// optimiser's velocities, so a run resumed from its last checkpoint ends bit-identical to an
+/// optimiser's state, so a run resumed from its last checkpoint ends bit-identical to an
 /// uninterrupted one (at the same thread count).
 ///
 /// With a ``group`` (an `mpirun` job, see `Trainer+DataParallel.swift`) each rank builds its
@@ -21,7 +21,7 @@ public final class Trainer {
   public let detector: TrainableActionDetector
   /// The run folder.
   public let runDirectory: String
-  /// The run's state (step, options, velocities…), current.
+  /// The run's state (step, options, optimiser state…), current.
   public private(set) var state: RunState
   /// Validation: frame-mAP (percent) of an inference detector; nil: no validation.
   public var validate: ((ActionDetector) throws -> Double)?
@@ -35,7 +35,7 @@ public final class Trainer {
   public var stopAfterStep: Int?
   /// The ranks of a data-parallel run (nil: this process trains alone, and MPI is never called).
   public var group: ProcessGroup?
-  private var optimiser: SGD
+  private var optimiser: any Optimiser
 
   /// A new run of `detector` with `options` in `runDirectory` (created; must be writable).
   public init(
@@ -48,8 +48,8 @@ public final class Trainer {
     self.state = RunState(
       step: 0, examplesSeen: 0, options: options, checkpoint: "", bestFrameMAP: nil, bestStep: nil,
       seconds: 0,
-      provenance: provenance, velocities: [:])
-    self.optimiser = SGD(momentum: options.momentum, weightDecay: options.weightDecay)
+      provenance: provenance, optimiserState: [:])
+    self.optimiser = Self.optimiser(options)
     configure()
   }
 
@@ -65,14 +65,21 @@ public final class Trainer {
     self.detector = try TrainableActionDetector(checkpoint: path)
     self.runDirectory = runDirectory
     self.state = state
-    self.optimiser = SGD(momentum: state.options.momentum, weightDecay: state.options.weightDecay)
-    for (name, v) in state.velocities { optimiser.setVelocity(v, for: name) }
+    self.optimiser = Self.optimiser(state.options)
+    for (key, value) in state.optimiserState where !optimiser.restore(value, key: key) {
+      throw TrainingError.badResume(
+        path: runDirectory,
+        detail: "\(RunState.fileName) holds \(key), which the run's optimiser does not keep")
+    }
     configure()
   }
 
   private func configure() {
     detector.setTrainable(state.options.parts)
     detector.setBatchNormMode(state.options.batchNormTraining ? .training : .frozen)
+    if state.options.headBatchNormFrozen == true {
+      for bn in detector.head.batchNorms { bn.mode = .frozen }
+    }
     if state.options.keepBorderAnchors { detector.rpnTraining.borderTolerance = nil }
   }
 
@@ -125,7 +132,7 @@ public final class Trainer {
       if let stop = stopAfterStep, state.step >= stop { return nil }
       let started = Date()
       detector.zeroGradients()
-      var sums = [Float](repeating: 0, count: 5)
+      var sums = [Float](repeating: 0, count: 7)
       for _ in 0..<shard.samplesPerStep {
         let (index, sample) = try queue.next()
         var sampleOrder = SampleOrder.random(seed: EpochOrder.mix(options.seed ^ 0xA5A5_A5A5, UInt64(index)))
@@ -140,6 +147,8 @@ public final class Trainer {
         sums[2] += l.headClassification
         sums[3] += l.headLocalization
         sums[4] += l.total
+        sums[5] += l.foregroundROIs
+        sums[6] += l.foregroundCorrect
         if group == nil { state.examplesSeen += 1 }
       }
       if let group {
@@ -154,15 +163,19 @@ public final class Trainer {
       }
       if let maxNorm = options.clipNorm { clipGradientNorm(parameters, maxNorm: maxNorm) }
       let rate = options.schedule.rate(atStep: state.step)
-      optimiser.step(parameters, learningRate: rate)
+      optimiser.step(parameters, learningRate: rate, step: state.step + 1)
       state.step += 1
+      if let every = options.recalibrateEvery, every > 0, state.step % every == 0 {
+        try recalibrateBatchNorms(examples: examples, builder: builder)
+      }
       let seconds = Date().timeIntervalSince(started)
       state.seconds += seconds
       let n = Float(options.batchSize)
       let record = StepRecord(
         step: state.step, rpnObjectness: sums[0] / n, rpnLocalization: sums[1] / n,
         headClassification: sums[2] / n,
-        headLocalization: sums[3] / n, total: sums[4] / n, learningRate: rate, seconds: seconds)
+        headLocalization: sums[3] / n, total: sums[4] / n, learningRate: rate, seconds: seconds,
+        headForegroundAccuracy: sums[5] > 0 ? sums[6] / sums[5] : nil)
       log?.append(record)
       if leader { onStep?(record) }
       let last = state.step == options.steps
@@ -191,6 +204,27 @@ public final class Trainer {
     return final
   }
 
+  /// Re-estimates every batch norm's running statistics (``TrainableActionDetector/calibrateBatchNorms(on:)``)
+  /// on ``TrainingOptions/recalibrationSamples`` training samples drawn for this step from the run's
+  /// seed, augmented as in training: the same samples on every rank and after a resume.
+  func recalibrateBatchNorms(examples: [TrainingExample], builder: SampleBuilder) throws {
+    let count = min(state.options.recalibrationSamples ?? 16, examples.count)
+    let seed = EpochOrder.mix(state.options.seed ^ 0xCA1B, UInt64(state.step))
+    let order = EpochOrder(count: examples.count, seed: seed)
+    let samples = try (0..<count).map { i in
+      try builder.sample(examples[order.example(atSample: i)], seed: EpochOrder.mix(seed, UInt64(i)))
+    }
+    detector.calibrateBatchNorms(on: samples)
+  }
+
+  /// The optimiser `options` name (SGD when none is named).
+  static func optimiser(_ options: TrainingOptions) -> any Optimiser {
+    switch options.optimiser ?? .sgd {
+    case .sgd: SGD(momentum: options.momentum, weightDecay: options.weightDecay)
+    case .adamw: AdamW(weightDecay: options.weightDecay)
+    }
+  }
+
   /// Writes the checkpoint of the current step, then the state naming it, then removes the
   /// previous step's checkpoint.
   private func checkpoint(validation: Double?) throws {
@@ -198,9 +232,9 @@ public final class Trainer {
     let name = checkpointName(step: state.step)
     try detector.writeCheckpoint(to: "\(runDirectory)/\(name)", metadata: metadata(validation: validation))
     state.checkpoint = name
-    state.velocities = optimiser.velocity
+    state.optimiserState = optimiser.savedState
     try state.write(directory: runDirectory)
-    state.velocities = [:]
+    state.optimiserState = [:]
     if !previous.isEmpty && previous != name { unlink("\(runDirectory)/\(previous)") }
   }
 

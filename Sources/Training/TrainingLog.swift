@@ -19,35 +19,41 @@ public struct StepRecord: Sendable, Equatable {
   public var learningRate: Float
   /// Wall-clock seconds of the step.
   public var seconds: Double
+  /// Fraction of the step's foreground ROIs whose highest class score is their class (a sign that
+  /// the head learns actions, not only boxes); nil in rows of logs written before it was recorded.
+  public var headForegroundAccuracy: Float?
 
   /// The CSV header.
   public static let header =
-    "step,rpn_objectness,rpn_localization,head_classification,head_localization,total,lr,seconds"
+    "step,rpn_objectness,rpn_localization,head_classification,head_localization,total,lr,seconds,"
+    + "head_fg_accuracy"
 
   /// The CSV row (floats with 9 significant digits, so they read back exactly).
   public var csvRow: String {
     let values = [rpnObjectness, rpnLocalization, headClassification, headLocalization, total, learningRate]
     return "\(step)," + values.map { String(format: "%.9g", $0) }.joined(separator: ",")
-      + String(format: ",%.4f", seconds)
+      + String(format: ",%.4f", seconds) + (headForegroundAccuracy.map { String(format: ",%.4f", $0) } ?? ",")
   }
 
-  /// Parses a row written by ``csvRow``; nil for anything else.
+  /// Parses a row written by ``csvRow`` (or by a version without the accuracy column); nil for
+  /// anything else.
   public init?(csvRow: Substring) {
-    let f = csvRow.split(separator: ",")
-    guard f.count == 8, let step = Int(f[0]), let s = Double(f[7]) else { return nil }
+    let f = csvRow.split(separator: ",", omittingEmptySubsequences: false)
+    guard f.count == 8 || f.count == 9, let step = Int(f[0]), let s = Double(f[7]) else { return nil }
     let v = f[1...6].compactMap { Float($0) }
     guard v.count == 6 else { return nil }
     self.init(
       step: step, rpnObjectness: v[0], rpnLocalization: v[1], headClassification: v[2],
       headLocalization: v[3],
       total: v[4], learningRate: v[5], seconds: s)
+    if f.count == 9 { headForegroundAccuracy = Float(f[8]) }
   }
 
   /// A record with every value.
   public init(
     step: Int, rpnObjectness: Float, rpnLocalization: Float, headClassification: Float,
     headLocalization: Float,
-    total: Float, learningRate: Float, seconds: Double
+    total: Float, learningRate: Float, seconds: Double, headForegroundAccuracy: Float? = nil
   ) {
     self.step = step
     self.rpnObjectness = rpnObjectness
@@ -57,6 +63,7 @@ public struct StepRecord: Sendable, Equatable {
     self.total = total
     self.learningRate = learningRate
     self.seconds = seconds
+    self.headForegroundAccuracy = headForegroundAccuracy
   }
 }
 

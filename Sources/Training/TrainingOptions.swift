@@ -11,8 +11,10 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var schedule: LearningRateSchedule
   /// SGD momentum.
   public var momentum: Float
-  /// L2 weight decay.
+  /// Weight decay: L2 added to the gradient (SGD) or decoupled (AdamW).
   public var weightDecay: Float
+  /// The optimiser (nil: SGD, as runs written before the choice existed).
+  public var optimiser: OptimiserKind?
   /// Largest global gradient norm (nil: no clipping).
   public var clipNorm: Float?
   /// Run seed: example order, augmentation and anchor/ROI sampling derive from it.
@@ -25,6 +27,15 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var parts: TrainableParts
   /// Batch-norm layers use batch statistics (`true`) or stay frozen.
   public var batchNormTraining: Bool
+  /// With ``batchNormTraining``: the head's batch norms (its S3D-G tail) stay frozen while the
+  /// trunks' use batch statistics. One sample's ROIs all come from one frame, so batch statistics
+  /// over them normalise away what the ROIs share, such as the action (nil: false).
+  public var headBatchNormFrozen: Bool?
+  /// Re-estimate every batch norm's running statistics on training samples every this many steps
+  /// (PreciseBN; keeps frozen batch norms in step with the weights they follow; nil or 0: never).
+  public var recalibrateEvery: Int?
+  /// Training samples of each re-estimate (nil: 16).
+  public var recalibrationSamples: Int?
   /// Augmentation.
   public var augmentation: Augmentation
   /// Shuffle the examples every epoch.

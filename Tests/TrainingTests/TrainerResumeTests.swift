@@ -7,13 +7,28 @@ import Testing
 @testable import Training
 
 /// A killed run resumed from its last checkpoint ends with the same weights, bit for bit, as an
-/// uninterrupted run (tiny detector, synthetic frames, augmentation on, batch 2).
+/// uninterrupted run (tiny detector, synthetic frames, augmentation on, batch 2): with SGD and frozen
+/// batch norm, and with AdamW, batch statistics in the trunks and the batch norms re-estimated every
+/// 2 steps (the default model's recipe).
 @Suite struct TrainerResumeTests {
-  static func options(steps: Int) -> TrainingOptions {
-    TrainingOptions(
+  /// The two recipes.
+  enum Recipe: CaseIterable { case sgdFrozen, adamWTrunksRecalibrated }
+
+  static func options(steps: Int, recipe: Recipe = .sgdFrozen) -> TrainingOptions {
+    var options = TrainingOptions(
       steps: steps, batchSize: 2,
       schedule: LearningRateSchedule(base: 0.01, warmupSteps: 2, decay: .cosine, totalSteps: steps),
       clipNorm: 5, seed: 7, checkpointEvery: 2, parts: .all, augmentation: Augmentation())
+    if recipe == .adamWTrunksRecalibrated {
+      options.optimiser = .adamw
+      options.schedule.base = 0.001
+      options.weightDecay = 0.01
+      options.batchNormTraining = true
+      options.headBatchNormFrozen = true
+      options.recalibrateEvery = 2
+      options.recalibrationSamples = 2
+    }
+    return options
   }
 
   static func detector() throws -> TrainableActionDetector {
@@ -22,12 +37,12 @@ import Testing
     return try TrainableActionDetector(weights: &weights, configuration: configuration)
   }
 
-  @Test func resumedRunEndsBitIdentical() throws {
+  @Test(arguments: Recipe.allCases) func resumedRunEndsBitIdentical(_ recipe: Recipe) throws {
     // Pinned: GEMM splits follow the thread count, which other suites' commands set process-wide.
-    try Compute.withThreadCount(2) { try resumedRun() }
+    try Compute.withThreadCount(2) { try resumedRun(recipe) }
   }
 
-  func resumedRun() throws {
+  func resumedRun(_ recipe: Recipe) throws {
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
     let examples = TrainingExample.all(in: set.groundTruth, videos: set.videos)
@@ -36,7 +51,8 @@ import Testing
       configuration: SyntheticSet.configuration(), augmentation: Augmentation())
     let steps = 5
     let straight = try Trainer(
-      detector: try Self.detector(), options: Self.options(steps: steps), runDirectory: set.root + "/run-a",
+      detector: try Self.detector(), options: Self.options(steps: steps, recipe: recipe),
+      runDirectory: set.root + "/run-a",
       provenance: [:])
     let start = Date()
     try straight.run(examples: examples, builder: builder)
@@ -44,7 +60,8 @@ import Testing
     print(String(format: "tiny detector, batch 2: %.3f s per step", perStep))
 
     let first = try Trainer(
-      detector: try Self.detector(), options: Self.options(steps: steps), runDirectory: set.root + "/run-b",
+      detector: try Self.detector(), options: Self.options(steps: steps, recipe: recipe),
+      runDirectory: set.root + "/run-b",
       provenance: [:])
     first.stopAfterStep = 3  // "killed" after step 3; its last checkpoint is step 2
     #expect(try first.run(examples: examples, builder: builder) == nil)
@@ -67,5 +84,10 @@ import Testing
     let (detector, provenance) = try DetectorCheckpoint.load(path: set.root + "/run-b/final.safetensors")
     #expect(detector.configuration == SyntheticSet.configuration())
     #expect(provenance.hasPrefix("trained"))
+    if recipe == .adamWTrunksRecalibrated {
+      let state = try RunState.read(directory: set.root + "/run-b")
+      #expect(state.optimiserState.keys.contains { $0.hasPrefix("adam_v.") })
+      #expect(log.contains("head_fg_accuracy"))
+    }
   }
 }

@@ -31,7 +31,11 @@ public struct DetectorLosses: Sendable, Equatable {
   public var headClassification: Float = 0
   /// Head box regression (weighted).
   public var headLocalization: Float = 0
-  /// Sum of the four.
+  /// Foreground ROIs the head classified (a count, not a loss).
+  public var foregroundROIs: Float = 0
+  /// Of those, the ROIs whose highest class score is one of their classes.
+  public var foregroundCorrect: Float = 0
+  /// Sum of the four losses.
   public var total: Float { rpnObjectness + rpnLocalization + headClassification + headLocalization }
 
   /// Zero losses.
@@ -44,6 +48,8 @@ public struct DetectorLosses: Sendable, Equatable {
     s.rpnLocalization = a.rpnLocalization + b.rpnLocalization
     s.headClassification = a.headClassification + b.headClassification
     s.headLocalization = a.headLocalization + b.headLocalization
+    s.foregroundROIs = a.foregroundROIs + b.foregroundROIs
+    s.foregroundCorrect = a.foregroundCorrect + b.foregroundCorrect
     return s
   }
 }
@@ -176,6 +182,8 @@ public final class TrainableActionDetector {
         classLogits: logits, boxDeltas: boxDeltas, targets: targets, configuration: headTraining)
       losses.headClassification = headLoss.classification * headTraining.classificationWeight
       losses.headLocalization = headLoss.localization * headTraining.localizationWeight
+      (losses.foregroundROIs, losses.foregroundCorrect) = Self.foregroundAccuracy(
+        logits: logits, classes: targets.classes, scoring: headTraining.scoring)
       let dMixed4e = head.backward(
         classLogits: headLoss.classificationGradient, boxDeltas: headLoss.localizationGradient)
       if contextLearns { _ = context.stages.backward(dMixed4e, inputGradient: false) }
@@ -193,6 +201,25 @@ public final class TrainableActionDetector {
     }
     if !keyframeLearns { keyframe.stages.forgetActivations() }
     return losses
+  }
+
+  /// Foreground ROIs (those with classes) and how many of them have their highest logit on one of
+  /// their classes (softmax: column `1 + class`, background excluded from the arg-max; sigmoid:
+  /// column `class`).
+  static func foregroundAccuracy(logits: Tensor, classes: [[Int]], scoring: HeadConfiguration.Scoring)
+    -> (count: Float, correct: Float)
+  {
+    let columns = logits.shape[1]
+    let offset = scoring == .softmax ? 1 : 0
+    let values = logits.scalars
+    var (count, correct): (Float, Float) = (0, 0)
+    for (row, list) in classes.enumerated() where !list.isEmpty {
+      count += 1
+      let scores = values[(row * columns + offset)..<((row + 1) * columns)]
+      let best = scores.indices.max { scores[$0] < scores[$1] }.map { $0 - row * columns - offset }
+      if let best, list.contains(best) { correct += 1 }
+    }
+    return (count, correct)
   }
 
   /// Every tensor a detector checkpoint holds (parameters and batch-norm running statistics),

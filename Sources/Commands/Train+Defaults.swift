@@ -20,5 +20,6 @@ extension Train {
     static let evalEvery = 0
     static let calibrationSamples = 16
     static let recalibrateEvery = 0
+    static let groundTruthJitter = 0
   }
 }

@@ -67,6 +67,7 @@ extension Train {
         horizontalFlip: !noFlip, scaleJitter: scaleJitter, colourJitter: colourJitter))
     options.keepBorderAnchors = keepBorderAnchors || scratch != nil
     options.optimiser = optimiserKind
+    if groundTruthJitter > 0 { options.groundTruthJitter = groundTruthJitter }
     if bn == "trunks" { options.headBatchNormFrozen = true }
     if recalibrateEvery > 0 {
       options.recalibrateEvery = recalibrateEvery

@@ -134,6 +134,14 @@ public struct Train: ParsableCommand {
       trunks, the head's frozen: from scratch, a head normalised over one frame's ROIs cannot learn actions).
       """)
   public var bn = Defaults.bn
+  /// Ground-truth jitter.
+  @Option(
+    name: .customLong("gt-jitter"),
+    help: """
+      Jittered copies (edges moved up to 10 %) of each ground-truth box added to the head's proposals \
+      (0: none): foreground ROIs for the head while a young RPN proposes few.
+      """)
+  public var groundTruthJitter = Defaults.groundTruthJitter
   /// PreciseBN interval.
   @Option(
     help: """
@@ -232,6 +240,7 @@ public struct Train: ParsableCommand {
       ("--eval-every", evalEvery != d.evalEvery),
       ("--calibration-samples", calibrationSamples != d.calibrationSamples),
       ("--recalibrate-every", recalibrateEvery != d.recalibrateEvery),
+      ("--gt-jitter", groundTruthJitter != d.groundTruthJitter),
       ("--static-context", staticContext),
     ]
     let given = changed.filter(\.1).map(\.0)

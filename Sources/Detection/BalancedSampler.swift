@@ -23,6 +23,15 @@ public struct SampleOrder: Sendable {
     return SampleOrder(source: .ranked(rank))
   }
 
+  /// A uniform value in `[0, 1)` (the top 24 bits of the next output); 0.5 from a deterministic
+  /// source, so that fixtures built with ``preferring(_:)`` see no jitter.
+  mutating func unit() -> Float {
+    guard case .random(var generator) = source else { return 0.5 }
+    let value = Float(generator.next() >> 40) / Float(1 << 24)
+    source = .random(generator)
+    return value
+  }
+
   /// `count` distinct elements of `candidates` (`count ≤ candidates.count`), in increasing order.
   ///
   /// Random source: a partial Fisher–Yates shuffle, `swap(c[i], c[i + next(below: n − i)])` for

@@ -77,6 +77,7 @@ public final class Trainer {
   private func configure() {
     detector.setTrainable(state.options.parts)
     detector.setBatchNormMode(state.options.batchNormTraining ? .training : .frozen)
+    detector.headTraining.groundTruthJitter = state.options.groundTruthJitter ?? 0
     if state.options.headBatchNormFrozen == true {
       for bn in detector.head.batchNorms { bn.mode = .frozen }
     }

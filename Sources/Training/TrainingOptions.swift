@@ -36,6 +36,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var recalibrateEvery: Int?
   /// Training samples of each re-estimate (nil: 16).
   public var recalibrationSamples: Int?
+  /// Jittered copies of each ground-truth box among the head's proposals
+  /// (``HeadTrainingConfiguration/groundTruthJitter``; nil: none).
+  public var groundTruthJitter: Int?
   /// Augmentation.
   public var augmentation: Augmentation
   /// Shuffle the examples every epoch.

@@ -8,8 +8,8 @@ import Testing
 
 /// A killed run resumed from its last checkpoint ends with the same weights, bit for bit, as an
 /// uninterrupted run (tiny detector, synthetic frames, augmentation on, batch 2): with SGD and frozen
-/// batch norm, and with AdamW, batch statistics in the trunks and the batch norms re-estimated every
-/// 2 steps (the default model's recipe).
+/// batch norm, and with AdamW, batch statistics in the trunks, the batch norms re-estimated every
+/// 2 steps and jittered ground truth among the head's proposals (the default model's recipe).
 @Suite struct TrainerResumeTests {
   /// The two recipes.
   enum Recipe: CaseIterable { case sgdFrozen, adamWTrunksRecalibrated }
@@ -27,6 +27,7 @@ import Testing
       options.headBatchNormFrozen = true
       options.recalibrateEvery = 2
       options.recalibrationSamples = 2
+      options.groundTruthJitter = 4
     }
     return options
   }

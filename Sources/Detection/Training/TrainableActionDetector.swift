@@ -171,8 +171,10 @@ public final class TrainableActionDetector {
       objectness: objectness, deltas: deltas, configuration: configuration.rpn,
       imageWidth: configuration.inputWidth, imageHeight: configuration.inputHeight
     ).boxes
+    let jittered = headTraining.jitteredGroundTruth(
+      sample.boxes.map(\.box), width: width, height: height, order: &order)
     let targets = ProposalTargets(
-      proposals: proposals, groundTruth: sample.boxes, configuration: headTraining, order: &order)
+      proposals: proposals + jittered, groundTruth: sample.boxes, configuration: headTraining, order: &order)
 
     let contextLearns = context.stages.hasTrainableParameters
     let mixed4e = context.stages.forward(contextNormalization(sample.clip))

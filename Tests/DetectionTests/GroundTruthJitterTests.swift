@@ -29,7 +29,8 @@ import Testing
     var sampling = SampleOrder.random(seed: 1)
     let targets = ProposalTargets(
       proposals: copies, groundTruth: labelled, configuration: configuration, order: &sampling)
-    #expect(targets.classes.filter { !$0.isEmpty }.count == 16)  // 25 % of 64: 16 of the 18 foreground candidates
+    // 25 % of 64: 16 of the 18 foreground candidates.
+    #expect(targets.classes.filter { !$0.isEmpty }.count == 16)
   }
 
   @Test func offByDefault() {

@@ -11,8 +11,12 @@ struct AnnotationRenderer {
   var videoPath: String
   /// The video's ground truth, if any.
   var groundTruth: (labels: [String], video: VideoAnnotation)?
-  /// Detections of this video, by 1-based frame; `nil` when no detections file was given.
-  var detections: [Int: [FrameDetection]]?
+  /// Detections (or tube boxes) of this video, by 1-based frame; `nil` when no detections file was
+  /// given.
+  var detections: [Int: [ReviewBox]]?
+  /// Whether ``detections`` are tube boxes: without ground truth they are then coloured by tube
+  /// (``RGBImage/drawTubes(_:thickness:)``, as `detect --tubes` draws them), not as false positives.
+  var tubes = false
   /// Output directory (created when missing).
   var outputDirectory: String
   /// IoU at which a detection counts as finding a ground-truth box.
@@ -39,12 +43,14 @@ struct AnnotationRenderer {
     while var frame = try reader.nextFrame() {
       let number = summary.frames + 1
       let truth = boxesByFrame[number] ?? []
-      let found = (detections?[number] ?? []).map {
-        ReviewBox(label: $0.label, score: $0.score, box: $0.box)
+      let found = detections?[number] ?? []
+      if tubes, groundTruth == nil {
+        frame.drawTubes(found, thickness: thickness)
+      } else {
+        frame.drawReview(
+          groundTruth: truth, detections: found, compareWithDetections: detections != nil,
+          iouThreshold: iouThreshold, thickness: thickness)
       }
-      frame.drawReview(
-        groundTruth: truth, detections: found, compareWithDetections: detections != nil,
-        iouThreshold: iouThreshold, thickness: thickness)
       try frame.writePNG(to: outputDirectory + "/" + Self.frameName(number))
       summary.frames = number
       summary.groundTruthBoxes += truth.count

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Evaluation
 import Foundation
 
 /// Draws a video's ground truth (and optionally detections) on its frames for review.
@@ -28,8 +29,10 @@ public struct RenderAnnotations: ParsableCommand {
       of the video are drawn too, coloured by outcome at --iou: green true positive, red false \
       positive, yellow missed ground truth; found ground truth is a thin cyan outline. A legend \
       in the top-right corner names the colours. With --tubes the detections are first linked into \
-      tubes as eval-videomap links them (ACT/MOC), and each tube's boxes are drawn labelled \
-      "<label> #<id> <tube score>" (ids per label, best tube first; tubes under 15 frames are dropped).
+      tubes as eval-videomap links them (--linking act, the default: ACT/MOC, tubes under 15 frames \
+      dropped; yowo; road), and each tube's boxes are drawn labelled "#<id> <label> <tube score>" \
+      (ids per video, best tube first, as detect --tubes numbers them); without --gt each tube has \
+      its own colour.
 
       Examples:
         render-annotations ucf24_v_SalsaSpin_g03_c01.mp4 \\
@@ -61,8 +64,12 @@ public struct RenderAnnotations: ParsableCommand {
   public var detections: String?
 
   /// Tube drawing.
-  @Flag(help: "Link the detections into tubes (ACT/MOC, as eval-videomap) and draw each tube with its id.")
+  @Flag(help: "Link the detections into tubes (as eval-videomap) and draw each tube with its id.")
   public var tubes = false
+
+  /// Linking method of `--tubes`; `nil` means act.
+  @Option(help: "How --tubes links the detections: act (default), yowo or road (as eval-videomap --linking).")
+  public var linking: TubeLinking?
 
   /// IoU for a detection to count as finding a ground-truth box.
   @Option(help: "IoU at which a detection finds a ground-truth box.")
@@ -82,6 +89,7 @@ public struct RenderAnnotations: ParsableCommand {
   /// Checks option values before any file is opened.
   public func validate() throws {
     if tubes, detections == nil { throw ValidationError("--tubes needs --detections FILE.csv.") }
+    if linking != nil, !tubes { throw ValidationError("--linking needs --tubes.") }
     guard gt != nil || detections != nil else {
       throw ValidationError("Nothing to draw: give --gt FILE, --detections FILE.csv, or both.")
     }
@@ -116,10 +124,11 @@ public struct RenderAnnotations: ParsableCommand {
       renderer.detections =
         tubes
         ? ReviewInputs.tubeDetections(
-          of: id, in: rows, labels: renderer.groundTruth?.labels,
+          of: id, in: rows, linking: linking ?? .act, labels: renderer.groundTruth?.labels,
           frameCount: renderer.groundTruth?.video.frameCount,
           minimumScore: scoreThreshold)
         : ReviewInputs.detections(of: id, in: rows, minimumScore: scoreThreshold)
+      renderer.tubes = tubes
     }
     var bar = ProgressBar(title: "render-annotations", total: nil)
     let summary = try renderer.run { bar.update($0) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Evaluation
+import Rendering
 
 /// Picking one video's annotations and detections out of dataset-wide files.
 enum ReviewInputs {
@@ -33,37 +34,25 @@ enum ReviewInputs {
   /// Detections of `video` scoring at least `minimumScore`, grouped by 1-based frame.
   static func detections(
     of video: String, in all: [FrameDetection], minimumScore: Float
-  ) -> [Int: [FrameDetection]] {
+  ) -> [Int: [ReviewBox]] {
     Dictionary(grouping: all.filter { $0.video == video && $0.score >= minimumScore }, by: \.frame)
+      .mapValues { $0.map { ReviewBox(label: $0.label, score: $0.score, box: $0.box) } }
   }
 
-  /// The tubes of `video`'s detections (ACT/MOC linking, as `eval-videomap --linking act`), as
-  /// per-frame rows labelled `<label> #<id>` with the tube's score, ids counted per label from the
-  /// best-scoring tube; tubes scoring under `minimumScore` are left out. `labels` and `frameCount`
-  /// come from the ground truth when there is one; otherwise the detections' labels (sorted) and
-  /// their last frame.
+  /// The tubes of `video`'s detections, linked as `eval-videomap --linking` links them, as
+  /// per-frame boxes carrying their label, the tube's score and its id (``NumberedTubes``: ids per
+  /// video, best tube first); tubes scoring under `minimumScore` are left out. `labels` and
+  /// `frameCount` come from the ground truth when there is one; otherwise the detections' labels
+  /// (sorted) and their last frame.
   static func tubeDetections(
-    of video: String, in all: [FrameDetection], labels: [String]?, frameCount: Int?, minimumScore: Float
-  ) -> [Int: [FrameDetection]] {
+    of video: String, in all: [FrameDetection], linking: TubeLinking = .act, labels: [String]?,
+    frameCount: Int?, minimumScore: Float
+  ) -> [Int: [ReviewBox]] {
     let rows = all.filter { $0.video == video }
     let names = labels ?? Array(Set(rows.map(\.label))).sorted()
-    let tubes = ACTTubeLinker().tubes(
+    let tubes = linking.tubes(
       linking: rows, labels: names, frameCount: frameCount ?? (rows.map(\.frame).max() ?? 0))
-    var result: [Int: [FrameDetection]] = [:]
-    for label in names.indices {
-      let ranked = tubes.filter { $0.label == label && $0.score >= minimumScore }.sorted {
-        $0.score > $1.score
-      }
-      for (n, tube) in ranked.enumerated() {
-        for (offset, box) in tube.boxes.enumerated() {
-          let frame = tube.firstFrame + offset
-          result[frame, default: []].append(
-            FrameDetection(
-              video: video, frame: frame, label: "\(names[label]) #\(n + 1)", score: tube.score, box: box))
-        }
-      }
-    }
-    return result
+    return NumberedTubes(tubes, labels: names, minimumScore: minimumScore).boxesByFrame()
   }
 
   private static func example(_ truth: GroundTruth) -> String {

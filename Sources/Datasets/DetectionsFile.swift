@@ -53,8 +53,11 @@ public enum DetectionsFile {
     return out
   }
 
-  /// Appends a text field, quoted when it holds a comma, a quote or edge spaces.
-  private static func appendField(_ text: String, to out: inout [UInt8], path: String, index: Int) throws {
+  /// Appends a CSV text field to `out`, quoted when it holds a comma, a quote or edge spaces (as
+  /// every file of this format writes its names).
+  ///
+  /// - Throws: ``DatasetError`` naming `path` and row `index` when `text` holds a line break.
+  public static func appendField(_ text: String, to out: inout [UInt8], path: String, index: Int) throws {
     var needsQuotes = false
     for byte in text.utf8 {
       if byte == 0x0A || byte == 0x0D {

@@ -38,17 +38,36 @@ public enum TubeLinking: String, CaseIterable, Sendable, Codable {
     for d in detections where wanted.contains(d.video) { byVideo[d.video, default: []].append(d) }
     var out: [String: [Tube]] = [:]
     for video in videos {
-      let frameCount = groundTruth.videos[video]?.frameCount ?? 0
-      let rows = byVideo[video] ?? []
-      switch self {
-      case .act:
-        out[video] = ACTTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
-      case .yowo:
-        out[video] = YOWOTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
-      case .road:
-        out[video] = ROADTubeLinker().tubes(linking: rows, labels: groundTruth.labels, frameCount: frameCount)
-      }
+      out[video] = tubes(
+        linking: byVideo[video] ?? [], labels: groundTruth.labels,
+        frameCount: groundTruth.videos[video]?.frameCount ?? 0)
     }
     return out
+  }
+
+  /// The tubes of one video from its `detections` (1-based frames; rows outside `1...frameCount` or
+  /// of labels not in `labels` are ignored), with the reference parameters; a tube's `label`
+  /// indexes `labels`.
+  ///
+  /// `frameSize` (pixels) replaces the 320 × 240 frame that ROAD's clamp assumes (x2 ≤ 319,
+  /// y2 ≤ 239) by `0…width × 0…height`, which leaves boxes in continuous pixel coordinates of that
+  /// frame (what `detect` writes) as they are; the other linkers do not clamp and ignore it.
+  public func tubes(
+    linking detections: [FrameDetection], labels: [String], frameCount: Int,
+    frameSize: (width: Int, height: Int)? = nil
+  ) -> [Tube] {
+    switch self {
+    case .act:
+      return ACTTubeLinker().tubes(linking: detections, labels: labels, frameCount: frameCount)
+    case .yowo:
+      return YOWOTubeLinker().tubes(linking: detections, labels: labels, frameCount: frameCount)
+    case .road:
+      var linker = ROADTubeLinker()
+      if let frameSize {
+        linker.frameRight = Float(frameSize.width)
+        linker.frameBottom = Float(frameSize.height)
+      }
+      return linker.tubes(linking: detections, labels: labels, frameCount: frameCount)
+    }
   }
 }

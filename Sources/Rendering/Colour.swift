@@ -50,6 +50,13 @@ public enum Palette {
     return classColours[Int(hash % UInt32(classColours.count))]
   }
 
+  /// The colour of tube `id` (1, 2, …): palette entry `(id − 1) mod 20`, so a tube keeps its colour
+  /// on every frame and tubes with neighbouring ids differ; ids 20 apart share a colour.
+  public static func colour(forTube id: Int) -> Colour {
+    let n = classColours.count
+    return classColours[((id - 1) % n + n) % n]
+  }
+
   /// A detection that matches a ground-truth box (true positive): green.
   public static let truePositive = Colour(40, 220, 60)
   /// A detection that matches nothing (false positive): red.

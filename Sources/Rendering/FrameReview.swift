@@ -8,12 +8,21 @@ public struct ReviewBox: Sendable, Equatable {
   public var score: Float?
   /// Box in the picture's pixels.
   public var box: Box
+  /// Id of the tube the box belongs to (`detect --tubes`, `render-annotations --tubes`), or `nil`.
+  public var tube: Int?
 
   /// Creates a review box.
-  public init(label: String, score: Float? = nil, box: Box) {
+  public init(label: String, score: Float? = nil, box: Box, tube: Int? = nil) {
     self.label = label
     self.score = score
     self.box = box
+    self.tube = tube
+  }
+
+  /// The text drawn on the box: `#3 clap 0.91` (tube id, label, score to two decimals), each part
+  /// only when present: `clap 0.91` for a detection, `clap` for ground truth.
+  public var caption: String {
+    (tube.map { "#\($0) " } ?? "") + label + (score.map { " " + RGBImage.twoDecimals($0) } ?? "")
   }
 }
 
@@ -98,7 +107,7 @@ extension RGBImage {
       }
     }
     for (d, isHit) in zip(detections, review.detectionIsTruePositive) {
-      let text = d.label + (d.score.map { " " + Self.twoDecimals($0) } ?? "")
+      let text = d.caption
       let colour = isHit ? Palette.truePositive : Palette.falsePositive
       if let r = drawLabelledBox(d.box, text: text, colour: colour, thickness: thickness, avoiding: occupied)
       {

@@ -85,9 +85,9 @@ import Testing
     #expect(frame31[x, y] == (missed.r, missed.g, missed.b))
   }
 
-  @Test func tubesAreLinkedAndNumberedPerLabel() throws {
-    // Two tracks of 20 frames (a strong and a weaker one, both "Biking") and a 3-frame blip, which
-    // is too short to be a tube.
+  @Test func tubesAreLinkedAndNumberedPerVideo() throws {
+    // Three tracks of 20 frames (a strong and a weaker "Biking", a middling "Diving") and a 3-frame
+    // blip, which is too short to be an ACT tube.
     var rows: [FrameDetection] = []
     for frame in 1...20 {
       let x = Float(frame) * 2
@@ -97,6 +97,11 @@ import Testing
       rows.append(
         FrameDetection(
           video: "v", frame: frame, label: "Biking", score: 0.6, box: Box(x1: 200, y1: 100, x2: 240, y2: 180))
+      )
+      rows.append(
+        FrameDetection(
+          video: "v", frame: frame, label: "Diving", score: 0.75, box: Box(x1: 100, y1: 100, x2: 150, y2: 200)
+        )
       )
     }
     for frame in 5...7 {
@@ -109,17 +114,62 @@ import Testing
     let byFrame = ReviewInputs.tubeDetections(
       of: "v", in: rows, labels: nil, frameCount: nil, minimumScore: 0)
     #expect(byFrame.keys.sorted() == Array(1...20))
-    let frame10 = try #require(byFrame[10]).sorted { $0.label < $1.label }
-    #expect(frame10.map(\.label) == ["Biking #1", "Biking #2"])
-    #expect(abs(frame10[0].score - 0.9) < 1e-6 && abs(frame10[1].score - 0.6) < 1e-6)
+    // Ids run over the whole video, best tube first, whatever the label; labels stay plain, so
+    // that with --gt the boxes are matched against the ground truth of their label.
+    let frame10 = try #require(byFrame[10])
+    #expect(frame10.map(\.tube) == [1, 2, 3])
+    #expect(frame10.map(\.label) == ["Biking", "Diving", "Biking"])
+    #expect(frame10.map(\.caption) == ["#1 Biking 0.90", "#2 Diving 0.75", "#3 Biking 0.60"])
     #expect(frame10[0].box == Box(x1: 20, y1: 10, x2: 60, y2: 90))
-    // A score threshold applies to the tube's score.
+    // A score threshold applies to the tube's score (and ids count the tubes shown).
     let strong = ReviewInputs.tubeDetections(
       of: "v", in: rows, labels: nil, frameCount: nil, minimumScore: 0.7)
-    #expect(strong[10]?.map(\.label) == ["Biking #1"])
+    #expect(strong[10]?.map(\.caption) == ["#1 Biking 0.90", "#2 Diving 0.75"])
+    // --linking yowo: whole-video tubes, one per box of the frame with the fewest (2 Biking, 1 Diving).
+    let yowo = ReviewInputs.tubeDetections(
+      of: "v", in: rows, linking: .yowo, labels: nil, frameCount: nil, minimumScore: 0)
+    #expect(yowo.keys.sorted() == Array(1...20) && yowo.values.allSatisfy { $0.count == 3 })
     #expect(throws: (any Error).self) {
       _ = try RenderAnnotations.parse([Self.video, "--gt", Self.pyannot, "--tubes", "--out", "x"])
     }
+    #expect(throws: (any Error).self) {
+      _ = try RenderAnnotations.parse([
+        Self.video, "--detections", "d.csv", "--linking", "road", "--out", "x",
+      ])
+    }
+  }
+
+  @Test func tubesWithGroundTruthAreTruePositivesAndWithoutItTubeColoured() throws {
+    let out = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let truth = try GroundTruth(contentsOf: Self.pyannot)
+    let tube = try #require(truth.videos["Biking/v_Biking_g01_c01"]?.tubes.first)
+    // A detection on the ground-truth box (in the video's 340x256 pixels) on 20 frames from frame 30.
+    var rows: [FrameDetection] = []
+    for frame in 30..<50 {
+      let gt = tube.boxes[try #require(tube.frames.firstIndex(of: frame))]
+      rows.append(
+        FrameDetection(
+          video: "Biking/v_Biking_g01_c01", frame: frame, label: "Biking", score: 0.9,
+          box: gt.scaled(x: 340 / 320, y: 256 / 240)))
+    }
+    let csv = out + "-dets.csv"
+    defer { try? FileManager.default.removeItem(atPath: csv) }
+    try DetectionsFile.write(rows, to: csv)
+    let x = Int(rows[10].box.x1.rounded(.down))
+    let y = Int((rows[10].box.y1 + rows[10].box.y2) / 2)
+    try RenderAnnotations.parse([
+      Self.video, "--gt", Self.pyannot, "--detections", csv, "--tubes", "--out", out,
+    ]).run()
+    let tp = Palette.truePositive
+    #expect(try RGBImage(pngAt: out + "/00040.png")[x, y] == (tp.r, tp.g, tp.b))
+    try RenderAnnotations.parse([
+      Self.video, "--video-id", "Biking/v_Biking_g01_c01", "--detections", csv, "--tubes", "--out",
+      out + "-2",
+    ]).run()
+    defer { try? FileManager.default.removeItem(atPath: out + "-2") }
+    let first = Palette.colour(forTube: 1)
+    #expect(try RGBImage(pngAt: out + "-2/00040.png")[x, y] == (first.r, first.g, first.b))
   }
 
   @Test func badInputsAreOneLineErrors() throws {

@@ -27,4 +27,21 @@ import Testing
       iouThreshold: Float(200) / 300)
     #expect(review.detectionIsTruePositive == [true])
   }
+
+  @Test func captionsAndTubeColours() {
+    #expect(ReviewBox(label: "clap", score: 0.914, box: person, tube: 3).caption == "#3 clap 0.91")
+    #expect(ReviewBox(label: "clap", score: 0.5, box: person).caption == "clap 0.50")
+    #expect(ReviewBox(label: "clap", box: person).caption == "clap")
+    // A tube keeps its colour; neighbouring ids differ; ids 20 apart share one.
+    #expect(Palette.colour(forTube: 1) != Palette.colour(forTube: 2))
+    #expect(Palette.colour(forTube: 3) == Palette.colour(forTube: 23))
+    var image = RGBImage(width: 160, height: 100)
+    image.drawTubes([
+      ReviewBox(label: "clap", score: 0.9, box: person, tube: 1),
+      ReviewBox(label: "clap", score: 0.8, box: other, tube: 2),
+    ])
+    let (a, b) = (Palette.colour(forTube: 1), Palette.colour(forTube: 2))
+    #expect(image[10, 60] == (a.r, a.g, a.b))
+    #expect(image[100, 60] == (b.r, b.g, b.b))
+  }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Detection
 import Distributed
+import Evaluation
 import Foundation
 import Tensor
 
@@ -23,6 +24,13 @@ public struct Detect: ParsableCommand {
       with the boxes of its keyframe), DIR/detections.csv (video,frame,label,score,x1,y1,x2,y2; frame \
       1-based, boxes in source pixels, keyframes only) and DIR/weights.txt (where the weights came from). \
       Frames are decoded, detected and written as a stream: memory does not grow with the video's length.
+
+      --tubes links each video's detections into action tubes (--linking act, the default: ACT/MOC, as \
+      eval-videomap; yowo; road), writes DIR/tubes.csv (video,tube,label,score,frame,x1,y1,x2,y2: one row \
+      per tube and frame, tube ids 1, 2, ... by descending tube score, the tube's score) and draws each \
+      frame with the tubes crossing it, captioned "#<id> <label> <score>", one colour per tube. With \
+      --every N each keyframe's boxes count for the N frames that show them. The frames are then drawn \
+      after the whole video is detected (decoded a second time).
 
       Several videos: each goes to DIR/<its name without extension>/. Under `mpirun -np N` the videos are \
       shared between the ranks (rank r takes videos r, r+N, ...); rank 0 prints every video's line.
@@ -91,6 +99,19 @@ public struct Detect: ParsableCommand {
   @Option(help: "Proposals per keyframe (default: the checkpoint's, 300).")
   public var proposals: Int?
 
+  /// Tube linking.
+  @Flag(
+    help: """
+      Link the detections into tubes: tubes.csv, frames with tube ids. Off by default: ids and tube \
+      scores need the whole video, so the frames are written only at the end (decoding it twice), and \
+      the linkers drop short tracks (act: under 15 frames).
+      """)
+  public var tubes = false
+
+  /// Linking method of `--tubes`; `nil` means act.
+  @Option(help: "How --tubes links: act (default; ACT/MOC), yowo or road, as eval-videomap --linking.")
+  public var linking: TubeLinking?
+
   /// Frame limit.
   @Option(help: "Read only the first N frames.")
   public var maxFrames: Int?
@@ -106,6 +127,7 @@ public struct Detect: ParsableCommand {
       throw ValidationError(
         "two videos would both write to \(outputDirectory)/\(twice): give them different names")
     }
+    if linking != nil, !tubes { throw ValidationError("--linking needs --tubes") }
     guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard ActionDetector.ContextMode(rawValue: context) != nil else {
@@ -148,6 +170,7 @@ public struct Detect: ParsableCommand {
     job.temporalMode = roiTime.flatMap { ROICrop3D.TemporalMode(rawValue: $0) }
     job.proposals = proposals
     job.maxFrames = maxFrames
+    job.tubes = tubes ? linking ?? .act : nil
     return job
   }
 

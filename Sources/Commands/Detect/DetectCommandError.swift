@@ -6,6 +6,8 @@ public enum DetectCommandError: Error, CustomStringConvertible {
   case write(path: String, detail: String)
   /// The video has no frames.
   case emptyVideo(path: String)
+  /// The second read of the video (`--tubes` draws the frames after linking) found fewer frames.
+  case videoChanged(path: String, expected: Int, found: Int)
 
   /// One line.
   public var description: String {
@@ -20,6 +22,8 @@ public enum DetectCommandError: Error, CustomStringConvertible {
         """
     case .write(let path, let detail): return "\(path): cannot write: \(detail)"
     case .emptyVideo(let path): return "\(path): read frames: expected at least 1 frame, found 0"
+    case .videoChanged(let path, let expected, let found):
+      return "\(path): second read for --tubes: expected \(expected) frames as in the first, found \(found)"
     }
   }
 }

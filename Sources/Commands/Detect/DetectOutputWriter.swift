@@ -7,7 +7,8 @@ import Tensor
 
 /// `detect`'s outputs, written while the video is read: frame `f`'s PNG `%05d.png` (showing the boxes
 /// of keyframe `(f / every)·every`, which is ≤ `f`) as soon as that keyframe's detections are known,
-/// and each keyframe's CSV rows through a ``DetectionsCSVStream``.
+/// and each keyframe's CSV rows through a ``DetectionsCSVStream``. With `drawsFrames` off
+/// (`detect --tubes`, which draws the frames after linking) it writes the CSV only.
 ///
 /// Holds only the source frames whose keyframe is not detected yet.
 struct DetectOutputWriter {
@@ -21,6 +22,8 @@ struct DetectOutputWriter {
   let every: Int
   /// Whether to stamp every frame "UNTRAINED WEIGHTS".
   let untrained: Bool
+  /// Whether frames are drawn and written here (off: ``add(frame:_:)`` ignores them).
+  let drawsFrames: Bool
   private let csv: DetectionsCSVStream
   /// Source frames read but not written, oldest first.
   private var pending: [(index: Int, image: RGBImage)] = []
@@ -32,33 +35,41 @@ struct DetectOutputWriter {
   private(set) var rows = 0
 
   /// Creates `directory` and the temporary CSV.
-  init(directory: String, videoName: String, classes: [String], every: Int, untrained: Bool) throws {
+  init(
+    directory: String, videoName: String, classes: [String], every: Int, untrained: Bool,
+    drawsFrames: Bool = true
+  ) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     self.directory = directory
     self.videoName = videoName
     self.classes = classes
     self.every = max(every, 1)
     self.untrained = untrained
+    self.drawsFrames = drawsFrames
     csv = try DetectionsCSVStream(path: "\(directory)/detections.csv")
   }
 
   /// Takes source frame `index` (frames come in order); writes it once its keyframe is detected.
   mutating func add(frame index: Int, _ image: RGBImage) throws {
+    guard drawsFrames else { return }
     pending.append((index, image))
     try flush()
   }
 
-  /// Takes the next keyframe's detections (keyframes come in order): CSV rows, then the PNGs waiting for it.
-  mutating func add(_ keyframe: StreamingDetector.Keyframe) throws {
-    try csv.append(
-      keyframe.detections.map {
-        FrameDetection(
-          video: videoName, frame: keyframe.index + 1, label: classes[$0.classIndex], score: $0.score,
-          box: $0.box)
-      })
-    rows += keyframe.detections.count
+  /// Takes the next keyframe's detections (keyframes come in order): CSV rows, then the PNGs waiting
+  /// for it. Returns the rows written.
+  @discardableResult
+  mutating func add(_ keyframe: StreamingDetector.Keyframe) throws -> [FrameDetection] {
+    let found = keyframe.detections.map {
+      FrameDetection(
+        video: videoName, frame: keyframe.index + 1, label: classes[$0.classIndex], score: $0.score,
+        box: $0.box)
+    }
+    try csv.append(found)
+    rows += found.count
     latest = keyframe
     try flush()
+    return found
   }
 
   /// Writes `weights.txt` (with a `precision: bf16` line for bf16 runs) and renames the CSV into

@@ -1,5 +1,6 @@
 import Datasets
 import Detection
+import Evaluation
 import Foundation
 import Media
 import Networks
@@ -49,6 +50,9 @@ public struct DetectRun {
   public var proposals: Int?
   /// Only the first N frames (nil: all).
   public var maxFrames: Int?
+  /// Links the video's detections into tubes after detection (nil: off): then `tubes.csv` is
+  /// written and the frames show the tubes, drawn in a second pass over the video (``DetectTubes``).
+  public var tubes: TubeLinking?
   /// Whether to draw a progress bar on stderr (by default only when stderr is a terminal).
   public var showProgress = ProgressBar.stderrIsTerminal
   /// Seed of `--random-init` weights.
@@ -68,7 +72,9 @@ public struct DetectRun {
     public var keyframes: Int
     /// Detections written.
     public var detections: Int
-    /// Wall-clock seconds (decode, detection, PNG and CSV writing; not loading the weights).
+    /// Tubes written (nil: no tube linking).
+    public var tubes: Int?
+    /// Wall-clock seconds (decode, detection, linking, PNG and CSV writing; not loading the weights).
     public var seconds: Double
     /// Seconds spent loading (or generating) the weights.
     public var loadSeconds: Double
@@ -80,10 +86,9 @@ public struct DetectRun {
     /// The summary line.
     public var line: String {
       let rate = seconds > 0 ? Double(frames) / seconds : 0
-      return String(
-        format: "%d frames, %d keyframes, %d detections, %.2f s, %.2f frames/s (weights loaded in %.2f s)",
-        frames,
-        keyframes, detections, seconds, rate, loadSeconds)
+      return String(format: "%d frames, %d keyframes, %d detections, ", frames, keyframes, detections)
+        + (tubes.map { "\($0) tubes, " } ?? "")
+        + String(format: "%.2f s, %.2f frames/s (weights loaded in %.2f s)", seconds, rate, loadSeconds)
         + (precision == .fp32 ? "" : " [\(precision) GEMMs]")
         + (provenance.hasPrefix("trained") ? "" : " [weights \(provenance): NOT real detections]")
     }
@@ -117,7 +122,8 @@ public struct DetectRun {
   }
 
   /// Runs: decode, detect every keyframe, write PNGs and `detections.csv`, streaming (memory does not
-  /// grow with the video's length).
+  /// grow with the video's length). With ``tubes`` the PNGs wait for the end: the detections are
+  /// kept, linked, written to `tubes.csv`, and the frames drawn in a second pass.
   public func run() throws -> Summary {
     let start = Date()
     Compute.setThreadCount(threads)
@@ -129,28 +135,41 @@ public struct DetectRun {
       title: "detect", total: reader.frameCount.map { min($0, maxFrames ?? $0) }, enabled: showProgress)
     var output: DetectOutputWriter?
     var keyframes = 0
+    var kept: [FrameDetection] = []  // with tubes only
     let frames = try StreamingDetector.run(
       detector, reader: reader, every: every, contextMode: contextMode, maxFrames: maxFrames,
       frame: { index, image in
         if output == nil {
           output = try DetectOutputWriter(
             directory: outputDirectory, videoName: videoName, classes: detector.configuration.classes,
-            every: every, untrained: !provenance.hasPrefix("trained"))
+            every: every, untrained: !provenance.hasPrefix("trained"), drawsFrames: tubes == nil)
         }
         try output?.add(frame: index, image)
-        bar.update(output?.framesWritten ?? 0)
+        bar.update(tubes == nil ? output?.framesWritten ?? 0 : index + 1)
       },
       keyframe: { found in
         keyframes += 1
-        try output?.add(
+        let rows = try output?.add(
           StreamingDetector.Keyframe(
             index: found.index, detections: Self.topClasses(found.detections, k: topKLabels)))
-        bar.update(output?.framesWritten ?? 0)
+        if tubes == nil { bar.update(output?.framesWritten ?? 0) } else { kept += rows ?? [] }
       })
     try output?.finish(provenance: provenance, precision: precision)
     bar.finish(frames)
+    var tubeCount: Int?
+    if let tubes {
+      let linker = DetectTubes(
+        linking: tubes, every: every, classes: detector.configuration.classes, directory: outputDirectory,
+        untrained: !provenance.hasPrefix("trained"))
+      let numbered = linker.link(kept, frameCount: frames, width: reader.width, height: reader.height)
+      try linker.write(numbered, video: videoName)
+      var drawing = ProgressBar(title: "draw tubes", total: frames, enabled: showProgress)
+      try linker.drawFrames(of: video, frameCount: frames, tubes: numbered) { drawing.update($0) }
+      drawing.finish(frames)
+      tubeCount = numbered.entries.count
+    }
     return Summary(
-      frames: frames, keyframes: keyframes, detections: output?.rows ?? 0,
+      frames: frames, keyframes: keyframes, detections: output?.rows ?? 0, tubes: tubeCount,
       seconds: Date().timeIntervalSince(loaded), loadSeconds: loaded.timeIntervalSince(start),
       provenance: provenance, precision: precision)
   }

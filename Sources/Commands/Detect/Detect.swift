@@ -116,6 +116,25 @@ public struct Detect: ParsableCommand {
   @Option(help: "Read only the first N frames.")
   public var maxFrames: Int?
 
+  /// Flow detector of a two-stream run.
+  @Option(
+    help: ArgumentHelp(
+      """
+      Two-stream detection: a flow detector checkpoint (context stream flow). Its context trunk and \
+      head score the --weights detector's proposals on the video's optical flow; each box's class scores \
+      are the average of the two streams' (I3D late fusion); boxes are the RGB stream's.
+      """, valueName: "file"))
+  public var flow: String?
+
+  /// Stored flow.
+  @Option(
+    help: ArgumentHelp(
+      """
+      With --flow: stored flow (`flow VIDEO --out DIR`: DIR/x_00001.jpg …, or DIR/<video name>/x_00001.jpg \
+      …) instead of computing TV-L1 from the frames.
+      """, valueName: "dir"))
+  public var flowRoot: String?
+
   /// Creates the command with no arguments (ArgumentParser fills them in).
   public init() {}
 
@@ -128,6 +147,7 @@ public struct Detect: ParsableCommand {
         "two videos would both write to \(outputDirectory)/\(twice): give them different names")
     }
     if linking != nil, !tubes { throw ValidationError("--linking needs --tubes") }
+    if flowRoot != nil, flow == nil { throw ValidationError("--flow-root needs --flow FILE") }
     guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard ActionDetector.ContextMode(rawValue: context) != nil else {
@@ -171,6 +191,8 @@ public struct Detect: ParsableCommand {
     job.proposals = proposals
     job.maxFrames = maxFrames
     job.tubes = tubes ? linking ?? .act : nil
+    job.flowWeights = flow
+    job.flowRoot = flowRoot
     return job
   }
 

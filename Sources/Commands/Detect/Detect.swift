@@ -32,6 +32,12 @@ public struct Detect: ParsableCommand {
       --every N each keyframe's boxes count for the N frames that show them. The frames are then drawn \
       after the whole video is detected (decoded a second time).
 
+      Two streams: --flow FILE adds a flow detector (context stream flow, e.g. from `train --stream flow`). \
+      The video's TV-L1 flow is computed as it is decoded (or read from --flow-root, as `flow` stores it); \
+      frame i uses the flow from frame i to i+1, the last frame the last pair. The flow detector's context \
+      trunk and head score the --weights detector's RPN proposals; each proposal's class scores are the \
+      average of the two heads' (I3D late fusion), its box the RGB head's; then the usual thresholds and NMS.
+
       Several videos: each goes to DIR/<its name without extension>/. Under `mpirun -np N` the videos are \
       shared between the ranks (rank r takes videos r, r+N, ...); rank 0 prints every video's line.
       """)

@@ -144,10 +144,8 @@ public struct DetectRun {
     applyOverrides(&configuration)
     let fusion = try TwoStreamFusion(
       rgb: rgb, flow: try ActionDetector(weights: &store, configuration: configuration))
-    let both =
-      provenance.hasPrefix("trained") && flowProvenance.hasPrefix("trained")
-      ? provenance : "RGB \(provenance); flow \(flowProvenance)"
-    return (fusion, both)
+    let trained = provenance.hasPrefix("trained") && flowProvenance.hasPrefix("trained")
+    return (fusion, (trained ? "trained (two streams): " : "") + "RGB \(provenance); flow \(flowProvenance)")
   }
 
   /// Runs: decode, detect every keyframe, write PNGs and `detections.csv`, streaming (memory does not

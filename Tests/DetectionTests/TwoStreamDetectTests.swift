@@ -100,5 +100,13 @@ import Testing
       _ = try job.run()
     } throws: { error in "\(error)".contains("--flow needs a flow detector") }
     #expect(throws: (any Error).self) { _ = try Detect.parse([Self.clip, "--out", "o", "--flow-root", "f"]) }
+    // A flow detector alone (as --weights) would read RGB frames as flow: refused, saying what to do.
+    var alone = DetectRun(video: Self.clip, outputDirectory: dir + "/alone")
+    alone.weights = flow
+    alone.showProgress = false
+    #expect {
+      _ = try alone.run()
+    } throws: { error in "\(error)".contains("context stream is flow") && "\(error)".contains("--flow FLOW") }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/alone"))
   }
 }

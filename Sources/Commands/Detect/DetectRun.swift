@@ -116,6 +116,10 @@ public struct DetectRun {
     } else {
       throw DetectCommandError.missingWeights
     }
+    if configuration.contextStream == .flow {
+      throw DetectorError.badCheckpoint(
+        path: weights ?? "", detail: DetectCommandError.flowDetectorAlone.description)
+    }
     applyOverrides(&configuration)
     return (try ActionDetector(weights: &store, configuration: configuration), provenance)
   }

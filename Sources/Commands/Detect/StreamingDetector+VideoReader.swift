@@ -9,12 +9,14 @@ extension StreamingDetector {
   /// `frame(index, image)` sees each source frame as it is read, before the keyframes that frame
   /// completes go to `keyframe`, in order. Returns the number of frames read.
   /// - Throws: the reader's ``MediaError``, ``DetectCommandError/emptyVideo(path:)`` when there is
-  ///   no frame, and whatever the closures throw.
+  ///   no frame, ``DetectCommandError/flowDetectorAlone`` for a flow detector (it needs an RGB
+  ///   partner: the two-stream `run`), and whatever the closures throw.
   static func run(
     _ detector: ActionDetector, reader: VideoReader, every: Int, contextMode: ActionDetector.ContextMode,
     maxFrames: Int? = nil, frame: (Int, RGBImage) throws -> Void = { _, _ in },
     keyframe: (Keyframe) throws -> Void
   ) throws -> Int {
+    guard detector.configuration.contextStream == .rgb else { throw DetectCommandError.flowDetectorAlone }
     let stream = StreamingDetector(
       detector: detector, every: every, contextMode: contextMode, sourceWidth: reader.width,
       sourceHeight: reader.height)

@@ -22,7 +22,9 @@ import Tensor
 /// newest one, which in shared mode is at most ``SharedContext/segmentFrames`` + 2 ·
 /// ``SharedContext/marginFrames`` = 64 frames (the same buffers the ``SharedContextStream`` holds,
 /// plus its at most three 12-step segments of `Mixed_4e`), and in per-clip mode at most one clip (L
-/// frames), whatever the video's length and ``every``. Source frames are not kept.
+/// frames), whatever the video's length and ``every``. Source frames are not kept. A two-stream
+/// detection (``init(fusion:every:contextMode:sourceWidth:sourceHeight:)``) holds the same again
+/// for the flow stream's context.
 public struct StreamingDetector: Sendable {
   /// The detections of one keyframe, in source pixels.
   public struct Keyframe: Sendable, Equatable {

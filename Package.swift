@@ -6,7 +6,7 @@
 //   data         Primitives ← Media, Rendering, Datasets ← Evaluation ← Commands;
 //                Datasets, Media ← Synthetic ← Commands; these never import a network module.
 //   flow         Tensor (its thread helpers), Primitives, Media ← Flow ← Commands (no network module).
-//   learning     Detection, Networks, Media, Datasets, Rendering, Distributed ← Training ← Commands
+//   learning     Detection, Networks, Media, Datasets, Rendering, Distributed, Flow ← Training ← Commands
 //                (nothing else imports Training; validation reaches Evaluation through Commands).
 import PackageDescription
 
@@ -90,11 +90,13 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=x86-64-v3"])]),
 
     // Learning: optimiser, data loading (examples, augmentation, prefetch), schedule, the trainer
-    // loop, run state and resume. Imports the detector and the data modules; only Commands imports it.
+    // loop, run state and resume. Imports the detector and the data modules (Flow: stored flow for a
+    // flow stream's clips); only Commands imports it.
     .target(
       name: "Training",
       dependencies: [
         "Detection", "Networks", "Tensor", "Datasets", "Media", "Primitives", "Rendering", "Distributed",
+        "Flow",
       ]),
 
     // Commands: thin ParsableCommands over the library, one small executable each.
@@ -143,12 +145,12 @@ let package = Package(
       name: "TrainingTests",
       dependencies: [
         "Training", "Networks", "Tensor", "Detection", "Datasets", "Primitives", "Rendering", "Evaluation",
-        "Commands", "Distributed", "train", "eval-framemap", "detect",
+        "Commands", "Distributed", "Flow", "Media", "train", "eval-framemap", "detect",
       ]),
     .testTarget(
       name: "DetectionTests",
       dependencies: [
-        "Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets", "Media", "Rendering",
+        "Detection", "Networks", "Tensor", "Primitives", "Commands", "Datasets", "Media", "Rendering", "Flow",
       ],
       exclude: ["Fixtures"]),
     .testTarget(

@@ -99,6 +99,14 @@ public struct AssembleDetector: ParsableCommand {
   @Option(help: "Frames in the context clip (a multiple of 4).")
   public var clipLength = 20
 
+  /// Context stream.
+  @Option(
+    help: """
+      Context stream: 'rgb' (default) or 'flow' (the context backbone's first convolution is inflated \
+      from RGB to 2 flow channels by averaging its RGB input channels, as I3D; for a flow stream).
+      """)
+  public var stream = "rgb"
+
   /// Creates the command with no arguments (ArgumentParser fills them in).
   public init() {}
 
@@ -122,6 +130,9 @@ public struct AssembleDetector: ParsableCommand {
       throw ValidationError(
         "--keyframe-normalization must be 'imageNet' or 'vggMeans', got '\(keyframeNormalization)'")
     }
+    guard ContextStream(rawValue: stream) != nil else {
+      throw ValidationError("--stream must be 'rgb' or 'flow', got '\(stream)'")
+    }
     guard proposals >= 1 else { throw ValidationError("--proposals must be at least 1, got \(proposals)") }
     _ = try DetectorAssembly.inputSize(inputSize)
   }
@@ -139,6 +150,7 @@ public struct AssembleDetector: ParsableCommand {
     job.proposals = proposals
     job.inputSize = (try? DetectorAssembly.inputSize(inputSize)) ?? (320, 400)
     job.clipLength = clipLength
+    job.stream = ContextStream(rawValue: stream) ?? .rgb
     return job
   }
 

@@ -34,6 +34,8 @@ public struct DetectorAssembly {
   public var inputSize = (height: 320, width: 400)
   /// Context clip length.
   public var clipLength = 20
+  /// The context trunk's stream: `.flow` inflates the RGB context backbone's stem to 2 channels.
+  public var stream: ContextStream = .rgb
 
   /// An assembly with the paper's settings.
   public init(keyframe: String, context: String, classes: String, output: String) {
@@ -59,7 +61,8 @@ public struct DetectorAssembly {
       let h = configuration.head
       return "\(path): \(assembly.tensorCount) tensors (\(assembly.backboneTensorCount) from the backbones), "
         + "\(assembly.parameterCount) parameters, \(String(format: "%.1f", Double(fileSize) / 1e6)) MB; "
-        + "\(configuration.classes.count) classes, context preset \(configuration.contextPreset), "
+        + "\(configuration.classes.count) classes, context preset \(configuration.contextPreset)"
+        + (configuration.contextStream == .flow ? " (flow stream)" : "") + ", "
         + "head \(h.tail.rawValue)/\(h.crop.temporalMode.rawValue)/\(h.scoring.rawValue), "
         + "\(configuration.rpn.proposals) proposals; weights: \(assembly.provenance)"
     }
@@ -78,10 +81,11 @@ public struct DetectorAssembly {
     let preset = try contextPreset ?? Self.contextPreset(of: context)
     let normalization = try keyframeNormalization ?? Self.keyframeNormalization(of: keyframe)
     let head = HeadConfiguration(tail: tail, crop: ROICrop3D(temporalMode: temporalMode), scoring: scoring)
-    let configuration = DetectorConfiguration(
+    var configuration = DetectorConfiguration(
       classes: names, inputHeight: inputSize.height, inputWidth: inputSize.width, clipLength: clipLength,
       contextPreset: preset, keyframeNormalization: normalization,
       rpn: RPNConfiguration(preNMSTopN: max(6000, proposals), proposals: proposals), head: head)
+    configuration.contextStream = stream
     let assembly = try DetectorCheckpoint.assemble(
       keyframe: keyframe, context: context, configuration: configuration, seed: seed, to: output)
     for warning in assembly.warnings {

@@ -26,6 +26,7 @@ extension Train {
       classes: classes, inputHeight: size[0], inputWidth: size[1], clipLength: numbers[0],
       contextPreset: "torchvision", rpn: rpn, width: WidthMultiplier(divisor: numbers[1]))
     if staticContext { configuration.contextFrames = .keyframe }
+    if stream == "flow" { configuration.contextStream = .flow }
     do { try configuration.validate() } catch { throw ValidationError("--scratch \(text): \(error)") }
     return configuration
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Detection
 import Distributed
 import Foundation
 import Training
@@ -65,6 +66,20 @@ public struct Train: ParsableCommand {
       ablation of the paper's temporal claim). The checkpoint records it, so detect and eval run the same way.
       """)
   public var staticContext = false
+  /// The context trunk's stream.
+  @Option(
+    help: """
+      Context stream: rgb (default for a new run) or flow (the S3D-G context trunk reads the stored \
+      optical flow of --flow-root; an RGB --init checkpoint has its context stem inflated to flow). \
+      Default with --init or --resume: the checkpoint's.
+      """)
+  public var stream: String?
+  /// Stored flow of a flow stream.
+  @Option(
+    help: ArgumentHelp(
+      "Root of the stored flow (--stream flow): <root>/<video id>/x_00001.jpg, y_00001.jpg … as `flow` writes.",
+      valueName: "dir"))
+  public var flowRoot: String?
   /// Calibration samples of a from-scratch run.
   @Option(
     help: "With --scratch: training samples whose statistics set the batch norms before step 1 (0: identity)."
@@ -211,6 +226,14 @@ public struct Train: ParsableCommand {
       throw ValidationError("--static-context is a property of a new model: give it with --scratch")
     }
     guard framesRoot != nil else { throw ValidationError("--frames-root DIR is required") }
+    if let stream, ContextStream(rawValue: stream) == nil {
+      throw ValidationError("--stream \(stream): expected rgb or flow")
+    }
+    if stream == "flow", evalEvery > 0 {
+      throw ValidationError(
+        "--eval-every with --stream flow: validating a flow stream alone is not supported yet; use --eval-every 0"
+      )
+    }
     guard stepCount >= 1, batchSize >= 1, threads >= 1, loaders >= 1, warmup >= 0, checkpointEvery >= 0,
       evalEvery >= 0, valVideos >= 0
     else {

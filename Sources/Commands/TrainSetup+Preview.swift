@@ -13,9 +13,11 @@ extension TrainSetup {
     let counts = try FramesRootCheck.frameCounts(
       root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
     let options = try command.trainOptions()
+    var configuration = detector
+    if command.stream == "flow" { configuration.contextStream = .flow }
     let builder = SampleBuilder(
-      framesRoot: framesRoot, frameCounts: counts, configuration: detector,
-      augmentation: options.augmentation)
+      framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
+      augmentation: options.augmentation, flowRoot: try checkedFlowRoot(configuration, frameCounts: counts))
     let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)
     let order = EpochOrder(count: examples.count, seed: options.seed, shuffles: options.shuffle)
     try OutputDirectory.create(directory)

@@ -63,6 +63,7 @@ struct TrainSetup {
       labels: groundTruth.labels)
     let counts = try FramesRootCheck.frameCounts(
       root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
+    let flowRoot = try checkedFlowRoot(configuration, frameCounts: counts)
     let trainer: Trainer
     if let resumed {
       trainer = resumed
@@ -81,7 +82,7 @@ struct TrainSetup {
     let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)
     let builder = SampleBuilder(
       framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
-      augmentation: trainer.state.options.augmentation)
+      augmentation: trainer.state.options.augmentation, flowRoot: flowRoot)
     if resumed == nil, command.scratch != nil, command.calibrationSamples > 0 {
       try calibrate(detector, examples: examples, builder: builder, seed: trainer.state.options.seed)
     }
@@ -159,10 +160,42 @@ struct TrainSetup {
     }
     let initial = command.initial ?? ""
     do {
-      return try TrainableActionDetector(checkpoint: initial)
+      var (configuration, _, weights) = try DetectorCheckpoint.open(path: initial)
+      if command.stream == "flow", configuration.contextStream == .rgb {
+        var (flow, flowWeights) = try DetectorCheckpoint.inflatedToFlow(configuration, weights: &weights)
+        print("\(initial): RGB context trunk inflated to flow (first convolution: mean of the RGB channels)")
+        return try TrainableActionDetector(weights: &flowWeights, configuration: flow)
+      }
+      return try TrainableActionDetector(weights: &weights, configuration: configuration)
     } catch {
       throw TrainCommandError("\(initial): cannot load the detector (\(error))")
     }
+  }
+
+  /// The flow root a flow stream reads (checked: every training video's first and last pair), nil
+  /// for an RGB stream; throws when `--stream` contradicts the checkpoint, or `--flow-root` is
+  /// missing for flow or given for RGB.
+  func checkedFlowRoot(_ configuration: DetectorConfiguration, frameCounts: [String: Int]) throws -> String? {
+    let stream = configuration.contextStream
+    if let asked = command.stream, asked != stream.rawValue {
+      throw TrainCommandError(
+        "--stream \(asked): the detector (\(command.initial ?? command.resume ?? "--scratch")) has a "
+          + "\(stream.rawValue) context stream")
+    }
+    guard stream == .flow else {
+      if command.flowRoot != nil { throw TrainCommandError("--flow-root is for --stream flow") }
+      return nil
+    }
+    guard let root = command.flowRoot else {
+      throw TrainCommandError(
+        "a flow stream needs --flow-root DIR (stored flow: <root>/<video id>/x_00001.jpg …)")
+    }
+    if command.evalEvery > 0 {
+      throw TrainCommandError(
+        "--eval-every: validating a flow stream alone is not supported yet; use --eval-every 0")
+    }
+    try FlowRootCheck.check(root: root, frameCounts: frameCounts)
+    return root
   }
 
   /// Frame-mAP (percent) of `detector` on the validation videos, under the chosen protocol.

@@ -69,9 +69,15 @@ extension ActionDetector {
     resizedKeyframe: RGBImage, mixed4e: Tensor, sourceWidth: Int, sourceHeight: Int
   ) -> [DetectedAction] {
     let key = keyframeFeature(FrameResizer.tensor([resizedKeyframe], video: false))
+    return toSource(
+      detect(keyframeFeature: key, mixed4e: mixed4e), sourceWidth: sourceWidth, sourceHeight: sourceHeight)
+  }
+
+  /// Detections in network-input pixels scaled to a `sourceWidth` × `sourceHeight` frame and clipped.
+  public func toSource(_ found: [DetectedAction], sourceWidth: Int, sourceHeight: Int) -> [DetectedAction] {
     let sx = Float(sourceWidth) / Float(configuration.inputWidth)
     let sy = Float(sourceHeight) / Float(configuration.inputHeight)
-    return detect(keyframeFeature: key, mixed4e: mixed4e).map {
+    return found.map {
       DetectedAction(
         box: $0.box.scaled(x: sx, y: sy).clipped(width: Float(sourceWidth), height: Float(sourceHeight)),
         classIndex: $0.classIndex, score: $0.score)

@@ -25,7 +25,7 @@ public struct ActionDetector: Sendable {
   let keyframeTrunk: ResNet50
   let contextTrunk: S3DG
   let keyframeNormalization: InputNormalization
-  let contextNormalization: InputNormalization
+  let contextNormalization: ContextInput
   /// The region proposal network.
   public let rpn: RegionProposalNetwork
   /// The box head.
@@ -37,7 +37,7 @@ public struct ActionDetector: Sendable {
     self.configuration = configuration
     let context = try configuration.contextConfiguration()
     keyframeNormalization = try configuration.keyframeInputNormalization()
-    contextNormalization = context.inputNormalization
+    contextNormalization = try configuration.contextInput()
     try configuration.validate()
     weights.prefix = "keyframe."
     keyframeTrunk = try ResNet50(weights: &weights, first: .stem, final: .layer3, width: configuration.width)
@@ -58,7 +58,8 @@ public struct ActionDetector: Sendable {
     keyframeTrunk(keyframeNormalization(keyframe))
   }
 
-  /// Context feature `Mixed_4e` `[1, 528, T/4, H/16, W/16]` of a raw (0…255) `[1, 3, T, H, W]` clip.
+  /// Context feature `Mixed_4e` `[1, 528, T/4, H/16, W/16]` of a raw (0…255) `[1, 3, T, H, W]` clip:
+  /// RGB frames, or flow frames for a flow detector (``ContextStream``: x, y bytes in channels 0, 1).
   public func contextFeature(_ clip: Tensor) -> Tensor {
     contextTrunk(contextNormalization(clip))
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Networks
+import Tensor
 
 extension DetectorCheckpoint {
   /// What ``assemble(keyframe:context:configuration:seed:to:)`` wrote.
@@ -36,6 +37,11 @@ extension DetectorCheckpoint {
   ) throws -> Assembly {
     try configuration.validate()
     let context = try configuration.contextConfiguration()
+    // The backbone file is an RGB network; a flow detector's stem is inflated from it.
+    let rgbContext = context.inputChannels(3)
+    let wanted = Dictionary(
+      ParameterTable.s3dg(context, from: .conv2d_1a, to: .mixed_5c).map { ($0.name, $0.shape) },
+      uniquingKeysWith: { a, _ in a })
     let keyframeFile = try SafeTensorsFile(path: keyframePath)
     let contextFile = try SafeTensorsFile(path: contextPath)
     let parts = [
@@ -46,7 +52,7 @@ extension DetectorCheckpoint {
       (
         part: "context", prefix: "context.", file: contextFile,
         network: "S3D-G preset \(configuration.contextPreset) Conv2d_1a…Mixed_5c",
-        entries: ParameterTable.s3dg(context, from: .conv2d_1a, to: .mixed_5c)
+        entries: ParameterTable.s3dg(rgbContext, from: .conv2d_1a, to: .mixed_5c)
       ),
     ]
     for p in parts {
@@ -56,8 +62,13 @@ extension DetectorCheckpoint {
     for p in parts {
       var store = WeightStore(file: p.file)
       for entry in p.entries {
-        writer.add(
-          p.prefix + entry.name, shape: entry.shape, values: try store.take(entry.name, shape: entry.shape))
+        let values = try store.take(entry.name, shape: entry.shape)
+        if p.part == "context", let shape = wanted[entry.name], shape != entry.shape {
+          let stem = averageInputChannels(Tensor(shape: entry.shape, scalars: values), to: shape[1])
+          writer.add(p.prefix + entry.name, shape: stem.shape, values: stem.scalars)
+        } else {
+          writer.add(p.prefix + entry.name, shape: entry.shape, values: values)
+        }
       }
     }
     let backboneCount = writer.tensors.count
@@ -68,14 +79,18 @@ extension DetectorCheckpoint {
     for t in fresh { writer.add(t.name, shape: t.shape, values: t.values) }
     let provenance =
       "assembled: keyframe \(keyframePath), context \(contextPath); "
+      + (configuration.contextStream == .flow
+        ? "context stem inflated from RGB to flow (mean of the RGB input channels, I3D); " : "")
       + "RPN and head freshly initialised with seed \(seed) (untrained)"
     writer.metadata = [configurationKey: try configuration.json(), provenanceKey: provenance]
     try writer.write(to: path)
     var warnings: [String] = []
-    for (file, expected, what) in [
-      (keyframeFile, try configuration.keyframeInputNormalization(), "keyframe normalisation"),
-      (contextFile, context.inputNormalization, "context preset \(configuration.contextPreset)"),
-    ] {
+    var checks = [(keyframeFile, try configuration.keyframeInputNormalization(), "keyframe normalisation")]
+    if configuration.contextStream == .rgb {
+      checks.append(
+        (contextFile, context.inputNormalization, "context preset \(configuration.contextPreset)"))
+    }
+    for (file, expected, what) in checks {
       if let name = file.metadata["input_normalization"], let recorded = InputNormalization.named[name],
         recorded != expected
       {

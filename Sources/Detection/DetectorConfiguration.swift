@@ -27,6 +27,9 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
   /// What the context trunk sees: the clip around the keyframe (the paper), or the keyframe repeated
   /// (no motion: the ablation of the paper's temporal claim).
   public var contextFrames: ContextFrames = .clip
+  /// The context trunk's modality: RGB frames (default) or optical flow (2 input channels; see
+  /// ``ContextStream``). The keyframe trunk always sees the RGB keyframe.
+  public var contextStream: ContextStream = .rgb
 
   /// The frames the context trunk of a keyframe is given.
   public enum ContextFrames: String, Sendable, Codable, CaseIterable {
@@ -57,11 +60,11 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
 
   private enum CodingKeys: String, CodingKey {
     case classes, inputHeight, inputWidth, clipLength, contextPreset, keyframeNormalization, rpn, head
-    case postProcessing, width, contextFrames
+    case postProcessing, width, contextFrames, contextStream
   }
 
-  /// Decodes a configuration; `width` and `contextFrames` may be absent (checkpoints written before
-  /// they existed: full width, the clip).
+  /// Decodes a configuration; `width`, `contextFrames` and `contextStream` may be absent
+  /// (checkpoints written before they existed: full width, the clip, RGB).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -76,9 +79,11 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
       postProcessing: try c.decode(PostProcessing.self, forKey: .postProcessing),
       width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full)
     contextFrames = try c.decodeIfPresent(ContextFrames.self, forKey: .contextFrames) ?? .clip
+    contextStream = try c.decodeIfPresent(ContextStream.self, forKey: .contextStream) ?? .rgb
   }
 
-  /// Encodes every field.
+  /// Encodes every field (`contextFrames` and `contextStream` only when not the default, so an RGB
+  /// clip detector's JSON is what it was before they existed).
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(classes, forKey: .classes)
@@ -92,6 +97,7 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
     try c.encode(postProcessing, forKey: .postProcessing)
     try c.encode(width, forKey: .width)
     if contextFrames != .clip { try c.encode(contextFrames, forKey: .contextFrames) }
+    if contextStream != .rgb { try c.encode(contextStream, forKey: .contextStream) }
   }
 
   /// Channels of the keyframe feature (`layer3`) at this width: 1024 at full width.
@@ -109,13 +115,19 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
     ["imageNet", "vggMeans"].contains($0.key)
   }
 
-  /// The S3D-G preset, or a thrown error naming the unknown preset.
+  /// The S3D-G preset at this width, with the stem's input channels of ``contextStream``, or a
+  /// thrown error naming the unknown preset.
   public func contextConfiguration() throws -> S3DGConfiguration {
     guard let preset = Self.contextPresets[contextPreset] else {
       throw DetectorError.badConfiguration(
         "context preset '\(contextPreset)', expected one of \(Self.contextPresets.keys.sorted())")
     }
-    return preset.width(width)
+    return preset.width(width).inputChannels(contextStream.inputChannels)
+  }
+
+  /// How a clip of bytes becomes the context trunk's input (``ContextInput``).
+  public func contextInput() throws -> ContextInput {
+    ContextInput(stream: contextStream, normalization: try contextConfiguration().inputNormalization)
   }
 
   /// The keyframe normalisation, or a thrown error naming the unknown name.

@@ -40,10 +40,11 @@ public enum ParameterTable {
       let input = S3DG.inputChannels(of: endpoint, width: c.width)
       switch endpoint {
       case .conv2d_1a:
+        let stem = c.inputChannels
         switch c.stem {
-        case .separable: entries += conv3x3(c, p, 3, c.width.channels(64), kernel: 7)
-        case .full(let t): entries += unit(c, p, 3, c.width.channels(64), [t, 7, 7])
-        case .spaceToDepth: entries += unit(c, p, 3, c.width.channels(64), [4, 8, 8])
+        case .separable: entries += conv3x3(c, p, stem, c.width.channels(64), kernel: 7)
+        case .full(let t): entries += unit(c, p, stem, c.width.channels(64), [t, 7, 7])
+        case .spaceToDepth: entries += unit(c, p, stem, c.width.channels(64), [4, 8, 8])
         }
       case .conv2d_2b:
         entries += unit(c, p, input, c.width.channels(64), [1, 1, 1])

@@ -22,7 +22,9 @@ import Tensor
 /// newest one, which in shared mode is at most ``SharedContext/segmentFrames`` + 2 ·
 /// ``SharedContext/marginFrames`` = 64 frames (the same buffers the ``SharedContextStream`` holds,
 /// plus its at most three 12-step segments of `Mixed_4e`), and in per-clip mode at most one clip (L
-/// frames), whatever the video's length and ``every``. Source frames are not kept.
+/// frames), whatever the video's length and ``every``. Source frames are not kept. A two-stream
+/// detection (``init(fusion:every:contextMode:sourceWidth:sourceHeight:)``) holds the same again
+/// for the flow stream's context.
 public struct StreamingDetector: Sendable {
   /// The detections of one keyframe, in source pixels.
   public struct Keyframe: Sendable, Equatable {
@@ -38,8 +40,11 @@ public struct StreamingDetector: Sendable {
     }
   }
 
-  /// The detector.
+  /// The detector (with ``fusion``: its RGB detector).
   public let detector: ActionDetector
+  /// Two-stream detection (nil: one stream): then flow frames go in through ``appendFlow(_:)``
+  /// and each keyframe's scores are fused (``TwoStreamFusion``).
+  public let fusion: TwoStreamFusion?
   /// Every N-th frame is a keyframe.
   public let every: Int
   /// Context trunk mode.
@@ -56,6 +61,8 @@ public struct StreamingDetector: Sendable {
   private(set) var frames = FrameWindow()
   /// Shared-mode context features.
   private(set) var context: SharedContextStream?
+  /// The flow stream's context (two-stream detection only).
+  private(set) var flow: StreamContext?
   private var finished = false
 
   /// A stream detecting on every `every`-th frame of `sourceWidth` × `sourceHeight` frames.
@@ -63,7 +70,30 @@ public struct StreamingDetector: Sendable {
     detector: ActionDetector, every: Int, contextMode: ActionDetector.ContextMode, sourceWidth: Int,
     sourceHeight: Int
   ) {
+    self.init(
+      detector: detector, fusion: nil, every: every, contextMode: contextMode, sourceWidth: sourceWidth,
+      sourceHeight: sourceHeight)
+  }
+
+  /// A two-stream detection (``TwoStreamFusion``): RGB frames go in through ``append(_:)``, flow
+  /// frames (``ContextStream``; frame `i` uses the flow leaving frame `i`) through
+  /// ``appendFlow(_:)``, one per RGB frame, all of them before ``finish()``. The flow context runs
+  /// in the same mode as the RGB one.
+  public init(
+    fusion: TwoStreamFusion, every: Int, contextMode: ActionDetector.ContextMode, sourceWidth: Int,
+    sourceHeight: Int
+  ) {
+    self.init(
+      detector: fusion.rgb, fusion: fusion, every: every, contextMode: contextMode, sourceWidth: sourceWidth,
+      sourceHeight: sourceHeight)
+  }
+
+  private init(
+    detector: ActionDetector, fusion: TwoStreamFusion?, every: Int, contextMode: ActionDetector.ContextMode,
+    sourceWidth: Int, sourceHeight: Int
+  ) {
     self.detector = detector
+    self.fusion = fusion
     self.every = max(every, 1)
     self.sourceWidth = sourceWidth
     self.sourceHeight = sourceHeight
@@ -71,6 +101,20 @@ public struct StreamingDetector: Sendable {
     let shares = contextMode == .shared && detector.configuration.contextFrames == .clip
     self.contextMode = shares ? .shared : .perClip
     context = shares ? SharedContextStream(detector: detector) : nil
+    flow = fusion.map {
+      StreamContext(detector: $0.flow, shared: shares && $0.flow.configuration.contextFrames == .clip)
+    }
+  }
+
+  /// Flow frames appended so far (two-stream detection).
+  public var flowFrameCount: Int { flow?.frameCount ?? 0 }
+
+  /// Adds the flow frame of the next frame index (source size, packed as ``ContextStream`` says);
+  /// returns the keyframes it completes, in order.
+  public mutating func appendFlow(_ frame: RGBImage) -> [Keyframe] {
+    precondition(fusion != nil && !finished, "StreamingDetector.appendFlow without fusion or after finish()")
+    flow?.append(detector.resized(frame))
+    return detectReady()
   }
 
   /// Adds the next source frame; returns the keyframes it completes, in order.
@@ -89,6 +133,12 @@ public struct StreamingDetector: Sendable {
     guard !finished else { return [] }
     finished = true
     context?.finish()
+    if flow != nil {
+      precondition(
+        flowFrameCount == frameCount,
+        "StreamingDetector.finish: \(flowFrameCount) flow frames for \(frameCount) frames")
+      flow?.finish()
+    }
     return detectReady()
   }
 
@@ -97,11 +147,20 @@ public struct StreamingDetector: Sendable {
     var done: [Keyframe] = []
     while nextKeyframe < frameCount, let mixed4e = contextFeature(keyframe: nextKeyframe) {
       let k = nextKeyframe
-      let found = detector.detect(
-        resizedKeyframe: frames[k], mixed4e: mixed4e, sourceWidth: sourceWidth, sourceHeight: sourceHeight)
+      let found: [DetectedAction]
+      if let fusion {
+        guard let flowMixed4e = flow?.feature(keyframe: k) else { break }
+        found = fusion.detect(
+          resizedKeyframe: frames[k], rgbMixed4e: mixed4e, flowMixed4e: flowMixed4e, sourceWidth: sourceWidth,
+          sourceHeight: sourceHeight)
+      } else {
+        found = detector.detect(
+          resizedKeyframe: frames[k], mixed4e: mixed4e, sourceWidth: sourceWidth, sourceHeight: sourceHeight)
+      }
       done.append(Keyframe(index: k, detections: found))
       nextKeyframe += every
       context?.discard(before: nextKeyframe)
+      flow?.release(before: nextKeyframe)
     }
     // Between keyframes (every > 1) only the next keyframe (and, per clip, its clip) is kept.
     let half = detector.configuration.clipLength / 2

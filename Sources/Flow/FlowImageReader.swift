@@ -1,3 +1,4 @@
+import Foundation
 import Media
 import Primitives
 
@@ -14,11 +15,33 @@ public struct FlowImageReader: Sendable {
   public let folder: String
   /// The 8-bit encoding the images use.
   public let quantizer: FlowQuantizer
+  /// Text before `x_00001.jpg` in the file names: empty (``FlowImageWriter``'s names, `denseflow`'s
+  /// default) or `flow_` (MMAction's `flow_x_00001.jpg`).
+  public let filePrefix: String
 
-  /// A reader of `folder`, whose images use `quantizer`'s bound (default 20 px).
-  public init(folder: String, quantizer: FlowQuantizer = FlowQuantizer()) {
+  /// A reader of `folder`, whose images use `quantizer`'s bound (default 20 px) and are named
+  /// `<filePrefix>x_00001.jpg`, `<filePrefix>y_00001.jpg`, ….
+  public init(folder: String, quantizer: FlowQuantizer = FlowQuantizer(), filePrefix: String = "") {
     self.folder = folder
     self.quantizer = quantizer
+    self.filePrefix = filePrefix
+  }
+
+  /// A reader of `folder` naming its files as the folder does: `flow_x_00001.jpg` when that file
+  /// exists and `x_00001.jpg` does not, else `x_00001.jpg`.
+  public static func detectingNames(folder: String, quantizer: FlowQuantizer = FlowQuantizer())
+    -> FlowImageReader
+  {
+    let plain = FlowImageWriter.fileNames(pair: 1).x
+    let exists = { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+    let prefix = !exists(plain) && exists("flow_" + plain) ? "flow_" : ""
+    return FlowImageReader(folder: folder, quantizer: quantizer, filePrefix: prefix)
+  }
+
+  /// Whether `folder` holds the images of pair 1 under either naming.
+  public static func holdsFlow(folder: String) -> Bool {
+    let plain = FlowImageWriter.fileNames(pair: 1).x
+    return [plain, "flow_" + plain].contains { FileManager.default.fileExists(atPath: folder + "/" + $0) }
   }
 
   /// The stored bytes of pair `pair` (1-based): horizontal and vertical images.
@@ -26,7 +49,8 @@ public struct FlowImageReader: Sendable {
   /// - Throws: ``FlowError/storage(path:reason:)`` naming the missing or unreadable file, or
   ///   the second file when the two sizes differ.
   public func images(pair: Int) throws(FlowError) -> (x: GrayImage, y: GrayImage) {
-    let names = FlowImageWriter.fileNames(pair: pair)
+    let plain = FlowImageWriter.fileNames(pair: pair)
+    let names = (x: filePrefix + plain.x, y: filePrefix + plain.y)
     let x = try grey(folder + "/" + names.x)
     let y = try grey(folder + "/" + names.y)
     guard x.width == y.width, x.height == y.height else {

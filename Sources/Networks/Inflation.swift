@@ -40,3 +40,31 @@ public func inflate2DTo3D(
     stride: [temporalStride] + convolution.stride, padding: .explicit([temporalPadding] + spatial),
     activation: convolution.activation)
 }
+
+/// I3D's RGB → flow rule for a first convolution: the weight `[out, in, …]` averaged over its `in`
+/// input channels and repeated `channels` times, giving `[out, channels, …]`.
+///
+/// Every output channel of the new filter is the mean of the old filter's input channels, so on
+/// input whose `channels` channels are all equal to `v` it answers what the old filter answers on
+/// `in` channels equal to `v · channels / in` (for 3 → 2: two thirds of the response to grey `v`).
+///
+/// ```swift
+/// let flowStem = averageInputChannels(rgbStem, to: 2)  // [64, 3, 3, 7, 7] → [64, 2, 3, 7, 7]
+/// ```
+public func averageInputChannels(_ weight: Tensor, to channels: Int) -> Tensor {
+  precondition(weight.rank >= 2, "averageInputChannels: weight \(weight.shape), [out, in, ...] expected")
+  precondition(channels >= 1, "averageInputChannels: channels \(channels) must be >= 1")
+  let (rows, inputs) = (weight.shape[0], weight.shape[1])
+  let plane = weight.shape.dropFirst(2).reduce(1, *)
+  let source = weight.scalars
+  var values = [Float](repeating: 0, count: rows * channels * plane)
+  for row in 0..<rows {
+    for i in 0..<plane {
+      var sum: Float = 0
+      for c in 0..<inputs { sum += source[(row * inputs + c) * plane + i] }
+      let mean = sum / Float(inputs)
+      for c in 0..<channels { values[(row * channels + c) * plane + i] = mean }
+    }
+  }
+  return Tensor(shape: [rows, channels] + weight.shape.dropFirst(2), scalars: values)
+}

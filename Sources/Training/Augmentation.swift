@@ -65,7 +65,13 @@ extension Augmentation.Draw {
 
   /// `frame` cut to ``window(sourceWidth:sourceHeight:)`` (grey outside the frame), resized to
   /// `width` × `height`, mirrored and colour-jittered.
-  func apply(_ frame: RGBImage, width: Int, height: Int) -> RGBImage {
+  ///
+  /// With `flow` the frame is a flow frame (``ContextStream``: red the x byte, green the y byte):
+  /// zooming out pads with 128 (zero motion), mirroring also negates the horizontal flow, and
+  /// colour jitter is not applied. Negation is `x byte b → 255 − b`: the network reads
+  /// `b / 127.5 − 1`, and `(255 − b) / 127.5 − 1 = −(b / 127.5 − 1)` exactly. Displacements are
+  /// not rescaled by the zoom (as the datasets' resized flow).
+  func apply(_ frame: RGBImage, width: Int, height: Int, flow: Bool = false) -> RGBImage {
     var image = frame
     if scale != 1 {
       let win = window(sourceWidth: frame.width, sourceHeight: frame.height)
@@ -92,14 +98,14 @@ extension Augmentation.Draw {
         for x in 0..<width {
           let s = (y * width + (width - 1 - x)) * 3
           let d = (y * width + x) * 3
-          out.pixels[d] = image.pixels[s]
+          out.pixels[d] = flow ? 255 - image.pixels[s] : image.pixels[s]
           out.pixels[d + 1] = image.pixels[s + 1]
           out.pixels[d + 2] = image.pixels[s + 2]
         }
       }
       image = out
     }
-    if brightness != 1 || contrast != 1 || saturation != 1 {
+    if !flow, brightness != 1 || contrast != 1 || saturation != 1 {
       image = jittered(image)
     }
     return image

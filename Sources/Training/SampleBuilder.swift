@@ -1,4 +1,5 @@
 import Detection
+import Flow
 import Foundation
 import Media
 import Primitives
@@ -7,6 +8,12 @@ import Tensor
 /// Builds training samples: reads the keyframe's clip from the frames root, resizes it to the
 /// detector's input exactly as `detect` does (clip indices clamped at the video ends), applies the
 /// sample's augmentation and maps its boxes to input pixels.
+///
+/// For a flow stream (``DetectorConfiguration/contextStream`` `.flow`) the keyframe is still the RGB
+/// frame, and the clip is made of flow frames read from ``flowRoot`` (`<root>/<video id>/x_00001.jpg`,
+/// `y_00001.jpg`, … as `flow` writes them, or MMAction's `flow_x_00001.jpg`): clip frame `i` uses
+/// pair `min(i + 1, frames − 1)` (``FlowFrame/pair(forFrame:frameCount:)``), augmented with the
+/// sample's zoom and flip (which negates the x flow) and no colour jitter.
 public struct SampleBuilder: Sendable {
   /// Root holding `<video id>/00001.png …`.
   public var framesRoot: String
@@ -22,12 +29,18 @@ public struct SampleBuilder: Sendable {
   public var contextFrames: DetectorConfiguration.ContextFrames
   /// Augmentation settings.
   public var augmentation: Augmentation
+  /// What the context clip holds: RGB frames or flow frames.
+  public var contextStream: ContextStream
+  /// Root of the stored flow, `<root>/<video id>/x_00001.jpg …` (flow streams only).
+  public var flowRoot: String?
 
-  /// A builder for a detector of `configuration`.
+  /// A builder for a detector of `configuration`; `flowRoot` holds the stored flow of a flow stream.
   public init(
     framesRoot: String, frameCounts: [String: Int], configuration: DetectorConfiguration,
-    augmentation: Augmentation
+    augmentation: Augmentation, flowRoot: String? = nil
   ) {
+    self.contextStream = configuration.contextStream
+    self.flowRoot = flowRoot
     self.framesRoot = framesRoot
     self.frameCounts = frameCounts
     self.inputHeight = configuration.inputHeight
@@ -49,7 +62,8 @@ public struct SampleBuilder: Sendable {
     let path = "\(framesRoot)/\(example.video)"
     let count = frameCounts[example.video] ?? 0
     let indices = clipIndices(keyframe: example.keyframe, frameCount: count)
-    let wanted = Set(indices + [example.keyframe])
+    let flow = contextStream == .flow
+    let wanted = Set(flow ? [example.keyframe] : indices + [example.keyframe])
     let last = wanted.max() ?? 0
     var frames: [Int: RGBImage] = [:]
     var source = (width: 0, height: 0)
@@ -79,8 +93,32 @@ public struct SampleBuilder: Sendable {
         height: inputHeight
       ).map { LabelledBox(box: $0, classes: labelled.classes) }
     }
+    let clip =
+      flow
+      ? try flowClip(video: example.video, indices: indices, frameCount: count, draw: draw)
+      : indices.map { frames[$0]! }
     return DetectorTrainingSample(
       keyframe: FrameResizer.tensor([frames[example.keyframe]!], video: false),
-      clip: FrameResizer.tensor(indices.map { frames[$0]! }, video: true), boxes: boxes)
+      clip: FrameResizer.tensor(clip, video: true), boxes: boxes)
+  }
+
+  /// The flow frames of clip `indices` of `video` (`frameCount` frames), augmented by `draw`.
+  func flowClip(video: String, indices: [Int], frameCount: Int, draw: Augmentation.Draw) throws -> [RGBImage]
+  {
+    let folder = "\(flowRoot ?? "")/\(video)"
+    let reader = FlowImageReader.detectingNames(folder: folder)
+    var read: [Int: RGBImage] = [:]
+    return try indices.map { i in
+      let pair = FlowFrame.pair(forFrame: i, frameCount: frameCount)
+      if let frame = read[pair] { return frame }
+      do {
+        let frame = draw.apply(
+          try reader.frame(pair: pair), width: inputWidth, height: inputHeight, flow: true)
+        read[pair] = frame
+        return frame
+      } catch {
+        throw TrainingError.missingFlow(video: video, path: folder, detail: "pair \(pair): \(error)")
+      }
+    }
   }
 }

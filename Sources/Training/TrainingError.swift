@@ -18,6 +18,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
   case noExamples(detail: String)
   /// A frame could not be decoded.
   case unreadableFrame(video: String, detail: String)
+  /// A flow stream's stored flow is missing or unreadable (`detail` names the file).
+  case missingFlow(video: String, path: String, detail: String)
   /// A data-parallel run's global batch has fewer samples than there are ranks.
   case batchSmallerThanRanks(batch: Int, ranks: Int)
   /// The ranks of a data-parallel run hold different weights at `step` (hashes' minimum and maximum).
@@ -47,6 +49,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
       return "no annotated frames to train on (\(detail))"
     case .unreadableFrame(let video, let detail):
       return "video '\(video)': \(detail)"
+    case .missingFlow(let video, let path, let detail):
+      return "\(path): flow of training video '\(video)': \(detail)"
     case .batchSmallerThanRanks(let batch, let ranks):
       return
         "--batch-size \(batch) is the global batch: it needs at least one sample per rank (\(ranks) ranks)"

@@ -32,6 +32,12 @@ public struct Detect: ParsableCommand {
       --every N each keyframe's boxes count for the N frames that show them. The frames are then drawn \
       after the whole video is detected (decoded a second time).
 
+      Two streams: --flow FILE adds a flow detector (context stream flow, e.g. from `train --stream flow`). \
+      The video's TV-L1 flow is computed as it is decoded (or read from --flow-root, as `flow` stores it); \
+      frame i uses the flow from frame i to i+1, the last frame the last pair. The flow detector's context \
+      trunk and head score the --weights detector's RPN proposals; each proposal's class scores are the \
+      average of the two heads' (I3D late fusion), its box the RGB head's; then the usual thresholds and NMS.
+
       Several videos: each goes to DIR/<its name without extension>/. Under `mpirun -np N` the videos are \
       shared between the ranks (rank r takes videos r, r+N, ...); rank 0 prints every video's line.
       """)
@@ -116,6 +122,25 @@ public struct Detect: ParsableCommand {
   @Option(help: "Read only the first N frames.")
   public var maxFrames: Int?
 
+  /// Flow detector of a two-stream run.
+  @Option(
+    help: ArgumentHelp(
+      """
+      Two-stream detection: a flow detector checkpoint (context stream flow). Its context trunk and \
+      head score the --weights detector's proposals on the video's optical flow; each box's class scores \
+      are the average of the two streams' (I3D late fusion); boxes are the RGB stream's.
+      """, valueName: "file"))
+  public var flow: String?
+
+  /// Stored flow.
+  @Option(
+    help: ArgumentHelp(
+      """
+      With --flow: stored flow (`flow VIDEO --out DIR`: DIR/x_00001.jpg …, or DIR/<video name>/x_00001.jpg \
+      …) instead of computing TV-L1 from the frames.
+      """, valueName: "dir"))
+  public var flowRoot: String?
+
   /// Creates the command with no arguments (ArgumentParser fills them in).
   public init() {}
 
@@ -128,6 +153,7 @@ public struct Detect: ParsableCommand {
         "two videos would both write to \(outputDirectory)/\(twice): give them different names")
     }
     if linking != nil, !tubes { throw ValidationError("--linking needs --tubes") }
+    if flowRoot != nil, flow == nil { throw ValidationError("--flow-root needs --flow FILE") }
     guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard ActionDetector.ContextMode(rawValue: context) != nil else {
@@ -171,6 +197,8 @@ public struct Detect: ParsableCommand {
     job.proposals = proposals
     job.maxFrames = maxFrames
     job.tubes = tubes ? linking ?? .act : nil
+    job.flowWeights = flow
+    job.flowRoot = flowRoot
     return job
   }
 

@@ -6,6 +6,10 @@ public enum DetectCommandError: Error, CustomStringConvertible {
   case write(path: String, detail: String)
   /// The video has no frames.
   case emptyVideo(path: String)
+  /// The flow of a two-stream run is missing or unusable.
+  case missingFlow(path: String, detail: String)
+  /// A flow detector was given where an RGB one runs alone.
+  case flowDetectorAlone
   /// The second read of the video (`--tubes` draws the frames after linking) found fewer frames.
   case videoChanged(path: String, expected: Int, found: Int)
 
@@ -22,6 +26,10 @@ public enum DetectCommandError: Error, CustomStringConvertible {
         """
     case .write(let path, let detail): return "\(path): cannot write: \(detail)"
     case .emptyVideo(let path): return "\(path): read frames: expected at least 1 frame, found 0"
+    case .missingFlow(let path, let detail): return "\(path): flow: \(detail)"
+    case .flowDetectorAlone:
+      return "this detector's context stream is flow: it runs beside an RGB detector, "
+        + "`detect VIDEO --weights RGB.safetensors --flow FLOW.safetensors` (alone: not supported)"
     case .videoChanged(let path, let expected, let found):
       return "\(path): second read for --tubes: expected \(expected) frames as in the first, found \(found)"
     }

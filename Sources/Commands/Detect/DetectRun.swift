@@ -53,6 +53,12 @@ public struct DetectRun {
   /// Links the video's detections into tubes after detection (nil: off): then `tubes.csv` is
   /// written and the frames show the tubes, drawn in a second pass over the video (``DetectTubes``).
   public var tubes: TubeLinking?
+  /// A flow detector checkpoint (``ContextStream`` `.flow`): two-stream detection, the RGB
+  /// detector's boxes with the two streams' class scores averaged (``TwoStreamFusion``); nil: RGB only.
+  public var flowWeights: String?
+  /// Stored flow of the video (`DIR` holding `x_00001.jpg` …, or `DIR/<video name>/`); nil: TV-L1
+  /// computed from the frames as they are decoded.
+  public var flowRoot: String?
   /// Whether to draw a progress bar on stderr (by default only when stderr is a terminal).
   public var showProgress = ProgressBar.stderrIsTerminal
   /// Seed of `--random-init` weights.
@@ -110,6 +116,16 @@ public struct DetectRun {
     } else {
       throw DetectCommandError.missingWeights
     }
+    if configuration.contextStream == .flow {
+      throw DetectorError.badCheckpoint(
+        path: weights ?? "", detail: DetectCommandError.flowDetectorAlone.description)
+    }
+    applyOverrides(&configuration)
+    return (try ActionDetector(weights: &store, configuration: configuration), provenance)
+  }
+
+  /// The run's overrides of a checkpoint's configuration.
+  func applyOverrides(_ configuration: inout DetectorConfiguration) {
     if let t = scoreThreshold { configuration.postProcessing.scoreThreshold = t }
     if let m = maxDetections { configuration.postProcessing.maxPerFrame = m }
     if let p = proposals { configuration.rpn.proposals = p }
@@ -118,7 +134,22 @@ public struct DetectRun {
       configuration.head.crop.stride = t == .perROI ? 16 : 32
     }
     if let m = temporalMode { configuration.head.crop.temporalMode = m }
-    return (try ActionDetector(weights: &store, configuration: configuration), provenance)
+  }
+
+  /// The two-stream fusion of `rgb` and the ``flowWeights`` detector (the same head overrides),
+  /// with the combined provenance; nil without ``flowWeights``.
+  func makeFusion(rgb: ActionDetector, provenance: String) throws -> (TwoStreamFusion, String)? {
+    guard let path = flowWeights else { return nil }
+    var (configuration, flowProvenance, store) = try DetectorCheckpoint.open(path: path)
+    guard configuration.contextStream == .flow else {
+      throw DetectorError.badCheckpoint(
+        path: path, detail: "--flow needs a flow detector (context stream flow), this one is rgb")
+    }
+    applyOverrides(&configuration)
+    let fusion = try TwoStreamFusion(
+      rgb: rgb, flow: try ActionDetector(weights: &store, configuration: configuration))
+    let trained = provenance.hasPrefix("trained") && flowProvenance.hasPrefix("trained")
+    return (fusion, (trained ? "trained (two streams): " : "") + "RGB \(provenance); flow \(flowProvenance)")
   }
 
   /// Runs: decode, detect every keyframe, write PNGs and `detections.csv`, streaming (memory does not
@@ -128,7 +159,13 @@ public struct DetectRun {
     let start = Date()
     Compute.setThreadCount(threads)
     try Compute.setPrecision(precision)
-    let (detector, provenance) = try makeDetector()
+    let (detector, rgbProvenance) = try makeDetector()
+    let fusion = try makeFusion(rgb: detector, provenance: rgbProvenance)
+    let provenance = fusion?.1 ?? rgbProvenance
+    let flowSource = try fusion.map { _ in
+      try flowRoot.map { try FlowFrameSource(folder: FlowFrameSource.folder(root: $0, videoName: videoName)) }
+        ?? FlowFrameSource()
+    }
     let loaded = Date()
     let reader = try VideoReader(path: video)
     var bar = ProgressBar(
@@ -136,24 +173,34 @@ public struct DetectRun {
     var output: DetectOutputWriter?
     var keyframes = 0
     var kept: [FrameDetection] = []  // with tubes only
-    let frames = try StreamingDetector.run(
-      detector, reader: reader, every: every, contextMode: contextMode, maxFrames: maxFrames,
-      frame: { index, image in
-        if output == nil {
-          output = try DetectOutputWriter(
-            directory: outputDirectory, videoName: videoName, classes: detector.configuration.classes,
-            every: every, untrained: !provenance.hasPrefix("trained"), drawsFrames: tubes == nil)
-        }
-        try output?.add(frame: index, image)
-        bar.update(tubes == nil ? output?.framesWritten ?? 0 : index + 1)
-      },
-      keyframe: { found in
-        keyframes += 1
-        let rows = try output?.add(
-          StreamingDetector.Keyframe(
-            index: found.index, detections: Self.topClasses(found.detections, k: topKLabels)))
-        if tubes == nil { bar.update(output?.framesWritten ?? 0) } else { kept += rows ?? [] }
-      })
+    let onFrame: (Int, RGBImage) throws -> Void = { index, image in
+      if output == nil {
+        output = try DetectOutputWriter(
+          directory: outputDirectory, videoName: videoName, classes: detector.configuration.classes,
+          every: every, untrained: !provenance.hasPrefix("trained"), drawsFrames: tubes == nil)
+      }
+      try output?.add(frame: index, image)
+      bar.update(tubes == nil ? output?.framesWritten ?? 0 : index + 1)
+    }
+    let onKeyframe: (StreamingDetector.Keyframe) throws -> Void = { found in
+      keyframes += 1
+      let rows = try output?.add(
+        StreamingDetector.Keyframe(
+          index: found.index, detections: Self.topClasses(found.detections, k: topKLabels)))
+      if tubes == nil { bar.update(output?.framesWritten ?? 0) } else { kept += rows ?? [] }
+    }
+    let frames: Int
+    if let (fusion, _) = fusion, let flowSource {
+      frames = try StreamingDetector.run(
+        fusion, flow: flowSource, reader: reader, every: every, contextMode: contextMode,
+        maxFrames: maxFrames,
+        frame: onFrame, keyframe: onKeyframe)
+    } else {
+      frames = try StreamingDetector.run(
+        detector, reader: reader, every: every, contextMode: contextMode, maxFrames: maxFrames,
+        frame: onFrame,
+        keyframe: onKeyframe)
+    }
     try output?.finish(provenance: provenance, precision: precision)
     bar.finish(frames)
     var tubeCount: Int?

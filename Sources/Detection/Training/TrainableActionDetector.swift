@@ -88,7 +88,7 @@ public final class TrainableActionDetector {
   /// ROI sampling and head loss settings (scoring follows the configuration's head).
   public var headTraining: HeadTrainingConfiguration
   let keyframeNormalization: InputNormalization
-  let contextNormalization: InputNormalization
+  let contextNormalization: ContextInput
 
   /// Loads every tensor of a detector checkpoint (prefixed names), checking each and that none is left.
   public init(weights: inout WeightStore, configuration: DetectorConfiguration) throws {
@@ -96,7 +96,7 @@ public final class TrainableActionDetector {
     self.configuration = configuration
     let contextConfiguration = try configuration.contextConfiguration()
     keyframeNormalization = try configuration.keyframeInputNormalization()
-    contextNormalization = contextConfiguration.inputNormalization
+    contextNormalization = try configuration.contextInput()
     let saved = weights.prefix
     defer { weights.prefix = saved }
     weights.prefix = "keyframe."

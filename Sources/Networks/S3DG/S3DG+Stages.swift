@@ -45,14 +45,15 @@ extension S3DG {
     case .separable:
       return .separable(
         try SeparableConv3D(
-          weights: &weights, prefix: "features.0", input: 3, output: c.width.channels(64), kernel: 7,
+          weights: &weights, prefix: "features.0", input: c.inputChannels, output: c.width.channels(64),
+          kernel: 7,
           stride: 2,
           spatialPadding: c.padding(symmetric: [0, 3, 3]), temporalPadding: c.padding(symmetric: [3, 0, 0]),
           spatialNormalization: c.unitNormalization, temporalNormalization: c.temporalNormalization))
     case .full(let t):
       return .full(
         try ConvUnit(
-          weights: &weights, conv: "features.0.0", norm: "features.0.1", input: 3,
+          weights: &weights, conv: "features.0.0", norm: "features.0.1", input: c.inputChannels,
           output: c.width.channels(64),
           kernel: [t, 7, 7], stride: [2, 2, 2], padding: c.padding(symmetric: [t / 2, 3, 3]),
           normalization: c.unitNormalization))
@@ -62,7 +63,7 @@ extension S3DG {
       ]
       return .full(
         try ConvUnit(
-          weights: &weights, conv: "features.0.0", norm: "features.0.1", input: 3,
+          weights: &weights, conv: "features.0.0", norm: "features.0.1", input: c.inputChannels,
           output: c.width.channels(64),
           kernel: [4, 8, 8], stride: [2, 2, 2], padding: .explicit(pads), normalization: c.unitNormalization))
     }

@@ -3,8 +3,9 @@ import Tensor
 /// S3D-G, S3D and I3D in one type: every variant of ../shared/reference/detector_architecture.md §1.4 is
 /// a switch of ``S3DGConfiguration``; the stages `firstEndpoint ... finalEndpoint` are built.
 ///
-/// Input NCTHW `[n, c, t, h, w]` (c = 3 from the stem; otherwise the channels of the previous
-/// endpoint), already normalised (``S3DGConfiguration/inputNormalization``). Tensors keep
+/// Input NCTHW `[n, c, t, h, w]` (c = ``S3DGConfiguration/inputChannels`` from the stem: 3 for RGB,
+/// 2 for flow; otherwise the channels of the previous endpoint), already normalised
+/// (``S3DGConfiguration/inputNormalization``; flow arrives in [−1, 1]). Tensors keep
 /// torchvision's names (`features.N.*`, `classifier.1.*`), extended for gates (`<p>.gate.*`), temporal
 /// biases (`<p>.1.0.bias`) and full stems (`features.0.0.weight` `[64, 3, t, 7, 7]`).
 ///

@@ -29,10 +29,11 @@ extension S3DGEndpoint: Codable {
 extension S3DGConfiguration {
   private enum CodingKeys: String, CodingKey {
     case gating, stem, temporalUnit, padding, batchNormEpsilon, batchNormScale, separable
-    case inputNormalization, firstEndpoint, finalEndpoint, classes, width
+    case inputNormalization, firstEndpoint, finalEndpoint, classes, width, inputChannels
   }
 
-  /// Decodes every switch; `width` may be absent (checkpoints written before it existed: full width).
+  /// Decodes every switch; `width` and `inputChannels` may be absent (checkpoints written before they
+  /// existed: full width, RGB).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -46,10 +47,11 @@ extension S3DGConfiguration {
       firstEndpoint: try c.decode(S3DGEndpoint.self, forKey: .firstEndpoint),
       finalEndpoint: try c.decode(S3DGEndpoint.self, forKey: .finalEndpoint),
       classes: try c.decode(Int.self, forKey: .classes),
-      width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full)
+      width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full,
+      inputChannels: try c.decodeIfPresent(Int.self, forKey: .inputChannels) ?? 3)
   }
 
-  /// Encodes every switch.
+  /// Encodes every switch (`inputChannels` only when it is not 3, so RGB configurations read as before).
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(gating, forKey: .gating)
@@ -64,6 +66,7 @@ extension S3DGConfiguration {
     try c.encode(finalEndpoint, forKey: .finalEndpoint)
     try c.encode(classes, forKey: .classes)
     try c.encode(width, forKey: .width)
+    if inputChannels != 3 { try c.encode(inputChannels, forKey: .inputChannels) }
   }
 
   /// Metadata key under which checkpoints store the configuration as JSON.
@@ -96,6 +99,9 @@ extension S3DGConfiguration {
     }
     guard batchNormEpsilon > 0, batchNormEpsilon.isFinite else {
       throw ConfigurationError("S3DG batch-norm epsilon is \(batchNormEpsilon); expected a positive number")
+    }
+    guard (1...64).contains(inputChannels) else {
+      throw ConfigurationError("S3DG input channels is \(inputChannels); expected 1...64 (3 RGB, 2 flow)")
     }
     guard classes >= 1 else { throw ConfigurationError("S3DG classes is \(classes); expected at least 1") }
     guard firstEndpoint <= finalEndpoint else {

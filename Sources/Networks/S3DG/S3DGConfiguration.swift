@@ -70,13 +70,18 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
   /// Every channel count divided by ``WidthMultiplier/divisor`` (same topology and tensor names);
   /// `.full` is the published network.
   public var width: WidthMultiplier = .full
+  /// Channels of the stem's input: 3 for RGB frames (every published checkpoint), 2 for optical
+  /// flow (x, y), as I3D's flow stream (`features.0…weight` `[64, 2, …]`, see
+  /// ``averageInputChannels(_:to:)``).
+  public var inputChannels = 3
 
   /// A configuration from every switch.
   public init(
     gating: Gating, stem: Stem, temporalUnit: TemporalUnit, padding: PaddingMode,
     batchNormEpsilon: Float, batchNormScale: Bool = true, separable: Bool = true,
     inputNormalization: InputNormalization, firstEndpoint: S3DGEndpoint = .conv2d_1a,
-    finalEndpoint: S3DGEndpoint = .logits, classes: Int = 400, width: WidthMultiplier = .full
+    finalEndpoint: S3DGEndpoint = .logits, classes: Int = 400, width: WidthMultiplier = .full,
+    inputChannels: Int = 3
   ) {
     self.gating = gating
     self.stem = stem
@@ -90,6 +95,7 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
     self.finalEndpoint = finalEndpoint
     self.classes = classes
     self.width = width
+    self.inputChannels = inputChannels
   }
 
   /// torchvision `s3d()`: no gating, separable stem, BN temporal units, symmetric padding, eps 1e-3.
@@ -121,6 +127,13 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
     var copy = self
     copy.firstEndpoint = first
     copy.finalEndpoint = final
+    return copy
+  }
+
+  /// This configuration with a stem taking `channels` input channels (2: optical flow).
+  public func inputChannels(_ channels: Int) -> S3DGConfiguration {
+    var copy = self
+    copy.inputChannels = channels
     return copy
   }
 

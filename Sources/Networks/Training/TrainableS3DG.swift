@@ -82,7 +82,8 @@ public final class TrainableS3DG {
     case .separable:
       return TrainableSequence([
         try TrainableConvUnit(
-          weights: &weights, conv: "features.0.0.0", norm: "features.0.0.1", input: 3, output: output,
+          weights: &weights, conv: "features.0.0.0", norm: "features.0.0.1", input: c.inputChannels,
+          output: output,
           kernel: [1, 7, 7], stride: [1, 2, 2], padding: c.padding(symmetric: [0, 3, 3]),
           normalization: c.unitNormalization),
         try TrainableConvUnit(
@@ -92,7 +93,7 @@ public final class TrainableS3DG {
       ])
     case .full(let t):
       return try TrainableConvUnit(
-        weights: &weights, conv: "features.0.0", norm: "features.0.1", input: 3, output: output,
+        weights: &weights, conv: "features.0.0", norm: "features.0.1", input: c.inputChannels, output: output,
         kernel: [t, 7, 7], stride: [2, 2, 2], padding: c.padding(symmetric: [t / 2, 3, 3]),
         normalization: c.unitNormalization)
     case .spaceToDepth:
@@ -100,7 +101,7 @@ public final class TrainableS3DG {
         PadAmount(before: 0, after: 2), PadAmount(before: 2, after: 4), PadAmount(before: 2, after: 4),
       ]
       return try TrainableConvUnit(
-        weights: &weights, conv: "features.0.0", norm: "features.0.1", input: 3, output: output,
+        weights: &weights, conv: "features.0.0", norm: "features.0.1", input: c.inputChannels, output: output,
         kernel: [4, 8, 8], stride: [2, 2, 2], padding: .explicit(pads), normalization: c.unitNormalization)
     }
   }

@@ -57,29 +57,50 @@ enum ACTProtocol {
   ) -> (index: Int, iou: Double)? {
     let f = Int(dets.frame[d])
     guard f >= 0, !dets.hasNonFiniteBox(d) else { return nil }
-    // ACT keeps detections as float32: their +1 and area are float32 operations.
-    let dx1 = Double(dets.x1[d])
-    let dy1 = Double(dets.y1[d])
-    let dx2p = Double(dets.x2[d] + 1)
-    let dy2p = Double(dets.y2[d] + 1)
-    let dArea = Double((dets.x2[d] - dets.x1[d] + 1) * (dets.y2[d] - dets.y1[d] + 1))
+    let box = DetectionBox(d, dets)
     var best = -1
     var bestIoU = 0.0
     for g in Int(gt.frameStart[f])..<Int(gt.frameStart[f + 1]) where gt.label[g] == label && !taken[g] {
-      let gx1 = Double(gt.x1[g])
-      let gy1 = Double(gt.y1[g])
-      let gx2 = Double(gt.x2[g])
-      let gy2 = Double(gt.y2[g])
-      let w = Swift.max(0, Swift.min(gx2 + 1, dx2p) - Swift.max(gx1, dx1))
-      let h = Swift.max(0, Swift.min(gy2 + 1, dy2p) - Swift.max(gy1, dy1))
-      let inter = w * h
-      let gArea = (gx2 - gx1 + 1) * (gy2 - gy1 + 1)
-      let iou = inter / (gArea + dArea - inter)
+      let iou = box.iou(with: g, gt)
       if best < 0 || (!bestIoU.isNaN && (iou.isNaN || iou > bestIoU)) {
         best = g
         bestIoU = iou
       }
     }
     return best < 0 ? nil : (best, bestIoU)
+  }
+
+  /// A detection box prepared for ACT's `iou2d`: ACT keeps detections as float32, so their +1 and
+  /// area are float32 operations; the rest is float64.
+  struct DetectionBox {
+    let x1: Double
+    let y1: Double
+    let x2PlusOne: Double
+    let y2PlusOne: Double
+    let area: Double
+
+    /// Row `d` of `dets`.
+    @inline(__always)
+    init(_ d: Int, _ dets: FlatDetections) {
+      x1 = Double(dets.x1[d])
+      y1 = Double(dets.y1[d])
+      x2PlusOne = Double(dets.x2[d] + 1)
+      y2PlusOne = Double(dets.y2[d] + 1)
+      area = Double((dets.x2[d] - dets.x1[d] + 1) * (dets.y2[d] - dets.y1[d] + 1))
+    }
+
+    /// ACT's `iou2d` with ground-truth row `g` (+1-pixel widths; NaN when the union is 0).
+    @inline(__always)
+    func iou(with g: Int, _ gt: FlatGroundTruth) -> Double {
+      let gx1 = Double(gt.x1[g])
+      let gy1 = Double(gt.y1[g])
+      let gx2 = Double(gt.x2[g])
+      let gy2 = Double(gt.y2[g])
+      let w = Swift.max(0, Swift.min(gx2 + 1, x2PlusOne) - Swift.max(gx1, x1))
+      let h = Swift.max(0, Swift.min(gy2 + 1, y2PlusOne) - Swift.max(gy1, y1))
+      let inter = w * h
+      let gArea = (gx2 - gx1 + 1) * (gy2 - gy1 + 1)
+      return inter / (gArea + area - inter)
+    }
   }
 }

@@ -24,6 +24,9 @@ public struct ClassAP: Sendable, Codable, Equatable {
   public var apLowest: Double? = nil
   /// Highest AP in percent any order of equal scores gives (see ``TieInterval``).
   public var apHighest: Double? = nil
+  /// Whether ``apLowest`` and ``apHighest`` are exact in the sense of ``TieInterval/isExact``
+  /// (`false`: a guaranteed bound that may be wider, `act` only); `nil` when not computed.
+  public var apTieIntervalExact: Bool? = nil
 
   /// Creates a per-label result.
   public init(

@@ -16,14 +16,14 @@ public struct SplitMeanReport: Sendable, Codable, Equatable {
   }
 
   /// The tie interval of ``meanMAP``: the means of the splits' lowest and highest mAPs (splits
-  /// break their ties independently); `nil` unless every split has one.
+  /// break their ties independently), exact when every split's is; `nil` unless every split has one.
   public var meanTieInterval: TieInterval? {
     let intervals = splits.compactMap(\.tieInterval)
     guard !splits.isEmpty, intervals.count == splits.count else { return nil }
     let n = Double(intervals.count)
     return TieInterval(
       lowestMAP: intervals.reduce(0) { $0 + $1.lowestMAP } / n,
-      highestMAP: intervals.reduce(0) { $0 + $1.highestMAP } / n)
+      highestMAP: intervals.reduce(0) { $0 + $1.highestMAP } / n, isExact: intervals.allSatisfy(\.isExact))
   }
 
   /// Per-label AP averaged over the splits where the label is in the mean (`nil` if in none).

@@ -159,7 +159,7 @@ import Testing
     run.showProgress = false
     let frames = try Self.frames(Self.jpegFolder, count: nil)
     try Self.expectIdentical {
-      let rows = try run.detect(video: "jpeg_frames", detector: detector)
+      let rows = try run.detect(video: "jpeg_frames", using: .rgb(detector))
       let reference = WholeVideoReference.detections(detector, frames: frames, mode: .perClip)
       let expected = stride(from: 0, to: 10, by: 2).flatMap { k in
         reference[k].map {

@@ -140,16 +140,9 @@ public struct DetectRun {
   /// with the combined provenance; nil without ``flowWeights``.
   func makeFusion(rgb: ActionDetector, provenance: String) throws -> (TwoStreamFusion, String)? {
     guard let path = flowWeights else { return nil }
-    var (configuration, flowProvenance, store) = try DetectorCheckpoint.open(path: path)
-    guard configuration.contextStream == .flow else {
-      throw DetectorError.badCheckpoint(
-        path: path, detail: "--flow needs a flow detector (context stream flow), this one is rgb")
-    }
-    applyOverrides(&configuration)
-    let fusion = try TwoStreamFusion(
-      rgb: rgb, flow: try ActionDetector(weights: &store, configuration: configuration))
-    let trained = provenance.hasPrefix("trained") && flowProvenance.hasPrefix("trained")
-    return (fusion, (trained ? "trained (two streams): " : "") + "RGB \(provenance); flow \(flowProvenance)")
+    let loaded = try TwoStreamFusion.load(
+      rgb: rgb, rgbProvenance: provenance, flowPath: path, option: "--flow", configure: applyOverrides)
+    return (loaded.fusion, loaded.provenance)
   }
 
   /// Runs: decode, detect every keyframe, write PNGs and `detections.csv`, streaming (memory does not

@@ -14,6 +14,21 @@ public struct DetectorRunOptions: ParsableArguments {
     help: ArgumentHelp("Run this detector checkpoint over the split's test videos.", valueName: "file"))
   public var checkpoint: String?
 
+  /// Flow detector checkpoint of a two-stream run.
+  @Option(
+    name: .customLong("flow-detector"),
+    help: ArgumentHelp(
+      "Two streams: this flow detector scores the --detector's boxes, class scores averaged (as `detect --flow`).",
+      valueName: "file"))
+  public var flowCheckpoint: String?
+
+  /// Stored flow root of a two-stream run.
+  @Option(
+    help: ArgumentHelp(
+      "Stored flow of the test videos: <root>/<video id>/x_00001.jpg … (default: TV-L1 computed from the frames).",
+      valueName: "dir"))
+  public var flowRoot: String?
+
   /// Frames root.
   @Option(
     help: ArgumentHelp(
@@ -63,6 +78,13 @@ extension DetectorRunOptions {
     if checkpoint == nil, framesRoot != nil || cache != nil {
       throw ValidationError("--frames-root and --cache need --detector FILE")
     }
+    if checkpoint == nil, flowCheckpoint != nil {
+      throw ValidationError(
+        "--flow-detector FLOW needs --detector RGB (the flow detector scores the RGB detector's boxes)")
+    }
+    if flowCheckpoint == nil, flowRoot != nil {
+      throw ValidationError("--flow-root needs --flow-detector FILE (it is the flow detector's input)")
+    }
     if checkpoint == nil, precision != .fp32 {
       throw ValidationError("--precision needs --detector FILE (it is the detector's GEMM precision)")
     }
@@ -70,8 +92,8 @@ extension DetectorRunOptions {
 
   /// The detector loaded once, with its per-video cache.
   struct Runner {
-    /// The loaded detector.
-    var detector: ActionDetector
+    /// The loaded detector, or the two-stream fusion.
+    var detector: SplitDetector
     /// The split run over the frames root and cache.
     var split: SplitDetection
 
@@ -87,10 +109,10 @@ extension DetectorRunOptions {
     func detections(videos: [String], frameCounts: [String: Int] = [:]) throws -> [FrameDetection]? {
       var split = split
       split.expectedFrames = frameCounts
-      guard let group, group.size > 1 else { return try split.detections(videos: videos, detector: detector) }
+      guard let group, group.size > 1 else { return try split.detections(videos: videos, using: detector) }
       if !group.isLeader { split.showProgress = false }
       let mine = videos.indices.filter { $0 % group.size == group.rank }.map { videos[$0] }
-      let rows = try split.detections(videos: mine, detector: detector)
+      let rows = try split.detections(videos: mine, using: detector)
       let parts = try group.gather(try DetectionsFile.encode(rows), root: 0)
       guard group.isLeader else { return nil }
       var byVideo: [String: [FrameDetection]] = [:]
@@ -103,19 +125,42 @@ extension DetectorRunOptions {
     }
   }
 
-  /// Loads the checkpoint (its classes must be among the ground truth's `labels`) and prepares the
-  /// cache folder, which must be empty or hold detections of this same checkpoint and stride; in an
-  /// `mpirun` job (`group`) rank 0 prepares it before the others check it.
+  /// Loads the checkpoint, and the flow checkpoint of a two-stream run (the classes must be among
+  /// the ground truth's `labels`), and prepares the cache folder, which must be empty or hold
+  /// detections of these same checkpoints and stride; in an `mpirun` job (`group`) rank 0 prepares
+  /// it before the others check it.
   func runner(labels: [String], group: ProcessGroup? = nil) throws -> Runner? {
     guard let checkpoint, let framesRoot else { return nil }
     Compute.setThreadCount(threads)
     try Compute.setPrecision(precision)
-    let (detector, provenance) = try DetectorCheckpoint.load(path: checkpoint, scoreThreshold: scoreThreshold)
-    if !provenance.hasPrefix("trained") {
-      FileHandle.standardError.write(
-        Data("note: detector weights \(provenance): NOT a trained detector\n".utf8))
+    let (rgb, provenance) = try DetectorCheckpoint.load(path: checkpoint, scoreThreshold: scoreThreshold)
+    guard rgb.configuration.contextStream == .rgb else {
+      throw DetectorError.badCheckpoint(
+        path: checkpoint,
+        detail: "--detector needs an RGB detector, this one's context stream is flow: "
+          + "pass it as --flow-detector FLOW.safetensors beside an RGB --detector (alone: not supported)")
     }
-    let classes = detector.configuration.classes
+    let detector: SplitDetector
+    var flow: (path: String, provenance: String)?
+    var note = provenance.hasPrefix("trained") ? nil : provenance
+    if let flowCheckpoint {
+      let loaded: (fusion: TwoStreamFusion, provenance: String, flowProvenance: String)
+      do {
+        loaded = try TwoStreamFusion.load(
+          rgb: rgb, rgbProvenance: provenance, flowPath: flowCheckpoint, option: "--flow-detector")
+      } catch DetectorError.badConfiguration(let detail) {
+        throw EvalFrameMAPError("\(checkpoint) and \(flowCheckpoint): \(detail)")
+      }
+      detector = .twoStream(loaded.fusion, flowRoot: flowRoot)
+      flow = (flowCheckpoint, loaded.flowProvenance)
+      note = loaded.provenance.hasPrefix("trained") ? nil : loaded.provenance
+    } else {
+      detector = .rgb(rgb)
+    }
+    if let note {
+      FileHandle.standardError.write(Data("note: detector weights \(note): NOT a trained detector\n".utf8))
+    }
+    let classes = detector.classes
     let known = Set(labels)
     let unknown = classes.filter { !known.contains($0) }
     if unknown.count == classes.count {
@@ -130,7 +175,8 @@ extension DetectorRunOptions {
     let directory = cache ?? "\(framesRoot)/../detections-cache"
     let record = try Self.runRecord(
       checkpoint: checkpoint, provenance: provenance, every: every,
-      scoreThreshold: detector.configuration.postProcessing.scoreThreshold, precision: precision)
+      scoreThreshold: rgb.configuration.postProcessing.scoreThreshold, precision: precision,
+      flow: flow.map { (checkpoint: $0.path, provenance: $0.provenance, root: flowRoot) })
     if group?.isLeader ?? true { try Self.claim(cache: directory, record: record) }
     if let group {
       try group.barrier()
@@ -142,38 +188,63 @@ extension DetectorRunOptions {
   }
 
   /// What identifies the detections of a run: the checkpoint file (size, modification time,
-  /// provenance), the keyframe stride, the score threshold and, for bf16, the GEMM precision (an fp32
-  /// record has no precision line, as before the option existed). The first line (the path) is
-  /// informative only.
+  /// provenance), the keyframe stride, the score threshold, for bf16 the GEMM precision (an fp32
+  /// record has no precision line, as before the option existed) and, for a two-stream run, the flow
+  /// checkpoint file and whether the flow is stored or computed (an RGB-only record has no flow
+  /// lines, so neither run ever reads the other's cache). The path lines (`checkpoint:`, `flow
+  /// checkpoint:`) and the flow root's path are informative only.
   static func runRecord(
     checkpoint: String, provenance: String, every: Int, scoreThreshold: Float,
-    precision: ComputePrecision = .fp32
+    precision: ComputePrecision = .fp32, flow: (checkpoint: String, provenance: String, root: String?)? = nil
   ) throws -> String {
-    let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint)
-    let size = attributes?[.size] as? Int ?? -1
-    let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
-    return """
+    var record = """
       checkpoint: \(checkpoint)
-      checkpoint bytes: \(size)
-      checkpoint modified: \(modified)
+      \(fileIdentity(checkpoint, prefix: "checkpoint"))
       weights: \(provenance)
       every: \(every)
       score threshold: \(scoreThreshold)
       \(precision == .fp32 ? "" : "precision: \(precision)\n")
       """
+    if let flow {
+      record += """
+        flow checkpoint: \(flow.checkpoint)
+        \(fileIdentity(flow.checkpoint, prefix: "flow checkpoint"))
+        flow weights: \(flow.provenance)
+        flow: \(flow.root.map { "stored (--flow-root); flow root: \($0)" } ?? "TV-L1 computed from the frames")
+
+        """
+    }
+    return record
+  }
+
+  /// The `<prefix> bytes:` and `<prefix> modified:` lines of the file at `path` (-1 when unreadable).
+  private static func fileIdentity(_ path: String, prefix: String) -> String {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    let size = attributes?[.size] as? Int ?? -1
+    let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+    return "\(prefix) bytes: \(size)\n\(prefix) modified: \(modified)"
+  }
+
+  /// A run record without its informative parts: the path lines and the flow root's path.
+  static func identity(_ record: String) -> String {
+    let informative = ["checkpoint: ", "flow checkpoint: "]
+    return record.split(separator: "\n")
+      .filter { line in !informative.contains { line.hasPrefix($0) } }
+      .map { line in line.range(of: "; flow root: ").map { line[..<$0.lowerBound] } ?? line }
+      .joined(separator: "\n")
   }
 
   /// Makes `cache` ready for this run: creates it with its run record, or checks that the record
-  /// it holds (all but the path line) is this run's; a folder of CSVs without a record is refused.
+  /// it holds is this run's (their ``identity(_:)``); a folder of CSVs without a record is refused.
   static func claim(cache: String, record: String) throws {
     let path = "\(cache)/\(runRecordName)"
-    let identity = { (text: String) in text.split(separator: "\n").dropFirst().joined(separator: "\n") }
     if let data = FileManager.default.contents(atPath: path) {
       let existing = String(decoding: data, as: UTF8.self)
       guard identity(existing) == identity(record) else {
         throw EvalFrameMAPError(
           "\(cache): the cache holds detections of another checkpoint, --detector-every or --detector-score-threshold "
-            + "(or --precision; see \(runRecordName)); delete it or pass another --cache DIR")
+            + "(or --precision, --flow-detector, --flow-root; see \(runRecordName)); delete it or pass another --cache DIR"
+        )
       }
       return
     }

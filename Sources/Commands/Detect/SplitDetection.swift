@@ -43,6 +43,12 @@ public struct SplitDetection {
   /// Detections of every video (cached ones are read back, the others computed and cached), labels
   /// being the detector's class names and `video` the video id.
   public func detections(videos: [String], detector: ActionDetector) throws -> [FrameDetection] {
+    try detections(videos: videos, using: .rgb(detector))
+  }
+
+  /// Detections of every video by one detector or a two-stream fusion (cached ones are read back,
+  /// the others computed and cached), labels being the class names and `video` the video id.
+  public func detections(videos: [String], using detector: SplitDetector) throws -> [FrameDetection] {
     try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
     var all: [FrameDetection] = []
     var bar = ProgressBar(title: "videos", total: videos.count, enabled: showProgress)
@@ -51,7 +57,7 @@ public struct SplitDetection {
       if FileManager.default.fileExists(atPath: cache) {
         all += try DetectionsFile.read(path: cache)
       } else {
-        let rows = try detect(video: video, detector: detector)
+        let rows = try detect(video: video, using: detector)
         try DetectionsFile.write(rows, to: cache)
         all += rows
       }
@@ -60,24 +66,53 @@ public struct SplitDetection {
     return all
   }
 
-  /// Detections of one video (keyframes every ``every`` frames; frame numbers 1-based), streaming.
-  func detect(video: String, detector: ActionDetector) throws -> [FrameDetection] {
+  /// Detections of one video (keyframes every ``every`` frames; frame numbers 1-based), streaming:
+  /// the loop of `detect` (``StreamingDetector``), with the flow of a two-stream run computed or read
+  /// from `<flow root>/<video id>/`.
+  func detect(video: String, using detector: SplitDetector) throws -> [FrameDetection] {
     let reader = try VideoReader(path: "\(framesRoot)/\(video)")
+    let classes = detector.classes
     var rows: [FrameDetection] = []
-    let count = try StreamingDetector.run(
-      detector, reader: reader, every: every, contextMode: contextMode,
-      keyframe: { keyframe in
-        rows += keyframe.detections.map {
-          FrameDetection(
-            video: video, frame: keyframe.index + 1, label: detector.configuration.classes[$0.classIndex],
-            score: $0.score, box: $0.box)
-        }
-      })
+    let keyframe = { (keyframe: StreamingDetector.Keyframe) in
+      rows += keyframe.detections.map {
+        FrameDetection(
+          video: video, frame: keyframe.index + 1, label: classes[$0.classIndex], score: $0.score, box: $0.box
+        )
+      }
+    }
+    let count: Int
+    switch detector {
+    case .rgb(let rgb):
+      count = try StreamingDetector.run(
+        rgb, reader: reader, every: every, contextMode: contextMode, keyframe: keyframe)
+    case .twoStream(let fusion, let flowRoot):
+      let flow = try flowRoot.map { try FlowFrameSource(folder: "\($0)/\(video)") } ?? FlowFrameSource()
+      count = try StreamingDetector.run(
+        fusion, flow: flow, reader: reader, every: every, contextMode: contextMode, keyframe: keyframe)
+    }
     if let expected = expectedFrames[video], count < expected {
       warn(
         "warning: \(framesRoot)/\(video): \(count) frames, but the ground truth annotates \(expected); "
           + "frames \(count + 1)...\(expected) get no detections (their boxes count as missed)")
     }
     return rows
+  }
+}
+
+/// What a ``SplitDetection`` runs on each video.
+public enum SplitDetector: Sendable {
+  /// One RGB detector.
+  case rgb(ActionDetector)
+  /// The two-stream fusion (``TwoStreamFusion``), as `detect --weights RGB --flow FLOW`; the flow of
+  /// a video is read from `<flowRoot>/<video id>/x_00001.jpg` …, or computed with TV-L1 when
+  /// `flowRoot` is nil.
+  case twoStream(TwoStreamFusion, flowRoot: String?)
+
+  /// The class names of the detections.
+  public var classes: [String] {
+    switch self {
+    case .rgb(let detector): return detector.configuration.classes
+    case .twoStream(let fusion, _): return fusion.rgb.configuration.classes
+    }
   }
 }

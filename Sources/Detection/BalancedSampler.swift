@@ -1,3 +1,5 @@
+import Primitives
+
 /// Where a ``BalancedSampler`` takes its choices from: a seeded generator (training) or a fixed
 /// preference order (tests and parity fixtures).
 public struct SampleOrder: Sendable {

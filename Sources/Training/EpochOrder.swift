@@ -1,4 +1,5 @@
 import Detection
+import Primitives
 
 /// Which example the `i`-th sample of a run is: examples are shuffled once per epoch with a
 /// generator seeded by the run seed and the epoch, so sample `i` depends only on `(seed, i)` and a

@@ -9,19 +9,6 @@ import Testing
 /// Tolerance: 1e-9 AP points (every order and every bound goes through the same float32 formula,
 /// and distinct sequences of at most 7 detections differ by far more than float32 rounding).
 @Suite struct ACTTieBoundsPropertyTests {
-  /// SplitMix64, so the cases are the same on every run and machine.
-  struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// One random case: 1–2 frames with 1–4 boxes of label `a` (frame 1: at least 2), plus a frame without ground truth;
   /// 3–7 detections on boxes jittered by a few pixels (IoUs around 0.5 with several boxes), with at
   /// most three distinct scores.
@@ -29,7 +16,7 @@ import Testing
     var groundTruth: GroundTruth
     var detections: [FrameDetection]
 
-    init(_ rng: inout SeededGenerator) {
+    init(_ rng: inout SplitMix64) {
       func box() -> Box {
         let x = Float(Int.random(in: 0...6, using: &rng))
         let y = Float(Int.random(in: 0...2, using: &rng))
@@ -113,7 +100,7 @@ import Testing
   }
 
   @Test func intervalContainsEveryOrder() throws {
-    var rng = SeededGenerator(state: 15)
+    var rng = SplitMix64(seed: 15)
     var exactCases = 0
     var boundCases = 0
     var checked = 0

@@ -12,6 +12,13 @@ import Training
 
 /// Training a flow stream: flow clips (pairs, flip, no colour jitter), `train --stream flow`, errors.
 @Suite struct FlowTrainingTests {
+  /// ``writeFlow(_:)`` plus the set's ground truth as an ACT pickle: (flow root, pickle path).
+  static func writeFlowAndPickle(_ set: SyntheticSet) throws -> (flowRoot: String, pickle: String) {
+    let pickle = set.root + "/gt.pkl"
+    try set.groundTruth.writeACTPickle(to: pickle)
+    return (try writeFlow(set), pickle)
+  }
+
   /// Stores the TV-L1 flow of every video of `set` under `<set root>/flow/<video id>/`, as `flow` does.
   static func writeFlow(_ set: SyntheticSet) throws -> String {
     let root = set.root + "/flow"
@@ -81,9 +88,7 @@ import Training
   @Test func trainStreamFlowRunsAFewStepsFromScratch() throws {
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
-    let flowRoot = try Self.writeFlow(set)
-    let pickle = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: pickle)
+    let (flowRoot, pickle) = try Self.writeFlowAndPickle(set)
     let run = set.root + "/run"
     let command = try Train.parse([
       "toy", "split1", "--gt", pickle, "--frames-root", set.root, "--scratch", "64x80,8,8,16,20", "--stream",
@@ -104,9 +109,7 @@ import Training
   @Test func initFromAnRGBCheckpointInflatesItsStem() throws {
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
-    let flowRoot = try Self.writeFlow(set)
-    let pickle = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: pickle)
+    let (flowRoot, pickle) = try Self.writeFlowAndPickle(set)
     let rgb = set.root + "/rgb.safetensors"
     try DetectorCheckpoint.writeSeeded(SyntheticSet.configuration(), seed: 4, to: rgb)
     let command = try Train.parse([
@@ -123,9 +126,7 @@ import Training
   @Test func missingFlowIsOneLineBeforeTraining() throws {
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
-    let flowRoot = try Self.writeFlow(set)
-    let pickle = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: pickle)
+    let (flowRoot, pickle) = try Self.writeFlowAndPickle(set)
     func run(_ extra: [String]) throws {
       try Train.parse(
         [

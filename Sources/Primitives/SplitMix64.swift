@@ -1,4 +1,5 @@
-/// A seeded 64-bit pseudo-random generator (Vigna's SplitMix64) for reproducible training choices.
+/// A seeded 64-bit pseudo-random generator (Vigna's SplitMix64) for reproducible training choices and
+/// test cases.
 ///
 /// Output `k` (1-based) of seed `s`: `z = s + k · 0x9E3779B97F4A7C15`, then
 /// `z = (z XOR z>>30) · 0xBF58476D1CE4E5B9`, `z = (z XOR z>>27) · 0x94D049BB133111EB`, `z XOR z>>31`

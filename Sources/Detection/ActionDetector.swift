@@ -20,6 +20,15 @@ public struct ActionDetector: Sendable {
     case shared
   }
 
+  /// The context mode detection runs in when `requested`: ``ContextMode/perClip`` whenever sharing
+  /// would change what the trunk computes beyond the clip's edges: a static context (the keyframe
+  /// repeated is a clip of its own) or per-sample trunk statistics (a longer window has other statistics).
+  public func contextMode(requested: ContextMode) -> ContextMode {
+    let shares =
+      requested == .shared && configuration.contextFrames == .clip && configuration.trunkStatistics == .running
+    return shares ? .shared : .perClip
+  }
+
   /// The configuration the detector was built with.
   public let configuration: DetectorConfiguration
   let keyframeTrunk: ResNet50
@@ -40,9 +49,11 @@ public struct ActionDetector: Sendable {
     contextNormalization = try configuration.contextInput()
     try configuration.validate()
     weights.prefix = "keyframe."
-    keyframeTrunk = try ResNet50(weights: &weights, first: .stem, final: .layer3, width: configuration.width)
+    keyframeTrunk = try ResNet50(
+      weights: &weights, first: .stem, final: .layer3, width: configuration.width,
+      batchNormStatistics: configuration.trunkStatistics)
     weights.prefix = "context."
-    contextTrunk = try S3DG(weights: &weights, configuration: context.stages(.conv2d_1a, .mixed_4e))
+    contextTrunk = try S3DG(weights: &weights, configuration: try configuration.contextTrunkConfiguration())
     weights.prefix = "rpn."
     rpn = try RegionProposalNetwork(
       weights: &weights, configuration: configuration.rpn, inputChannels: configuration.keyframeChannels)

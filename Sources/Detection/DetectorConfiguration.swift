@@ -30,6 +30,11 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
   /// The context trunk's modality: RGB frames (default) or optical flow (2 input channels; see
   /// ``ContextStream``). The keyframe trunk always sees the RGB keyframe.
   public var contextStream: ContextStream = .rgb
+  /// What the batch norms of both trunks (ResNet-50 to `layer3`, S3D-G to `Mixed_4e`) normalise with:
+  /// the running statistics (folded; assembled checkpoints), or each sample's own, as they ran in
+  /// training with batch statistics one sample per forward (`train --bn trunks|training` writes this).
+  /// The head's batch norms always use their running statistics.
+  public var trunkStatistics: BatchNormStatistics = .running
 
   /// The frames the context trunk of a keyframe is given.
   public enum ContextFrames: String, Sendable, Codable, CaseIterable {
@@ -60,11 +65,11 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
 
   private enum CodingKeys: String, CodingKey {
     case classes, inputHeight, inputWidth, clipLength, contextPreset, keyframeNormalization, rpn, head
-    case postProcessing, width, contextFrames, contextStream
+    case postProcessing, width, contextFrames, contextStream, trunkStatistics
   }
 
-  /// Decodes a configuration; `width`, `contextFrames` and `contextStream` may be absent
-  /// (checkpoints written before they existed: full width, the clip, RGB).
+  /// Decodes a configuration; `width`, `contextFrames`, `contextStream` and `trunkStatistics` may be
+  /// absent (checkpoints written before they existed: full width, the clip, RGB, running statistics).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -80,10 +85,11 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
       width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full)
     contextFrames = try c.decodeIfPresent(ContextFrames.self, forKey: .contextFrames) ?? .clip
     contextStream = try c.decodeIfPresent(ContextStream.self, forKey: .contextStream) ?? .rgb
+    trunkStatistics = try c.decodeIfPresent(BatchNormStatistics.self, forKey: .trunkStatistics) ?? .running
   }
 
-  /// Encodes every field (`contextFrames` and `contextStream` only when not the default, so an RGB
-  /// clip detector's JSON is what it was before they existed).
+  /// Encodes every field (`contextFrames`, `contextStream` and `trunkStatistics` only when not the
+  /// default, so an RGB clip detector's JSON is what it was before they existed).
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(classes, forKey: .classes)
@@ -98,6 +104,7 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
     try c.encode(width, forKey: .width)
     if contextFrames != .clip { try c.encode(contextFrames, forKey: .contextFrames) }
     if contextStream != .rgb { try c.encode(contextStream, forKey: .contextStream) }
+    if trunkStatistics != .running { try c.encode(trunkStatistics, forKey: .trunkStatistics) }
   }
 
   /// Channels of the keyframe feature (`layer3`) at this width: 1024 at full width.
@@ -123,6 +130,12 @@ public struct DetectorConfiguration: Sendable, Equatable, Codable {
         "context preset '\(contextPreset)', expected one of \(Self.contextPresets.keys.sorted())")
     }
     return preset.width(width).inputChannels(contextStream.inputChannels)
+  }
+
+  /// The S3D-G configuration of the context trunk (`Conv2d_1a` … `Mixed_4e`), batch norms as
+  /// ``trunkStatistics`` says.
+  public func contextTrunkConfiguration() throws -> S3DGConfiguration {
+    try contextConfiguration().stages(.conv2d_1a, .mixed_4e).batchNormStatistics(trunkStatistics)
   }
 
   /// How a clip of bytes becomes the context trunk's input (``ContextInput``).

@@ -97,12 +97,11 @@ public struct StreamingDetector: Sendable {
     self.every = max(every, 1)
     self.sourceWidth = sourceWidth
     self.sourceHeight = sourceHeight
-    // A static context (the keyframe repeated) is a clip of its own per keyframe: never shared.
-    let shares = contextMode == .shared && detector.configuration.contextFrames == .clip
-    self.contextMode = shares ? .shared : .perClip
+    self.contextMode = detector.contextMode(requested: contextMode)
+    let shares = self.contextMode == .shared
     context = shares ? SharedContextStream(detector: detector) : nil
     flow = fusion.map {
-      StreamContext(detector: $0.flow, shared: shares && $0.flow.configuration.contextFrames == .clip)
+      StreamContext(detector: $0.flow, shared: $0.flow.contextMode(requested: contextMode) == .shared)
     }
   }
 

@@ -59,6 +59,26 @@ extension Tensor {
     return y
   }
 
+  /// Writes `source` `[n, k, ...]` into channels `channelOffset ..< channelOffset + k` of this
+  /// tensor, whose other extents must match (the copying form of a layer's `forward(_:into:channelOffset:)`).
+  public mutating func copyChannels(from source: Tensor, channelOffset: Int) {
+    var expected = shape
+    precondition(
+      source.rank == rank && rank >= 2 && channelOffset >= 0 && channelOffset + source.shape[1] <= shape[1],
+      "copyChannels: \(source.shape) at channel \(channelOffset) into \(shape)")
+    expected[1] = source.shape[1]
+    precondition(expected == source.shape, "copyChannels: \(source.shape) into \(shape) differ beyond channels")
+    let plane = shape[2...].reduce(1, *)
+    let (batch, channels, size) = (shape[0], shape[1], source.shape[1] * plane)
+    withUnsafeMutableBufferPointer { dst in
+      for n in 0..<batch {
+        (dst.baseAddress! + (n * channels + channelOffset) * plane).update(
+          from: source.storage.base + n * size, count: size)
+      }
+    }
+    withExtendedLifetime(source) {}
+  }
+
   /// Mean over every dimension after the channel one: `[n, c, ...]` → `[n, c]`.
   public func globalMean() -> Tensor {
     precondition(rank >= 2, "globalMean: shape \(shape) has no channel dimension")

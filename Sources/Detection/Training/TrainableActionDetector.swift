@@ -233,23 +233,36 @@ public final class TrainableActionDetector {
       + (head.classifier.parameters + head.boxes.parameters).map { ($0.name, $0.value) }
   }
 
+  /// The configuration checkpoints of the current state record: as ``configuration``, with
+  /// ``DetectorConfiguration/trunkStatistics`` saying how the trunks' batch norms run now. Per-sample
+  /// when every one of them is in ``BatchNormMode/training`` (a training forward is one sample, so its
+  /// batch statistics are that sample's), running otherwise; inference then computes what training did.
+  public var checkpointConfiguration: DetectorConfiguration {
+    var c = configuration
+    let trunkNorms = keyframe.stages.batchNorms + context.stages.batchNorms
+    let perSample = !trunkNorms.isEmpty && trunkNorms.allSatisfy { $0.mode == .training }
+    c.trunkStatistics = perSample ? .perSample : .running
+    return c
+  }
+
   /// Writes a checkpoint `detect` reads (temporary name, then rename); `metadata` joins the
   /// configuration (e.g. the provenance under ``DetectorCheckpoint/provenanceKey``).
   public func writeCheckpoint(to path: String, metadata: [String: String]) throws {
     var writer = SafeTensorsWriter()
     for (name, value) in checkpointTensors() { writer.add(name, shape: value.shape, values: value.scalars) }
     writer.metadata = metadata
-    writer.metadata[DetectorCheckpoint.configurationKey] = try configuration.json()
+    writer.metadata[DetectorCheckpoint.configurationKey] = try checkpointConfiguration.json()
     try writer.write(to: path)
   }
 
-  /// The inference detector with the current values (batch norm folded with the running statistics);
-  /// `scoreThreshold` replaces the configuration's minimum class score (validation keeps more).
+  /// The inference detector with the current values, its trunks normalised as they run now
+  /// (``checkpointConfiguration``); `scoreThreshold` replaces the configuration's minimum class score
+  /// (validation keeps more).
   public func inferenceDetector(scoreThreshold: Float? = nil) throws -> ActionDetector {
     var map: [String: (shape: [Int], values: [Float])] = [:]
     for (name, value) in checkpointTensors() { map[name] = (value.shape, value.scalars) }
     var weights = try WeightStore(tensors: map)
-    var configuration = configuration
+    var configuration = checkpointConfiguration
     if let scoreThreshold { configuration.postProcessing.scoreThreshold = scoreThreshold }
     return try ActionDetector(weights: &weights, configuration: configuration)
   }

@@ -30,12 +30,13 @@ public struct Bottleneck: Sendable {
   public let shortcut: Shortcut
 
   /// Loads a block under `prefix` (e.g. `"layer3.0"`); `subsampleShortcut` picks TF-slim's shortcut for
-  /// strided units of unchanged width (torchvision projects them).
+  /// strided units of unchanged width (torchvision projects them); `statistics` says what every batch
+  /// norm normalises with.
   public init(
     weights: inout WeightStore, prefix: String, input: Int, width: Int, stride: Int, batchNormEpsilon: Float,
-    subsampleShortcut: Bool = false
+    subsampleShortcut: Bool = false, statistics: BatchNormStatistics = .running
   ) throws {
-    let norm = UnitNormalization.batchNorm(epsilon: batchNormEpsilon)
+    let norm = UnitNormalization.batchNorm(epsilon: batchNormEpsilon, statistics: statistics)
     let output = 4 * width
     conv1 = try ConvUnit(
       weights: &weights, conv: prefix + ".conv1", norm: prefix + ".bn1", input: input, output: width,

@@ -53,11 +53,12 @@ public struct ResNet50: Sendable {
   public let width: WidthMultiplier
   let stages: [(endpoint: Endpoint, stage: Stage)]
 
-  /// Loads the stages `first ... final` (checking every shape; call `weights.assertAllConsumed()` after).
+  /// Loads the stages `first ... final` (checking every shape; call `weights.assertAllConsumed()` after);
+  /// `batchNormStatistics` says what every batch norm normalises with (running statistics, folded, by default).
   public init(
     weights: inout WeightStore, variant: Variant = .torchvision, first: Endpoint = .stem,
     final: Endpoint = .logits, classes: Int = 1000, batchNormEpsilon: Float = 1e-5,
-    width: WidthMultiplier = .full
+    width: WidthMultiplier = .full, batchNormStatistics: BatchNormStatistics = .running
   ) throws {
     try Self.checkStages(variant: variant, first: first, final: final)
     firstEndpoint = first
@@ -72,7 +73,8 @@ public struct ResNet50: Sendable {
           weights: &weights, conv: "conv1", norm: "bn1", input: 3, output: width.channels(64),
           kernel: [7, 7],
           stride: [2, 2],
-          padding: .symmetric([3, 3]), normalization: .batchNorm(epsilon: batchNormEpsilon))
+          padding: .symmetric([3, 3]),
+          normalization: .batchNorm(epsilon: batchNormEpsilon, statistics: batchNormStatistics))
         stages.append(
           (endpoint, .stem(conv, MaxPool(kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])))))
       case .logits:
@@ -91,7 +93,7 @@ public struct ResNet50: Sendable {
               weights: &weights, prefix: "layer\(endpoint.rawValue).\(i)", input: input, width: blockWidth,
               stride: Self.stride(variant, endpoint, unit: i, of: spec.blocks),
               batchNormEpsilon: batchNormEpsilon,
-              subsampleShortcut: variant != .torchvision))
+              subsampleShortcut: variant != .torchvision, statistics: batchNormStatistics))
           input = 4 * blockWidth
         }
         stages.append((endpoint, .blocks(blocks)))

@@ -29,11 +29,11 @@ extension S3DGEndpoint: Codable {
 extension S3DGConfiguration {
   private enum CodingKeys: String, CodingKey {
     case gating, stem, temporalUnit, padding, batchNormEpsilon, batchNormScale, separable
-    case inputNormalization, firstEndpoint, finalEndpoint, classes, width, inputChannels
+    case inputNormalization, firstEndpoint, finalEndpoint, classes, width, inputChannels, batchNormStatistics
   }
 
-  /// Decodes every switch; `width` and `inputChannels` may be absent (checkpoints written before they
-  /// existed: full width, RGB).
+  /// Decodes every switch; `width`, `inputChannels` and `batchNormStatistics` may be absent
+  /// (checkpoints written before they existed: full width, RGB, running statistics).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -49,9 +49,12 @@ extension S3DGConfiguration {
       classes: try c.decode(Int.self, forKey: .classes),
       width: try c.decodeIfPresent(WidthMultiplier.self, forKey: .width) ?? .full,
       inputChannels: try c.decodeIfPresent(Int.self, forKey: .inputChannels) ?? 3)
+    batchNormStatistics =
+      try c.decodeIfPresent(BatchNormStatistics.self, forKey: .batchNormStatistics) ?? .running
   }
 
-  /// Encodes every switch (`inputChannels` only when it is not 3, so RGB configurations read as before).
+  /// Encodes every switch (`inputChannels` and `batchNormStatistics` only when not the defaults, so
+  /// configurations read as before).
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(gating, forKey: .gating)
@@ -67,6 +70,7 @@ extension S3DGConfiguration {
     try c.encode(classes, forKey: .classes)
     try c.encode(width, forKey: .width)
     if inputChannels != 3 { try c.encode(inputChannels, forKey: .inputChannels) }
+    if batchNormStatistics != .running { try c.encode(batchNormStatistics, forKey: .batchNormStatistics) }
   }
 
   /// Metadata key under which checkpoints store the configuration as JSON.

@@ -74,6 +74,9 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
   /// flow (x, y), as I3D's flow stream (`features.0…weight` `[64, 2, …]`, see
   /// ``averageInputChannels(_:to:)``).
   public var inputChannels = 3
+  /// What every batch norm normalises with: the running statistics (folded; every published
+  /// checkpoint) or each sample's own (a trunk trained with batch statistics, one clip per forward).
+  public var batchNormStatistics = BatchNormStatistics.running
 
   /// A configuration from every switch.
   public init(
@@ -144,8 +147,17 @@ public struct S3DGConfiguration: Sendable, Equatable, Codable {
     return copy
   }
 
+  /// This configuration with batch norms normalising with `statistics`.
+  public func batchNormStatistics(_ statistics: BatchNormStatistics) -> S3DGConfiguration {
+    var copy = self
+    copy.batchNormStatistics = statistics
+    return copy
+  }
+
   /// Batch-norm normalisation of every BN unit.
-  var unitNormalization: UnitNormalization { .batchNorm(epsilon: batchNormEpsilon, scale: batchNormScale) }
+  var unitNormalization: UnitNormalization {
+    .batchNorm(epsilon: batchNormEpsilon, scale: batchNormScale, statistics: batchNormStatistics)
+  }
 
   /// Padding of a convolution or pool with `kernel` whose torchvision padding is `symmetric`.
   func padding(symmetric amounts: [Int]) -> Padding {

@@ -18,7 +18,7 @@ public final class TrainableConvUnit: TrainableModule {
   public let weight: Parameter
   /// The convolution bias (``UnitNormalization/bias`` units only).
   public let bias: Parameter?
-  /// The batch norm (``UnitNormalization/batchNorm(epsilon:scale:)`` units only).
+  /// The batch norm (``UnitNormalization/batchNorm(epsilon:scale:statistics:)`` units only; its ``BatchNormMode`` decides how it normalises).
   public let norm: TrainableBatchNorm?
   /// Stride per spatial dimension.
   public let stride: [Int]
@@ -52,7 +52,7 @@ public final class TrainableConvUnit: TrainableModule {
       name: weights.prefix + conv + ".weight",
       value: try weights.tensor(conv + ".weight", shape: [output, input] + kernel))
     switch normalization {
-    case .batchNorm(let epsilon, let scale):
+    case .batchNorm(let epsilon, let scale, _):
       bias = nil
       self.norm = try TrainableBatchNorm(
         weights: &weights, prefix: norm, channels: output, epsilon: epsilon, scale: scale)

@@ -87,7 +87,10 @@ public struct Train: ParsableCommand {
   public var calibrationSamples = Defaults.calibrationSamples
   /// Validation context mode.
   @Option(
-    help: "Context trunk during validation: shared (as eval-framemap --detector) or perClip (as training).")
+    help: """
+      Context trunk during validation: shared (as eval-framemap --detector) or perClip (as training); \
+      per clip always when the trunks use per-sample statistics (--bn training or trunks).
+      """)
   public var valContext = "shared"
   /// Run folder to resume.
   @Option(help: ArgumentHelp("Resume the run in this folder (its settings are used).", valueName: "dir"))
@@ -146,7 +149,8 @@ public struct Train: ParsableCommand {
   @Option(
     help: """
       Batch norm: frozen (fine-tuning), training (batch statistics), or trunks (batch statistics in the \
-      trunks, the head's frozen: from scratch, a head normalised over one frame's ROIs cannot learn actions).
+      trunks, the head's frozen: from scratch, a head normalised over one frame's ROIs cannot learn actions). \
+      With training or trunks, checkpoints run the trunks with each sample's own statistics, as trained.
       """)
   public var bn = Defaults.bn
   /// Ground-truth jitter.

@@ -25,7 +25,8 @@ public struct ActionDetector: Sendable {
   /// repeated is a clip of its own) or per-sample trunk statistics (a longer window has other statistics).
   public func contextMode(requested: ContextMode) -> ContextMode {
     let shares =
-      requested == .shared && configuration.contextFrames == .clip && configuration.trunkStatistics == .running
+      requested == .shared && configuration.contextFrames == .clip
+      && configuration.trunkStatistics == .running
     return shares ? .shared : .perClip
   }
 

@@ -13,7 +13,8 @@ extension BatchNormParameters {
   {
     precondition(x.rank >= 2 && x.shape[1] == channels, "BatchNorm.perSampleForward: input \(x.shape)")
     if let residual {
-      precondition(residual.shape == x.shape, "BatchNorm.perSampleForward: residual \(residual.shape), \(x.shape)")
+      precondition(
+        residual.shape == x.shape, "BatchNorm.perSampleForward: residual \(residual.shape), \(x.shape)")
     }
     let (n, c) = (x.shape[0], channels)
     let plane = x.count / max(n * c, 1)

@@ -67,7 +67,8 @@ extension Tensor {
       source.rank == rank && rank >= 2 && channelOffset >= 0 && channelOffset + source.shape[1] <= shape[1],
       "copyChannels: \(source.shape) at channel \(channelOffset) into \(shape)")
     expected[1] = source.shape[1]
-    precondition(expected == source.shape, "copyChannels: \(source.shape) into \(shape) differ beyond channels")
+    precondition(
+      expected == source.shape, "copyChannels: \(source.shape) into \(shape) differ beyond channels")
     let plane = shape[2...].reduce(1, *)
     let (batch, channels, size) = (shape[0], shape[1], source.shape[1] * plane)
     withUnsafeMutableBufferPointer { dst in

@@ -9,10 +9,12 @@ import Testing
 /// ran in training: the checkpoint records per-sample statistics, and the inference trunks compute the
 /// training forward's features.
 @Suite struct PerSampleStatisticsTests {
-  static func randomTensor(_ shape: [Int], seed: UInt64, center: Float = 0.5, halfWidth: Float = 2) -> Tensor {
+  static func randomTensor(_ shape: [Int], seed: UInt64, center: Float = 0.5, halfWidth: Float = 2) -> Tensor
+  {
     let count = shape.reduce(1, *)
     return Tensor(
-      shape: shape, scalars: CounterRandom(seed: seed).values("x", count: count, center: center, halfWidth: halfWidth))
+      shape: shape,
+      scalars: CounterRandom(seed: seed).values("x", count: count, center: center, halfWidth: halfWidth))
   }
 
   @Test func perSampleForwardIsTheTrainingForwardOfEachSample() {

@@ -5,7 +5,7 @@
 #
 #   bash tools/evaluate_default_model.sh CHECKPOINT OUT_DIR [THREADS]
 #
-# The test split: 200 videos from seed 777 (the training set of the default model used seed 1001).
+# The test split: 200 videos from seed 777 (the default model's training sets used seeds 1001 and 3001).
 # Needs a release build (swift build -c release). Takes about 15 minutes on 2 cores.
 set -euo pipefail
 checkpoint=$1

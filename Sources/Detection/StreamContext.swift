@@ -16,6 +16,9 @@ struct StreamContext: Sendable {
   /// Shared-mode context features.
   private var shared: SharedContextStream?
 
+  /// Whether the context runs once over a shared window (else per clip).
+  var isShared: Bool { shared != nil }
+
   /// An empty stream of `detector`'s context, shared or per clip.
   init(detector: ActionDetector, shared: Bool) {
     self.detector = detector

@@ -78,7 +78,7 @@ public struct StreamingDetector: Sendable {
   /// A two-stream detection (``TwoStreamFusion``): RGB frames go in through ``append(_:)``, flow
   /// frames (``ContextStream``; frame `i` uses the flow leaving frame `i`) through
   /// ``appendFlow(_:)``, one per RGB frame, all of them before ``finish()``. The flow context runs
-  /// in the same mode as the RGB one.
+  /// in the same mode as the RGB one: shared only when both detectors can share (``flowContextMode``).
   public init(
     fusion: TwoStreamFusion, every: Int, contextMode: ActionDetector.ContextMode, sourceWidth: Int,
     sourceHeight: Int
@@ -100,9 +100,17 @@ public struct StreamingDetector: Sendable {
     self.contextMode = detector.contextMode(requested: contextMode)
     let shares = self.contextMode == .shared
     context = shares ? SharedContextStream(detector: detector) : nil
+    // The flow context shares its window only when both streams can: one mode for the pair.
     flow = fusion.map {
-      StreamContext(detector: $0.flow, shared: $0.flow.contextMode(requested: contextMode) == .shared)
+      StreamContext(
+        detector: $0.flow, shared: shares && $0.flow.contextMode(requested: contextMode) == .shared)
     }
+  }
+
+  /// The flow stream's context mode (two-stream detection; nil with one stream): shared only when
+  /// both detectors can share (``ActionDetector/contextMode(requested:)``), per clip otherwise.
+  public var flowContextMode: ActionDetector.ContextMode? {
+    flow.map { $0.isShared ? .shared : .perClip }
   }
 
   /// Flow frames appended so far (two-stream detection).

@@ -4,6 +4,7 @@ import Detection
 import Flow
 import Foundation
 import Media
+import Primitives
 import Testing
 
 /// `detect --weights RGB --flow FLOW` on a real clip: plumbing with tiny seeded detectors.
@@ -108,5 +109,42 @@ import Testing
       _ = try alone.run()
     } throws: { error in "\(error)".contains("context stream is flow") && "\(error)".contains("--flow FLOW") }
     #expect(!FileManager.default.fileExists(atPath: dir + "/alone"))
+  }
+
+  /// The keyframes a two-stream `StreamingDetector` finds on 10 seeded frames (RGB and flow).
+  static func keyframes(_ fusion: TwoStreamFusion, contextMode: ActionDetector.ContextMode) -> (
+    rgb: ActionDetector.ContextMode, flow: ActionDetector.ContextMode?, found: [StreamingDetector.Keyframe]
+  ) {
+    var stream = StreamingDetector(
+      fusion: fusion, every: 3, contextMode: contextMode, sourceWidth: 80, sourceHeight: 64)
+    var generator = SplitMix64(seed: 11)
+    let frame = {
+      RGBImage(width: 80, height: 64, pixels: (0..<(80 * 64 * 3)).map { _ in UInt8(generator.next() % 256) })!
+    }
+    var found: [StreamingDetector.Keyframe] = []
+    for _ in 0..<10 {
+      found += stream.append(frame())
+      found += stream.appendFlow(frame())
+    }
+    found += stream.finish()
+    return (stream.contextMode, stream.flowContextMode, found)
+  }
+
+  /// A per-sample RGB detector (it cannot share its context) paired with a flow detector that could:
+  /// both contexts run per clip, and `--context shared` finds exactly what `--context perClip` does.
+  @Test func bothStreamsShareTheirContextOrNeither() throws {
+    var perSample = FlowStreamTests.tiny()
+    perSample.trunkStatistics = .perSample
+    let flow = try FlowStreamTests.detector(FlowStreamTests.tiny(.flow), seed: 6)
+    let mixed = try TwoStreamFusion(rgb: try FlowStreamTests.detector(perSample, seed: 5), flow: flow)
+    let requestedShared = Self.keyframes(mixed, contextMode: .shared)
+    #expect(requestedShared.rgb == .perClip && requestedShared.flow == .perClip)
+    let perClip = Self.keyframes(mixed, contextMode: .perClip)
+    #expect(requestedShared.found.count == 4 && requestedShared.found == perClip.found)
+    // Two detectors that can share both do.
+    let running = try TwoStreamFusion(
+      rgb: try FlowStreamTests.detector(FlowStreamTests.tiny(), seed: 5), flow: flow)
+    let shared = Self.keyframes(running, contextMode: .shared)
+    #expect(shared.rgb == .shared && shared.flow == .shared)
   }
 }

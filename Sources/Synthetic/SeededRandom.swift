@@ -1,3 +1,5 @@
+import Primitives
+
 /// A small, seedable random number generator (SplitMix64) with the draws the generator needs.
 ///
 /// Every draw is defined here in integer and `Float` arithmetic, not through the standard
@@ -5,26 +7,21 @@
 /// Independent streams come from ``child(_:)``: the stream of video 7 does not depend on how many
 /// numbers video 6 drew.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+  /// The underlying stream; its state seeds ``child(_:)``.
+  private var bits: SplitMix64
 
   /// A generator whose stream is fully determined by `seed`.
   public init(seed: UInt64) {
-    state = seed
+    bits = SplitMix64(seed: seed)
   }
 
-  /// The next 64 random bits.
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  /// The next 64 random bits (SplitMix64's next output).
+  public mutating func next() -> UInt64 { bits.next() }
 
   /// An independent generator for sub-stream `index` (a video, an actor), derived from this
   /// generator's seed without advancing it.
   public func child(_ index: UInt64) -> SeededRandom {
-    var mixer = SeededRandom(seed: state ^ (index &* 0xD1B5_4A32_D192_ED03))
+    var mixer = SplitMix64(seed: bits.state ^ (index &* 0xD1B5_4A32_D192_ED03))
     return SeededRandom(seed: mixer.next())
   }
 

@@ -34,40 +34,47 @@ extension ROICrop3D {
         let (k0, k1) = (block * 16, min(c, block * 16 + 16))
         source.withUnsafeBufferPointer { src in
           outputGradient.withUnsafeBufferPointer { gy in
-            var best = [Float](repeating: 0, count: 16)
-            var arg = [Int](repeating: 0, count: 16)
+            let best = UnsafeMutablePointer<Float>.allocate(capacity: 16)
+            let arg = UnsafeMutablePointer<Int32>.allocate(capacity: 16)
+            defer {
+              best.deallocate()
+              arg.deallocate()
+            }
+            let width = k1 - k0
             for r in boxes.indices {
+              let (yr, xr) = (ys[r], xs[r])
               for slice in 0..<slices {
-                let plane = src.baseAddress! + slice * planeSize
+                let plane = src.baseAddress! + slice * planeSize + k0
                 let gradPlane = dst + slice * planeSize
                 for oy in 0..<s {
                   for ox in 0..<s {
-                    for k in 0..<(k1 - k0) { best[k] = -.infinity }
-                    var n = 0
+                    best.update(repeating: -.infinity, count: width)
+                    arg.update(repeating: 0, count: width)
+                    var n: Int32 = 0
                     for py in (oy * pool)..<((oy + 1) * pool) {
                       for px in (ox * pool)..<((ox + 1) * pool) {
-                        let (y, x) = (ys[r][py], xs[r][px])
+                        let (y, x) = (yr[py], xr[px])
                         let p00 = plane + (y.low * w + x.low) * c
                         let p01 = plane + (y.low * w + x.high) * c
                         let p10 = plane + (y.high * w + x.low) * c
                         let p11 = plane + (y.high * w + x.high) * c
                         let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
                         let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
-                        for k in k0..<k1 {
+                        // A select, not a branch: the winner is data-dependent (vectorises over k).
+                        for k in 0..<width {
                           // The forward's expression, so the same sample wins.
                           let v = w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k]
-                          if v > best[k - k0] {
-                            best[k - k0] = v
-                            arg[k - k0] = n
-                          }
+                          let wins = v > best[k]
+                          best[k] = wins ? v : best[k]
+                          arg[k] = wins ? n : arg[k]
                         }
                         n += 1
                       }
                     }
                     for k in k0..<k1 {
                       let d = gy[((r * c + k) * slices + slice) * cells + oy * s + ox]
-                      let a = arg[k - k0]
-                      let (y, x) = (ys[r][oy * pool + a / pool], xs[r][ox * pool + a % pool])
+                      let a = Int(arg[k - k0])
+                      let (y, x) = (yr[oy * pool + a / pool], xr[ox * pool + a % pool])
                       gradPlane[(y.low * w + x.low) * c + k] += d * y.lowWeight * x.lowWeight
                       gradPlane[(y.low * w + x.high) * c + k] += d * y.lowWeight * x.highWeight
                       gradPlane[(y.high * w + x.low) * c + k] += d * y.highWeight * x.lowWeight

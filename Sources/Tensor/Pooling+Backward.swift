@@ -36,58 +36,67 @@ extension MaxPool {
         valueH.deallocate()
         indexH.deallocate()
       }
+      // Every comparison is a select, never a branch (the winners are data-dependent and a branch
+      // mispredicts about every other time); H and T run along whole output rows, which vectorises.
       for line in 0..<(ti * hi) {
         let row = src + line * wi
         for (ox, rw) in w.ranges.enumerated() {
           var best = -Float.infinity
           var arg = -1
-          for ix in rw where row[ix] > best {
-            best = row[ix]
-            arg = ix
+          for ix in rw {
+            let v = row[ix]
+            let wins = v > best
+            best = wins ? v : best
+            arg = wins ? ix : arg
           }
           valueW[line * wo + ox] = best
-          indexW[line * wo + ox] = arg < 0 ? -1 : Int32(line * wi + arg)
+          indexW[line * wo + ox] = arg < 0 ? -1 : Int32(truncatingIfNeeded: line * wi + arg)
         }
       }
       for it in 0..<ti {
         for (oy, rh) in h.ranges.enumerated() {
           let out = (it * ho + oy) * wo
-          for ox in 0..<wo {
-            var best = -Float.infinity
-            var arg: Int32 = -1
-            for iy in rh {
-              let v = valueW[(it * hi + iy) * wo + ox]
-              if v > best {
-                best = v
-                arg = indexW[(it * hi + iy) * wo + ox]
-              }
-            }
-            valueH[out + ox] = best
-            indexH[out + ox] = arg
-          }
+          Self.firstMaxima(
+            rows: rh, rowStride: wo, values: valueW + it * hi * wo, indices: indexW + it * hi * wo, count: wo,
+            into: valueH + out, indexH + out)
         }
       }
-      var o = 0
-      for rt in t.ranges {
-        for oy in 0..<ho {
-          for ox in 0..<wo {
-            var best = -Float.infinity
-            var arg: Int32 = -1
-            for it in rt {
-              let v = valueH[(it * ho + oy) * wo + ox]
-              if v > best {
-                best = v
-                arg = indexH[(it * ho + oy) * wo + ox]
-              }
-            }
-            if arg >= 0 { dst[Int(arg)] += grad[o] }
-            o += 1
-          }
-        }
+      let rowsT = ho * wo
+      let valueT = UnsafeMutablePointer<Float>.allocate(capacity: rowsT)
+      let indexT = UnsafeMutablePointer<Int32>.allocate(capacity: rowsT)
+      defer {
+        valueT.deallocate()
+        indexT.deallocate()
+      }
+      for (ot, rt) in t.ranges.enumerated() {
+        Self.firstMaxima(
+          rows: rt, rowStride: rowsT, values: valueH, indices: indexH, count: rowsT, into: valueT, indexT)
+        let g = grad + ot * rowsT
+        for j in 0..<rowsT where indexT[j] >= 0 { dst[Int(indexT[j])] += g[j] }
       }
     }
     withExtendedLifetime((x, dy)) {}
     return dx
+  }
+
+  /// Element-wise first maximum over rows: for each `j < count`, the largest of
+  /// `values[r · rowStride + j]` over `r` in `rows` in order (the first on ties, as a strict `>`
+  /// keeps it) and its index from `indices`; −∞ and −1 where no value beats −∞.
+  private static func firstMaxima(
+    rows: Range<Int>, rowStride: Int, values: UnsafeMutablePointer<Float>,
+    indices: UnsafeMutablePointer<Int32>,
+    count: Int, into best: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>
+  ) {
+    best.update(repeating: -.infinity, count: count)
+    arg.update(repeating: -1, count: count)
+    for r in rows {
+      let (v, i) = (values + r * rowStride, indices + r * rowStride)
+      for j in 0..<count {
+        let wins = v[j] > best[j]
+        best[j] = wins ? v[j] : best[j]
+        arg[j] = wins ? i[j] : arg[j]
+      }
+    }
   }
 }
 

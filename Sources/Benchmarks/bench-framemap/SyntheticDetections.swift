@@ -1,23 +1,13 @@
 import Datasets
 import Primitives
 
-/// A deterministic SplitMix64 generator.
-struct SplitMix64 {
-  var state: UInt64
-
-  /// The next 64 random bits.
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// A uniform value in `0..<1`.
+/// The draws the synthetic detections need, from Primitives' seeded generator.
+extension SplitMix64 {
+  /// A uniform value in `0..<1` (24 random bits).
   mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 
-  /// A uniform integer in `0..<n`.
+  /// An integer in `0..<n`: the next output modulo `n` (slightly biased; the benchmark's detections
+  /// have always been drawn this way).
   mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
@@ -27,7 +17,7 @@ struct SplitMix64 {
 enum SyntheticDetections {
   /// About `perFrame` detections per test frame, deterministic for a given `seed`.
   static func make(gt: GroundTruth, videos: [String], perFrame: Int, seed: UInt64) -> [FrameDetection] {
-    var rng = SplitMix64(state: seed)
+    var rng = SplitMix64(seed: seed)
     var out: [FrameDetection] = []
     out.reserveCapacity(videos.count * 180 * perFrame)
     for video in videos {

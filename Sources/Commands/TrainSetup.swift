@@ -143,10 +143,8 @@ struct TrainSetup {
   private func calibrate(
     _ detector: TrainableActionDetector, examples: [TrainingExample], builder: SampleBuilder, seed: UInt64
   ) throws {
-    let order = EpochOrder(count: examples.count, seed: seed ^ 0xCA1B)
-    let samples = try (0..<min(command.calibrationSamples, examples.count)).map { i in
-      try builder.sample(examples[order.example(atSample: i)], seed: EpochOrder.mix(seed ^ 0xCA1B, UInt64(i)))
-    }
+    let samples = try builder.calibrationSamples(
+      of: examples, count: command.calibrationSamples, seed: seed ^ 0xCA1B)
     detector.calibrateBatchNorms(on: samples)
     print("batch norms calibrated on \(samples.count) training samples")
   }

@@ -55,6 +55,17 @@ public struct SampleBuilder: Sendable {
     ActionDetector.clipIndices(keyframe: k, frameCount: count, clipLength: clipLength, frames: contextFrames)
   }
 
+  /// The batch-norm calibration set: the first `count` (at most all) of `examples` in the seeded
+  /// order of `seed`, sample `i` augmented with the seed `EpochOrder.mix(seed, i)`.
+  public func calibrationSamples(of examples: [TrainingExample], count: Int, seed: UInt64) throws
+    -> [DetectorTrainingSample]
+  {
+    let order = EpochOrder(count: examples.count, seed: seed)
+    return try (0..<min(count, examples.count)).map { i in
+      try sample(examples[order.example(atSample: i)], seed: EpochOrder.mix(seed, UInt64(i)))
+    }
+  }
+
   /// The sample of `example`, its augmentation drawn with `seed`.
   public func sample(_ example: TrainingExample, seed: UInt64) throws -> DetectorTrainingSample {
     var generator = SplitMix64(seed: seed)

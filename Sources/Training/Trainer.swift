@@ -209,12 +209,9 @@ public final class Trainer {
   /// on ``TrainingOptions/recalibrationSamples`` training samples drawn for this step from the run's
   /// seed, augmented as in training: the same samples on every rank and after a resume.
   func recalibrateBatchNorms(examples: [TrainingExample], builder: SampleBuilder) throws {
-    let count = min(state.options.recalibrationSamples ?? 16, examples.count)
     let seed = EpochOrder.mix(state.options.seed ^ 0xCA1B, UInt64(state.step))
-    let order = EpochOrder(count: examples.count, seed: seed)
-    let samples = try (0..<count).map { i in
-      try builder.sample(examples[order.example(atSample: i)], seed: EpochOrder.mix(seed, UInt64(i)))
-    }
+    let samples = try builder.calibrationSamples(
+      of: examples, count: state.options.recalibrationSamples ?? 16, seed: seed)
     detector.calibrateBatchNorms(on: samples)
   }
 

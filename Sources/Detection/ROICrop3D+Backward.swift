@@ -60,7 +60,7 @@ extension ROICrop3D {
                         let p11 = plane + (y.high * w + x.high) * c
                         let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
                         let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
-                        // A select, not a branch: the winner is data-dependent (vectorises over k).
+                        // Written as a select, not a branch: the winning sample is data-dependent.
                         for k in 0..<width {
                           // The forward's expression, so the same sample wins.
                           let v = w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k]

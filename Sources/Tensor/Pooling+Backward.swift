@@ -22,22 +22,19 @@ extension MaxPool {
     Compute.parallelFor(geometry.planes) { plane in
       let (x0, dy0, dx0) = box.value
       let (src, grad, dst) = (x0 + plane * inVolume, dy0 + plane * outVolume, dx0 + plane * inVolume)
-      // Pass W: [ti, hi, wo] values and flat input indices.
-      let rowsW = ti * hi * wo
-      let valueW = UnsafeMutablePointer<Float>.allocate(capacity: rowsW)
-      let indexW = UnsafeMutablePointer<Int32>.allocate(capacity: rowsW)
-      // Pass H: [ti, ho, wo].
-      let rowsH = ti * ho * wo
-      let valueH = UnsafeMutablePointer<Float>.allocate(capacity: rowsH)
-      let indexH = UnsafeMutablePointer<Int32>.allocate(capacity: rowsH)
+      // One value and one index buffer per plane, in three parts: pass W [ti, hi, wo] (flat input
+      // indices), pass H [ti, ho, wo], pass T one output slice [ho, wo] at a time.
+      let (rowsW, rowsH, rowsT) = (ti * hi * wo, ti * ho * wo, ho * wo)
+      let values = UnsafeMutablePointer<Float>.allocate(capacity: rowsW + rowsH + rowsT)
+      let indices = UnsafeMutablePointer<Int32>.allocate(capacity: rowsW + rowsH + rowsT)
       defer {
-        valueW.deallocate()
-        indexW.deallocate()
-        valueH.deallocate()
-        indexH.deallocate()
+        values.deallocate()
+        indices.deallocate()
       }
-      // Every comparison is a select, never a branch (the winners are data-dependent and a branch
-      // mispredicts about every other time); H and T run along whole output rows, which vectorises.
+      let (valueW, valueH, valueT) = (values, values + rowsW, values + rowsW + rowsH)
+      let (indexW, indexH, indexT) = (indices, indices + rowsW, indices + rowsW + rowsH)
+      // Each comparison is written as a select (no data-dependent branch in the source: the winners
+      // mispredict about every other time), along whole rows for H and T.
       for line in 0..<(ti * hi) {
         let row = src + line * wi
         for (ox, rw) in w.ranges.enumerated() {
@@ -60,13 +57,6 @@ extension MaxPool {
             rows: rh, rowStride: wo, values: valueW + it * hi * wo, indices: indexW + it * hi * wo, count: wo,
             into: valueH + out, indexH + out)
         }
-      }
-      let rowsT = ho * wo
-      let valueT = UnsafeMutablePointer<Float>.allocate(capacity: rowsT)
-      let indexT = UnsafeMutablePointer<Int32>.allocate(capacity: rowsT)
-      defer {
-        valueT.deallocate()
-        indexT.deallocate()
       }
       for (ot, rt) in t.ranges.enumerated() {
         Self.firstMaxima(

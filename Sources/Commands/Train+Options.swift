@@ -76,4 +76,13 @@ extension Train {
     }
     return options
   }
+
+  /// ``trainOptions()`` with the `--time-reverse` partners resolved against the dataset's `labels`.
+  func trainOptions(labels: [String]) throws -> TrainingOptions {
+    var options = try trainOptions()
+    if !timeReverse.isEmpty {
+      options.augmentation.timeReversal = try TimeReversal.parse(timeReverse, labels: labels)
+    }
+    return options
+  }
 }

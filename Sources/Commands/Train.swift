@@ -173,6 +173,14 @@ public struct Train: ParsableCommand {
     .seed
   /// Flip.
   @Flag(help: "No horizontal flips.") public var noFlip = false
+  /// Time-reversal partners.
+  @Option(
+    name: .customLong("time-reverse"),
+    help: ArgumentHelp(
+      "Classes that are each other's reverse in time (sit_down:stand_up) or their own (clap): half of "
+        + "their samples get the clip played backwards and the partner's label (repeatable; RGB stream).",
+      valueName: "class:class"))
+  public var timeReverse: [String] = []
   /// Scale jitter.
   @Option(help: "Scale jitter ±fraction (0: off).") public var scaleJitter = Defaults.scaleJitter
   /// Colour jitter.
@@ -268,7 +276,7 @@ public struct Train: ParsableCommand {
       ("--calibration-samples", calibrationSamples != d.calibrationSamples),
       ("--recalibrate-every", recalibrateEvery != d.recalibrateEvery),
       ("--gt-jitter", groundTruthJitter != d.groundTruthJitter),
-      ("--static-context", staticContext),
+      ("--static-context", staticContext), ("--time-reverse", !timeReverse.isEmpty),
     ]
     let given = changed.filter(\.1).map(\.0)
     guard given.isEmpty else {

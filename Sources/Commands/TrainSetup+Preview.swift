@@ -12,9 +12,12 @@ extension TrainSetup {
     let detector = try previewConfiguration()
     let counts = try FramesRootCheck.frameCounts(
       root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
-    let options = try command.trainOptions()
+    let options = try command.trainOptions(labels: groundTruth.labels)
     var configuration = detector
     if command.stream == "flow" { configuration.contextStream = .flow }
+    if configuration.contextStream == .flow, options.augmentation.timeReversal != nil {
+      throw TrainingError.timeReversalOfFlow
+    }
     let builder = SampleBuilder(
       framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
       augmentation: options.augmentation, flowRoot: try checkedFlowRoot(configuration, frameCounts: counts))

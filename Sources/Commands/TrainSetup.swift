@@ -64,6 +64,12 @@ struct TrainSetup {
     let counts = try FramesRootCheck.frameCounts(
       root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
     let flowRoot = try checkedFlowRoot(configuration, frameCounts: counts)
+    let newOptions = resumed == nil ? try command.trainOptions(labels: groundTruth.labels) : nil
+    if configuration.contextStream == .flow,
+      (resumed?.state.options ?? newOptions)?.augmentation.timeReversal != nil
+    {
+      throw TrainingError.timeReversalOfFlow
+    }
     let trainer: Trainer
     if let resumed {
       trainer = resumed
@@ -76,7 +82,7 @@ struct TrainSetup {
       ]
       if let gt = command.gt { provenance["train.groundTruth"] = gt }
       trainer = try Trainer(
-        detector: detector, options: try command.trainOptions(), runDirectory: command.runDirectory ?? "",
+        detector: detector, options: newOptions!, runDirectory: command.runDirectory ?? "",
         provenance: provenance)
     }
     let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)

@@ -11,6 +11,8 @@ public struct Augmentation: Sendable, Equatable, Codable {
   public var scaleJitter: Float
   /// Colour jitter: brightness, contrast and saturation factors drawn in `1 − c … 1 + c`; 0 disables it.
   public var colourJitter: Float
+  /// Time reversal between partner classes (nil: none; runs written before it existed have none).
+  public var timeReversal: TimeReversal?
 
   /// Augmentation with the given settings (the defaults are what `train` uses).
   public init(horizontalFlip: Bool = true, scaleJitter: Float = 0.1, colourJitter: Float = 0.2) {
@@ -36,12 +38,15 @@ public struct Augmentation: Sendable, Equatable, Codable {
     public var contrast: Float = 1
     /// Saturation factor.
     public var saturation: Float = 1
+    /// Play the clip backwards, if the sample's classes have partners (``TimeReversal/covers(_:)``).
+    public var reverse = false
   }
 
-  /// Draws one sample's choices from `generator` (always the same number of draws).
+  /// Draws one sample's choices from `generator` (always the same number of draws; the eighth,
+  /// the reversal's, came last so that the first seven are those of runs made before it).
   public func draw(_ generator: inout SplitMix64) -> Draw {
     func uniform() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
-    let u = (0..<7).map { _ in uniform() }
+    let u = (0..<8).map { _ in uniform() }
     var d = Draw()
     d.flip = horizontalFlip && u[0] < 0.5
     d.scale = 1 + scaleJitter * (2 * u[1] - 1)
@@ -49,6 +54,7 @@ public struct Augmentation: Sendable, Equatable, Codable {
     d.brightness = 1 + colourJitter * (2 * u[4] - 1)
     d.contrast = 1 + colourJitter * (2 * u[5] - 1)
     d.saturation = 1 + colourJitter * (2 * u[6] - 1)
+    d.reverse = u[7] < (timeReversal?.probability ?? 0)
     return d
   }
 }

@@ -14,6 +14,11 @@ import Tensor
 /// `y_00001.jpg`, … as `flow` writes them, or MMAction's `flow_x_00001.jpg`): clip frame `i` uses
 /// pair `min(i + 1, frames − 1)` (``FlowFrame/pair(forFrame:frameCount:)``), augmented with the
 /// sample's zoom and flip (which negates the x flow) and no colour jitter.
+///
+/// With ``Augmentation/timeReversal`` a sample drawn to be reversed, whose classes all have
+/// partners, gets its clip backwards (``TimeReversal/reversedClipIndices(keyframe:frameCount:clipLength:)``)
+/// and its boxes the partner classes; the keyframe is the same frame. A repeated keyframe
+/// (``DetectorConfiguration/ContextFrames/keyframe``) is its own reverse: only the labels change.
 public struct SampleBuilder: Sendable {
   /// Root holding `<video id>/00001.png …`.
   public var framesRoot: String
@@ -72,7 +77,12 @@ public struct SampleBuilder: Sendable {
     let draw = augmentation.draw(&generator)
     let path = "\(framesRoot)/\(example.video)"
     let count = frameCounts[example.video] ?? 0
-    let indices = clipIndices(keyframe: example.keyframe, frameCount: count)
+    let reversal = augmentation.timeReversal.flatMap { draw.reverse && $0.covers(example.boxes) ? $0 : nil }
+    let indices =
+      reversal != nil && contextFrames == .clip
+      ? TimeReversal.reversedClipIndices(
+        keyframe: example.keyframe, frameCount: count, clipLength: clipLength)
+      : clipIndices(keyframe: example.keyframe, frameCount: count)
     let flow = contextStream == .flow
     let wanted = Set(flow ? [example.keyframe] : indices + [example.keyframe])
     let last = wanted.max() ?? 0
@@ -98,7 +108,7 @@ public struct SampleBuilder: Sendable {
       throw TrainingError.unreadableFrame(
         video: example.video, detail: "\(path): frame \(last + 1) missing (\(frames.count) of the clip read)")
     }
-    let boxes = example.boxes.compactMap { labelled in
+    let boxes = (reversal?.relabelled(example.boxes) ?? example.boxes).compactMap { labelled in
       draw.map(
         labelled.box, sourceWidth: source.width, sourceHeight: source.height, width: inputWidth,
         height: inputHeight

@@ -24,6 +24,10 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
   case batchSmallerThanRanks(batch: Int, ranks: Int)
   /// The ranks of a data-parallel run hold different weights at `step` (hashes' minimum and maximum).
   case ranksDiverged(step: Int, minimum: UInt64, maximum: UInt64)
+  /// `--time-reverse` names an unknown class, is malformed, or gives a class two partners.
+  case badTimeReversal(String)
+  /// Time reversal asked of a flow stream (its stored flow would have to be recomputed backwards).
+  case timeReversalOfFlow
 
   /// One line.
   public var description: String {
@@ -57,6 +61,10 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case .ranksDiverged(let step, let minimum, let maximum):
       return "step \(step): the ranks hold different weights (hashes from \(String(minimum, radix: 16)) to "
         + "\(String(maximum, radix: 16))); stopped"
+    case .badTimeReversal(let detail):
+      return "--time-reverse \(detail)"
+    case .timeReversalOfFlow:
+      return "--time-reverse needs an RGB context stream: stored flow cannot be played backwards (drop it)"
     }
   }
 }

@@ -15,6 +15,7 @@ extension MaxPool {
     let (ti, hi, wi) = (geometry.input[0], geometry.input[1], geometry.input[2])
     let (ho, wo) = (h.ranges.count, w.ranges.count)
     let box = UncheckedSendable((x.storage.base, dy.storage.base, dx.storage.base))
+    let run = UniformRun(w.ranges)
     // Separable argmax, innermost axis first: the first maximum along W of every input row, then
     // the first of those along H, then along T, is the first maximum of the window in T, H, W scan
     // order (ties resolve to the smallest t, then h, then w). 3 + 3 + 3 comparisons per output of a
@@ -37,17 +38,29 @@ extension MaxPool {
       // mispredict about every other time), along whole rows for H and T.
       for line in 0..<(ti * hi) {
         let row = src + line * wi
-        for (ox, rw) in w.ranges.enumerated() {
+        let (rowValues, rowIndices) = (valueW + line * wo, indexW + line * wo)
+        var ox = 0
+        while ox < wo {
+          if ox == run.start, run.count >= 8 {
+            // Uniform stride-1 windows: eight outputs at once, one unaligned load per tap.
+            let end = run.start + run.count / 8 * 8
+            Self.firstMaxima8(
+              row: row, rowBase: line * wi, from: ox + run.offset, taps: run.taps, to: end - ox,
+              into: rowValues + ox, rowIndices + ox)
+            ox = end
+            continue
+          }
           var best = -Float.infinity
           var arg = -1
-          for ix in rw {
+          for ix in w.ranges[ox] {
             let v = row[ix]
             let wins = v > best
             best = wins ? v : best
             arg = wins ? ix : arg
           }
-          valueW[line * wo + ox] = best
-          indexW[line * wo + ox] = arg < 0 ? -1 : Int32(truncatingIfNeeded: line * wi + arg)
+          rowValues[ox] = best
+          rowIndices[ox] = arg < 0 ? -1 : Int32(truncatingIfNeeded: line * wi + arg)
+          ox += 1
         }
       }
       for it in 0..<ti {
@@ -81,11 +94,72 @@ extension MaxPool {
     arg.update(repeating: -1, count: count)
     for r in rows {
       let (v, i) = (values + r * rowStride, indices + r * rowStride)
-      for j in 0..<count {
+      var j = 0
+      while j + 8 <= count {
+        let value = UnsafeRawPointer(v + j).loadUnaligned(as: SIMD8<Float>.self)
+        var top = UnsafeRawPointer(best + j).loadUnaligned(as: SIMD8<Float>.self)
+        var at = UnsafeRawPointer(arg + j).loadUnaligned(as: SIMD8<Int32>.self)
+        let wins = value .> top
+        top.replace(with: value, where: wins)
+        at.replace(with: UnsafeRawPointer(i + j).loadUnaligned(as: SIMD8<Int32>.self), where: wins)
+        UnsafeMutableRawPointer(best + j).storeBytes(of: top, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(arg + j).storeBytes(of: at, as: SIMD8<Int32>.self)
+        j += 8
+      }
+      for j in j..<count {
         let wins = v[j] > best[j]
         best[j] = wins ? v[j] : best[j]
         arg[j] = wins ? i[j] : arg[j]
       }
+    }
+  }
+
+  /// The W pass over `count` (a multiple of 8) consecutive stride-1 windows of `taps` inputs, the
+  /// first starting at `row[from]`: first maximum and its flat index (`rowBase` + position in the
+  /// row) of each, eight windows per step.
+  private static func firstMaxima8(
+    row: UnsafeMutablePointer<Float>, rowBase: Int, from: Int, taps: Int, to count: Int,
+    into best: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>
+  ) {
+    let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+    for j in Swift.stride(from: 0, to: count, by: 8) {
+      var top = SIMD8<Float>(repeating: -.infinity)
+      var at = SIMD8<Int32>(repeating: -1)
+      for k in 0..<taps {
+        let p = from + j + k
+        let value = UnsafeRawPointer(row + p).loadUnaligned(as: SIMD8<Float>.self)
+        let wins = value .> top
+        top.replace(with: value, where: wins)
+        at.replace(
+          with: SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: rowBase + p)) &+ lanes, where: wins)
+      }
+      UnsafeMutableRawPointer(best + j).storeBytes(of: top, as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(arg + j).storeBytes(of: at, as: SIMD8<Int32>.self)
+    }
+  }
+}
+
+/// The longest run of consecutive windows of one axis that are all `taps` wide and start `offset`
+/// after their output position (stride 1, unclipped): outputs `start ..< start + count`.
+struct UniformRun {
+  /// First output of the run.
+  var start = 0
+  /// Outputs in the run (0: none).
+  var count = 0
+  /// Input start minus output position.
+  var offset = 0
+  /// Window width.
+  var taps = 0
+
+  /// The longest run among `ranges` (each window's clipped input range).
+  init(_ ranges: [Range<Int>]) {
+    var i = 0
+    while i < ranges.count {
+      let (offset, taps) = (ranges[i].lowerBound - i, ranges[i].count)
+      var j = i + 1
+      while j < ranges.count, ranges[j].lowerBound - j == offset, ranges[j].count == taps { j += 1 }
+      if j - i > count, taps > 0 { (start, count, self.offset, self.taps) = (i, j - i, offset, taps) }
+      i = j
     }
   }
 }

@@ -28,6 +28,10 @@ import Testing
     ),
     Case(input: [2, 2, 9, 10], kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])),
     Case(input: [1, 3, 7, 7], kernel: [2, 2], stride: [2, 2], padding: .valid, ceil: true),
+    // Rows wide enough for the eight-window W pass, with a tail after it (and H rows of 8 and more).
+    Case(input: [1, 2, 3, 9, 37], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .same),
+    Case(input: [1, 1, 2, 5, 21], kernel: [1, 3, 3], stride: [1, 1, 1], padding: .valid),
+    Case(input: [1, 2, 4, 11], kernel: [5, 5], stride: [1, 1], padding: .symmetric([2, 2])),
   ]
 
   /// The case as 3-D geometry for the reference (2-D gets a unit T axis).

@@ -15,7 +15,7 @@ extension MaxPool {
     let (ti, hi, wi) = (geometry.input[0], geometry.input[1], geometry.input[2])
     let (ho, wo) = (h.ranges.count, w.ranges.count)
     let box = UncheckedSendable((x.storage.base, dy.storage.base, dx.storage.base))
-    let run = UniformRun(w.ranges)
+    let run = UniformRun(w.ranges, stride: stride.last!)
     // Separable argmax, innermost axis first: the first maximum along W of every input row, then
     // the first of those along H, then along T, is the first maximum of the window in T, H, W scan
     // order (ties resolve to the smallest t, then h, then w). 3 + 3 + 3 comparisons per output of a
@@ -23,17 +23,19 @@ extension MaxPool {
     Compute.parallelFor(geometry.planes) { plane in
       let (x0, dy0, dx0) = box.value
       let (src, grad, dst) = (x0 + plane * inVolume, dy0 + plane * outVolume, dx0 + plane * inVolume)
-      // One value and one index buffer per plane, in three parts: pass W [ti, hi, wo] (flat input
-      // indices), pass H [ti, ho, wo], pass T one output slice [ho, wo] at a time.
+      // One value and one index buffer per plane, in four parts: pass W [ti, hi, wo] (flat input
+      // indices), pass H [ti, ho, wo], pass T one output slice [ho, wo] at a time, and one row of
+      // stride-1 windows [wi] for strided W runs.
       let (rowsW, rowsH, rowsT) = (ti * hi * wo, ti * ho * wo, ho * wo)
-      let values = UnsafeMutablePointer<Float>.allocate(capacity: rowsW + rowsH + rowsT)
-      let indices = UnsafeMutablePointer<Int32>.allocate(capacity: rowsW + rowsH + rowsT)
+      let values = UnsafeMutablePointer<Float>.allocate(capacity: rowsW + rowsH + rowsT + wi)
+      let indices = UnsafeMutablePointer<Int32>.allocate(capacity: rowsW + rowsH + rowsT + wi)
       defer {
         values.deallocate()
         indices.deallocate()
       }
       let (valueW, valueH, valueT) = (values, values + rowsW, values + rowsW + rowsH)
       let (indexW, indexH, indexT) = (indices, indices + rowsW, indices + rowsW + rowsH)
+      let (slideValues, slideIndices) = (valueT + rowsT, indexT + rowsT)
       // Each comparison is written as a select (no data-dependent branch in the source: the winners
       // mispredict about every other time), along whole rows for H and T.
       for line in 0..<(ti * hi) {
@@ -41,13 +43,24 @@ extension MaxPool {
         let (rowValues, rowIndices) = (valueW + line * wo, indexW + line * wo)
         var ox = 0
         while ox < wo {
-          if ox == run.start, run.count >= 8 {
-            // Uniform stride-1 windows: eight outputs at once, one unaligned load per tap.
-            let end = run.start + run.count / 8 * 8
-            Self.firstMaxima8(
-              row: row, rowBase: line * wi, from: ox + run.offset, taps: run.taps, to: end - ox,
-              into: rowValues + ox, rowIndices + ox)
-            ox = end
+          if ox == run.start, run.count >= 2 {
+            // Uniform windows: every stride-1 window from the run's first input, eight at a time
+            // (one unaligned load per tap), then every `stride`-th of them.
+            let from = run.stride * ox + run.offset
+            if run.stride == 1 {
+              Self.slidingFirstMaxima(
+                row: row, rowBase: line * wi, from: from, taps: run.taps, count: run.count,
+                into: rowValues + ox, rowIndices + ox)
+            } else {
+              Self.slidingFirstMaxima(
+                row: row, rowBase: line * wi, from: from, taps: run.taps,
+                count: run.stride * (run.count - 1) + 1, into: slideValues, slideIndices)
+              for r in 0..<run.count {
+                rowValues[ox + r] = slideValues[r * run.stride]
+                rowIndices[ox + r] = slideIndices[r * run.stride]
+              }
+            }
+            ox += run.count
             continue
           }
           var best = -Float.infinity
@@ -114,15 +127,16 @@ extension MaxPool {
     }
   }
 
-  /// The W pass over `count` (a multiple of 8) consecutive stride-1 windows of `taps` inputs, the
-  /// first starting at `row[from]`: first maximum and its flat index (`rowBase` + position in the
-  /// row) of each, eight windows per step.
-  private static func firstMaxima8(
-    row: UnsafeMutablePointer<Float>, rowBase: Int, from: Int, taps: Int, to count: Int,
+  /// First maximum and its flat index (`rowBase` + position in the row) of each of `count`
+  /// consecutive stride-1 windows of `taps` inputs, the first starting at `row[from]`: eight windows
+  /// per step, the rest one at a time. Reads only `row[from ..< from + count + taps − 1]`.
+  private static func slidingFirstMaxima(
+    row: UnsafeMutablePointer<Float>, rowBase: Int, from: Int, taps: Int, count: Int,
     into best: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>
   ) {
     let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-    for j in Swift.stride(from: 0, to: count, by: 8) {
+    let blocks = count / 8 * 8
+    for j in Swift.stride(from: 0, to: blocks, by: 8) {
       var top = SIMD8<Float>(repeating: -.infinity)
       var at = SIMD8<Int32>(repeating: -1)
       for k in 0..<taps {
@@ -136,28 +150,43 @@ extension MaxPool {
       UnsafeMutableRawPointer(best + j).storeBytes(of: top, as: SIMD8<Float>.self)
       UnsafeMutableRawPointer(arg + j).storeBytes(of: at, as: SIMD8<Int32>.self)
     }
+    for j in blocks..<count {
+      var top = -Float.infinity
+      var at: Int32 = -1
+      for k in 0..<taps {
+        let p = from + j + k
+        let wins = row[p] > top
+        top = wins ? row[p] : top
+        at = wins ? Int32(truncatingIfNeeded: rowBase + p) : at
+      }
+      best[j] = top
+      arg[j] = at
+    }
   }
 }
 
-/// The longest run of consecutive windows of one axis that are all `taps` wide and start `offset`
-/// after their output position (stride 1, unclipped): outputs `start ..< start + count`.
+/// The longest run of consecutive windows of one axis that are all `taps` wide and start
+/// `stride · output + offset` (unclipped): outputs `start ..< start + count`.
 struct UniformRun {
   /// First output of the run.
   var start = 0
   /// Outputs in the run (0: none).
   var count = 0
-  /// Input start minus output position.
+  /// The window stride.
+  var stride = 1
+  /// Input start minus `stride` times the output position.
   var offset = 0
   /// Window width.
   var taps = 0
 
-  /// The longest run among `ranges` (each window's clipped input range).
-  init(_ ranges: [Range<Int>]) {
+  /// The longest run among `ranges` (each window's clipped input range) of windows `stride` apart.
+  init(_ ranges: [Range<Int>], stride: Int) {
+    self.stride = stride
     var i = 0
     while i < ranges.count {
-      let (offset, taps) = (ranges[i].lowerBound - i, ranges[i].count)
+      let (offset, taps) = (ranges[i].lowerBound - stride * i, ranges[i].count)
       var j = i + 1
-      while j < ranges.count, ranges[j].lowerBound - j == offset, ranges[j].count == taps { j += 1 }
+      while j < ranges.count, ranges[j].lowerBound - stride * j == offset, ranges[j].count == taps { j += 1 }
       if j - i > count, taps > 0 { (start, count, self.offset, self.taps) = (i, j - i, offset, taps) }
       i = j
     }

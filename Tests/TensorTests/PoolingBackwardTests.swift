@@ -32,6 +32,12 @@ import Testing
     Case(input: [1, 2, 3, 9, 37], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .same),
     Case(input: [1, 1, 2, 5, 21], kernel: [1, 3, 3], stride: [1, 1, 1], padding: .valid),
     Case(input: [1, 2, 4, 11], kernel: [5, 5], stride: [1, 1], padding: .symmetric([2, 2])),
+    // Strided wide rows: the W pass takes every stride-th of the stride-1 windows.
+    Case(input: [1, 2, 2, 9, 33], kernel: [1, 3, 3], stride: [1, 2, 2], padding: .same),
+    Case(input: [1, 1, 3, 5, 40], kernel: [3, 3, 3], stride: [2, 2, 2], padding: .same),
+    Case(input: [1, 2, 9, 35], kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])),
+    Case(input: [1, 1, 2, 4, 27], kernel: [2, 2, 2], stride: [2, 2, 2], padding: .valid, ceil: true),
+    Case(input: [1, 1, 1, 3, 20], kernel: [1, 1, 1], stride: [1, 2, 3], padding: .valid),
   ]
 
   /// The case as 3-D geometry for the reference (2-D gets a unit T axis).

@@ -48,27 +48,33 @@ extension ROICrop3D {
                 let gradPlane = dst + slice * planeSize
                 for oy in 0..<s {
                   for ox in 0..<s {
-                    best.update(repeating: -.infinity, count: width)
-                    arg.update(repeating: 0, count: width)
-                    var n: Int32 = 0
-                    for py in (oy * pool)..<((oy + 1) * pool) {
-                      for px in (ox * pool)..<((ox + 1) * pool) {
-                        let (y, x) = (yr[py], xr[px])
-                        let p00 = plane + (y.low * w + x.low) * c
-                        let p01 = plane + (y.low * w + x.high) * c
-                        let p10 = plane + (y.high * w + x.low) * c
-                        let p11 = plane + (y.high * w + x.high) * c
-                        let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
-                        let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
-                        // Written as a select, not a branch: the winning sample is data-dependent.
-                        for k in 0..<width {
-                          // The forward's expression, so the same sample wins.
-                          let v = w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k]
-                          let wins = v > best[k]
-                          best[k] = wins ? v : best[k]
-                          arg[k] = wins ? n : arg[k]
+                    if width == 16 {
+                      Self.firstMaxima16(
+                        plane: plane, rows: yr[(oy * pool)..<((oy + 1) * pool)],
+                        columns: xr[(ox * pool)..<((ox + 1) * pool)], width: w, channels: c, into: arg)
+                    } else {
+                      best.update(repeating: -.infinity, count: width)
+                      arg.update(repeating: 0, count: width)
+                      var n: Int32 = 0
+                      for py in (oy * pool)..<((oy + 1) * pool) {
+                        for px in (ox * pool)..<((ox + 1) * pool) {
+                          let (y, x) = (yr[py], xr[px])
+                          let p00 = plane + (y.low * w + x.low) * c
+                          let p01 = plane + (y.low * w + x.high) * c
+                          let p10 = plane + (y.high * w + x.low) * c
+                          let p11 = plane + (y.high * w + x.high) * c
+                          let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
+                          let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
+                          // Written as a select, not a branch: the winning sample is data-dependent.
+                          for k in 0..<width {
+                            // The forward's expression, so the same sample wins.
+                            let v = w00 * p00[k] + w01 * p01[k] + w10 * p10[k] + w11 * p11[k]
+                            let wins = v > best[k]
+                            best[k] = wins ? v : best[k]
+                            arg[k] = wins ? n : arg[k]
+                          }
+                          n += 1
                         }
-                        n += 1
                       }
                     }
                     for k in k0..<k1 {
@@ -106,5 +112,34 @@ extension ROICrop3D {
       }
     }
     return result
+  }
+
+  /// The winning sample of one output cell for 16 channels at once, as the scalar loop picks it:
+  /// samples numbered row-major over `rows` × `columns`, each the forward's bilinear expression
+  /// (same operations in the same order, so the same sample wins), the first maximum on ties.
+  static func firstMaxima16(
+    plane: UnsafePointer<Float>, rows: ArraySlice<Sample>, columns: ArraySlice<Sample>, width w: Int,
+    channels c: Int, into arg: UnsafeMutablePointer<Int32>
+  ) {
+    func load(_ y: Int, _ x: Int) -> SIMD16<Float> {
+      UnsafeRawPointer(plane + (y * w + x) * c).loadUnaligned(as: SIMD16<Float>.self)
+    }
+    var top = SIMD16<Float>(repeating: -.infinity)
+    var at = SIMD16<Int32>(repeating: 0)
+    var n: Int32 = 0
+    for y in rows {
+      for x in columns {
+        let (w00, w01) = (y.lowWeight * x.lowWeight, y.lowWeight * x.highWeight)
+        let (w10, w11) = (y.highWeight * x.lowWeight, y.highWeight * x.highWeight)
+        let v =
+          w00 * load(y.low, x.low) + w01 * load(y.low, x.high) + w10 * load(y.high, x.low)
+          + w11 * load(y.high, x.high)
+        let wins = v .> top
+        top.replace(with: v, where: wins)
+        at.replace(with: SIMD16(repeating: n), where: wins)
+        n += 1
+      }
+    }
+    UnsafeMutableRawPointer(arg).storeBytes(of: at, as: SIMD16<Int32>.self)
   }
 }

@@ -16,6 +16,7 @@ extension MaxPool {
     let (ho, wo) = (h.ranges.count, w.ranges.count)
     let box = UncheckedSendable((x.storage.base, dy.storage.base, dx.storage.base))
     let run = UniformRun(w.ranges, stride: stride.last!)
+    let columnRun = UniformRun(h.ranges, stride: stride[stride.count - 2])
     // Separable argmax, innermost axis first: the first maximum along W of every input row, then
     // the first of those along H, then along T, is the first maximum of the window in T, H, W scan
     // order (ties resolve to the smallest t, then h, then w). 3 + 3 + 3 comparisons per output of a
@@ -77,11 +78,25 @@ extension MaxPool {
         }
       }
       for it in 0..<ti {
-        for (oy, rh) in h.ranges.enumerated() {
+        let (planeValues, planeIndices) = (valueW + it * hi * wo, indexW + it * hi * wo)
+        var oy = 0
+        while oy < ho {
           let out = (it * ho + oy) * wo
+          if oy == columnRun.start, columnRun.stride == 1, columnRun.count >= 2 {
+            // Uniform stride-1 windows along H: output rows `oy + m` read the first window's rows
+            // shifted by m, so the whole run is one element-wise pass over `count · wo` values.
+            let first = oy + columnRun.offset
+            Self.firstMaxima(
+              rows: first..<(first + columnRun.taps), rowStride: wo, values: planeValues,
+              indices: planeIndices,
+              count: columnRun.count * wo, into: valueH + out, indexH + out)
+            oy += columnRun.count
+            continue
+          }
           Self.firstMaxima(
-            rows: rh, rowStride: wo, values: valueW + it * hi * wo, indices: indexW + it * hi * wo, count: wo,
+            rows: h.ranges[oy], rowStride: wo, values: planeValues, indices: planeIndices, count: wo,
             into: valueH + out, indexH + out)
+          oy += 1
         }
       }
       for (ot, rt) in t.ranges.enumerated() {
@@ -107,8 +122,10 @@ extension MaxPool {
     arg.update(repeating: -1, count: count)
     for r in rows {
       let (v, i) = (values + r * rowStride, indices + r * rowStride)
+      // Eight at a time; a tail of fewer than 8 redoes the last 8 (the same row twice changes nothing).
       var j = 0
-      while j + 8 <= count {
+      while j < count, count >= 8 {
+        j = min(j, count - 8)
         let value = UnsafeRawPointer(v + j).loadUnaligned(as: SIMD8<Float>.self)
         var top = UnsafeRawPointer(best + j).loadUnaligned(as: SIMD8<Float>.self)
         var at = UnsafeRawPointer(arg + j).loadUnaligned(as: SIMD8<Int32>.self)
@@ -129,14 +146,16 @@ extension MaxPool {
 
   /// First maximum and its flat index (`rowBase` + position in the row) of each of `count`
   /// consecutive stride-1 windows of `taps` inputs, the first starting at `row[from]`: eight windows
-  /// per step, the rest one at a time. Reads only `row[from ..< from + count + taps − 1]`.
+  /// per step (fewer than 8 in all: one at a time). Reads only `row[from ..< from + count + taps − 1]`.
   private static func slidingFirstMaxima(
     row: UnsafeMutablePointer<Float>, rowBase: Int, from: Int, taps: Int, count: Int,
     into best: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>
   ) {
     let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-    let blocks = count / 8 * 8
-    for j in Swift.stride(from: 0, to: blocks, by: 8) {
+    // A tail of fewer than 8 windows redoes the last 8 (the same windows, the same results).
+    var j = 0
+    while j < count, count >= 8 {
+      j = min(j, count - 8)
       var top = SIMD8<Float>(repeating: -.infinity)
       var at = SIMD8<Int32>(repeating: -1)
       for k in 0..<taps {
@@ -149,8 +168,9 @@ extension MaxPool {
       }
       UnsafeMutableRawPointer(best + j).storeBytes(of: top, as: SIMD8<Float>.self)
       UnsafeMutableRawPointer(arg + j).storeBytes(of: at, as: SIMD8<Int32>.self)
+      j += 8
     }
-    for j in blocks..<count {
+    for j in j..<count {
       var top = -Float.infinity
       var at: Int32 = -1
       for k in 0..<taps {

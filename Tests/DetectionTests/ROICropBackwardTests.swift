@@ -91,7 +91,8 @@ import Testing
     // A constant map and a box whose samples sit halfway between cell centres: every sample of a
     // pool window reads exactly 1, so only the first-maximum rule decides where the gradient goes.
     let crop = ROICrop3D(cropSize: 4, poolSize: 2, stride: 16, temporalMode: mode)
-    let features = Tensor(shape: [1, 2, 2, 6, 7], repeating: 1)
+    // 18 channels: the 16-channel block and the scalar rest both follow the rule.
+    let features = Tensor(shape: [1, 18, 2, 6, 7], repeating: 1)
     let boxes = [Box(x1: 8, y1: 8, x2: 72, y2: 72)]
     var rng = SeededRandom(seed: 72)
     let dy = rng.tensor(crop(features, boxes: boxes).shape)

@@ -17,6 +17,12 @@ extension MaxPool {
     let box = UncheckedSendable((x.storage.base, dy.storage.base, dx.storage.base))
     let run = UniformRun(w.ranges, stride: stride.last!)
     let columnRun = UniformRun(h.ranges, stride: stride[stride.count - 2])
+    // Rows of fewer than 8 uniform stride-1 windows (the head's 7×7 ROI maps): the stride-1 windows
+    // of the whole plane in one pass, as if it were one long row; each row's run is read from it
+    // (windows that cross a row's end are computed and never read).
+    let lines = ti * hi
+    let wholePlane = run.stride == 1 && run.count >= 2 && run.count < 8 && lines > 1
+    let slide = wholePlane ? (lines - 1) * wi + run.count : wi
     // Separable argmax, innermost axis first: the first maximum along W of every input row, then
     // the first of those along H, then along T, is the first maximum of the window in T, H, W scan
     // order (ties resolve to the smallest t, then h, then w). 3 + 3 + 3 comparisons per output of a
@@ -25,11 +31,11 @@ extension MaxPool {
       let (x0, dy0, dx0) = box.value
       let (src, grad, dst) = (x0 + plane * inVolume, dy0 + plane * outVolume, dx0 + plane * inVolume)
       // One value and one index buffer per plane, in four parts: pass W [ti, hi, wo] (flat input
-      // indices), pass H [ti, ho, wo], pass T one output slice [ho, wo] at a time, and one row of
-      // stride-1 windows [wi] for strided W runs.
+      // indices), pass H [ti, ho, wo], pass T one output slice [ho, wo] at a time, and the stride-1
+      // windows of strided W runs (one row) or of short rows (the whole plane).
       let (rowsW, rowsH, rowsT) = (ti * hi * wo, ti * ho * wo, ho * wo)
-      let values = UnsafeMutablePointer<Float>.allocate(capacity: rowsW + rowsH + rowsT + wi)
-      let indices = UnsafeMutablePointer<Int32>.allocate(capacity: rowsW + rowsH + rowsT + wi)
+      let values = UnsafeMutablePointer<Float>.allocate(capacity: rowsW + rowsH + rowsT + slide)
+      let indices = UnsafeMutablePointer<Int32>.allocate(capacity: rowsW + rowsH + rowsT + slide)
       defer {
         values.deallocate()
         indices.deallocate()
@@ -39,7 +45,12 @@ extension MaxPool {
       let (slideValues, slideIndices) = (valueT + rowsT, indexT + rowsT)
       // Each comparison is written as a select (no data-dependent branch in the source: the winners
       // mispredict about every other time), along whole rows for H and T.
-      for line in 0..<(ti * hi) {
+      if wholePlane {
+        Self.slidingFirstMaxima(
+          row: src, rowBase: 0, from: run.start + run.offset, taps: run.taps, count: slide,
+          into: slideValues, slideIndices)
+      }
+      for line in 0..<lines {
         let row = src + line * wi
         let (rowValues, rowIndices) = (valueW + line * wo, indexW + line * wo)
         var ox = 0
@@ -48,7 +59,10 @@ extension MaxPool {
             // Uniform windows: every stride-1 window from the run's first input, eight at a time
             // (one unaligned load per tap), then every `stride`-th of them.
             let from = run.stride * ox + run.offset
-            if run.stride == 1 {
+            if wholePlane {
+              (rowValues + ox).update(from: slideValues + line * wi, count: run.count)
+              (rowIndices + ox).update(from: slideIndices + line * wi, count: run.count)
+            } else if run.stride == 1 {
               Self.slidingFirstMaxima(
                 row: row, rowBase: line * wi, from: from, taps: run.taps, count: run.count,
                 into: rowValues + ox, rowIndices + ox)

@@ -38,6 +38,9 @@ import Testing
     Case(input: [1, 2, 9, 35], kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])),
     Case(input: [1, 1, 2, 4, 27], kernel: [2, 2, 2], stride: [2, 2, 2], padding: .valid, ceil: true),
     Case(input: [1, 1, 1, 3, 20], kernel: [1, 1, 1], stride: [1, 2, 3], padding: .valid),
+    // Short rows (the head's 7×7 maps): the whole plane's windows in one pass.
+    Case(input: [3, 2, 5, 7, 7], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .same),
+    Case(input: [1, 2, 6, 5], kernel: [2, 2], stride: [1, 1], padding: .valid),
   ]
 
   /// The case as 3-D geometry for the reference (2-D gets a unit T axis).

@@ -7,6 +7,8 @@
 # must carry the right one of the two labels. A direction-blind model scores about 0.5.
 #
 #   bash tools/direction_check.sh CHECKPOINT OUT_DIR [THREADS]
+#   FLOW=FLOW_CHECKPOINT bash tools/direction_check.sh ...   # two streams (detect --flow: TV-L1 of
+#                                                            # the frames as played, fused scores)
 #
 # Needs a release build (swift build -c release) and python3 with numpy (the pickle holds arrays).
 # Takes about 2 minutes on 2 cores (detect --every 5 --context perClip on 40 videos of 40-80 frames).
@@ -33,8 +35,8 @@ for video in "$set_dir"/Frames/sit_down/* "$set_dir"/Frames/stand_up/*; do
     i=$((i + 1))
   done
 done
-detections=$out/detect-$(basename "$checkpoint" .safetensors)
+detections=$out/detect-$(basename "$checkpoint" .safetensors)${FLOW:+-flow-$(basename "$FLOW" .safetensors)}
 rm -rf "$detections"
-"$bin/detect" "$frames"/* --weights "$checkpoint" --out "$detections" --every 5 --score-threshold 0.001 \
-  --context perClip --threads "$threads" >"$detections.log"
+"$bin/detect" "$frames"/* --weights "$checkpoint" ${FLOW:+--flow "$FLOW"} --out "$detections" --every 5 \
+  --score-threshold 0.001 --context perClip --threads "$threads" >"$detections.log"
 python3 tools/direction_check.py "$set_dir/Synthetic-GT.pkl" "$detections" | tee "$detections.txt"

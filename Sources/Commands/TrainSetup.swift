@@ -61,15 +61,14 @@ struct TrainSetup {
     try TrainingError.checkClasses(
       checkpoint: command.initial ?? command.resume ?? "--scratch", classes: configuration.classes,
       labels: groundTruth.labels)
+    // A resumed run keeps its own options; a new one takes the flags'.
+    let runOptions = try resumed?.state.options ?? command.trainOptions(labels: groundTruth.labels)
+    if configuration.contextStream == .flow, runOptions.augmentation.timeReversal != nil {
+      throw TrainingError.timeReversalOfFlow
+    }
     let counts = try FramesRootCheck.frameCounts(
       root: framesRoot, videos: trainVideos, expected: groundTruth.videos.mapValues(\.frameCount))
     let flowRoot = try checkedFlowRoot(configuration, frameCounts: counts)
-    let newOptions = resumed == nil ? try command.trainOptions(labels: groundTruth.labels) : nil
-    if configuration.contextStream == .flow,
-      (resumed?.state.options ?? newOptions)?.augmentation.timeReversal != nil
-    {
-      throw TrainingError.timeReversalOfFlow
-    }
     let trainer: Trainer
     if let resumed {
       trainer = resumed
@@ -82,7 +81,7 @@ struct TrainSetup {
       ]
       if let gt = command.gt { provenance["train.groundTruth"] = gt }
       trainer = try Trainer(
-        detector: detector, options: newOptions!, runDirectory: command.runDirectory ?? "",
+        detector: detector, options: runOptions, runDirectory: command.runDirectory ?? "",
         provenance: provenance)
     }
     let examples = TrainingExample.all(in: groundTruth, videos: trainVideos)

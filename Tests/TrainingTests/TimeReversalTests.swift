@@ -129,6 +129,14 @@ import Testing
       try Train.parse(common + run + ["--time-reverse", "left:up"]).run()
     } throws: { "\($0)" == "--time-reverse 'left:up': no class 'up' in the dataset (left, right)" }
     #expect(!FileManager.default.fileExists(atPath: set.root + "/run"))
+    #expect {
+      try Train.parse(
+        common + run + [
+          "--time-reverse", "left:right", "--stream", "flow", "--flow-root", set.root + "/none",
+        ]
+      ).run()
+    } throws: { "\($0)" == TrainingError.timeReversalOfFlow.description }
+    #expect(!FileManager.default.fileExists(atPath: set.root + "/run"))
     try Train.parse(common + run + ["--time-reverse", "left:right"]).run()
     let state = try RunState.read(directory: set.root + "/run")
     #expect(

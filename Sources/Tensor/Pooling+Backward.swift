@@ -1,5 +1,6 @@
 /// Backward passes of the pools: each input position receives the gradient of the windows that
-/// used it. Planes (`n · c`) run in parallel; every window is visited directly (no separable passes).
+/// used it. Planes (`n · c`) run in parallel. Max pooling finds each window's first maximum in
+/// separable passes (W, then H, then T); average pooling visits every window directly.
 extension MaxPool {
   /// dL/dx of `callAsFunction(x)`: each window's output gradient goes to the first maximum of the
   /// window in T, H, W scan order (PyTorch's rule; padding never wins); needs the forward's input.

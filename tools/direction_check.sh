@@ -9,6 +9,8 @@
 #   bash tools/direction_check.sh CHECKPOINT OUT_DIR [THREADS]
 #   FLOW=FLOW_CHECKPOINT bash tools/direction_check.sh ...   # two streams (detect --flow: TV-L1 of
 #                                                            # the frames as played, fused scores)
+#   FLOW=... FLOW_WEIGHT=1 bash tools/direction_check.sh ... # the flow stream's scores alone
+#                                                            # (detect --flow-weight; default 0.5)
 #
 # Needs a release build (swift build -c release) and python3 with numpy (the pickle holds arrays).
 # Takes about 2 minutes on 2 cores (detect --every 5 --context perClip on 40 videos of 40-80 frames).
@@ -35,8 +37,8 @@ for video in "$set_dir"/Frames/sit_down/* "$set_dir"/Frames/stand_up/*; do
     i=$((i + 1))
   done
 done
-detections=$out/detect-$(basename "$checkpoint" .safetensors)${FLOW:+-flow-$(basename "$FLOW" .safetensors)}
+detections=$out/detect-$(basename "$checkpoint" .safetensors)${FLOW:+-flow-$(basename "$FLOW" .safetensors)}${FLOW_WEIGHT:+-w$FLOW_WEIGHT}
 rm -rf "$detections"
-"$bin/detect" "$frames"/* --weights "$checkpoint" ${FLOW:+--flow "$FLOW"} --out "$detections" --every 5 \
+"$bin/detect" "$frames"/* --weights "$checkpoint" ${FLOW:+--flow "$FLOW"} ${FLOW_WEIGHT:+--flow-weight "$FLOW_WEIGHT"} --out "$detections" --every 5 \
   --score-threshold 0.001 --context perClip --threads "$threads" >"$detections.log"
 python3 tools/direction_check.py "$set_dir/Synthetic-GT.pkl" "$detections" | tee "$detections.txt"

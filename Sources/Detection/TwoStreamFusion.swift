@@ -3,7 +3,7 @@ import Tensor
 
 /// I3D's late fusion for the detector: the RGB detector and a flow detector
 /// (``DetectorConfiguration/contextStream`` `.flow`) score the same boxes, and each box's class
-/// scores are the average of the two streams' scores.
+/// scores are the average of the two streams' scores (or their weighted mean, ``flowWeight``).
 ///
 /// Which boxes: the RGB detector's RPN proposals on the RGB keyframe. The RGB head and the flow
 /// head (each on its own stream's `Mixed_4e`) score every proposal; the scores are averaged per
@@ -25,12 +25,22 @@ public struct TwoStreamFusion: Sendable {
   public let rgb: ActionDetector
   /// The flow detector: only its context trunk and head are used.
   public let flow: ActionDetector
+  /// The flow stream's share of each fused score, in 0...1: `(1 − w) · rgb + w · flow`. 0.5 (the
+  /// default) is I3D's average; 1 scores the RGB detector's boxes by the flow stream alone, 0 by the
+  /// RGB stream alone.
+  public let flowWeight: Float
 
-  /// A fusion of `rgb` and `flow`.
+  /// Whether `weight` is a valid ``flowWeight``: finite and in 0...1.
+  public static func isValidFlowWeight(_ weight: Float) -> Bool {
+    weight.isFinite && (0...1).contains(weight)
+  }
+
+  /// A fusion of `rgb` and `flow`, the flow stream weighing `flowWeight` of each score.
   ///
   /// - Throws: ``DetectorError/badConfiguration(_:)`` unless `rgb` is an RGB detector and `flow` a
-  ///   flow detector with the same classes (in order), input size and clip length.
-  public init(rgb: ActionDetector, flow: ActionDetector) throws {
+  ///   flow detector with the same classes (in order), input size and clip length, and `flowWeight`
+  ///   is in 0...1.
+  public init(rgb: ActionDetector, flow: ActionDetector, flowWeight: Float = 0.5) throws {
     let (a, b) = (rgb.configuration, flow.configuration)
     func check(_ ok: Bool, _ what: String) throws {
       if !ok { throw DetectorError.badConfiguration("two-stream detection: \(what)") }
@@ -46,17 +56,21 @@ public struct TwoStreamFusion: Sendable {
       "input \(a.inputHeight)x\(a.inputWidth) (RGB) and \(b.inputHeight)x\(b.inputWidth) (flow) differ")
     try check(
       a.clipLength == b.clipLength, "clip length \(a.clipLength) (RGB) and \(b.clipLength) (flow) differ")
+    try check(Self.isValidFlowWeight(flowWeight), "the flow weight must be in 0...1, got \(flowWeight)")
     self.rgb = rgb
     self.flow = flow
+    self.flowWeight = flowWeight
   }
 
-  /// Class scores `[R][classes]` of the two heads on `proposals`, averaged: `(rgb + flow) / 2`.
+  /// Class scores `[R][classes]` of the two heads on `proposals`, fused: `(1 − w) · rgb + w · flow`
+  /// with `w` the ``flowWeight`` (at 0.5 exactly `(rgb + flow) / 2`: halving is exact in binary).
   public func fusedScores(rgbMixed4e: Tensor, flowMixed4e: Tensor, proposals: [Box]) -> (
     scores: [[Float]], deltas: [[SIMD4<Float>]]
   ) {
     let (rgbScores, deltas) = rgb.head(mixed4e: rgbMixed4e, proposals: proposals)
     let (flowScores, _) = flow.head(mixed4e: flowMixed4e, proposals: proposals)
-    let fused = zip(rgbScores, flowScores).map { a, b in zip(a, b).map { ($0 + $1) / 2 } }
+    let (w, v) = (flowWeight, 1 - flowWeight)
+    let fused = zip(rgbScores, flowScores).map { a, b in zip(a, b).map { v * $0 + w * $1 } }
     return (fused, deltas)
   }
 

@@ -132,6 +132,23 @@ import Testing
       height: 64)
     let found = fusion.detect(keyframeFeature: keyframe, rgbMixed4e: rgbContext, flowMixed4e: flowContext)
     #expect(found == expected && !found.isEmpty)
+    // A weighted fusion: (1 − w)·RGB + w·flow; w = 1 is the flow stream alone, 0 the RGB stream.
+    for w: Float in [0, 0.25, 1] {
+      let weighted = try TwoStreamFusion(rgb: rgb, flow: flow, flowWeight: w)
+      let scores = weighted.fusedScores(rgbMixed4e: rgbContext, flowMixed4e: flowContext, proposals: boxes)
+        .scores
+      for r in 0..<3 {
+        for k in 0..<3 {
+          let (a, b) = (alone.rgb.scores[r][k], alone.flow.scores[r][k])
+          #expect(abs(scores[r][k] - ((1 - w) * a + w * b)) < 1e-6)
+          if w == 1 { #expect(scores[r][k] == b) }
+          if w == 0 { #expect(scores[r][k] == a) }
+        }
+      }
+    }
+    for bad: Float in [-0.1, 1.5, .nan] {
+      #expect(throws: DetectorError.self) { _ = try TwoStreamFusion(rgb: rgb, flow: flow, flowWeight: bad) }
+    }
     // Streams are checked: two RGB detectors, or other classes, are refused.
     #expect(throws: DetectorError.self) { _ = try TwoStreamFusion(rgb: rgb, flow: rgb) }
     var other = Self.tiny(.flow)

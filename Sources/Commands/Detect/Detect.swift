@@ -141,6 +141,15 @@ public struct Detect: ParsableCommand {
       """, valueName: "dir"))
   public var flowRoot: String?
 
+  /// The flow stream's share of the fused scores.
+  @Option(
+    help: ArgumentHelp(
+      """
+      With --flow: the flow stream's share w of each box's class scores, (1 − w)·RGB + w·flow; 0.5 is \
+      the average, 1 the flow stream alone (on the RGB stream's boxes).
+      """, valueName: "w"))
+  public var flowWeight: Float = 0.5
+
   /// Creates the command with no arguments (ArgumentParser fills them in).
   public init() {}
 
@@ -154,6 +163,10 @@ public struct Detect: ParsableCommand {
     }
     if linking != nil, !tubes { throw ValidationError("--linking needs --tubes") }
     if flowRoot != nil, flow == nil { throw ValidationError("--flow-root needs --flow FILE") }
+    if flowWeight != 0.5, flow == nil { throw ValidationError("--flow-weight needs --flow FILE") }
+    guard TwoStreamFusion.isValidFlowWeight(flowWeight) else {
+      throw ValidationError("--flow-weight must be in 0...1, got \(flowWeight)")
+    }
     guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard ActionDetector.ContextMode(rawValue: context) != nil else {
@@ -199,6 +212,7 @@ public struct Detect: ParsableCommand {
     job.tubes = tubes ? linking ?? .act : nil
     job.flowWeights = flow
     job.flowRoot = flowRoot
+    job.flowWeight = flowWeight
     return job
   }
 

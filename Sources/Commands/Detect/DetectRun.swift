@@ -59,6 +59,9 @@ public struct DetectRun {
   /// Stored flow of the video (`DIR` holding `x_00001.jpg` …, or `DIR/<video name>/`); nil: TV-L1
   /// computed from the frames as they are decoded.
   public var flowRoot: String?
+  /// The flow stream's share of each fused class score (``TwoStreamFusion/flowWeight``; 0.5: the
+  /// average).
+  public var flowWeight: Float = 0.5
   /// Whether to draw a progress bar on stderr (by default only when stderr is a terminal).
   public var showProgress = ProgressBar.stderrIsTerminal
   /// Seed of `--random-init` weights.
@@ -141,7 +144,8 @@ public struct DetectRun {
   func makeFusion(rgb: ActionDetector, provenance: String) throws -> (TwoStreamFusion, String)? {
     guard let path = flowWeights else { return nil }
     let loaded = try TwoStreamFusion.load(
-      rgb: rgb, rgbProvenance: provenance, flowPath: path, option: "--flow", configure: applyOverrides)
+      rgb: rgb, rgbProvenance: provenance, flowPath: path, option: "--flow", flowWeight: flowWeight,
+      configure: applyOverrides)
     return (loaded.fusion, loaded.provenance)
   }
 

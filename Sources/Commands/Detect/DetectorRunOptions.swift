@@ -29,6 +29,13 @@ public struct DetectorRunOptions: ParsableArguments {
       valueName: "dir"))
   public var flowRoot: String?
 
+  /// The flow stream's share of the fused scores.
+  @Option(
+    help: ArgumentHelp(
+      "With --flow-detector: the flow stream's share w of the scores, (1 − w)·RGB + w·flow (0.5: the average).",
+      valueName: "w"))
+  public var flowWeight: Float = 0.5
+
   /// Frames root.
   @Option(
     help: ArgumentHelp(
@@ -84,6 +91,12 @@ extension DetectorRunOptions {
     }
     if flowCheckpoint == nil, flowRoot != nil {
       throw ValidationError("--flow-root needs --flow-detector FILE (it is the flow detector's input)")
+    }
+    if flowCheckpoint == nil, flowWeight != 0.5 {
+      throw ValidationError("--flow-weight needs --flow-detector FILE")
+    }
+    guard TwoStreamFusion.isValidFlowWeight(flowWeight) else {
+      throw ValidationError("--flow-weight must be in 0...1, got \(flowWeight)")
     }
     if checkpoint == nil, precision != .fp32 {
       throw ValidationError("--precision needs --detector FILE (it is the detector's GEMM precision)")
@@ -147,7 +160,8 @@ extension DetectorRunOptions {
       let loaded: (fusion: TwoStreamFusion, provenance: String, flowProvenance: String)
       do {
         loaded = try TwoStreamFusion.load(
-          rgb: rgb, rgbProvenance: provenance, flowPath: flowCheckpoint, option: "--flow-detector")
+          rgb: rgb, rgbProvenance: provenance, flowPath: flowCheckpoint, option: "--flow-detector",
+          flowWeight: flowWeight)
       } catch DetectorError.badConfiguration(let detail) {
         throw EvalFrameMAPError("\(checkpoint) and \(flowCheckpoint): \(detail)")
       }
@@ -176,7 +190,7 @@ extension DetectorRunOptions {
     let record = try Self.runRecord(
       checkpoint: checkpoint, provenance: provenance, every: every,
       scoreThreshold: rgb.configuration.postProcessing.scoreThreshold, precision: precision,
-      flow: flow.map { (checkpoint: $0.path, provenance: $0.provenance, root: flowRoot) })
+      flow: flow.map { (checkpoint: $0.path, provenance: $0.provenance, root: flowRoot, weight: flowWeight) })
     if group?.isLeader ?? true { try Self.claim(cache: directory, record: record) }
     if let group {
       try group.barrier()
@@ -190,12 +204,13 @@ extension DetectorRunOptions {
   /// What identifies the detections of a run: the checkpoint file (size, modification time,
   /// provenance), the keyframe stride, the score threshold, for bf16 the GEMM precision (an fp32
   /// record has no precision line, as before the option existed) and, for a two-stream run, the flow
-  /// checkpoint file and whether the flow is stored or computed (an RGB-only record has no flow
-  /// lines, so neither run ever reads the other's cache). The path lines (`checkpoint:`, `flow
+  /// checkpoint file, whether the flow is stored or computed and, unless 0.5, the flow weight (an
+  /// RGB-only record has no flow lines, so neither run ever reads the other's cache). The path lines (`checkpoint:`, `flow
   /// checkpoint:`) and the flow root's path are informative only.
   static func runRecord(
     checkpoint: String, provenance: String, every: Int, scoreThreshold: Float,
-    precision: ComputePrecision = .fp32, flow: (checkpoint: String, provenance: String, root: String?)? = nil
+    precision: ComputePrecision = .fp32,
+    flow: (checkpoint: String, provenance: String, root: String?, weight: Float)? = nil
   ) throws -> String {
     var record = """
       checkpoint: \(checkpoint)
@@ -211,7 +226,7 @@ extension DetectorRunOptions {
         \(fileIdentity(flow.checkpoint, prefix: "flow checkpoint"))
         flow weights: \(flow.provenance)
         flow: \(flow.root.map { "stored (--flow-root); flow root: \($0)" } ?? "TV-L1 computed from the frames")
-
+        \(flow.weight == 0.5 ? "" : "flow weight: \(flow.weight)\n")
         """
     }
     return record

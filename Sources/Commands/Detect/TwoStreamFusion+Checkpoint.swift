@@ -7,12 +7,14 @@ extension TwoStreamFusion {
   /// `detect --flow` and `eval-framemap --flow-detector`.
   ///
   /// `option` names the flag in the error about an RGB checkpoint; `configure` applies the run's
-  /// overrides to the flow detector's configuration before it is built.
+  /// overrides to the flow detector's configuration before it is built; `flowWeight` is the flow
+  /// stream's share of the fused scores (``TwoStreamFusion/flowWeight``).
   /// - Throws: ``DetectorError/badCheckpoint(path:detail:)`` for an RGB checkpoint given as flow,
   ///   ``DetectorError/badConfiguration(_:)`` when the two detectors' classes, input size or clip
   ///   length differ, and the checkpoint's own loading errors.
   static func load(
     rgb: ActionDetector, rgbProvenance: String, flowPath path: String, option: String,
+    flowWeight: Float = 0.5,
     configure: (inout DetectorConfiguration) -> Void = { _ in }
   ) throws -> (fusion: TwoStreamFusion, provenance: String, flowProvenance: String) {
     var (configuration, flowProvenance, store) = try DetectorCheckpoint.open(path: path)
@@ -22,7 +24,8 @@ extension TwoStreamFusion {
     }
     configure(&configuration)
     let fusion = try TwoStreamFusion(
-      rgb: rgb, flow: try ActionDetector(weights: &store, configuration: configuration))
+      rgb: rgb, flow: try ActionDetector(weights: &store, configuration: configuration),
+      flowWeight: flowWeight)
     let trained = rgbProvenance.hasPrefix("trained") && flowProvenance.hasPrefix("trained")
     let combined = (trained ? "trained (two streams): " : "") + "RGB \(rgbProvenance); flow \(flowProvenance)"
     return (fusion, combined, flowProvenance)

@@ -40,8 +40,13 @@ extension Train {
     case "all": partsValue = .all
     default: throw ValidationError("--train \(parts): expected rpn-head, head or all")
     }
-    guard ["frozen", "training", "trunks"].contains(bn) else {
-      throw ValidationError("--bn \(bn): expected frozen, training or trunks")
+    guard ["frozen", "training", "trunks", "batch"].contains(bn) else {
+      throw ValidationError("--bn \(bn): expected frozen, training, trunks or batch")
+    }
+    if bn == "batch", batchSize < 2 {
+      throw ValidationError(
+        "--bn batch needs --batch-size 2 or more (statistics across one sample are that sample's: --bn trunks)"
+      )
     }
     guard let optimiserKind = OptimiserKind(rawValue: optimiser) else {
       throw ValidationError("--optimiser \(optimiser): expected sgd or adamw")
@@ -69,7 +74,8 @@ extension Train {
     options.keepBorderAnchors = keepBorderAnchors || scratch != nil
     options.optimiser = optimiserKind
     if groundTruthJitter > 0 { options.groundTruthJitter = groundTruthJitter }
-    if bn == "trunks" { options.headBatchNormFrozen = true }
+    if bn == "trunks" || bn == "batch" { options.headBatchNormFrozen = true }
+    if bn == "batch" { options.batchNormAcrossSamples = true }
     if recalibrateEvery > 0 {
       options.recalibrateEvery = recalibrateEvery
       options.recalibrationSamples = calibrationSamples

@@ -148,9 +148,13 @@ public struct Train: ParsableCommand {
   /// BN mode.
   @Option(
     help: """
-      Batch norm: frozen (fine-tuning), training (batch statistics), or trunks (batch statistics in the \
-      trunks, the head's frozen: from scratch, a head normalised over one frame's ROIs cannot learn actions). \
-      With training or trunks, checkpoints run the trunks with each sample's own statistics, as trained.
+      Batch norm: frozen (fine-tuning), training (batch statistics), trunks (batch statistics in the \
+      trunks, the head's frozen: from scratch, a head normalised over one frame's ROIs cannot learn actions), \
+      or batch (as trunks, with each step's --batch-size samples run through the trunks as one batch, so the \
+      statistics are across samples; needs --batch-size 2 or more). With training or trunks, checkpoints run \
+      the trunks with each sample's own statistics, as trained; with batch, with the running statistics. \
+      One sample's own statistics erase how strongly each channel responds: a deep S3D-G trained that way \
+      does not learn slow motion such as sitting down (eval/DEFAULT_MODEL.md).
       """)
   public var bn = Defaults.bn
   /// Ground-truth jitter.

@@ -81,6 +81,7 @@ public final class Trainer {
     if state.options.headBatchNormFrozen == true {
       for bn in detector.head.batchNorms { bn.mode = .frozen }
     }
+    detector.batchNormAcrossSamples = state.options.batchNormAcrossSamples == true
     if state.options.keepBorderAnchors { detector.rpnTraining.borderTolerance = nil }
   }
 
@@ -134,10 +135,7 @@ public final class Trainer {
       let started = Date()
       detector.zeroGradients()
       var sums = [Float](repeating: 0, count: 7)
-      for _ in 0..<shard.samplesPerStep {
-        let (index, sample) = try queue.next()
-        var sampleOrder = SampleOrder.random(seed: EpochOrder.mix(options.seed ^ 0xA5A5_A5A5, UInt64(index)))
-        let l = detector.accumulateGradients(for: sample, order: &sampleOrder)
+      for l in try stepLosses(queue: queue, samples: shard.samplesPerStep) {
         guard l.total.isFinite else {
           throw TrainingError.nonFiniteLoss(
             step: state.step + 1, loss: "\(l.total)",
@@ -203,6 +201,28 @@ public final class Trainer {
     let final = "\(runDirectory)/final.safetensors"
     if leader { try detector.writeCheckpoint(to: final, metadata: metadata(validation: nil)) }
     return final
+  }
+
+  /// Forward, losses and backward of one step's `samples` samples from `queue`: one at a time, or
+  /// as one batch through the trunks (``TrainingOptions/batchNormAcrossSamples``); each sample's
+  /// anchor and ROI sampling is seeded by its index either way.
+  private func stepLosses(queue: PrefetchQueue, samples: Int) throws -> [DetectorLosses] {
+    let seed = state.options.seed ^ 0xA5A5_A5A5
+    var batch: [DetectorTrainingSample] = []
+    var orders: [SampleOrder] = []
+    var losses: [DetectorLosses] = []
+    for _ in 0..<samples {
+      let (index, sample) = try queue.next()
+      var order = SampleOrder.random(seed: EpochOrder.mix(seed, UInt64(index)))
+      if state.options.batchNormAcrossSamples == true {
+        batch.append(sample)
+        orders.append(order)
+      } else {
+        losses.append(detector.accumulateGradients(for: sample, order: &order))
+      }
+    }
+    if !batch.isEmpty { losses = detector.accumulateGradients(batch: batch, orders: &orders) }
+    return losses
   }
 
   /// Re-estimates every batch norm's running statistics (``TrainableActionDetector/calibrateBatchNorms(on:)``)

@@ -31,6 +31,11 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// trunks' use batch statistics. One sample's ROIs all come from one frame, so batch statistics
   /// over them normalise away what the ROIs share, such as the action (nil: false).
   public var headBatchNormFrozen: Bool?
+  /// With ``batchNormTraining``: each step's samples run through the trunks as one batch, so their
+  /// batch norms normalise with statistics across the step's samples (on each rank, across its
+  /// share), and checkpoints run the trunks with running statistics (nil: false, one sample per
+  /// forward).
+  public var batchNormAcrossSamples: Bool?
   /// Re-estimate every batch norm's running statistics on training samples every this many steps
   /// (PreciseBN; keeps frozen batch norms in step with the weights they follow; nil or 0: never).
   public var recalibrateEvery: Int?

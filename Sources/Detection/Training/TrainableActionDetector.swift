@@ -87,6 +87,10 @@ public final class TrainableActionDetector {
   public var rpnTraining = RPNTrainingConfiguration()
   /// ROI sampling and head loss settings (scoring follows the configuration's head).
   public var headTraining: HeadTrainingConfiguration
+  /// Whether training steps run their samples' trunks as one batch
+  /// (``accumulateGradients(batch:orders:)``), so training-mode batch norms see statistics across
+  /// samples: then checkpoints record running statistics for inference, not per-sample ones.
+  public var batchNormAcrossSamples = false
   let keyframeNormalization: InputNormalization
   let contextNormalization: ContextInput
 
@@ -235,12 +239,14 @@ public final class TrainableActionDetector {
 
   /// The configuration checkpoints of the current state record: as ``configuration``, with
   /// ``DetectorConfiguration/trunkStatistics`` saying how the trunks' batch norms run now. Per-sample
-  /// when every one of them is in ``BatchNormMode/training`` (a training forward is one sample, so its
-  /// batch statistics are that sample's), running otherwise; inference then computes what training did.
+  /// when every one of them is in ``BatchNormMode/training`` and a training forward is one sample (so
+  /// its batch statistics are that sample's), running otherwise (frozen batch norms, or statistics
+  /// across samples: ``batchNormAcrossSamples``); inference then computes what training did.
   public var checkpointConfiguration: DetectorConfiguration {
     var c = configuration
     let trunkNorms = keyframe.stages.batchNorms + context.stages.batchNorms
-    let perSample = !trunkNorms.isEmpty && trunkNorms.allSatisfy { $0.mode == .training }
+    let perSample =
+      !batchNormAcrossSamples && !trunkNorms.isEmpty && trunkNorms.allSatisfy { $0.mode == .training }
     c.trunkStatistics = perSample ? .perSample : .running
     return c
   }

@@ -48,6 +48,11 @@ extension Train {
         "--bn batch needs --batch-size 2 or more (statistics across one sample are that sample's: --bn trunks)"
       )
     }
+    if bn == "batch", recalibrateEvery > 0 {
+      throw ValidationError(
+        "--recalibrate-every re-estimates one sample per forward; with --bn batch the running statistics "
+          + "already follow the batches (leave it out)")
+    }
     guard let optimiserKind = OptimiserKind(rawValue: optimiser) else {
       throw ValidationError("--optimiser \(optimiser): expected sgd or adamw")
     }

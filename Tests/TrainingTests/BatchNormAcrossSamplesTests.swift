@@ -20,6 +20,12 @@ import Testing
     } catch {
       #expect(Train.message(for: error).contains("--bn batch needs --batch-size 2 or more"))
     }
+    do {
+      _ = try Train.parse(base + ["--batch-size", "4", "--recalibrate-every", "200"]).trainOptions()
+      Issue.record("--bn batch accepted with --recalibrate-every")
+    } catch {
+      #expect(Train.message(for: error).contains("with --bn batch the running statistics already follow"))
+    }
     let options = try Train.parse(base + ["--batch-size", "4"]).trainOptions()
     #expect(options.batchNormAcrossSamples == true && options.batchNormTraining)
     #expect(options.headBatchNormFrozen == true)

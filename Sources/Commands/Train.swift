@@ -153,8 +153,8 @@ public struct Train: ParsableCommand {
       or batch (as trunks, with each step's --batch-size samples run through the trunks as one batch, so the \
       statistics are across samples; needs --batch-size 2 or more). With training or trunks, checkpoints run \
       the trunks with each sample's own statistics, as trained; with batch, with the running statistics. \
-      One sample's own statistics erase how strongly each channel responds: a deep S3D-G trained that way \
-      does not learn slow motion such as sitting down (eval/DEFAULT_MODEL.md).
+      Trained one sample per step with its own statistics, a deep S3D-G never learnt slow motion such as \
+      sitting down; batches with statistics across them did (eval/DEFAULT_MODEL.md).
       """)
   public var bn = Defaults.bn
   /// Ground-truth jitter.

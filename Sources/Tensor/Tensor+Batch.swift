@@ -1,8 +1,10 @@
 /// Batches along dimension 0: stacking samples into one batch tensor and taking one sample out.
 extension Tensor {
   /// Concatenates tensors `[n_i, ...]` along dimension 0 (the batch); the other extents must match.
+  /// One tensor is returned as it is.
   public static func concatenatingBatches(_ parts: [Tensor]) -> Tensor {
     precondition(!parts.isEmpty, "concatenatingBatches: no tensors")
+    if parts.count == 1 { return parts[0] }
     let rest = Array(parts[0].shape.dropFirst())
     precondition(!parts[0].shape.isEmpty, "concatenatingBatches: a scalar has no batch dimension")
     for p in parts {
@@ -19,9 +21,10 @@ extension Tensor {
     return y
   }
 
-  /// Sample `index` of the batch `[n, ...]`, as `[1, ...]` (a copy).
+  /// Sample `index` of the batch `[n, ...]`, as `[1, ...]` (a copy; a batch of one is itself).
   public func batchItem(_ index: Int) -> Tensor {
     precondition(rank >= 1 && (0..<shape[0]).contains(index), "batchItem: \(index) of \(shape)")
+    if shape[0] == 1 { return self }
     let size = count / shape[0]
     let y = Tensor(uninitializedShape: [1] + shape.dropFirst())
     y.storage.base.update(from: storage.base + index * size, count: size)

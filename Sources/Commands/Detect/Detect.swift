@@ -163,10 +163,7 @@ public struct Detect: ParsableCommand {
     }
     if linking != nil, !tubes { throw ValidationError("--linking needs --tubes") }
     if flowRoot != nil, flow == nil { throw ValidationError("--flow-root needs --flow FILE") }
-    if flowWeight != 0.5, flow == nil { throw ValidationError("--flow-weight needs --flow FILE") }
-    guard TwoStreamFusion.isValidFlowWeight(flowWeight) else {
-      throw ValidationError("--flow-weight must be in 0...1, got \(flowWeight)")
-    }
+    try TwoStreamFusion.validateFlowWeight(flowWeight, flowOption: "--flow", given: flow != nil)
     guard every >= 1 else { throw ValidationError("--every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard ActionDetector.ContextMode(rawValue: context) != nil else {

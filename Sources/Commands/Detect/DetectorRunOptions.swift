@@ -92,12 +92,8 @@ extension DetectorRunOptions {
     if flowCheckpoint == nil, flowRoot != nil {
       throw ValidationError("--flow-root needs --flow-detector FILE (it is the flow detector's input)")
     }
-    if flowCheckpoint == nil, flowWeight != 0.5 {
-      throw ValidationError("--flow-weight needs --flow-detector FILE")
-    }
-    guard TwoStreamFusion.isValidFlowWeight(flowWeight) else {
-      throw ValidationError("--flow-weight must be in 0...1, got \(flowWeight)")
-    }
+    try TwoStreamFusion.validateFlowWeight(
+      flowWeight, flowOption: "--flow-detector", given: flowCheckpoint != nil)
     if checkpoint == nil, precision != .fp32 {
       throw ValidationError("--precision needs --detector FILE (it is the detector's GEMM precision)")
     }

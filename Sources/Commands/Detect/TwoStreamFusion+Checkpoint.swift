@@ -1,3 +1,4 @@
+import ArgumentParser
 import Detection
 
 extension TwoStreamFusion {
@@ -29,5 +30,14 @@ extension TwoStreamFusion {
     let trained = rgbProvenance.hasPrefix("trained") && flowProvenance.hasPrefix("trained")
     let combined = (trained ? "trained (two streams): " : "") + "RGB \(rgbProvenance); flow \(flowProvenance)"
     return (fusion, combined, flowProvenance)
+  }
+
+  /// Checks a `--flow-weight` option: in 0...1, and other than the average only beside the flow
+  /// detector option `flowOption` (`given`: whether that option was given).
+  static func validateFlowWeight(_ weight: Float, flowOption: String, given: Bool) throws {
+    if weight != 0.5, !given { throw ValidationError("--flow-weight needs \(flowOption) FILE") }
+    guard isValidFlowWeight(weight) else {
+      throw ValidationError("--flow-weight must be in 0...1, got \(weight)")
+    }
   }
 }

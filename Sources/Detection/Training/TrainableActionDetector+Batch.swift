@@ -3,16 +3,17 @@ import Primitives
 import Tensor
 
 extension TrainableActionDetector {
-  /// Forward, losses and backward of a batch whose trunks run as one: the keyframes `[n, 3, H, W]`
-  /// go through ResNet-50 and the clips `[n, 3, T, H, W]` through S3D-G in one forward each, so batch
-  /// norms in ``BatchNormMode/training`` normalise with statistics over all `n` samples (what a
-  /// batch of clips means in the paper's training; one sample's own statistics erase how strongly a
-  /// channel responds, and with it slow motion such as sitting down). The RPN, the proposal
-  /// sampling and the head run per sample, each with its own `orders[i]`, exactly as
-  /// ``accumulateGradients(for:order:)`` does; gradients add to the parameters'.
+  /// Forward, losses and backward of a batch whose trunks run as one; gradients add to the
+  /// parameters' (call ``zeroGradients()`` once per step). Returns each sample's losses.
   ///
-  /// With frozen batch norms the result is the per-sample calls' (up to summation order).
-  /// Returns each sample's losses.
+  /// The keyframes `[n, 3, H, W]` go through ResNet-50 → RPN → RPN loss (anchor targets); proposals
+  /// from the RPN's own outputs (constants); ROI targets sampled from proposals + ground truth; the
+  /// clips `[n, 3, T, H, W]` through S3D-G → `Mixed_4e` → head on each sample's ROIs → head loss;
+  /// backward through the head, the S3D-G trunk (when it learns), the RPN and the ResNet-50 trunk
+  /// (when it learns). Each trunk runs once for the whole batch, so batch norms in
+  /// ``BatchNormMode/training`` normalise with statistics over all `n` samples (a batch of clips, as
+  /// in the paper's training); the RPN, the sampling and the head run per sample, each with its own
+  /// `orders[i]`. With frozen batch norms the result is the per-sample calls' (up to summation order).
   public func accumulateGradients(batch samples: [DetectorTrainingSample], orders: inout [SampleOrder])
     -> [DetectorLosses]
   {

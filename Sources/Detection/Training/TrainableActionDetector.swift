@@ -156,57 +156,14 @@ public final class TrainableActionDetector {
   }
 
   /// Forward, losses and backward of one sample; gradients add to the parameters' (call
-  /// ``zeroGradients()`` once per batch). `order` drives the anchor and ROI sampling.
+  /// ``zeroGradients()`` once per batch). `order` drives the anchor and ROI sampling. A batch of one
+  /// (``accumulateGradients(batch:orders:)``): training-mode batch norms use this sample's statistics.
   public func accumulateGradients(for sample: DetectorTrainingSample, order: inout SampleOrder)
     -> DetectorLosses
   {
-    let (width, height) = (Float(configuration.inputWidth), Float(configuration.inputHeight))
-    var losses = DetectorLosses()
-    let feature = keyframe.stages.forward(keyframeNormalization(sample.keyframe))
-    let (objectness, deltas) = rpn.forward(feature)
-    let anchors = configuration.rpn.anchors.anchors(
-      featureHeight: feature.shape[2], featureWidth: feature.shape[3])
-    let (rpnLoss, _) = DetectionLoss.rpn(
-      objectness: objectness, deltas: deltas, anchors: anchors, groundTruth: sample.boxes.map(\.box),
-      imageWidth: width, imageHeight: height, configuration: rpnTraining, order: &order)
-    losses.rpnObjectness = rpnLoss.classification * rpnTraining.objectnessWeight
-    losses.rpnLocalization = rpnLoss.localization * rpnTraining.localizationWeight
-    let proposals = RegionProposalNetwork.proposals(
-      objectness: objectness, deltas: deltas, configuration: configuration.rpn,
-      imageWidth: configuration.inputWidth, imageHeight: configuration.inputHeight
-    ).boxes
-    let jittered = headTraining.jitteredGroundTruth(
-      sample.boxes.map(\.box), width: width, height: height, order: &order)
-    let targets = ProposalTargets(
-      proposals: proposals + jittered, groundTruth: sample.boxes, configuration: headTraining, order: &order)
-
-    let contextLearns = context.stages.hasTrainableParameters
-    let mixed4e = context.stages.forward(contextNormalization(sample.clip))
-    if !targets.rois.isEmpty {
-      let (logits, boxDeltas) = head.forward(mixed4e: mixed4e, rois: targets.rois)
-      let headLoss = DetectionLoss.head(
-        classLogits: logits, boxDeltas: boxDeltas, targets: targets, configuration: headTraining)
-      losses.headClassification = headLoss.classification * headTraining.classificationWeight
-      losses.headLocalization = headLoss.localization * headTraining.localizationWeight
-      (losses.foregroundROIs, losses.foregroundCorrect) = Self.foregroundAccuracy(
-        logits: logits, classes: targets.classes, scoring: headTraining.scoring)
-      let dMixed4e = head.backward(
-        classLogits: headLoss.classificationGradient, boxDeltas: headLoss.localizationGradient)
-      if contextLearns { _ = context.stages.backward(dMixed4e, inputGradient: false) }
-    }
-    if !contextLearns { context.stages.forgetActivations() }
-
-    let keyframeLearns = keyframe.stages.hasTrainableParameters
-    if rpn.parameters.contains(where: { !$0.isFrozen }) || keyframeLearns {
-      let dFeature = rpn.backward(
-        objectness: rpnLoss.classificationGradient, deltas: rpnLoss.localizationGradient,
-        inputGradient: keyframeLearns)
-      if keyframeLearns, let dFeature { _ = keyframe.stages.backward(dFeature, inputGradient: false) }
-    } else {
-      rpn.forgetActivations()
-    }
-    if !keyframeLearns { keyframe.stages.forgetActivations() }
-    return losses
+    var orders = [order]
+    defer { order = orders[0] }
+    return accumulateGradients(batch: [sample], orders: &orders)[0]
   }
 
   /// Foreground ROIs (those with classes) and how many of them have their highest logit on one of

@@ -9,10 +9,12 @@ import Testing
 /// A killed run resumed from its last checkpoint ends with the same weights, bit for bit, as an
 /// uninterrupted run (tiny detector, synthetic frames, augmentation on, batch 2): with SGD and frozen
 /// batch norm, and with AdamW, batch statistics in the trunks, the batch norms re-estimated every
-/// 2 steps and jittered ground truth among the head's proposals (the default model's recipe).
+/// 2 steps and jittered ground truth among the head's proposals (the default model's recipe of
+/// sessions 3–9); and with AdamW and the trunks normalising each step's two samples together
+/// (`train --bn batch`, whose running statistics the checkpoints carry).
 @Suite struct TrainerResumeTests {
-  /// The two recipes.
-  enum Recipe: CaseIterable { case sgdFrozen, adamWTrunksRecalibrated }
+  /// The three recipes.
+  enum Recipe: CaseIterable { case sgdFrozen, adamWTrunksRecalibrated, adamWBatchAcrossSamples }
 
   static func options(steps: Int, recipe: Recipe = .sgdFrozen) -> TrainingOptions {
     var options = TrainingOptions(
@@ -27,6 +29,15 @@ import Testing
       options.headBatchNormFrozen = true
       options.recalibrateEvery = 2
       options.recalibrationSamples = 2
+      options.groundTruthJitter = 4
+    }
+    if recipe == .adamWBatchAcrossSamples {
+      options.optimiser = .adamw
+      options.schedule.base = 0.001
+      options.weightDecay = 0.01
+      options.batchNormTraining = true
+      options.batchNormAcrossSamples = true
+      options.headBatchNormFrozen = true
       options.groundTruthJitter = 4
     }
     return options
@@ -88,7 +99,7 @@ import Testing
     if recipe == .adamWTrunksRecalibrated { expected.trunkStatistics = .perSample }
     #expect(detector.configuration == expected)
     #expect(provenance.hasPrefix("trained"))
-    if recipe == .adamWTrunksRecalibrated {
+    if recipe != .sgdFrozen {
       let state = try RunState.read(directory: set.root + "/run-b")
       #expect(state.optimiserState.keys.contains { $0.hasPrefix("adam_v.") })
       #expect(log.contains("head_fg_accuracy"))

@@ -4,6 +4,7 @@
 # act protocol, and writes the tables eval/DEFAULT_MODEL.md quotes.
 #
 #   bash tools/evaluate_default_model.sh CHECKPOINT OUT_DIR [THREADS]
+#   CONTEXT=perClip bash tools/evaluate_default_model.sh …   # the context trunk per keyframe clip, as trained
 #
 # The test split: 200 videos from seed 777 (the default model's training sets used seeds 1001 and 3001).
 # Needs a release build (swift build -c release). Takes about 15 minutes on 2 cores.
@@ -11,6 +12,9 @@ set -euo pipefail
 checkpoint=$1
 out=$2
 threads=${3:-2}
+context=${CONTEXT:-shared}
+name=$name
+[ "$context" = shared ] || name=$name-$context
 bin=.build/release
 test_split=$out/synthetic-test
 mkdir -p "$out"
@@ -18,10 +22,10 @@ if [ ! -f "$test_split/Synthetic-GT.pkl" ]; then
   "$bin/make-synthetic-actions" --out "$test_split" --videos 200 --seed 777 --test-videos 200
 fi
 "$bin/eval-framemap" jhmdb split1 --gt "$test_split/Synthetic-GT.pkl" --detector "$checkpoint" \
-  --frames-root "$test_split/Frames" --cache "$out/cache-$(basename "$checkpoint" .safetensors)" \
-  --detector-threads "$threads" --detector-score-threshold 0.001 --protocol act \
-  --json "$out/framemap-$(basename "$checkpoint" .safetensors).json" | tee "$out/framemap-$(basename "$checkpoint" .safetensors).txt"
+  --frames-root "$test_split/Frames" --cache "$out/cache-$name" \
+  --detector-threads "$threads" --detector-context "$context" --detector-score-threshold 0.001 --protocol act \
+  --json "$out/framemap-$name.json" | tee "$out/framemap-$name.txt"
 "$bin/eval-videomap" jhmdb split1 --gt "$test_split/Synthetic-GT.pkl" --detector "$checkpoint" \
-  --frames-root "$test_split/Frames" --cache "$out/cache-$(basename "$checkpoint" .safetensors)" \
-  --detector-threads "$threads" --detector-score-threshold 0.001 \
-  --json "$out/videomap-$(basename "$checkpoint" .safetensors).json" | tee "$out/videomap-$(basename "$checkpoint" .safetensors).txt"
+  --frames-root "$test_split/Frames" --cache "$out/cache-$name" \
+  --detector-threads "$threads" --detector-context "$context" --detector-score-threshold 0.001 \
+  --json "$out/videomap-$name.json" | tee "$out/videomap-$name.txt"

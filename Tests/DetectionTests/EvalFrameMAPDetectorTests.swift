@@ -36,18 +36,10 @@ import Testing
     return frames
   }
 
-  /// Runs the command on `arguments`, returning what it printed.
-  static func run(_ arguments: [String]) throws -> String {
-    var printed = ""
-    try EvalFrameMAP.parse(arguments).run { printed += $0 + "\n" }
-    return printed
-  }
-
-  @Test func detectorRunCachesResumesAndRecomputesOneVideo() throws {
-    let dir = try DetectCommandTests.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let videos = Self.videos
-    // Frames 1…15 of the clip for the first video, 8…22 for the second: <root>/<class>/<video>/00001.png ….
+  /// Frames of the two videos under `dir/Frames` (frames 1…15 of the clip for the first video,
+  /// 8…22 for the second: <root>/<class>/<video>/00001.png …), their list `dir/videos.txt` and a
+  /// seeded checkpoint `dir/detector.safetensors` with the JHMDB labels.
+  static func makeSplit(in dir: String) throws {
     let frames = try Self.clipFrames(count: 22)
     for (n, video) in videos.enumerated() {
       let folder = dir + "/Frames/" + video.id
@@ -62,6 +54,53 @@ import Testing
     configuration.classes = Dataset.jhmdb.classNames
     configuration.postProcessing.scoreThreshold = 0
     try DetectorCheckpoint.writeSeeded(configuration, seed: 5, to: dir + "/detector.safetensors")
+  }
+
+  /// `--detector-context perClip` runs the context trunk on each keyframe's own clip: the cached
+  /// detections are those of `SplitDetection` in per-clip mode (not the shared mode's), and the cache
+  /// records the mode, so a shared-context run refuses it.
+  @Test func perClipContextReachesTheDetector() throws {
+    let dir = try DetectCommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.makeSplit(in: dir)
+    let video = Self.videos[0].id
+    let arguments = [
+      "jhmdb", "split1", "--annotations", Self.annotations, "--videos", dir + "/videos.txt",
+      "--detector", dir + "/detector.safetensors", "--frames-root", dir + "/Frames", "--cache",
+      dir + "/cache",
+      "--detector-every", "7",
+    ]
+    _ = try Self.run(arguments + ["--detector-context", "perClip"])
+    let cached = try DetectionsFile.read(path: "\(dir)/cache/\(SplitDetection.cacheName(video)).csv")
+    let record = try String(contentsOfFile: dir + "/cache/detector-run.txt", encoding: .utf8)
+    #expect(record.hasSuffix("context: perClip\n"))
+
+    let (detector, _) = try DetectorCheckpoint.load(path: dir + "/detector.safetensors")
+    func direct(_ mode: ActionDetector.ContextMode) throws -> [FrameDetection] {
+      var split = SplitDetection(
+        framesRoot: dir + "/Frames", cacheDirectory: dir + "/direct-\(mode.rawValue)")
+      split.every = 7
+      split.contextMode = mode
+      split.showProgress = false
+      return try split.detections(videos: [video], detector: detector)
+    }
+    #expect(cached == (try direct(.perClip)))
+    #expect(cached != (try direct(.shared)))
+    #expect(throws: (any Error).self) { _ = try Self.run(arguments) }
+  }
+
+  /// Runs the command on `arguments`, returning what it printed.
+  static func run(_ arguments: [String]) throws -> String {
+    var printed = ""
+    try EvalFrameMAP.parse(arguments).run { printed += $0 + "\n" }
+    return printed
+  }
+
+  @Test func detectorRunCachesResumesAndRecomputesOneVideo() throws {
+    let dir = try DetectCommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let videos = Self.videos
+    try Self.makeSplit(in: dir)
     func arguments(checkpoint: String = dir + "/detector.safetensors", json: String) -> [String] {
       [
         "jhmdb", "split1", "--annotations", Self.annotations, "--videos", dir + "/videos.txt",
@@ -153,6 +192,11 @@ import Testing
     ),
     (["--detections", "x.csv", "--frames-root", "F"], "--frames-root and --cache need --detector FILE"),
     (["--detections", "x.csv", "--cache", "C"], "--frames-root and --cache need --detector FILE"),
+    (
+      ["--detector", "d.safetensors", "--frames-root", "F", "--detector-context", "clip"],
+      "--detector-context must be 'shared' or 'perClip'"
+    ),
+    (["--detections", "x.csv", "--detector-context", "perClip"], "--detector-context needs --detector FILE"),
   ])
   func rejectsBadDetectorOptions(extra: [String], message: String) {
     do {

@@ -53,6 +53,16 @@ public struct DetectorRunOptions: ParsableArguments {
   @Option(name: .customLong("detector-every"), help: "Detect on every N-th frame.")
   public var every = 1
 
+  /// How the context trunk sees each keyframe's clip.
+  @Option(
+    name: .customLong("detector-context"),
+    help: ArgumentHelp(
+      "shared: the context trunk runs once over each video, edge-padded, and each keyframe takes its "
+        + "slice; perClip: it runs on each keyframe's own clip, as `train` builds it (as `detect --context`; "
+        + "a detector with per-sample statistics always runs perClip).",
+      valueName: "mode"))
+  public var context = "shared"
+
   /// Compute threads.
   @Option(name: .customLong("detector-threads"), help: "Compute threads of the detector.")
   public var threads = 2
@@ -72,6 +82,9 @@ public struct DetectorRunOptions: ParsableArguments {
 
   /// Whether the detector mode was asked for.
   public var isEnabled: Bool { checkpoint != nil }
+
+  /// The context mode asked for (validated in ``validate()``).
+  var contextMode: ActionDetector.ContextMode { ActionDetector.ContextMode(rawValue: context) ?? .shared }
 }
 
 extension DetectorRunOptions {
@@ -82,6 +95,9 @@ extension DetectorRunOptions {
   public func validate() throws {
     guard every >= 1 else { throw ValidationError("--detector-every must be at least 1, got \(every)") }
     guard threads >= 1 else { throw ValidationError("--detector-threads must be at least 1, got \(threads)") }
+    guard ActionDetector.ContextMode(rawValue: context) != nil else {
+      throw ValidationError("--detector-context must be 'shared' or 'perClip', got '\(context)'")
+    }
     if checkpoint == nil, framesRoot != nil || cache != nil {
       throw ValidationError("--frames-root and --cache need --detector FILE")
     }
@@ -94,6 +110,9 @@ extension DetectorRunOptions {
     }
     try TwoStreamFusion.validateFlowWeight(
       flowWeight, flowOption: "--flow-detector", given: flowCheckpoint != nil)
+    if checkpoint == nil, context != "shared" {
+      throw ValidationError("--detector-context needs --detector FILE (it is how the detector runs)")
+    }
     if checkpoint == nil, precision != .fp32 {
       throw ValidationError("--precision needs --detector FILE (it is the detector's GEMM precision)")
     }
@@ -186,6 +205,7 @@ extension DetectorRunOptions {
     let record = try Self.runRecord(
       checkpoint: checkpoint, provenance: provenance, every: every,
       scoreThreshold: rgb.configuration.postProcessing.scoreThreshold, precision: precision,
+      contextMode: contextMode,
       flow: flow.map { (checkpoint: $0.path, provenance: $0.provenance, root: flowRoot, weight: flowWeight) })
     if group?.isLeader ?? true { try Self.claim(cache: directory, record: record) }
     if let group {
@@ -194,18 +214,20 @@ extension DetectorRunOptions {
     }
     var split = SplitDetection(framesRoot: framesRoot, cacheDirectory: directory)
     split.every = every
+    split.contextMode = contextMode
     return Runner(detector: detector, split: split, group: group)
   }
 
   /// What identifies the detections of a run: the checkpoint file (size, modification time,
   /// provenance), the keyframe stride, the score threshold, for bf16 the GEMM precision (an fp32
-  /// record has no precision line, as before the option existed) and, for a two-stream run, the flow
+  /// record has no precision line, as before the option existed), for per-clip context its mode (a
+  /// shared-context record has no context line, as before the option existed) and, for a two-stream run, the flow
   /// checkpoint file, whether the flow is stored or computed and, unless 0.5, the flow weight (an
   /// RGB-only record has no flow lines, so neither run ever reads the other's cache). The path lines (`checkpoint:`, `flow
   /// checkpoint:`) and the flow root's path are informative only.
   static func runRecord(
     checkpoint: String, provenance: String, every: Int, scoreThreshold: Float,
-    precision: ComputePrecision = .fp32,
+    precision: ComputePrecision = .fp32, contextMode: ActionDetector.ContextMode = .shared,
     flow: (checkpoint: String, provenance: String, root: String?, weight: Float)? = nil
   ) throws -> String {
     var record = """
@@ -214,7 +236,7 @@ extension DetectorRunOptions {
       weights: \(provenance)
       every: \(every)
       score threshold: \(scoreThreshold)
-      \(precision == .fp32 ? "" : "precision: \(precision)\n")
+      \(precision == .fp32 ? "" : "precision: \(precision)\n")\(contextMode == .shared ? "" : "context: \(contextMode.rawValue)\n")
       """
     if let flow {
       record += """

@@ -7,14 +7,17 @@
 # must carry the right one of the two labels. A direction-blind model scores about 0.5.
 #
 #   bash tools/direction_check.sh CHECKPOINT OUT_DIR [THREADS]
-#   FLOW=FLOW_CHECKPOINT bash tools/direction_check.sh ...   # two streams (detect --flow: TV-L1 of
-#                                                            # the frames as played, fused scores)
+#   FLOW=FLOW_CHECKPOINT bash tools/direction_check.sh ...   # two streams (detect --flow, fused
+#                                                            # scores; the TV-L1 flow of the frames
+#                                                            # as played, stored once in OUT_DIR/flow
+#                                                            # by `flow` and read with --flow-root,
+#                                                            # as training reads it)
 #   FLOW=... FLOW_WEIGHT=1 bash tools/direction_check.sh ... # the flow stream's scores alone
 #                                                            # (detect --flow-weight; default 0.5)
 #
 # Needs a release build (swift build -c release) and python3 with numpy (the pickle holds arrays).
 # Takes about 2 minutes on 2 cores (detect --every 5 --context perClip on 40 videos of 40-80 frames);
-# with FLOW about 10 minutes (TV-L1 of every frame pair as the frames are decoded).
+# with FLOW about 10 minutes more the first time (TV-L1 of every frame pair), then reused.
 set -euo pipefail
 checkpoint=$1
 out=$2
@@ -38,8 +41,18 @@ for video in "$set_dir"/Frames/sit_down/* "$set_dir"/Frames/stand_up/*; do
     i=$((i + 1))
   done
 done
+flow_args=()
+if [ -n "${FLOW:-}" ]; then
+  for video in "$frames"/*; do
+    name=$(basename "$video")
+    n=$(ls "$video" | wc -l)
+    [ -f "$out/flow/$name/y_$(printf %05d $((n - 1))).jpg" ] && continue
+    "$bin/flow" "$video" --out "$out/flow/$name" --threads "$threads" --no-progress >/dev/null
+  done
+  flow_args=(--flow "$FLOW" --flow-root "$out/flow")
+fi
 detections=$out/detect-$(basename "$checkpoint" .safetensors)${FLOW:+-flow-$(basename "$FLOW" .safetensors)}${FLOW_WEIGHT:+-w$FLOW_WEIGHT}
 rm -rf "$detections"
-"$bin/detect" "$frames"/* --weights "$checkpoint" ${FLOW:+--flow "$FLOW"} ${FLOW_WEIGHT:+--flow-weight "$FLOW_WEIGHT"} --out "$detections" --every 5 \
+"$bin/detect" "$frames"/* --weights "$checkpoint" "${flow_args[@]}" ${FLOW_WEIGHT:+--flow-weight "$FLOW_WEIGHT"} --out "$detections" --every 5 \
   --score-threshold 0.001 --context perClip --threads "$threads" >"$detections.log"
 python3 tools/direction_check.py "$set_dir/Synthetic-GT.pkl" "$detections" | tee "$detections.txt"

@@ -22,11 +22,12 @@ public struct ActionDetector: Sendable {
 
   /// The context mode detection runs in when `requested`: ``ContextMode/perClip`` whenever sharing
   /// would change what the trunk computes beyond the clip's edges: a static context (the keyframe
-  /// repeated is a clip of its own) or per-sample trunk statistics (a longer window has other statistics).
+  /// repeated is a clip of its own), per-sample trunk statistics (a longer window has other
+  /// statistics) or trunks trained on clips (``DetectorConfiguration/trainedOnClips``).
   public func contextMode(requested: ContextMode) -> ContextMode {
     let shares =
       requested == .shared && configuration.contextFrames == .clip
-      && configuration.trunkStatistics == .running
+      && configuration.trunkStatistics == .running && !configuration.trainedOnClips
     return shares ? .shared : .perClip
   }
 

@@ -67,8 +67,17 @@ import Testing
     #expect(loaded.configuration.trunkStatistics == .perSample)
     #expect(loaded.contextMode(requested: .shared) == .perClip)
     #expect(try detector.inferenceDetector().contextMode(requested: .shared) == .perClip)
+    // Running statistics: still trained on clips (the trunks learnt each clip with its edges), so
+    // still per clip; an assembled detector of the same configuration may share.
     detector.setBatchNormMode(.frozen)
-    #expect(try detector.inferenceDetector().contextMode(requested: .shared) == .shared)
+    #expect(detector.checkpointConfiguration.trainedOnClips)
+    #expect((try detector.checkpointConfiguration.json()).contains("\"trainedOnClips\":true"))
+    #expect(try detector.inferenceDetector().contextMode(requested: .shared) == .perClip)
+    #expect(try detector.inferenceDetector().contextMode(requested: .perClip) == .perClip)
+    #expect(!(try configuration.json()).contains("trainedOnClips"))
+    var assembledWeights = try DetectorCheckpoint.seededStore(configuration, seed: 1)
+    let assembled = try ActionDetector(weights: &assembledWeights, configuration: configuration)
+    #expect(assembled.contextMode(requested: .shared) == .shared)
   }
 
   /// The inference trunks of a per-sample checkpoint give the training forward's features (same

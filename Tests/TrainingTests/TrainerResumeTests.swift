@@ -96,6 +96,7 @@ import Testing
     let (detector, provenance) = try DetectorCheckpoint.load(path: set.root + "/run-b/final.safetensors")
     // Trunks trained with batch statistics (one sample per forward) are run with each sample's own.
     var expected = SyntheticSet.configuration()
+    expected.trainedOnClips = true
     if recipe == .adamWTrunksRecalibrated { expected.trunkStatistics = .perSample }
     #expect(detector.configuration == expected)
     #expect(provenance.hasPrefix("trained"))

@@ -198,13 +198,15 @@ public final class TrainableActionDetector {
   /// ``DetectorConfiguration/trunkStatistics`` saying how the trunks' batch norms run now. Per-sample
   /// when every one of them is in ``BatchNormMode/training`` and a training forward is one sample (so
   /// its batch statistics are that sample's), running otherwise (frozen batch norms, or statistics
-  /// across samples: ``batchNormAcrossSamples``); inference then computes what training did.
+  /// across samples: ``batchNormAcrossSamples``); inference then computes what training did. Always
+  /// ``DetectorConfiguration/trainedOnClips``: the trunks learn on single clips, so detection runs per clip.
   public var checkpointConfiguration: DetectorConfiguration {
     var c = configuration
     let trunkNorms = keyframe.stages.batchNorms + context.stages.batchNorms
     let perSample =
       !batchNormAcrossSamples && !trunkNorms.isEmpty && trunkNorms.allSatisfy { $0.mode == .training }
     c.trunkStatistics = perSample ? .perSample : .running
+    c.trainedOnClips = true
     return c
   }
 

@@ -13,7 +13,7 @@ checkpoint=$1
 out=$2
 threads=${3:-2}
 context=${CONTEXT:-shared}
-name=$name
+name=$(basename "$checkpoint" .safetensors)
 [ "$context" = shared ] || name=$name-$context
 bin=.build/release
 test_split=$out/synthetic-test

@@ -88,8 +88,8 @@ public struct Train: ParsableCommand {
   /// Validation context mode.
   @Option(
     help: """
-      Context trunk during validation: shared (as eval-framemap --detector) or perClip (as training); \
-      per clip always when the trunks use per-sample statistics (--bn training or trunks).
+      Kept for old commands: validation runs the context per clip, as training built it, since every \
+      checkpoint train writes is trained on clips (shared or perClip give the same).
       """)
   public var valContext = "shared"
   /// Run folder to resume.

@@ -21,24 +21,18 @@ import Testing
       steps: steps, batchSize: 2,
       schedule: LearningRateSchedule(base: 0.01, warmupSteps: 2, decay: .cosine, totalSteps: steps),
       clipNorm: 5, seed: 7, checkpointEvery: 2, parts: .all, augmentation: Augmentation())
+    guard recipe != .sgdFrozen else { return options }
+    options.optimiser = .adamw
+    options.schedule.base = 0.001
+    options.weightDecay = 0.01
+    options.batchNormTraining = true
+    options.headBatchNormFrozen = true
+    options.groundTruthJitter = 4
     if recipe == .adamWTrunksRecalibrated {
-      options.optimiser = .adamw
-      options.schedule.base = 0.001
-      options.weightDecay = 0.01
-      options.batchNormTraining = true
-      options.headBatchNormFrozen = true
       options.recalibrateEvery = 2
       options.recalibrationSamples = 2
-      options.groundTruthJitter = 4
-    }
-    if recipe == .adamWBatchAcrossSamples {
-      options.optimiser = .adamw
-      options.schedule.base = 0.001
-      options.weightDecay = 0.01
-      options.batchNormTraining = true
+    } else {
       options.batchNormAcrossSamples = true
-      options.headBatchNormFrozen = true
-      options.groundTruthJitter = 4
     }
     return options
   }

@@ -80,32 +80,39 @@ static const uint16_t interleave[32] = {
     0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
     8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
 
-/// Packs B's kc×nc block (row stride ldb) into NR-column panels of kp = ceil(kc/2) pair rows.
-BF16_TARGET __attribute__((noinline)) static void packB(long kc, long nc, const float *b, long ldb, uint32_t *out) {
+/// Packs a kc×count block whose k runs down the rows (element (p, j) at src[p * ld + j]) into
+/// W-wide panels of kp = ceil(kc/2) pair rows: word [panel][p][j % W] = (src[2p][j], src[2p+1][j]).
+/// B as stored (W = NR) and a transposed A (stored k×m; W = MR) take this route. W is a multiple
+/// of 8; columns past count (up to whole panels) are packed as zeros.
+BF16_TARGET __attribute__((noinline)) static void packPairsDownRows(
+    long kc, long count, const float *src, long ld, long W, uint32_t *out) {
   const __m512i index = _mm512_loadu_si512(interleave);
   const long kp = (kc + 1) / 2;
-  const long panels = (nc + NR - 1) / NR;
+  const long padded = (count + W - 1) / W * W;
+  uint32_t words[16] __attribute__((aligned(64)));
   for (long p = 0; p < kp; p++) {
-    const float *r0 = b + 2 * p * ldb;
-    const float *r1 = r0 + ldb;
+    const float *r0 = src + 2 * p * ld;
+    const float *r1 = r0 + ld;
     const int second = 2 * p + 1 < kc;
-    for (long jp = 0; jp < panels; jp++) {
-      uint32_t *dst = out + (jp * kp + p) * NR;
-      for (int v = 0; v < NV; v++) {
-        const long j = jp * NR + 16 * v;
-        const __mmask16 mask = lanes(nc - j);
-        const __m512 x0 = _mm512_maskz_loadu_ps(mask, r0 + j);
-        const __m512 x1 = second ? _mm512_maskz_loadu_ps(mask, r1 + j) : _mm512_setzero_ps();
-        const __m512i h = (__m512i)_mm512_cvtne2ps_pbh(x1, x0);
-        _mm512_store_si512(dst + 16 * v, _mm512_permutexvar_epi16(index, h));
+    for (long j0 = 0; j0 < padded; j0 += 16) {
+      const __mmask16 mask = lanes(count - j0);
+      const __m512 x0 = _mm512_maskz_loadu_ps(mask, r0 + j0);
+      const __m512 x1 = second ? _mm512_maskz_loadu_ps(mask, r1 + j0) : _mm512_setzero_ps();
+      const __m512i h = (__m512i)_mm512_cvtne2ps_pbh(x1, x0);
+      _mm512_store_si512(words, _mm512_permutexvar_epi16(index, h));
+      // Eight columns at a time: a 16-column chunk may straddle two panels when W is 8.
+      for (long half = 0; half < 2; half++) {
+        const long j = j0 + 8 * half;
+        if (j >= padded) break;
+        memcpy(out + ((j / W) * kp + p) * W + j % W, words + 8 * half, 8 * sizeof(uint32_t));
       }
     }
   }
 }
 
 /// Eight rows' 16 pairs each (`w[r]`: row r's words for pairs p0 … p0+15) stored as pair-major
-/// words `dst[q * 8 + r]` (an 8×16 transpose of 32-bit words).
-BF16_TARGET static inline void storeTransposed8x16(const __m512i w[8], uint32_t *dst) {
+/// words `dst[q * stride + r]` (an 8×16 transpose of 32-bit words).
+BF16_TARGET static inline void storeTransposed8x16(const __m512i w[8], uint32_t *dst, long stride) {
   __m512i t[8], u[8];
   for (int r = 0; r < 8; r += 2) {
     t[r] = _mm512_unpacklo_epi32(w[r], w[r + 1]);      // per 128-bit lane L: pairs 4L, 4L+1
@@ -117,10 +124,10 @@ BF16_TARGET static inline void storeTransposed8x16(const __m512i w[8], uint32_t 
     u[h + 2] = _mm512_unpacklo_epi64(t[h + 1], t[h + 3]);  // pair 4L+2
     u[h + 3] = _mm512_unpackhi_epi64(t[h + 1], t[h + 3]);  // pair 4L+3
   }
-#define STORE_LANE(L)                                                                     \
-  for (int i = 0; i < 4; i++) {                                                           \
-    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * 8), _mm512_extracti32x4_epi32(u[i], L));     \
-    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * 8 + 4), _mm512_extracti32x4_epi32(u[4 + i], L)); \
+#define STORE_LANE(L)                                                                             \
+  for (int i = 0; i < 4; i++) {                                                                   \
+    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * stride), _mm512_extracti32x4_epi32(u[i], L));     \
+    _mm_storeu_si128((__m128i *)(dst + (4 * L + i) * stride + 4), _mm512_extracti32x4_epi32(u[4 + i], L)); \
   }
   STORE_LANE(0)
   STORE_LANE(1)
@@ -129,42 +136,67 @@ BF16_TARGET static inline void storeTransposed8x16(const __m512i w[8], uint32_t 
 #undef STORE_LANE
 }
 
-/// Packs A's mc×kc block (row stride lda) into MR-row panels of kp = ceil(kc/2) pair columns.
-/// Whole panels of 16 whole pairs go through an 8×16 transpose; the edges word by word.
-BF16_TARGET __attribute__((noinline)) static void packA(long mc, long kc, const float *a, long lda, uint32_t *out) {
+/// Packs a count×kc block whose k runs along the rows (element (i, p) at src[i * ld + p]) into
+/// W-wide panels of kp = ceil(kc/2) pair columns: word [panel][p][i % W] = (src[i][2p], src[i][2p+1]).
+/// A as stored (W = MR) and a transposed B (stored n×k; W = NR) take this route. W is a multiple
+/// of 8. Whole groups of 8 rows and 16 whole pairs go through an 8×16 transpose; the edges word by
+/// word; rows past count (up to whole panels) are packed as zeros.
+BF16_TARGET __attribute__((noinline)) static void packPairsAlongRows(
+    long count, long kc, const float *src, long ld, long W, uint32_t *out) {
   const long kp = (kc + 1) / 2;
-  const long rows = (mc + MR - 1) / MR * MR;
+  const long padded = (count + W - 1) / W * W;
   uint32_t words[16] __attribute__((aligned(64)));
-  const long fullPanels = MR == 8 ? mc / 8 : 0;
+  const long fullGroups = count / 8;
   const long fullPairs = kc / 32 * 16;  // pairs of blocks whose 32 elements all exist
-  for (long panel = 0; panel < fullPanels; panel++) {
-    uint32_t *dst = out + panel * kp * 8;
-    const float *rows8 = a + panel * 8 * lda;
+  for (long group = 0; group < fullGroups; group++) {
+    const long i0 = group * 8;
+    uint32_t *dst = out + (i0 / W) * kp * W + i0 % W;
+    const float *rows8 = src + i0 * ld;
     for (long p0 = 0; p0 < fullPairs; p0 += 16) {
       __m512i w[8];
       for (int r = 0; r < 8; r++) {
-        const float *row = rows8 + r * lda + 2 * p0;
+        const float *row = rows8 + r * ld + 2 * p0;
         w[r] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 16), _mm512_loadu_ps(row));
       }
-      storeTransposed8x16(w, dst + p0 * 8);
+      storeTransposed8x16(w, dst + p0 * W, W);
     }
   }
-  for (long i = 0; i < rows; i++) {
-    uint32_t *dst = out + (i / MR) * kp * MR + (i % MR);
-    if (i >= mc) {
-      for (long p = 0; p < kp; p++) dst[p * MR] = 0;
+  for (long i = 0; i < padded; i++) {
+    uint32_t *dst = out + (i / W) * kp * W + (i % W);
+    if (i >= count) {
+      for (long p = 0; p < kp; p++) dst[p * W] = 0;
       continue;
     }
-    const float *row = a + i * lda;
-    for (long p0 = i < fullPanels * 8 ? fullPairs : 0; p0 < kp; p0 += 16) {
+    const float *row = src + i * ld;
+    for (long p0 = i < fullGroups * 8 ? fullPairs : 0; p0 < kp; p0 += 16) {
       const long e = 2 * p0;
       const __m512 x0 = _mm512_maskz_loadu_ps(lanes(kc - e), row + e);
       const __m512 x1 = _mm512_maskz_loadu_ps(lanes(kc - e - 16), row + e + 16);
       // Elements e..e+31 in order: word q holds elements e+2q (low half) and e+2q+1.
       _mm512_store_si512(words, (__m512i)_mm512_cvtne2ps_pbh(x1, x0));
-      const long count = kp - p0 < 16 ? kp - p0 : 16;
-      for (long q = 0; q < count; q++) dst[(p0 + q) * MR] = words[q];
+      const long n = kp - p0 < 16 ? kp - p0 : 16;
+      for (long q = 0; q < n; q++) dst[(p0 + q) * W] = words[q];
     }
+  }
+}
+
+/// Packs A's mc×kc block at `a` (element (i, p) at a[i * lda + p], or at a[p * lda + i] when
+/// transposed) into MR-row panels.
+BF16_TARGET static void packA(long mc, long kc, const float *a, long lda, int transposed, uint32_t *out) {
+  if (transposed) {
+    packPairsDownRows(kc, mc, a, lda, MR, out);
+  } else {
+    packPairsAlongRows(mc, kc, a, lda, MR, out);
+  }
+}
+
+/// Packs B's kc×nc block at `b` (element (p, j) at b[p * ldb + j], or at b[j * ldb + p] when
+/// transposed) into NR-column panels.
+BF16_TARGET static void packB(long kc, long nc, const float *b, long ldb, int transposed, uint32_t *out) {
+  if (transposed) {
+    packPairsAlongRows(nc, kc, b, ldb, NR, out);
+  } else {
+    packPairsDownRows(kc, nc, b, ldb, NR, out);
   }
 }
 
@@ -218,8 +250,8 @@ static long blockWords(long rows, long kc) { return (rows + MR - 1) / MR * MR * 
 /// The GEMM; A either packed here block by block from (a, lda), or taken from `packed` (laid out by
 /// `ckbf16_pack_a` for `packedRows` rows, of which rows row0 … row0+m-1 are used).
 BF16_TARGET static void drive(
-    long m, long n, long k, const float *a, long lda, const uint32_t *packed, long packedRows, long row0,
-    const float *b, long ldb, float beta, float *c, long ldc) {
+    long m, long n, long k, const float *a, long lda, int transA, const uint32_t *packed, long packedRows,
+    long row0, const float *b, long ldb, int transB, float beta, float *c, long ldc) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     for (long i = 0; i < m; i++) {
@@ -239,7 +271,7 @@ BF16_TARGET static void drive(
     for (long pc = 0; pc < k; pc += KC) {
       const long kc = k - pc < KC ? k - pc : KC;
       const long kp = (kc + 1) / 2;
-      packB(kc, nc, b + pc * ldb + jc, ldb, bp);
+      packB(kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, transB, bp);
       const float blockBeta = pc == 0 ? beta : 1;
       for (long ic = 0; ic < m; ic += MC) {
         const long mc = m - ic < MC ? m - ic : MC;
@@ -248,7 +280,7 @@ BF16_TARGET static void drive(
           // Earlier k blocks are all KC wide.
           block = packed + (pc / KC) * blockWords(packedRows, KC) + (row0 + ic) * kp;
         } else {
-          packA(mc, kc, a + ic * lda + pc, lda, ap);
+          packA(mc, kc, transA ? a + pc * lda + ic : a + ic * lda + pc, lda, transA, ap);
           block = ap;
         }
         for (long jr = 0; jr < nc; jr += NR) {
@@ -268,7 +300,7 @@ BF16_TARGET static void drive(
 BF16_TARGET void ckbf16_gemm(
     long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
     long ldc) {
-  drive(m, n, k, a, lda, NULL, 0, 0, b, ldb, beta, c, ldc);
+  drive(m, n, k, a, lda, 0, NULL, 0, 0, b, ldb, 0, beta, c, ldc);
 }
 
 size_t ckbf16_packed_a_words(long m, long k) {
@@ -280,7 +312,7 @@ size_t ckbf16_packed_a_words(long m, long k) {
 BF16_TARGET void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_t *out) {
   for (long pc = 0; pc < k; pc += KC) {
     const long kc = k - pc < KC ? k - pc : KC;
-    packA(m, kc, a + pc, lda, out);
+    packA(m, kc, a + pc, lda, 0, out);
     out += blockWords(m, kc);
   }
 }
@@ -288,5 +320,11 @@ BF16_TARGET void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_
 BF16_TARGET void ckbf16_gemm_packed_a(
     long m, long n, long k, const uint32_t *packed, long packedRows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc) {
-  drive(m, n, k, NULL, 0, packed, packedRows, row0, b, ldb, beta, c, ldc);
+  drive(m, n, k, NULL, 0, 0, packed, packedRows, row0, b, ldb, 0, beta, c, ldc);
+}
+
+BF16_TARGET void ckbf16_gemm_transposed(
+    long m, long n, long k, const float *a, long lda, int transposeA, const float *b, long ldb,
+    int transposeB, float beta, float *c, long ldc) {
+  drive(m, n, k, a, lda, transposeA != 0, NULL, 0, 0, b, ldb, transposeB != 0, beta, c, ldc);
 }

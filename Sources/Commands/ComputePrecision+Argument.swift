@@ -9,6 +9,6 @@ extension ComputePrecision {
   static let help = ArgumentHelp(
     """
     GEMM precision of inference: 'bf16' needs an AVX512_BF16 CPU (operands rounded to bfloat16, fp32 \
-    accumulation: faster, features off by ~1-3 %; README, "bf16"). Training is always fp32.
+    accumulation: faster, features off by ~1-3 %; README, "bf16").
     """, valueName: "fp32|bf16")
 }

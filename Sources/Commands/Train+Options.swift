@@ -1,6 +1,7 @@
 import ArgumentParser
 import Detection
 import Networks
+import Tensor
 import Training
 
 extension Train {
@@ -81,6 +82,7 @@ extension Train {
     if groundTruthJitter > 0 { options.groundTruthJitter = groundTruthJitter }
     if bn == "trunks" || bn == "batch" { options.headBatchNormFrozen = true }
     if bn == "batch" { options.batchNormAcrossSamples = true }
+    if precision != .fp32 { options.precision = precision }
     if recalibrateEvery > 0 {
       options.recalibrateEvery = recalibrateEvery
       options.recalibrationSamples = calibrationSamples

@@ -2,6 +2,7 @@ import ArgumentParser
 import Detection
 import Distributed
 import Foundation
+import Tensor
 import Training
 
 /// `train DATASET SPLIT --frames-root DIR --init detector.safetensors --run RUN/`: fine-tunes the
@@ -210,6 +211,13 @@ public struct Train: ParsableCommand {
   @Option(help: "Validate on the first N test videos only (0: all).") public var valVideos = 0
   /// Protocol.
   @OptionGroup public var scoring: ProtocolOptions
+  /// GEMM precision of the run.
+  @Option(
+    help: ArgumentHelp(
+      """
+      GEMM precision of the forward and backward passes (and validation): 'bf16' (AVX512_BF16 CPUs) rounds       the GEMMs' operands to bfloat16 and accumulates in fp32; weights, gradients and optimiser state       stay fp32 (README, "Training in bf16").
+      """, valueName: "fp32|bf16"))
+  public var precision = ComputePrecision.fp32
   /// Threads.
   @Option(help: "Compute threads.") public var threads = 2
   /// Prefetch workers.
@@ -281,6 +289,7 @@ public struct Train: ParsableCommand {
       ("--recalibrate-every", recalibrateEvery != d.recalibrateEvery),
       ("--gt-jitter", groundTruthJitter != d.groundTruthJitter),
       ("--static-context", staticContext), ("--time-reverse", !timeReverse.isEmpty),
+      ("--precision", precision != .fp32),
     ]
     let given = changed.filter(\.1).map(\.0)
     guard given.isEmpty else {

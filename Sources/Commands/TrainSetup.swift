@@ -63,6 +63,9 @@ struct TrainSetup {
       labels: groundTruth.labels)
     // A resumed run keeps its own options; a new one takes the flags'.
     let runOptions = try resumed?.state.options ?? command.trainOptions(labels: groundTruth.labels)
+    // A CPU without the bf16 instruction is refused here, before the run folder is touched (the
+    // trainer binds the precision to its own steps, not to the process).
+    try Compute.withPrecision(runOptions.precision ?? .fp32) {}
     if configuration.contextStream == .flow, runOptions.augmentation.timeReversal != nil {
       throw TrainingError.timeReversalOfFlow
     }

@@ -2,10 +2,10 @@ import CKernelsBF16
 
 /// The GEMM precision: process-wide, or bound to one thread or task.
 ///
-/// Every non-transposed GEMM of the forward pass (`Compute.gemm`, convolutions' direct, temporal,
-/// im2col and Winograd GEMMs) follows ``Compute/precision``. The backward passes (transposed
-/// operands), matrix–vector products (`Linear`, self-gating) and element-wise kernels stay fp32,
-/// so training is fp32 whatever is set here.
+/// Every GEMM follows ``Compute/precision``: the forward pass's (`Compute.gemm`, convolutions'
+/// direct, temporal, im2col and Winograd GEMMs) and the backward passes' (transposed operands), so
+/// `train --precision bf16` trains with bf16 GEMM operands and fp32 weights, gradients and
+/// optimiser state. Matrix–vector products (`Linear`, self-gating) and element-wise kernels stay fp32.
 extension Compute {
   /// The GEMM precision of kernels called from this thread or task: the innermost
   /// ``withPrecision(_:support:_:)``, else the process-wide ``setPrecision(_:support:)`` (fp32 by
@@ -65,6 +65,17 @@ extension Compute {
     // against an illegal instruction.
     if !BF16Support.host.isAvailable { fatalError("bf16 GEMM on a CPU without AVX512_BF16") }
     ckbf16_gemm(m, n, k, a, lda, b, ldb, beta, c, ldc)
+  }
+
+  /// ``bf16Gemm(m:n:k:a:lda:b:ldb:beta:c:ldc:)`` with either operand transposed (stored as the
+  /// transposed `serialGemm` takes them); bit for bit the result on materialised transposes.
+  static func bf16Gemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool, b: UnsafePointer<Float>,
+    ldb: Int, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    if !BF16Support.host.isAvailable { fatalError("bf16 GEMM on a CPU without AVX512_BF16") }
+    ckbf16_gemm_transposed(
+      m, n, k, a, lda, transposeA ? 1 : 0, b, ldb, transposeB ? 1 : 0, beta, c, ldc)
   }
 
   /// Precision of the GEMMs between Winograd transforms: ``precision``, except that

@@ -121,11 +121,12 @@ public enum Compute {
 
   /// `serialGemm` with either operand transposed: `C = op(A) · op(B) + beta · C`, `op(A)` m×k and
   /// `op(B)` k×n; a transposed `A` is stored k×m (row stride `lda`), a transposed `B` n×k (row
-  /// stride `ldb`). The backward passes use it for `dY · Xᵀ` and `Wᵀ · dY` without copies; it is
-  /// always fp32 (training's GEMMs do not follow ``precision``).
+  /// stride `ldb`). The backward passes use it for `dY · Xᵀ` and `Wᵀ · dY` without copies, in
+  /// `precision` (default ``precision``) as the forward's GEMMs.
   static func serialGemm(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool, b: UnsafePointer<Float>,
-    ldb: Int, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ldb: Int, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+    precision: ComputePrecision? = nil
   ) {
     _ = openBLASThreads
     guard m > 0, n > 0 else { return }
@@ -133,6 +134,12 @@ public enum Compute {
       if beta == 0 {
         for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
       }
+      return
+    }
+    if (precision ?? Compute.precision) == .bf16 {
+      bf16Gemm(
+        m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+        beta: beta, c: c, ldc: ldc)
       return
     }
     cblas_sgemm(

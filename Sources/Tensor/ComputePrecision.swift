@@ -1,8 +1,8 @@
 import CKernelsBF16
 
-/// Arithmetic of the GEMMs behind convolutions and `Compute.gemm` (inference; see
+/// Arithmetic of the GEMMs behind convolutions, their backward passes and `Compute.gemm` (see
 /// ``Compute/setPrecision(_:support:)``).
-public enum ComputePrecision: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum ComputePrecision: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
   /// Single precision throughout (OpenBLAS `sgemm`); the default.
   case fp32
   /// Both GEMM operands rounded to bfloat16 (8-bit significand, round to nearest even), products

@@ -56,7 +56,8 @@ extension Convolution {
             Compute.serialGemm(
               m: channels.count, n: c, k: columns, a: z.base + e * channels.count * columns, lda: columns,
               transposeA: false, b: v.base + e * c * columns, ldb: columns, transposeB: true, beta: 1,
-              c: acc + (e * o + channels.lowerBound) * c, ldc: c)
+              c: acc + (e * o + channels.lowerBound) * c, ldc: c,
+              precision: Compute.winogradPrecision)
           }
           a += count
         }

@@ -49,7 +49,8 @@ extension Convolution {
           Compute.serialGemm(
             m: channels.count, n: c, k: tiles, a: z.base + k * tiles, lda: e * tiles, transposeA: false,
             b: v.base + k * tiles, ldb: e * tiles, transposeB: true, beta: 1,
-            c: acc + (k * o + channels.lowerBound) * c, ldc: c)
+            c: acc + (k * o + channels.lowerBound) * c, ldc: c,
+            precision: Compute.winogradPrecision)
         }
         r0 = part.upperBound
       }

@@ -119,6 +119,13 @@ public final class Trainer {
   @discardableResult
   public func run(examples: [TrainingExample], builder: SampleBuilder, workers: Int = 1) throws -> String? {
     guard !examples.isEmpty else { throw TrainingError.noExamples(detail: "the training list is empty") }
+    return try Compute.withPrecision(state.options.precision ?? .fp32) {
+      try runSteps(examples: examples, builder: builder, workers: workers)
+    }
+  }
+
+  /// ``run(examples:builder:workers:)`` in the run's precision.
+  private func runSteps(examples: [TrainingExample], builder: SampleBuilder, workers: Int) throws -> String? {
     let options = state.options
     let shard = try self.shard()
     let leader = group?.isLeader ?? true

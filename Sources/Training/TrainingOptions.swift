@@ -1,4 +1,5 @@
 import Detection
+import Tensor
 
 /// Everything that decides what a run computes; stored in the run state so that a resumed run
 /// continues with the same settings.
@@ -51,6 +52,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// Train the RPN on anchors crossing the image border too (otherwise they are ignored, the
   /// default of ``RPNTrainingConfiguration``); needed on small inputs where most anchors cross it.
   public var keepBorderAnchors = false
+  /// Precision of every GEMM of the forward and backward passes (and of validation); weights,
+  /// gradients and optimiser state stay fp32 (nil: fp32). bf16 needs an AVX512_BF16 CPU.
+  public var precision: ComputePrecision?
 
   /// Options with the given values.
   public init(

@@ -11,10 +11,13 @@ import Testing
 /// batch norm, and with AdamW, batch statistics in the trunks, the batch norms re-estimated every
 /// 2 steps and jittered ground truth among the head's proposals (the default model's recipe of
 /// sessions 3–9); and with AdamW and the trunks normalising each step's two samples together
-/// (`train --bn batch`, whose running statistics the checkpoints carry).
+/// (`train --bn batch`, whose running statistics the checkpoints carry), in fp32 and, on an
+/// AVX512_BF16 CPU, with bf16 GEMMs (`train --precision bf16`).
 @Suite struct TrainerResumeTests {
-  /// The three recipes.
-  enum Recipe: CaseIterable { case sgdFrozen, adamWTrunksRecalibrated, adamWBatchAcrossSamples }
+  /// The recipes.
+  enum Recipe: CaseIterable {
+    case sgdFrozen, adamWTrunksRecalibrated, adamWBatchAcrossSamples, adamWBatchAcrossSamplesBF16
+  }
 
   static func options(steps: Int, recipe: Recipe = .sgdFrozen) -> TrainingOptions {
     var options = TrainingOptions(
@@ -28,6 +31,7 @@ import Testing
     options.batchNormTraining = true
     options.headBatchNormFrozen = true
     options.groundTruthJitter = 4
+    if recipe == .adamWBatchAcrossSamplesBF16 { options.precision = .bf16 }
     if recipe == .adamWTrunksRecalibrated {
       options.recalibrateEvery = 2
       options.recalibrationSamples = 2
@@ -49,6 +53,7 @@ import Testing
   }
 
   func resumedRun(_ recipe: Recipe) throws {
+    if recipe == .adamWBatchAcrossSamplesBF16 && !BF16Support.host.isAvailable { return }
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
     let examples = TrainingExample.all(in: set.groundTruth, videos: set.videos)

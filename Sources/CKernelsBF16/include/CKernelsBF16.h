@@ -28,6 +28,15 @@ void ckbf16_gemm(
     long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
     long ldc);
 
+/// `ckbf16_gemm` with either operand transposed: `C = op(A) · op(B) + beta · C`, `op(A)` m×k and
+/// `op(B)` k×n; a transposed A is stored k×m (row stride `lda`), a transposed B n×k (row stride
+/// `ldb`). The transposes happen while packing, so the results equal, bit for bit, `ckbf16_gemm` on
+/// materialised transposes. The backward passes' GEMMs (`dY · Xᵀ`, `Wᵀ · dY`) take this route.
+/// Precondition: `ckbf16_cpu_supported()` returned 1.
+void ckbf16_gemm_transposed(
+    long m, long n, long k, const float *a, long lda, int transposeA, const float *b, long ldb,
+    int transposeB, float beta, float *c, long ldc);
+
 /// Words (32-bit) `ckbf16_pack_a` writes for an m×k A.
 size_t ckbf16_packed_a_words(long m, long k);
 

@@ -34,10 +34,7 @@ import Testing
     try Compute.withThreadCount(2) {
       let set = try SyntheticSet(perClass: 1, frames: 8)
       defer { set.remove() }
-      let examples = TrainingExample.all(in: set.groundTruth, videos: set.videos)
-      let builder = SampleBuilder(
-        framesRoot: set.root, frameCounts: set.groundTruth.videos.mapValues(\.frameCount),
-        configuration: SyntheticSet.configuration(), augmentation: Augmentation())
+      let (examples, builder) = (set.examples, set.sampleBuilder())
       let initial = try TrainerResumeTests.detector().checkpointTensors().flatMap(\.value.scalars)
       var runs: [(losses: [Double], change: [Double])] = []
       for precision in [ComputePrecision?.none, .bf16] {

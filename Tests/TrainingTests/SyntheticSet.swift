@@ -4,6 +4,7 @@ import Foundation
 import Networks
 import Primitives
 import Rendering
+import Training
 
 /// A tiny synthetic action dataset written as frame folders: per video, a bright rectangle moving on
 /// a plain background, one class per colour and direction; ground truth kept in memory.
@@ -64,6 +65,16 @@ struct SyntheticSet {
     }
     self.videos = ids
     groundTruth = GroundTruth(labels: classes, trainVideos: [ids], testVideos: [ids], videos: videos)
+  }
+
+  /// Every annotated frame of the set as a training example.
+  var examples: [TrainingExample] { TrainingExample.all(in: groundTruth, videos: videos) }
+
+  /// A builder of the tiny detector's samples from the set's frames.
+  func sampleBuilder(augmentation: Augmentation = Augmentation()) -> SampleBuilder {
+    SampleBuilder(
+      framesRoot: root, frameCounts: groundTruth.videos.mapValues(\.frameCount),
+      configuration: Self.configuration(), augmentation: augmentation)
   }
 
   /// Removes the folder.

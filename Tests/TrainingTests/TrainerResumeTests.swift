@@ -56,10 +56,7 @@ import Testing
     if recipe == .adamWBatchAcrossSamplesBF16 && !BF16Support.host.isAvailable { return }
     let set = try SyntheticSet(perClass: 1, frames: 8)
     defer { set.remove() }
-    let examples = TrainingExample.all(in: set.groundTruth, videos: set.videos)
-    let builder = SampleBuilder(
-      framesRoot: set.root, frameCounts: set.groundTruth.videos.mapValues(\.frameCount),
-      configuration: SyntheticSet.configuration(), augmentation: Augmentation())
+    let (examples, builder) = (set.examples, set.sampleBuilder())
     let steps = 5
     let straight = try Trainer(
       detector: try Self.detector(), options: Self.options(steps: steps, recipe: recipe),

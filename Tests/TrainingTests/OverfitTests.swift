@@ -61,11 +61,7 @@ import Testing
     options.keepBorderAnchors = true  // a 64×80 input: most anchors cross the border
     let trainer = try Trainer(
       detector: detector, options: options, runDirectory: set.root + "/run", provenance: [:])
-    let examples = TrainingExample.all(in: set.groundTruth, videos: set.videos)
-    let builder = SampleBuilder(
-      framesRoot: set.root, frameCounts: set.groundTruth.videos.mapValues(\.frameCount),
-      configuration: configuration, augmentation: .none)
-    try trainer.run(examples: examples, builder: builder)
+    try trainer.run(examples: set.examples, builder: set.sampleBuilder(augmentation: .none))
     let map = try Self.frameMAP(try detector.inferenceDetector(), set, cache: set.root + "/cache")
     print(String(format: "tiny detector after 300 steps: frame-mAP %.2f", map))
     #expect(map >= 90)

@@ -5,23 +5,33 @@
 #
 #   bash tools/evaluate_default_model.sh CHECKPOINT OUT_DIR [THREADS]
 #   CONTEXT=perClip bash tools/evaluate_default_model.sh …   # the context trunk per keyframe clip, as trained
+#   RANKS=2 bash tools/evaluate_default_model.sh CHECKPOINT OUT_DIR 1   # detection shared by 2 MPI ranks
+#                                                                       # of 1 thread each (Open MPI)
 #
+# With RANKS, eval-framemap runs under `mpirun -np RANKS` (THREADS per rank); its --json is the
+# single process's (README, "Many machines"), and eval-videomap then reads the cached detections.
 # The test split: 200 videos from seed 777 (the default model's training sets used seeds 1001 and 3001).
 # Needs a release build (swift build -c release). Takes about 15 minutes on 2 cores.
 set -euo pipefail
 checkpoint=$1
 out=$2
 threads=${3:-2}
+ranks=${RANKS:-1}
 context=${CONTEXT:-shared}
 name=$(basename "$checkpoint" .safetensors)
 [ "$context" = shared ] || name=$name-$context
 bin=.build/release
+launch=()
+if [ "$ranks" -gt 1 ]; then
+  launch=(mpirun --oversubscribe -np "$ranks" --bind-to core)
+  if [ "$(id -u)" = 0 ]; then launch+=(--allow-run-as-root); fi
+fi
 test_split=$out/synthetic-test
 mkdir -p "$out"
 if [ ! -f "$test_split/Synthetic-GT.pkl" ]; then
   "$bin/make-synthetic-actions" --out "$test_split" --videos 200 --seed 777 --test-videos 200
 fi
-"$bin/eval-framemap" jhmdb split1 --gt "$test_split/Synthetic-GT.pkl" --detector "$checkpoint" \
+"${launch[@]}" "$bin/eval-framemap" jhmdb split1 --gt "$test_split/Synthetic-GT.pkl" --detector "$checkpoint" \
   --frames-root "$test_split/Frames" --cache "$out/cache-$name" \
   --detector-threads "$threads" --detector-context "$context" --detector-score-threshold 0.001 --protocol act \
   --json "$out/framemap-$name.json" | tee "$out/framemap-$name.txt"

@@ -15,8 +15,10 @@ static inline MPI_Op cmpi_op_min(void) { return MPI_MIN; }
 static inline MPI_Op cmpi_op_max(void) { return MPI_MAX; }
 static inline MPI_Errhandler cmpi_errors_return(void) { return MPI_ERRORS_RETURN; }
 static inline void *cmpi_in_place(void) { return MPI_IN_PLACE; }
+static inline MPI_Info cmpi_info_null(void) { return MPI_INFO_NULL; }
 
 static const int cmpi_SUCCESS = MPI_SUCCESS;
 static const int cmpi_MAX_ERROR_STRING = MPI_MAX_ERROR_STRING;
 static const int cmpi_THREAD_FUNNELED = MPI_THREAD_FUNNELED;
+static const int cmpi_COMM_TYPE_SHARED = MPI_COMM_TYPE_SHARED;
 #endif

@@ -50,19 +50,22 @@ struct TrainSetup {
     testVideos = command.valVideos > 0 ? Array(test.prefix(command.valVideos)) : test
   }
 
-  /// Freed tensor memory kept for reuse while training: a quarter of the machine's memory, at most
-  /// 8 GiB. A step keeps every activation until its backward pass and frees them all at its end
-  /// (more than 1 GiB for the default model at batch 8); with the 512 MiB inference default the rest
-  /// went back to the system and faulted in, zeroed, on the next step (about a fifth of the step).
-  static var bufferCacheBytes: Int {
-    min(8 << 30, Int(clamping: ProcessInfo.processInfo.physicalMemory / 4))
+  /// Freed tensor memory kept for reuse while training by each of `ranksOnMachine` processes: a
+  /// quarter of the machine's `memory` shared between them, at most 8 GiB each. A step keeps every
+  /// activation until its backward pass and frees them all at its end (more than 1 GiB for the
+  /// default model at batch 8); with the 512 MiB inference default the rest went back to the system
+  /// and faulted in, zeroed, on the next step (about a fifth of the step).
+  static func bufferCacheBytes(
+    memory: UInt64 = ProcessInfo.processInfo.physicalMemory, ranksOnMachine: Int = 1
+  ) -> Int {
+    min(8 << 30, Int(clamping: memory / 4 / UInt64(max(1, ranksOnMachine))))
   }
 
   /// Trains to the end, printing the final checkpoint and the best validation frame-mAP; with a
   /// `group`, as one rank of a data-parallel run (only rank 0 prints).
   func train(group: ProcessGroup? = nil) throws {
     Compute.setThreadCount(command.threads)
-    Compute.setBufferCacheLimit(bytes: Self.bufferCacheBytes)
+    Compute.setBufferCacheLimit(bytes: Self.bufferCacheBytes(ranksOnMachine: group?.localSize ?? 1))
     // Everything is checked before the run folder is created or touched.
     let resumed = try command.resume.map { try Trainer(resuming: $0) }
     let detector = try resumed?.detector ?? loadInitialDetector()
@@ -101,7 +104,9 @@ struct TrainSetup {
       framesRoot: framesRoot, frameCounts: counts, configuration: configuration,
       augmentation: trainer.state.options.augmentation, flowRoot: flowRoot)
     if resumed == nil, command.scratch != nil, command.calibrationSamples > 0 {
-      try calibrate(detector, examples: examples, builder: builder, seed: trainer.state.options.seed)
+      let count = try calibrate(
+        detector, examples: examples, builder: builder, seed: trainer.state.options.seed)
+      if group?.isLeader ?? true { print("batch norms calibrated on \(count) training samples") }
     }
     let options = trainer.state.options
     trainer.group = group
@@ -137,7 +142,7 @@ struct TrainSetup {
       let fewest = options.batchSize / group.size
       let most = (options.batchSize + group.size - 1) / group.size
       print(
-        "data-parallel: \(group.size) ranks, global batch \(options.batchSize) "
+        "data-parallel: \(group.size) ranks (\(group.localSize) on this machine), global batch \(options.batchSize) "
           + "(\(fewest == most ? "\(most)" : "\(fewest)–\(most)") samples per rank)")
     }
     let final = try trainer.run(examples: examples, builder: builder, workers: command.loaders)
@@ -156,14 +161,14 @@ struct TrainSetup {
   }
 
   /// Sets the batch norms of a from-scratch detector from `--calibration-samples` training samples
-  /// (the first of a seeded order, augmented as in training), before step 1.
+  /// (the first of a seeded order, augmented as in training), before step 1; returns how many it used.
   private func calibrate(
     _ detector: TrainableActionDetector, examples: [TrainingExample], builder: SampleBuilder, seed: UInt64
-  ) throws {
+  ) throws -> Int {
     let samples = try builder.calibrationSamples(
       of: examples, count: command.calibrationSamples, seed: seed ^ 0xCA1B)
     detector.calibrateBatchNorms(on: samples)
-    print("batch norms calibrated on \(samples.count) training samples")
+    return samples.count
   }
 
   /// The detector of `--init` or `--scratch`.

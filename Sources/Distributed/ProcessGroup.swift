@@ -18,6 +18,8 @@ public final class ProcessGroup {
   public let rank: Int
   /// Number of processes in the job.
   public let size: Int
+  /// Number of the job's processes on this machine (this one included): they share its memory.
+  public let localSize: Int
 
   /// Whether this process was started by an MPI launcher: `mpirun`/`mpiexec` (Open MPI sets
   /// `OMPI_COMM_WORLD_SIZE`), or a PMIx/PMI launcher such as `srun` (`PMIX_RANK`, `PMI_RANK`).
@@ -37,14 +39,16 @@ public final class ProcessGroup {
 
   /// Initialises MPI (`MPI_Init_thread`, funneled) and joins the world communicator.
   public init() throws(MPIError) {
-    let (rank, size) = try Self.start()
+    let (rank, size, localSize) = try Self.start()
     self.rank = rank
     self.size = size
+    self.localSize = localSize
   }
 
-  /// Initialises MPI and reads rank and size; finalises again when a later step fails, so a
+  /// Initialises MPI and reads rank, size and the number of ranks sharing this machine
+  /// (`MPI_Comm_split_type`, `MPI_COMM_TYPE_SHARED`); finalises again when a later step fails, so a
   /// throwing ``init()`` leaves nothing initialised.
-  private static func start() throws(MPIError) -> (rank: Int, size: Int) {
+  private static func start() throws(MPIError) -> (rank: Int, size: Int, localSize: Int) {
     var flag: Int32 = 0
     try check(MPI_Initialized(&flag), "MPI_Initialized")
     if flag != 0 { throw .alreadyStarted }
@@ -62,7 +66,15 @@ public final class ProcessGroup {
       var size: Int32 = 0
       try check(MPI_Comm_rank(world, &rank), "MPI_Comm_rank")
       try check(MPI_Comm_size(world, &size), "MPI_Comm_size")
-      return (Int(rank), Int(size))
+      var machine: MPI_Comm? = nil
+      try check(
+        MPI_Comm_split_type(world, cmpi_COMM_TYPE_SHARED, rank, cmpi_info_null(), &machine),
+        "MPI_Comm_split_type")
+      var localSize: Int32 = 0
+      let sized = MPI_Comm_size(machine, &localSize)
+      try check(MPI_Comm_free(&machine), "MPI_Comm_free")
+      try check(sized, "MPI_Comm_size")
+      return (Int(rank), Int(size), Int(localSize))
     } catch {
       if let failure = mpiError(MPI_Finalize(), "MPI_Finalize") { report(failure) }
       throw error

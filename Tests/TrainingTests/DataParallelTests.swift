@@ -37,7 +37,7 @@ import Testing
     let parallel = try Self.run(
       Self.mpirun!,
       ["--allow-run-as-root", "--oversubscribe", "-np", "2", train] + common + ["--run", set.root + "/ranks"])
-    #expect(parallel.contains("data-parallel: 2 ranks, global batch 4"), "\(parallel)")
+    #expect(parallel.contains("data-parallel: 2 ranks (2 on this machine), global batch 4"), "\(parallel)")
     #expect(!single.contains("data-parallel"))
 
     let a = try SafeTensorsFile(path: set.root + "/single/final.safetensors")

@@ -13,16 +13,22 @@ public enum FrameResizer {
     let xs = taps(source: image.width, destination: width)
     let ys = taps(source: image.height, destination: height)
     var pixels = [UInt8](repeating: 0, count: width * height * 3)
-    let src = image.pixels
     let stride = image.width * 3
-    for y in 0..<height {
-      let (y0, y1, fy) = ys[y]
-      for x in 0..<width {
-        let (x0, x1, fx) = xs[x]
-        for c in 0..<3 {
-          let a = Float(src[y0 * stride + x0 * 3 + c]) * (1 - fx) + Float(src[y0 * stride + x1 * 3 + c]) * fx
-          let b = Float(src[y1 * stride + x0 * 3 + c]) * (1 - fx) + Float(src[y1 * stride + x1 * 3 + c]) * fx
-          pixels[(y * width + x) * 3 + c] = UInt8(max(0, min(255, (a * (1 - fy) + b * fy).rounded())))
+    image.pixels.withUnsafeBufferPointer { src in
+      pixels.withUnsafeMutableBufferPointer { dst in
+        for y in 0..<height {
+          let (y0, y1, fy) = ys[y]
+          let (row0, row1) = (y0 * stride, y1 * stride)
+          let out = y * width * 3
+          for x in 0..<width {
+            let (x0, x1, fx) = xs[x]
+            let (left, right) = (x0 * 3, x1 * 3)
+            for c in 0..<3 {
+              let a = Float(src[row0 + left + c]) * (1 - fx) + Float(src[row0 + right + c]) * fx
+              let b = Float(src[row1 + left + c]) * (1 - fx) + Float(src[row1 + right + c]) * fx
+              dst[out + x * 3 + c] = UInt8(roundingClamped: a * (1 - fy) + b * fy)
+            }
+          }
         }
       }
     }

@@ -82,17 +82,15 @@ extension Augmentation.Draw {
     if scale != 1 {
       let win = window(sourceWidth: frame.width, sourceHeight: frame.height)
       var cut = RGBImage(width: win.width, height: win.height, fill: (128, 128, 128))
-      for y in 0..<win.height {
-        let sy = y + win.y
-        guard sy >= 0, sy < frame.height else { continue }
-        for x in 0..<win.width {
-          let sx = x + win.x
-          guard sx >= 0, sx < frame.width else { continue }
-          let s = (sy * frame.width + sx) * 3
-          let d = (y * win.width + x) * 3
-          cut.pixels[d] = frame.pixels[s]
-          cut.pixels[d + 1] = frame.pixels[s + 1]
-          cut.pixels[d + 2] = frame.pixels[s + 2]
+      // Rows and columns of the window that lie inside the frame (the rest stays grey).
+      let columns = max(0, -win.x)..<max(max(0, -win.x), min(win.width, frame.width - win.x))
+      frame.pixels.withUnsafeBufferPointer { src in
+        cut.pixels.withUnsafeMutableBufferPointer { dst in
+          for y in 0..<win.height where y + win.y >= 0 && y + win.y < frame.height && !columns.isEmpty {
+            let s = ((y + win.y) * frame.width + columns.lowerBound + win.x) * 3
+            let d = (y * win.width + columns.lowerBound) * 3
+            (dst.baseAddress! + d).update(from: src.baseAddress! + s, count: columns.count * 3)
+          }
         }
       }
       image = cut
@@ -100,13 +98,17 @@ extension Augmentation.Draw {
     image = FrameResizer.resize(image, width: width, height: height)
     if flip {
       var out = image
-      for y in 0..<height {
-        for x in 0..<width {
-          let s = (y * width + (width - 1 - x)) * 3
-          let d = (y * width + x) * 3
-          out.pixels[d] = flow ? 255 - image.pixels[s] : image.pixels[s]
-          out.pixels[d + 1] = image.pixels[s + 1]
-          out.pixels[d + 2] = image.pixels[s + 2]
+      image.pixels.withUnsafeBufferPointer { src in
+        out.pixels.withUnsafeMutableBufferPointer { dst in
+          for y in 0..<height {
+            for x in 0..<width {
+              let s = (y * width + (width - 1 - x)) * 3
+              let d = (y * width + x) * 3
+              dst[d] = flow ? 255 - src[s] : src[s]
+              dst[d + 1] = src[s + 1]
+              dst[d + 2] = src[s + 2]
+            }
+          }
         }
       }
       image = out
@@ -121,29 +123,31 @@ extension Augmentation.Draw {
   private func jittered(_ image: RGBImage) -> RGBImage {
     var out = image
     let n = image.width * image.height
-    var mean: Float = 0
-    for i in 0..<n {
-      let p = i * 3
-      mean +=
-        0.299 * Float(image.pixels[p]) + 0.587 * Float(image.pixels[p + 1]) + 0.114
-        * Float(image.pixels[p + 2])
-    }
-    mean = mean / Float(max(n, 1)) * brightness
-    for i in 0..<n {
-      let p = i * 3
-      var r = Float(image.pixels[p]) * brightness
-      var g = Float(image.pixels[p + 1]) * brightness
-      var b = Float(image.pixels[p + 2]) * brightness
-      r = mean + (r - mean) * contrast
-      g = mean + (g - mean) * contrast
-      b = mean + (b - mean) * contrast
-      let grey = 0.299 * r + 0.587 * g + 0.114 * b
-      r = grey + (r - grey) * saturation
-      g = grey + (g - grey) * saturation
-      b = grey + (b - grey) * saturation
-      out.pixels[p] = UInt8(max(0, min(255, r.rounded())))
-      out.pixels[p + 1] = UInt8(max(0, min(255, g.rounded())))
-      out.pixels[p + 2] = UInt8(max(0, min(255, b.rounded())))
+    image.pixels.withUnsafeBufferPointer { src in
+      var mean: Float = 0
+      for i in 0..<n {
+        let p = i * 3
+        mean += 0.299 * Float(src[p]) + 0.587 * Float(src[p + 1]) + 0.114 * Float(src[p + 2])
+      }
+      mean = mean / Float(max(n, 1)) * brightness
+      out.pixels.withUnsafeMutableBufferPointer { dst in
+        for i in 0..<n {
+          let p = i * 3
+          var r = Float(src[p]) * brightness
+          var g = Float(src[p + 1]) * brightness
+          var b = Float(src[p + 2]) * brightness
+          r = mean + (r - mean) * contrast
+          g = mean + (g - mean) * contrast
+          b = mean + (b - mean) * contrast
+          let grey = 0.299 * r + 0.587 * g + 0.114 * b
+          r = grey + (r - grey) * saturation
+          g = grey + (g - grey) * saturation
+          b = grey + (b - grey) * saturation
+          dst[p] = UInt8(roundingClamped: r)
+          dst[p + 1] = UInt8(roundingClamped: g)
+          dst[p + 2] = UInt8(roundingClamped: b)
+        }
+      }
     }
     return out
   }

@@ -1,7 +1,7 @@
-import Detection
 import Primitives
 import Testing
 
+@testable import Detection
 @testable import Training
 
 /// The augmentation's pixel loops (window cut, resize, mirror, colour jitter) give, bit for bit, the
@@ -42,12 +42,13 @@ import Testing
   }
 }
 
-/// The per-pixel code of `Augmentation.Draw.apply` and `FrameResizer.resize` before session 14.
+/// The per-pixel code of `Augmentation.Draw.apply` and `FrameResizer.resize` before session 14
+/// (the bilinear taps, unchanged, are `FrameResizer.taps`).
 private enum Reference {
   static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
     if image.width == width && image.height == height { return image }
-    let xs = taps(source: image.width, destination: width)
-    let ys = taps(source: image.height, destination: height)
+    let xs = FrameResizer.taps(source: image.width, destination: width)
+    let ys = FrameResizer.taps(source: image.height, destination: height)
     var pixels = [UInt8](repeating: 0, count: width * height * 3)
     let src = image.pixels
     let stride = image.width * 3
@@ -70,15 +71,6 @@ private enum Reference {
       }
     }
     return RGBImage(width: width, height: height, pixels: pixels)!
-  }
-
-  static func taps(source: Int, destination: Int) -> [(Int, Int, Float)] {
-    let scale = Float(source) / Float(destination)
-    return (0..<destination).map { i in
-      let v = min(max((Float(i) + 0.5) * scale - 0.5, 0), Float(source - 1))
-      let lo = Int(v)
-      return (lo, min(lo + 1, source - 1), v - Float(lo))
-    }
   }
 
   static func apply(_ d: Augmentation.Draw, _ frame: RGBImage, width: Int, height: Int, flow: Bool)

@@ -117,7 +117,11 @@ struct TrainSetup {
       return
     }
     if options.evalEvery > 0 && !testVideos.isEmpty {
-      trainer.validate = { detector in try validate(detector, runDirectory: trainer.runDirectory) }
+      // The run folder, not the trainer: a closure the trainer keeps must not keep the trainer (it
+      // would never be released, nor the process group it holds, and rank 0 would exit without
+      // MPI_Finalize: `mpirun` then reports an improper exit and fails the job).
+      let runDirectory = trainer.runDirectory
+      trainer.validate = { detector in try validate(detector, runDirectory: runDirectory) }
     }
     var bar = ProgressBar(title: "step", total: options.steps)
     var lastLoss: Float = 0

@@ -69,6 +69,30 @@ import Testing
     #expect(try files(set.root + "/ranks") == (try files(set.root + "/single")))
   }
 
+  /// A run that validates ends cleanly under `mpirun`: every rank finalises MPI, so the job exits 0
+  /// (rank 0's trainer once kept itself alive through its validation closure and never released
+  /// the process group: `mpirun` reported an improper exit and returned 1).
+  @Test(
+    .enabled(if: mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"))
+  func validatingRunExitsCleanly() throws {
+    let train = try Self.trainExecutable()
+    let set = try SyntheticSet(perClass: 2, frames: 8)
+    defer { set.remove() }
+    let groundTruth = set.root + "/gt.pkl"
+    try set.groundTruth.writeACTPickle(to: groundTruth)
+    let output = try Self.run(
+      Self.mpirun!,
+      [
+        "--allow-run-as-root", "--oversubscribe", "-np", "2", train, "synthetic", "split1", "--gt",
+        groundTruth,
+        "--frames-root", set.root, "--scratch", "64x80,8,8,16,20", "--steps", "2", "--batch-size", "2",
+        "--train", "all", "--seed", "7", "--checkpoint-every", "2", "--eval-every", "2", "--val-videos", "1",
+        "--threads", "1", "--run", set.root + "/run",
+      ])
+    #expect(output.contains("best validation frame-mAP"), "\(output)")
+    #expect(!output.contains("exiting improperly"), "\(output)")
+  }
+
   /// A run started by 2 ranks and resumed by one process, and one started alone and resumed by 2
   /// ranks, both end with the weights of an uninterrupted single run (the state counts global
   /// samples, so the ranks' shards of every later batch are the same samples); bound as above.

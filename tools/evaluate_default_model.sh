@@ -11,7 +11,8 @@
 # With RANKS, eval-framemap runs under `mpirun -np RANKS` (THREADS per rank); its --json is the
 # single process's (README, "Many machines"), and eval-videomap then reads the cached detections.
 # The test split: 200 videos from seed 777 (the default model's training sets used seeds 1001 and 3001).
-# Needs a release build (swift build -c release). Takes about 15 minutes on 2 cores.
+# Needs a release build (swift build -c release). Takes about 17 minutes on 2 idle cores (one process,
+# 2 threads), 11 with RANKS=2 and 1 thread per rank.
 set -euo pipefail
 checkpoint=$1
 out=$2

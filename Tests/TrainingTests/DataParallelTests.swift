@@ -24,10 +24,8 @@ import Testing
     .enabled(if: mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"))
   func twoRanksEqualOneProcess() throws {
     let train = try Self.trainExecutable()
-    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let (set, groundTruth) = try Self.syntheticSet()
     defer { set.remove() }
-    let groundTruth = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: groundTruth)
     let common = [
       "synthetic", "split1", "--gt", groundTruth, "--frames-root", set.root, "--scratch", "64x80,8,8,16,20",
       "--steps", "3", "--batch-size", "4", "--lr", "0.01", "--warmup", "1", "--train", "all", "--seed", "7",
@@ -76,10 +74,8 @@ import Testing
     .enabled(if: mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"))
   func validatingRunExitsCleanly() throws {
     let train = try Self.trainExecutable()
-    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let (set, groundTruth) = try Self.syntheticSet()
     defer { set.remove() }
-    let groundTruth = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: groundTruth)
     let output = try Self.run(
       Self.mpirun!,
       [
@@ -100,10 +96,8 @@ import Testing
     .enabled(if: mpirun != nil, "mpirun is not installed (tools/setup.sh installs openmpi-bin): skipped"))
   func resumeWithAnotherNumberOfRanks() throws {
     let train = try Self.trainExecutable()
-    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let (set, groundTruth) = try Self.syntheticSet()
     defer { set.remove() }
-    let groundTruth = set.root + "/gt.pkl"
-    try set.groundTruth.writeACTPickle(to: groundTruth)
     let data = ["synthetic", "split1", "--gt", groundTruth, "--frames-root", set.root, "--threads", "1"]
     let start =
       data + [
@@ -198,6 +192,19 @@ import Testing
   }
 
   /// Runs `program` with `arguments`; returns its standard output and error, throws unless it exits 0.
+  /// The tiny synthetic set and the path of its ground truth, written as an ACT pickle inside it.
+  static func syntheticSet() throws -> (set: SyntheticSet, groundTruth: String) {
+    let set = try SyntheticSet(perClass: 2, frames: 8)
+    let groundTruth = set.root + "/gt.pkl"
+    do {
+      try set.groundTruth.writeACTPickle(to: groundTruth)
+    } catch {
+      set.remove()
+      throw error
+    }
+    return (set, groundTruth)
+  }
+
   static func run(_ program: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)

@@ -24,7 +24,8 @@ public struct Train: ParsableCommand {
       labels, train_videos, test_videos, gttubes, nframes, resolution); DATASET then only names it.
 
       Run folder: step-NNNNNNN.safetensors (latest checkpoint) + state.safetensors (optimiser state; \
-      --resume RUN continues exactly), final.safetensors, best.safetensors (with --eval-every), log.csv, loss.png.
+      --resume RUN continues exactly), final.safetensors, best.safetensors (with --eval-every), log.csv, loss.png. \
+      Ctrl-C (or --time-limit) ends the run after the current step with a checkpoint of it.
 
       Many machines: `mpirun -np N train …` trains data-parallel. --batch-size is the global batch (rank r \
       builds samples r, r+N, … of each); gradients are summed in one MPI all-reduce per step, so the update \
@@ -113,6 +114,15 @@ public struct Train: ParsableCommand {
   var stepCount: Int { steps ?? 1000 }
   /// Simulated kill, for tests of --resume.
   @Option(help: .hidden) public var stopAfter: Int?
+  /// Wall-time budget of this invocation.
+  @Option(
+    help: ArgumentHelp(
+      """
+      Stop after the step during which this much time has passed (90s, 45m, 2h, 1h30m), writing its \
+      checkpoint; --resume RUN continues exactly. Ctrl-C, SIGTERM and SIGUSR1 stop the same way (under \
+      mpirun: kill -USR1 <mpirun's pid>).
+      """, valueName: "duration"))
+  public var timeLimit: String?
   /// Batch.
   @Option(help: "Samples per step (gradients accumulated).") public var batchSize = Defaults.batchSize
   /// Learning rate.
@@ -266,6 +276,9 @@ public struct Train: ParsableCommand {
     guard lr.isFinite, lr > 0, clipNorm >= 0, scaleJitter >= 0, scaleJitter < 1, colourJitter >= 0,
       colourJitter < 1
     else { throw ValidationError("--lr must be > 0, --clip-norm ≥ 0, jitters in 0..<1") }
+    if let timeLimit, TrainTimeLimit.seconds(timeLimit) == nil {
+      throw ValidationError("--time-limit \(timeLimit): expected a duration such as 90s, 45m, 2h or 1h30m")
+    }
     _ = try trainOptions()
     if resume != nil { try checkResumeKeepsSettings() }
   }

@@ -112,6 +112,9 @@ struct TrainSetup {
     trainer.group = group
     trainer.stopAfterStep = command.stopAfter
     trainer.validationScoreThreshold = command.valScoreThreshold
+    let stop = TrainStopRequest(
+      timeLimit: command.timeLimit.flatMap(TrainTimeLimit.seconds), announce: group?.isLeader ?? true)
+    trainer.shouldStop = { stop.isRequested }
     guard group?.isLeader ?? true else {
       try trainer.run(examples: examples, builder: builder, workers: command.loaders)
       return
@@ -150,11 +153,19 @@ struct TrainSetup {
           + "(\(fewest == most ? "\(most)" : "\(fewest)–\(most)") samples per rank)")
     }
     let final = try trainer.run(examples: examples, builder: builder, workers: command.loaders)
-    bar.finish(options.steps)
+    if let step = trainer.stoppedAtStep {
+      bar.finish(step)
+      print(
+        "stopped at step \(step) of \(options.steps) (\(stop.reason)): "
+          + "\(trainer.runDirectory)/\(trainer.state.checkpoint); continue with --resume \(trainer.runDirectory)"
+      )
+    } else {
+      bar.finish(options.steps)
+    }
     print(
       String(
         format: "final loss %.4f; %.2f s/step", lastLoss,
-        trainer.state.seconds / Double(max(1, options.steps))))
+        trainer.state.seconds / Double(max(1, trainer.state.step))))
     if let final { print("checkpoint: \(final)") }
     if let best = trainer.state.bestFrameMAP, let step = trainer.state.bestStep {
       print(

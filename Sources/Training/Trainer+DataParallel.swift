@@ -6,7 +6,8 @@ import Tensor
 ///
 /// - Every rank builds its ``BatchShard`` of each global batch and accumulates its samples'
 ///   gradients; one `MPI_Allreduce` (sum) per step carries every unfrozen gradient, concatenated
-///   in ``TrainableActionDetector/parameters`` order, plus the five loss sums. Dividing by the
+///   in ``TrainableActionDetector/parameters`` order, plus the loss sums and each rank's stop request
+///   (1 or 0: any rank's request stops them all after the same step). Dividing by the
 ///   global batch gives the gradient a single process computes for the same batch (up to the
 ///   order of the float additions); every rank then clips and steps identically.
 /// - Batch norm: frozen BN needs nothing. In training mode each rank normalises with its own

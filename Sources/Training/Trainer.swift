@@ -33,6 +33,13 @@ public final class Trainer {
   public var onValidation: ((Int, Double) -> Void)?
   /// Stop after this step without writing anything more (tests simulate a killed run with it).
   public var stopAfterStep: Int?
+  /// Asked once per step, before its gradients are combined: true ends the run after this step
+  /// with a checkpoint of it, so that `--resume` continues exactly (an interrupt, a time limit).
+  /// With a ``group`` every rank asks its own and the ranks stop together when any says so.
+  public var shouldStop: (() -> Bool)?
+  /// The step at which ``shouldStop`` ended the last ``run(examples:builder:workers:)`` (its
+  /// checkpoint is ``RunState/checkpoint``); nil when the run went to its end.
+  public private(set) var stoppedAtStep: Int?
   /// The ranks of a data-parallel run (nil: this process trains alone, and MPI is never called).
   public var group: ProcessGroup?
   private var optimiser: any Optimiser
@@ -114,8 +121,9 @@ public final class Trainer {
   /// Path of the checkpoint file of `step`.
   public func checkpointName(step: Int) -> String { String(format: "step-%07d.safetensors", step) }
 
-  /// Trains until ``TrainingOptions/steps`` (or ``stopAfterStep``) on samples of `examples` built by
-  /// `builder`; returns the path of the final checkpoint (`RUN/final.safetensors`), or nil when stopped early.
+  /// Trains until ``TrainingOptions/steps`` (or ``stopAfterStep``, or until ``shouldStop`` says so)
+  /// on samples of `examples` built by `builder`; returns the path of the final checkpoint
+  /// (`RUN/final.safetensors`), or nil when stopped early.
   @discardableResult
   public func run(examples: [TrainingExample], builder: SampleBuilder, workers: Int = 1) throws -> String? {
     guard !examples.isEmpty else { throw TrainingError.noExamples(detail: "the training list is empty") }
@@ -137,6 +145,7 @@ public final class Trainer {
     var log = leader ? try TrainingLog(path: "\(runDirectory)/log.csv", keepThrough: state.step) : nil
     let parameters = detector.parameters
     if group != nil { try checkIdenticalWeights() }
+    stoppedAtStep = nil
     while state.step < options.steps {
       if let stop = stopAfterStep, state.step >= stop { return nil }
       let started = Date()
@@ -157,6 +166,8 @@ public final class Trainer {
         sums[6] += l.foregroundCorrect
         if group == nil { state.examplesSeen += 1 }
       }
+      // The stop request travels with the loss sums, so every rank sees the same answer.
+      sums.append(shouldStop?() == true ? 1 : 0)
       if let group {
         try reduceAcrossRanks(group, lossSums: &sums)
         state.examplesSeen += options.batchSize
@@ -167,6 +178,7 @@ public final class Trainer {
           p.setGradient(g)
         }
       }
+      let stopping = sums.removeLast() > 0
       if let maxNorm = options.clipNorm { clipGradientNorm(parameters, maxNorm: maxNorm) }
       let rate = options.schedule.rate(atStep: state.step)
       optimiser.step(parameters, learningRate: rate, step: state.step + 1)
@@ -197,12 +209,17 @@ public final class Trainer {
             to: "\(runDirectory)/best.safetensors", metadata: metadata(validation: map))
         }
       }
-      if last || (options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0) {
+      let stopsHere = stopping && !last
+      if last || stopsHere || (options.checkpointEvery > 0 && state.step % options.checkpointEvery == 0) {
         if group != nil { try checkIdenticalWeights() }
         if leader {
           try checkpoint(validation: validated)
           try log?.plot(to: "\(runDirectory)/loss.png")
         }
+      }
+      if stopsHere {
+        stoppedAtStep = state.step
+        return nil
       }
     }
     let final = "\(runDirectory)/final.safetensors"

@@ -103,3 +103,46 @@ import Testing
     }
   }
 }
+
+/// A run asked to stop (``Trainer/shouldStop``: an interrupt or a time limit) ends after the step in
+/// progress with a checkpoint of that step, between the periodic ones, and resuming from it ends
+/// bit-identical to an uninterrupted run.
+@Suite struct RequestedStopTests {
+  @Test func stoppedRunCheckpointsItsStepAndResumesExactly() throws {
+    try Compute.withThreadCount(2) {
+      let set = try SyntheticSet(perClass: 1, frames: 8)
+      defer { set.remove() }
+      let (examples, builder) = (set.examples, set.sampleBuilder())
+      let options = TrainerResumeTests.options(steps: 5)  // checkpoints every 2 steps
+      let straight = try Trainer(
+        detector: try TrainerResumeTests.detector(), options: options, runDirectory: set.root + "/a",
+        provenance: [:])
+      try straight.run(examples: examples, builder: builder)
+      #expect(straight.stoppedAtStep == nil)
+
+      let stopped = try Trainer(
+        detector: try TrainerResumeTests.detector(), options: options, runDirectory: set.root + "/b",
+        provenance: [:])
+      var asked = 0
+      stopped.shouldStop = {
+        asked += 1
+        return asked == 3  // asked during step 3
+      }
+      #expect(try stopped.run(examples: examples, builder: builder) == nil)
+      #expect(stopped.stoppedAtStep == 3)
+      let files = try FileManager.default.contentsOfDirectory(atPath: set.root + "/b")
+      #expect(files.contains("step-0000003.safetensors") && !files.contains("step-0000002.safetensors"))
+      #expect(!files.contains("final.safetensors"))
+      #expect(try RunState.read(directory: set.root + "/b").step == 3)
+
+      let resumed = try Trainer(resuming: set.root + "/b")
+      #expect(resumed.state.step == 3)
+      try resumed.run(examples: examples, builder: builder)
+      #expect(resumed.stoppedAtStep == nil)
+      let a = straight.detector.checkpointTensors()
+      let b = resumed.detector.checkpointTensors()
+      let differing = zip(a, b).filter { $0.value.scalars != $1.value.scalars }.map(\.0.name)
+      #expect(a.count == b.count && differing.isEmpty, "differing after the stop: \(differing.prefix(5))")
+    }
+  }
+}

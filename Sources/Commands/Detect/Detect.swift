@@ -66,6 +66,14 @@ public struct Detect: ParsableCommand {
   @Option(help: "Minimum class score (default: the checkpoint's, 0.05).")
   public var scoreThreshold: Float?
 
+  /// Drawing threshold.
+  @Option(
+    help: """
+      Draw only detections scoring at least this on the PNGs (default \(DetectRun.defaultDrawThreshold) for \
+      trained weights; untrained weights draw every detection). detections.csv keeps every detection.
+      """)
+  public var drawThreshold: Float?
+
   /// Keyframe stride.
   @Option(help: "Detect on every N-th frame (other frames show their keyframe's boxes).")
   public var every = 1
@@ -175,6 +183,9 @@ public struct Detect: ParsableCommand {
     if let roiTime, ROICrop3D.TemporalMode(rawValue: roiTime) == nil {
       throw ValidationError("--roi-time must be 'keep' or 'average', got '\(roiTime)'")
     }
+    if let drawThreshold, !(0...1).contains(drawThreshold) {
+      throw ValidationError("--draw-threshold must be between 0 and 1, got \(drawThreshold)")
+    }
     for (name, value) in [
       ("--max-detections", maxDetections), ("--top-k-labels", topKLabels), ("--proposals", proposals),
       ("--max-frames", maxFrames),
@@ -196,6 +207,7 @@ public struct Detect: ParsableCommand {
     job.weights = weights
     job.randomInit = randomInit
     job.scoreThreshold = scoreThreshold
+    job.drawThreshold = drawThreshold
     job.every = every
     job.maxDetections = maxDetections
     job.topKLabels = topKLabels

@@ -6,7 +6,8 @@ import Rendering
 import Tensor
 
 /// `detect`'s outputs, written while the video is read: frame `f`'s PNG `%05d.png` (showing the boxes
-/// of keyframe `(f / every)·every`, which is ≤ `f`) as soon as that keyframe's detections are known,
+/// of keyframe `(f / every)·every`, which is ≤ `f`, that score at least ``drawThreshold``) as soon as
+/// that keyframe's detections are known,
 /// and each keyframe's CSV rows through a ``DetectionsCSVStream``. With `drawsFrames` off
 /// (`detect --tubes`, which draws the frames after linking) it writes the CSV only.
 ///
@@ -24,6 +25,8 @@ struct DetectOutputWriter {
   let untrained: Bool
   /// Whether frames are drawn and written here (off: ``add(frame:_:)`` ignores them).
   let drawsFrames: Bool
+  /// Minimum score of a drawn detection (the CSV gets every detection).
+  let drawThreshold: Float
   private let csv: DetectionsCSVStream
   /// Source frames read but not written, oldest first.
   private var pending: [(index: Int, image: RGBImage)] = []
@@ -37,7 +40,7 @@ struct DetectOutputWriter {
   /// Creates `directory` and the temporary CSV.
   init(
     directory: String, videoName: String, classes: [String], every: Int, untrained: Bool,
-    drawsFrames: Bool = true
+    drawsFrames: Bool = true, drawThreshold: Float = 0
   ) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     self.directory = directory
@@ -46,6 +49,7 @@ struct DetectOutputWriter {
     self.every = max(every, 1)
     self.untrained = untrained
     self.drawsFrames = drawsFrames
+    self.drawThreshold = drawThreshold
     csv = try DetectionsCSVStream(path: "\(directory)/detections.csv")
   }
 
@@ -90,7 +94,7 @@ struct DetectOutputWriter {
     for (index, frame) in pending {
       guard (index / every) * every == latest.index else { break }
       var image = frame
-      for d in latest.detections.reversed() {
+      for d in latest.detections.reversed() where d.score >= drawThreshold {
         let name = classes[d.classIndex]
         image.drawLabelledBox(
           d.box, text: "\(name) \(String(format: "%.2f", d.score))", colour: Palette.colour(forClass: name))

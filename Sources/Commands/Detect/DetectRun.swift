@@ -30,6 +30,12 @@ public struct DetectRun {
   public var randomInit = false
   /// Overrides the checkpoint's score threshold.
   public var scoreThreshold: Float?
+  /// Minimum score of the detections drawn on the PNGs (nil: ``defaultDrawThreshold`` for trained
+  /// weights, every detection for untrained ones); `detections.csv` keeps them all.
+  public var drawThreshold: Float?
+  /// The drawing threshold of trained weights: a frame shows what the detector is sure of, not the
+  /// low-scoring alternatives the CSV keeps for evaluation.
+  public static let defaultDrawThreshold: Float = 0.5
   /// Every N-th frame is a keyframe.
   public var every = 1
   /// Overrides the checkpoint's maximum detections per frame.
@@ -172,9 +178,11 @@ public struct DetectRun {
     var kept: [FrameDetection] = []  // with tubes only
     let onFrame: (Int, RGBImage) throws -> Void = { index, image in
       if output == nil {
+        let untrained = !provenance.hasPrefix("trained")
         output = try DetectOutputWriter(
           directory: outputDirectory, videoName: videoName, classes: detector.configuration.classes,
-          every: every, untrained: !provenance.hasPrefix("trained"), drawsFrames: tubes == nil)
+          every: every, untrained: untrained, drawsFrames: tubes == nil,
+          drawThreshold: drawThreshold ?? (untrained ? 0 : Self.defaultDrawThreshold))
       }
       try output?.add(frame: index, image)
       bar.update(tubes == nil ? output?.framesWritten ?? 0 : index + 1)

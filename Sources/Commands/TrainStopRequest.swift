@@ -41,15 +41,16 @@ struct TrainStopRequest {
     return received == 0 ? nil : received
   }
 
-  /// Whether the run should stop after the current step.
-  var isRequested: Bool {
-    signal != nil || timeLimit.map { Date().timeIntervalSince(start) >= $0 } == true
-  }
+  /// Whether ``timeLimit`` has passed.
+  var isPastTimeLimit: Bool { timeLimit.map { Date().timeIntervalSince(start) >= $0 } == true }
 
-  /// Why the run stopped, for its last lines: the signal's name, or the time limit.
+  /// Whether the run should stop after the current step.
+  var isRequested: Bool { signal != nil || isPastTimeLimit }
+
+  /// Why the run stopped, for its last lines: the signal's name, the time limit, or another rank.
   var reason: String {
     if let signal { return "\(Self.name(of: signal)) received" }
-    if let timeLimit { return "time limit \(TrainTimeLimit.describe(timeLimit)) reached" }
+    if let timeLimit, isPastTimeLimit { return "time limit \(TrainTimeLimit.describe(timeLimit)) reached" }
     return "another rank asked to stop"
   }
 
@@ -61,12 +62,6 @@ struct TrainStopRequest {
     case SIGUSR1: "SIGUSR1"
     default: "signal \(signal)"
     }
-  }
-
-  /// Puts the handlers back to the default actions and forgets a received signal (tests).
-  static func reset() {
-    for signal in signals { _ = Foundation.signal(signal, SIG_DFL) }
-    trainStopSignal.store(0, ordering: .relaxed)
   }
 }
 

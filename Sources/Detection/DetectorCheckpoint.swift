@@ -12,6 +12,11 @@ public enum DetectorCheckpoint {
   public static let configurationKey = "detector"
   /// Metadata key of the provenance line.
   public static let provenanceKey = "weights"
+  /// How every provenance line written by training starts.
+  public static let trainedPrefix = "trained"
+
+  /// Whether a provenance line says the weights were trained (anything else is plumbing only).
+  public static func isTrained(provenance: String) -> Bool { provenance.hasPrefix(trainedPrefix) }
 
   /// Opens a checkpoint: its configuration, its provenance and a weight store over its tensors.
   public static func open(path: String) throws -> (

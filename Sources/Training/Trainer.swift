@@ -285,7 +285,8 @@ public final class Trainer {
     var m = state.provenance
     let dataset = m["train.dataset"] ?? "?"
     let split = m["train.split"] ?? "?"
-    m[DetectorCheckpoint.provenanceKey] = "trained: \(dataset) \(split), \(state.step) steps"
+    m[DetectorCheckpoint.provenanceKey] =
+      "\(DetectorCheckpoint.trainedPrefix): \(dataset) \(split), \(state.step) steps"
     m["train.steps"] = "\(state.step)"
     m["train.examplesSeen"] = "\(state.examplesSeen)"
     m["train.seconds"] = String(format: "%.1f", state.seconds)

@@ -83,7 +83,7 @@ struct DetectOutputWriter {
     try csv.commit()
     let note =
       "weights: \(provenance)\n" + (precision == .fp32 ? "" : "precision: \(precision) GEMMs\n")
-      + (provenance.hasPrefix("trained") ? "" : "These are NOT real detections.\n")
+      + (DetectorCheckpoint.isTrained(provenance: provenance) ? "" : "These are NOT real detections.\n")
     try Data(note.utf8).write(to: URL(fileURLWithPath: "\(directory)/weights.txt"), options: .atomic)
   }
 

@@ -105,7 +105,8 @@ public struct DetectRun {
         + (tubes.map { "\($0) tubes, " } ?? "")
         + String(format: "%.2f s, %.2f frames/s (weights loaded in %.2f s)", seconds, rate, loadSeconds)
         + (precision == .fp32 ? "" : " [\(precision) GEMMs]")
-        + (provenance.hasPrefix("trained") ? "" : " [weights \(provenance): NOT real detections]")
+        + (DetectorCheckpoint.isTrained(provenance: provenance)
+          ? "" : " [weights \(provenance): NOT real detections]")
     }
   }
 
@@ -176,9 +177,9 @@ public struct DetectRun {
     var output: DetectOutputWriter?
     var keyframes = 0
     var kept: [FrameDetection] = []  // with tubes only
+    let untrained = !DetectorCheckpoint.isTrained(provenance: provenance)
     let onFrame: (Int, RGBImage) throws -> Void = { index, image in
       if output == nil {
-        let untrained = !provenance.hasPrefix("trained")
         output = try DetectOutputWriter(
           directory: outputDirectory, videoName: videoName, classes: detector.configuration.classes,
           every: every, untrained: untrained, drawsFrames: tubes == nil,
@@ -212,7 +213,7 @@ public struct DetectRun {
     if let tubes {
       let linker = DetectTubes(
         linking: tubes, every: every, classes: detector.configuration.classes, directory: outputDirectory,
-        untrained: !provenance.hasPrefix("trained"))
+        untrained: untrained)
       let numbered = linker.link(kept, frameCount: frames, width: reader.width, height: reader.height)
       try linker.write(numbered, video: videoName)
       var drawing = ProgressBar(title: "draw tubes", total: frames, enabled: showProgress)

@@ -170,7 +170,7 @@ extension DetectorRunOptions {
     }
     let detector: SplitDetector
     var flow: (path: String, provenance: String)?
-    var note = provenance.hasPrefix("trained") ? nil : provenance
+    var note = DetectorCheckpoint.isTrained(provenance: provenance) ? nil : provenance
     if let flowCheckpoint {
       let loaded: (fusion: TwoStreamFusion, provenance: String, flowProvenance: String)
       do {
@@ -182,7 +182,7 @@ extension DetectorRunOptions {
       }
       detector = .twoStream(loaded.fusion, flowRoot: flowRoot)
       flow = (flowCheckpoint, loaded.flowProvenance)
-      note = loaded.provenance.hasPrefix("trained") ? nil : loaded.provenance
+      note = DetectorCheckpoint.isTrained(provenance: loaded.provenance) ? nil : loaded.provenance
     } else {
       detector = .rgb(rgb)
     }

@@ -27,7 +27,7 @@ extension TwoStreamFusion {
     let fusion = try TwoStreamFusion(
       rgb: rgb, flow: try ActionDetector(weights: &store, configuration: configuration),
       flowWeight: flowWeight)
-    let trained = rgbProvenance.hasPrefix("trained") && flowProvenance.hasPrefix("trained")
+    let trained = [rgbProvenance, flowProvenance].allSatisfy(DetectorCheckpoint.isTrained)
     let combined = (trained ? "trained (two streams): " : "") + "RGB \(rgbProvenance); flow \(flowProvenance)"
     return (fusion, combined, flowProvenance)
   }

@@ -136,7 +136,13 @@ def main():
     parser.add_argument("--split", type=int, default=1)
     parser.add_argument("--iou", type=float, default=0.5)
     args = parser.parse_args()
-    labels, vlist, _, tubes = load_pkl(args.gt, args.split)
+    for path in (args.gt, args.detections):
+        if not os.path.exists(path):
+            sys.exit(f"diagnose_framemap: {path}: no such file or folder")
+    try:
+        labels, vlist, _, tubes = load_pkl(args.gt, args.split)
+    except Exception as error:  # a pickle that is not an ACT ground truth, or a split it lacks
+        sys.exit(f"diagnose_framemap: {args.gt}: not an ACT ground-truth pickle with split {args.split} ({error})")
     detections = read_detections(args.detections, vlist)
     if not any(detections.values()):
         sys.exit(f"diagnose_framemap: no detections of the split's videos in {args.detections}")

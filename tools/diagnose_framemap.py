@@ -64,13 +64,13 @@ def best_iou(boxes, box):
 
 def diagnose_label(ilabel, name, vlist, tubes, detections, th):
     """AP, per-kind gains and the all-false-positives gain of one label."""
-    own, others, spans = {}, {}, []
+    own, others, spans = {}, {}, {}  # spans: video -> [(first frame, last frame, first box, last box)]
     for v in vlist:
         for label, tube in tubes[v]:
             for row in tube:
                 (own if label == ilabel else others).setdefault((v, int(row[0])), []).append(row[1:5])
             if label == ilabel:
-                spans.append((v, int(tube[0, 0]), int(tube[-1, 0]), tube[0, 1:5], tube[-1, 1:5]))
+                spans.setdefault(v, []).append((int(tube[0, 0]), int(tube[-1, 0]), tube[0, 1:5], tube[-1, 1:5]))
     npos = sum(len(b) for b in own.values())
     ranked = [(score, iv, i, frame, box) for iv, v in enumerate(vlist)
               for i, (label, score, frame, box) in enumerate(detections[v]) if label == name]
@@ -97,9 +97,8 @@ def diagnose_label(ilabel, name, vlist, tubes, detections, th):
             kinds.append("loose-box")
         elif best_iou(others.get(key, []), box) >= 0.1:
             kinds.append("loose-wrong")
-        elif any(v == key[0] and (frame < a and best_iou([first], box) >= 0.3
-                                  or frame > z and best_iou([last], box) >= 0.3)
-                 for v, a, z, first, last in spans):
+        elif any(frame < a and best_iou([first], box) >= 0.3 or frame > z and best_iou([last], box) >= 0.3
+                 for a, z, first, last in spans.get(key[0], [])):
             kinds.append("idle")
         else:
             kinds.append("other")

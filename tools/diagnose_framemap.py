@@ -49,6 +49,21 @@ def read_detections(path, vlist):
     return found
 
 
+def load_split(program, gt, detections_path, split):
+    """(labels, test videos, tubes, detections) of split `split`, or exit with one line naming `program`."""
+    for path in (gt, detections_path):
+        if not os.path.exists(path):
+            sys.exit(f"{program}: {path}: no such file or folder")
+    try:
+        labels, vlist, _, tubes = load_pkl(gt, split)
+    except Exception as error:  # a pickle that is not an ACT ground truth, or a split it lacks
+        sys.exit(f"{program}: {gt}: not an ACT ground-truth pickle with split {split} ({error})")
+    detections = read_detections(detections_path, vlist)
+    if not any(detections.values()):
+        sys.exit(f"{program}: no detections of the split's videos in {detections_path}")
+    return labels, vlist, tubes, detections
+
+
 def trapezoid_ap(positive, npos):
     """The act protocol's AP of a ranked list of hit flags (float32 precision and recall)."""
     flags = np.asarray(positive, dtype=np.float64)
@@ -135,16 +150,7 @@ def main():
     parser.add_argument("--split", type=int, default=1)
     parser.add_argument("--iou", type=float, default=0.5)
     args = parser.parse_args()
-    for path in (args.gt, args.detections):
-        if not os.path.exists(path):
-            sys.exit(f"diagnose_framemap: {path}: no such file or folder")
-    try:
-        labels, vlist, _, tubes = load_pkl(args.gt, args.split)
-    except Exception as error:  # a pickle that is not an ACT ground truth, or a split it lacks
-        sys.exit(f"diagnose_framemap: {args.gt}: not an ACT ground-truth pickle with split {args.split} ({error})")
-    detections = read_detections(args.detections, vlist)
-    if not any(detections.values()):
-        sys.exit(f"diagnose_framemap: no detections of the split's videos in {args.detections}")
+    labels, vlist, tubes, detections = load_split("diagnose_framemap", args.gt, args.detections, args.split)
     columns = KINDS + ("all",)
     print(f"{'label':<10}{'AP':>7}  AP gained without the false positives of each kind")
     print(f"{'':<17}" + "".join(f"{k:>12}" for k in columns))

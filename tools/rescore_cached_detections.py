@@ -17,13 +17,11 @@ about 20 for 200 per setting.
 """
 import argparse
 import itertools
-import os
-import sys
 
 import numpy as np
 
-from diagnose_framemap import diagnose_label, read_detections  # same folder
-from framemap_reference import act_iou, load_pkl
+from diagnose_framemap import diagnose_label, load_split  # same folder
+from framemap_reference import act_iou
 
 
 def frame_map(labels, vlist, tubes, detections):
@@ -83,16 +81,7 @@ def main():
     parser.add_argument("mode", choices=("cross-label", "smooth"))
     parser.add_argument("--split", type=int, default=1)
     args = parser.parse_args()
-    for path in (args.gt, args.detections):
-        if not os.path.exists(path):
-            sys.exit(f"rescore_cached_detections: {path}: no such file or folder")
-    try:
-        labels, vlist, _, tubes = load_pkl(args.gt, args.split)
-    except Exception as error:  # a pickle that is not an ACT ground truth, or a split it lacks
-        sys.exit(f"rescore_cached_detections: {args.gt}: not an ACT ground-truth pickle with split {args.split} ({error})")
-    detections = read_detections(args.detections, vlist)
-    if not any(detections.values()):
-        sys.exit(f"rescore_cached_detections: no detections of the split's videos in {args.detections}")
+    labels, vlist, tubes, detections = load_split("rescore_cached_detections", args.gt, args.detections, args.split)
     print(f"as cached: {frame_map(labels, vlist, tubes, detections):.2f}", flush=True)
     if args.mode == "cross-label":
         for t, factor in itertools.product((0.5, 0.7), (0.0, 0.3, 0.6)):

@@ -12,8 +12,8 @@ DETECTIONS is an `eval-framemap --cache` folder (one CSV per video). The act pro
                that have detections of its label of the score of the best of them that overlaps it
                at IoU >= 0.5, or 0 where none does (k in 2, 4, 8; w in 0.5, 0.8)
 
-eval/DEFAULT_MODEL.md (session 19) quotes its figures. Slow in pure Python: minutes for 20 videos,
-about 20 for 200 per setting.
+eval/DEFAULT_MODEL.md (session 19) quotes its figures. Pure Python: about a minute for every setting
+on 20 videos on one idle core, roughly ten times that on 200.
 """
 import argparse
 import itertools
@@ -30,6 +30,7 @@ def frame_map(labels, vlist, tubes, detections):
 
 
 def by_frame(rows):
+    """frame -> the detections (label, score, frame, box) of that frame."""
     frames = {}
     for row in rows:
         frames.setdefault(row[2], []).append(row)

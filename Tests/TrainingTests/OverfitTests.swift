@@ -15,10 +15,11 @@ import Testing
 /// threshold 0.001 as `tools/evaluate_default_model.sh` scores the default model) on the same videos.
 ///
 /// Recipe: batch statistics in the trunks (the head's batch norms frozen, `--bn trunks`), SGD at
-/// 0.02 over a 1,500-step cosine (37 s in a debug build on an idle Zen 5). From scratch, last-bit differences
-/// grow into different detectors, so the figure follows OpenBLAS's kernel (`OPENBLAS_CORETYPE`;
-/// Debian's 0.3.21 picks Cooperlake on Zen 4 and Haswell on Zen 5, which it does not know). Measured
-/// in session 20, frame-mAP by kernel:
+/// 0.02 over a 1,500-step cosine (37 s in a debug build on an idle Zen 5). From scratch, last-bit
+/// differences grow into different detectors, so the figure follows OpenBLAS's kernel set: Debian's
+/// 0.3.21 picks Cooperlake on these Zen 4 and Zen 5 machines, and `OPENBLAS_CORETYPE` chooses
+/// another (session 20's shell had `OPENBLAS_CORETYPE=Haswell` set). Measured in session 20,
+/// frame-mAP by kernel set:
 ///
 /// | steps | Haswell (= Zen) | Cooperlake | SkylakeX | Sandybridge | Nehalem |
 /// |---|---|---|---|---|---|
@@ -28,10 +29,11 @@ import Testing
 /// | 1,500 | 100 | 100 | 100 | 100 | |
 ///
 /// The recipe before (frozen batch norms, SGD 0.01, 300 of a 400-step cosine, threshold 0.05) gave
-/// 94.79 with Cooperlake, 97.56 with SkylakeX and 89.09 with Haswell, below its bar of 90 on a Zen 5
-/// machine: its wrong-label detections scored up to 0.75, and its boxes sat on the 16-pixel anchor
-/// grid (IoU < 0.5 where the rectangle lies between two cells). With the trunks' batch statistics
-/// the classes separate on every kernel; the longer schedule then tightens the boxes.
+/// 94.79 with Cooperlake, 97.56 with SkylakeX and 89.09 with Haswell, below its bar of 90 (the
+/// default test run failed in a shell with `OPENBLAS_CORETYPE=Haswell`): its wrong-label detections
+/// scored up to 0.75, and its boxes sat on the 16-pixel anchor grid (IoU < 0.5 where the rectangle
+/// lies between two cells). With the trunks' batch statistics the classes separate on every kernel
+/// set; the longer schedule then tightens the boxes.
 ///
 /// Measured with the context trunk in `.shared` mode instead (what `eval-framemap --detector` runs):
 /// 21 at step 200 of a 300-step run (old recipe), against 55 at step 200 of a 400-step run in

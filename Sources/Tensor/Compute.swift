@@ -70,6 +70,15 @@ public enum Compute {
     }
   }
 
+  /// OpenBLAS's kernel set (`Cooperlake`, `Haswell`, …): its own pick for the CPU, or what the
+  /// `OPENBLAS_CORETYPE` environment variable names. It decides much of the GEMMs' speed (on Zen 5 one
+  /// core runs the S3D-G shapes at 211–239 GFLOP/s with Cooperlake, 119–127 with Haswell) and the
+  /// last bits of their results; benchmarks print it.
+  public static var openBLASKernels: String {
+    guard let name = openblas_get_corename() else { return "unknown" }
+    return String(cString: name).split(separator: " ").joined(separator: " ")
+  }
+
   /// Plain `cblas_sgemm` on OpenBLAS's own `threadCount` threads (the machine's reference GEMM,
   /// as `../shared/bench/sgemm_bench.c` measures it); for benchmarks, not for concurrent use.
   public static func openBLASGemm(

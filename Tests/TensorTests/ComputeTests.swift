@@ -6,6 +6,18 @@ import Testing
 
 /// `Compute.withThreadCount` binds a thread count to the calling thread only.
 @Suite struct ComputeTests {
+  /// The kernel set benchmarks print is a name OpenBLAS gives (trimmed), and `OPENBLAS_CORETYPE`
+  /// chooses it when set to one of the x86-64 sets any AVX2 CPU runs.
+  @Test func openBLASKernelsNameTheSetInUse() {
+    let kernels = Compute.openBLASKernels
+    #expect(!kernels.isEmpty && kernels != "unknown" && !kernels.hasSuffix(" "))
+    if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+      ["haswell", "zen", "sandybridge", "nehalem"].contains(chosen.lowercased())
+    {
+      #expect(kernels.lowercased() == chosen.lowercased())
+    }
+  }
+
   @Test func threadCountBoundToCallingThreadOnly() {
     let global = Compute.threadCount
     let (inside, nested, elsewhere) = Compute.withThreadCount(global + 3) {

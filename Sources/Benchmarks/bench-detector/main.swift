@@ -141,7 +141,7 @@ let base = detector.configuration
 
 print(
   "bench-detector: one keyframe, 320x400, clip 20, \(threads) threads, best of \(max(runs - 1, 1)) after warm-up, "
-    + "precision \(Compute.precision)"
+    + "precision \(Compute.precision), OpenBLAS kernels \(Compute.openBLASKernels)"
 )
 let key = time { detector.keyframeFeature(keyframe) }
 print(padded("keyframe trunk (ResNet-50 layer3)") + String(format: " %9.1f ms", key.ms))

@@ -21,7 +21,7 @@ do {
 }
 print(
   "bench-trunks: threads \(options.threads), runs \(options.runs) (+\(options.warmup) warm-up), precision "
-    + "\(options.precision)"
+    + "\(options.precision), OpenBLAS kernels \(Compute.openBLASKernels)"
     + (options.precision == .bf16
       ? " (Winograd GEMMs \(Compute.bf16WinogradDescription); the sgemm columns stay fp32 OpenBLAS)" : ""))
 if options.bf16Gemm {

@@ -4,7 +4,8 @@ import Testing
 
 @testable import Tensor
 
-/// `Compute.withThreadCount` binds a thread count to the calling thread only.
+/// `Compute`'s settings: `withThreadCount` binds a thread count to the calling thread only, and
+/// `openBLASKernels` names OpenBLAS's kernel set.
 @Suite struct ComputeTests {
   /// The kernel set benchmarks print is a name OpenBLAS gives (trimmed), and `OPENBLAS_CORETYPE`
   /// chooses it when set to one of the x86-64 sets any AVX2 CPU runs.

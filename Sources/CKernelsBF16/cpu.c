@@ -1,11 +1,11 @@
-// Run-time detection of AVX512_BF16 (cpuid) and of the OS's ZMM state support (xgetbv).
+// Run-time detection of AVX-512F and AVX512_BF16 (cpuid) and of the OS's ZMM state support (xgetbv).
 #include "CKernelsBF16.h"
 
 #include <cpuid.h>
 #include <stdio.h>
 #include <string.h>
 
-/// Flags the bf16 path needs, with their cpuid bits.
+/// Flags the AVX-512 paths need, with their cpuid bits.
 typedef struct {
   int f, bw, vl, bf16, osZMM;
 } Features;
@@ -40,6 +40,11 @@ static Features features(void) {
 int ckbf16_cpu_supported(void) {
   Features f = features();
   return f.f && f.bw && f.vl && f.bf16 && f.osZMM;
+}
+
+int ckf32_cpu_supported(void) {
+  Features f = features();
+  return f.f && f.osZMM;
 }
 
 void ckbf16_cpu_description(char *buffer, size_t size) {

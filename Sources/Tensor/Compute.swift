@@ -100,7 +100,8 @@ public enum Compute {
   }
 
   /// `gemm` on the calling thread only, in `precision` (default ``precision``): OpenBLAS `sgemm`,
-  /// or the bf16 kernel, which takes A pre-packed from `packed` when given (A must then be rows
+  /// or the bf16 kernel; both the bf16 kernel and, under fp32, the package's own AVX-512 kernel
+  /// (``ownF32Kernel``) take A pre-packed from `packed` when given (A must then be rows
   /// `packed.rowOffset…` of that matrix, `lda == k`).
   static func serialGemm(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -121,6 +122,10 @@ public enum Compute {
       } else {
         bf16Gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
       }
+      return
+    }
+    if let packed, lda == k, ownF32Kernel, packed.covers(rows: m) {
+      f32Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
       return
     }
     cblas_sgemm(

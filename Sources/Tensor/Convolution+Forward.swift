@@ -54,7 +54,7 @@ extension Convolution {
           channels: self.outputChannels, bias: self.bias?.storage.base,
           residual: residual.map { r in UnsafePointer(r.storage.base + n * self.outputChannels * plane) },
           relu: self.activation == .relu),
-        packedWeights: self.bf16Weights)
+        packedWeights: self.packedWeights)
     }
     if winograd, let u = winogradWeights {
       // One set of GEMMs over every sample's tiles (small maps of many samples, e.g. ROI tubes).
@@ -116,8 +116,8 @@ struct ConvStep: @unchecked Sendable {
   var inputSampleStride = 0
   /// Elements from one sample's output to the next; the residual has `outputChannels · outputPlane`.
   var outputSampleStride = 0
-  /// The layer's bf16-packed weight matrices (used when the GEMMs run in bf16), or nil.
-  var packedWeights: BF16PackedWeights?
+  /// The layer's packed weight matrices (used by the bf16 GEMM and the fp32 kernel), or nil.
+  var packedWeights: PackedWeights?
 
   /// Keys of the layer's weight matrices in ``packedWeights``.
   enum PackedIndex {
@@ -142,7 +142,7 @@ struct ConvStep: @unchecked Sendable {
   init(
     g: ConvGeometry, src: UnsafeMutablePointer<Float>, dst: UnsafeMutablePointer<Float>,
     weight: UnsafeMutablePointer<Float>, taps: UnsafeMutablePointer<Float>?, outputChannels: Int,
-    epilogue: Epilogue, packedWeights: BF16PackedWeights? = nil
+    epilogue: Epilogue, packedWeights: PackedWeights? = nil
   ) {
     self.g = g
     self.src = UnsafePointer(src)

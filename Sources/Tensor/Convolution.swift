@@ -38,8 +38,9 @@ public struct Convolution: Sendable {
   let temporalWinogradWeights: Tensor?
   /// The stride-1 convolution that computes dL/dx in `backward`, built on first use and shared by copies.
   let backwardCache = FlippedConvolutionCache()
-  /// The weight matrices packed for the bf16 GEMM, built on first bf16 use and shared by copies.
-  let bf16Weights = BF16PackedWeights()
+  /// The weight matrices packed for the GEMMs (bf16, or fp32 for ``Compute/ownF32Kernel``), built
+  /// on first use and shared by copies.
+  let packedWeights = PackedWeights()
 
   /// A convolution with the given weight, optional bias, strides (default 1), padding and activation.
   ///

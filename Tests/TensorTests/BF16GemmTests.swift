@@ -190,7 +190,7 @@ struct BF16GemmTests {
     let b = (0..<(k * n)).map { _ in rng.next() }
     var perCall = [Float](repeating: 0.5, count: m * n)
     var prepacked = perCall
-    let weights = BF16PackedWeights()
+    let weights = PackedWeights()
     a.withUnsafeBufferPointer { a in
       Compute.bf16Gemm(
         m: m, n: n, k: k, a: a.baseAddress! + rowOffset * k, lda: k, b: b, ldb: n, beta: 1, c: &perCall,
@@ -200,7 +200,7 @@ struct BF16GemmTests {
       Compute.bf16Gemm(m: m, n: n, k: k, operand: operand, b: b, ldb: n, beta: 1, c: &prepacked, ldc: n)
     }
     #expect(perCall == prepacked)
-    #expect(weights.count == (rowOffset % 8 == 0 ? 1 : 0))
+    #expect(weights.count(.bf16) == (rowOffset % 8 == 0 ? 1 : 0))
   }
 
   /// A layer packs its weight matrices on its first bf16 call and reuses them (same output again).
@@ -209,12 +209,12 @@ struct BF16GemmTests {
     let x = rng.tensor([1, 16, 2, 20, 25])
     let conv = Convolution(weight: rng.tensor([32, 16, 1, 3, 3]), padding: .same)
     let first = try Compute.withPrecision(.bf16) { conv(x) }
-    let packed = conv.bf16Weights.count
+    let packed = conv.packedWeights.count(.bf16)
     let second = try Compute.withPrecision(.bf16) { conv(x) }
     #expect(first.scalars == second.scalars)
-    #expect(packed == (Compute.bf16Winograd ? 36 : 0) && conv.bf16Weights.count == packed)
-    _ = conv(x)  // fp32 packs nothing
-    #expect(conv.bf16Weights.count == packed)
+    #expect(packed == (Compute.bf16Winograd ? 36 : 0) && conv.packedWeights.count(.bf16) == packed)
+    _ = conv(x)  // fp32 adds no bf16 matrix
+    #expect(conv.packedWeights.count(.bf16) == packed)
   }
 
   /// `Compute.gemm` (split between threads) follows the precision too.

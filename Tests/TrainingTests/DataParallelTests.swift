@@ -11,9 +11,13 @@ import Testing
 /// Both runs are the `train` executable on the tiny synthetic set (4 videos, `--scratch`, every part
 /// learning, frozen BN, augmentation on, global batch 4, 3 steps). The two ranks' gradients are
 /// summed by `MPI_Allreduce`, so float additions happen in another order than in the single process:
-/// the weights agree within a tolerance, not bit for bit. Measured on the development machine:
-/// largest difference relative to the tensor's largest magnitude 2.2e-5, in `head.boxes.bias`
-/// (stated bound 1e-4; the box layer starts at standard deviation 0.001, so its values are tiny).
+/// the weights agree within a tolerance, not bit for bit. The first step's last-bit differences
+/// reach the next steps' discrete choices (proposal ranking, NMS, sampled ROIs), so the gap depends
+/// on how the GEMMs round: largest difference relative to the tensor's largest magnitude, always in
+/// `head.boxes.bias` (the box layer starts at standard deviation 0.001, so its values are tiny),
+/// measured on a Zen 5: 8.2e-7 (OpenBLAS Haswell kernels), 4.2e-5 (Cooperlake), 2.9e-6 and 1.7e-4
+/// (the package's fp32 kernel beside each). Stated bound 1e-3, above that spread; the logged losses
+/// must agree within 1e-4 as well.
 @Suite struct DataParallelTests {
   /// Path of `mpirun`, nil when Open MPI's launcher is not installed.
   static let mpirun: String? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first {
@@ -50,7 +54,7 @@ import Testing
       if difference / scale > worst.difference { worst = (difference / scale, key) }
     }
     print("mpirun -np 2 vs one process: max relative difference \(worst.difference) (\(worst.name))")
-    #expect(worst.difference < 1e-4, "\(worst.name)")
+    #expect(worst.difference < 1e-3, "\(worst.name)")
     // Both runs saw the same samples: the logged losses (summed over the ranks) agree too.
     let losses = { (path: String) throws -> [Float] in
       try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()

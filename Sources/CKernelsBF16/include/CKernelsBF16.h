@@ -1,6 +1,7 @@
-// bf16 GEMM kernels (AVX512_BF16) with a run-time CPU check. Imported only by the Tensor module,
-// which decides at run time whether to call them; nothing here runs on a CPU without the instruction
-// unless the caller ignores `ckbf16_cpu_supported`.
+// AVX-512 GEMM kernels with run-time CPU checks: bf16 (AVX512_BF16) and fp32 with a pre-packed A
+// (AVX-512F). Imported only by the Tensor module, which decides at run time whether to call them;
+// nothing here runs on a CPU without the instructions unless the caller ignores
+// `ckbf16_cpu_supported` / `ckf32_cpu_supported`.
 #ifndef CKERNELSBF16_H
 #define CKERNELSBF16_H
 
@@ -51,6 +52,26 @@ void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_t *out);
 void ckbf16_gemm_packed_a(
     long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
     long ldb, float beta, float *c, long ldc);
+
+/// 1 when the CPU has AVX-512F and the OS saves ZMM state, else 0.
+int ckf32_cpu_supported(void);
+
+/// Floats `ckf32_pack_a` writes for an m×k A.
+size_t ckf32_packed_a_floats(long m, long k);
+
+/// Packs an m×k A (row stride `lda`) once, for any number of `ckf32_gemm_packed_a` calls (8-row
+/// panels per 256-wide block of k; the layout is private to this library). Plain C: runs anywhere.
+void ckf32_pack_a(long m, long k, const float *a, long lda, float *out);
+
+/// Row-major fp32 `C = A · B + beta · C` with A taken from `packed` (`ckf32_pack_a` of a
+/// `packed_rows`×k matrix): rows `row0` … `row0 + m − 1` of it, `row0` a multiple of 8; `B` k×n read
+/// in place (row stride `ldb`), `C` m×n (row stride `ldc`). beta 0 never reads C. Each element sums
+/// its products in k order (fused multiply-adds, one 256-wide block of k after the other), so the
+/// result does not depend on how callers split rows or columns. Runs on the calling thread only.
+/// Precondition: `ckf32_cpu_supported()` returned 1.
+void ckf32_gemm_packed_a(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,146 @@
+import CKernelsBF16
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Packed copies of a convolution's weight matrices (the A operands of its forward GEMMs), packed
+/// on first use in the GEMM's precision and shared by copies of the layer, so the GEMMs need not
+/// re-pack (and, under bf16, convert) the same weights on every call: 5 % of a bf16 keyframe, and
+/// with the fp32 kernel of ``Compute/ownF32Kernel`` the whole packing cost of the weights. Valid
+/// because a layer's weights never change after construction (as for its Winograd weights).
+///
+/// Matrices are keyed by an index the layer's routes choose (``ConvStep/PackedIndex``) and by precision.
+final class PackedWeights: Sendable {
+  /// Packed matrices by index and precision.
+  private let matrices = Mutex<[Key: PackedMatrix]>([:])
+
+  /// A matrix's key.
+  private struct Key: Hashable {
+    let index: Int
+    let precision: ComputePrecision
+  }
+
+  /// An empty set.
+  init() {}
+
+  /// Matrices packed so far in `precision`.
+  func count(_ precision: ComputePrecision) -> Int {
+    matrices.withLock { $0.keys.filter { $0.precision == precision }.count }
+  }
+
+  /// Matrix `index` (`rows` × `k`, row stride `k`, at `source`) packed for `precision`, built on
+  /// first use.
+  func matrix(
+    _ index: Int, precision: ComputePrecision, rows: Int, k: Int, source: UnsafePointer<Float>
+  ) -> PackedMatrix {
+    let key = Key(index: index, precision: precision)
+    if let hit = matrices.withLock({ $0[key] }) { return hit }
+    let made = PackedMatrix(precision: precision, rows: rows, k: k, source: source)
+    return matrices.withLock { all in
+      if let existing = all[key] { return existing }
+      all[key] = made
+      return made
+    }
+  }
+}
+
+/// One weight matrix in a kernel's packed layout: bf16 pairs (`ckbf16_pack_a`) or fp32 panels
+/// (`ckf32_pack_a`).
+final class PackedMatrix: @unchecked Sendable {
+  /// Rows of the whole matrix.
+  let rows: Int
+  /// Columns (the GEMM's k).
+  let k: Int
+  /// The packed 32-bit words (bf16 pairs or fp32 values); owned, immutable after `init`.
+  let words: UnsafeMutableRawPointer
+
+  /// Packs `rows` × `k` floats at `source` (row stride `k`). bf16 only where bf16 runs.
+  init(precision: ComputePrecision, rows: Int, k: Int, source: UnsafePointer<Float>) {
+    self.rows = rows
+    self.k = k
+    switch precision {
+    case .bf16:
+      let count = ckbf16_packed_a_words(rows, k)
+      let out = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
+      ckbf16_pack_a(rows, k, source, k, out)
+      words = UnsafeMutableRawPointer(out)
+    case .fp32:
+      let count = ckf32_packed_a_floats(rows, k)
+      let out = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+      ckf32_pack_a(rows, k, source, k, out)
+      words = UnsafeMutableRawPointer(out)
+    }
+  }
+
+  deinit { words.deallocate() }
+}
+
+/// A GEMM's A operand as rows `rowOffset…` of a layer's weight matrix `index` (`rows` × `k`, row
+/// stride `k`, at `source`): the bf16 route and the fp32 kernel take it pre-packed from `weights`.
+struct PackedOperand {
+  /// The layer's packed copies.
+  let weights: PackedWeights
+  /// Which of the layer's matrices.
+  let index: Int
+  /// The whole matrix (row 0).
+  let source: UnsafePointer<Float>
+  /// Rows of the whole matrix.
+  let rows: Int
+  /// First row the GEMM uses.
+  let rowOffset: Int
+
+  /// Whether the packed copy can serve rows `rowOffset ..< rowOffset + m` (they start on a panel).
+  func covers(rows m: Int) -> Bool { rowOffset % 8 == 0 && rowOffset + m <= rows }
+}
+
+extension Compute {
+  /// `bf16Gemm` with A from `operand`'s packed copy (same result, bit for bit), when its rows start
+  /// on a panel boundary; else `bf16Gemm` on the unpacked rows.
+  static func bf16Gemm(
+    m: Int, n: Int, k: Int, operand: PackedOperand, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    guard operand.covers(rows: m) else {
+      bf16Gemm(
+        m: m, n: n, k: k, a: operand.source + operand.rowOffset * k, lda: k, b: b, ldb: ldb, beta: beta, c: c,
+        ldc: ldc)
+      return
+    }
+    if !BF16Support.host.isAvailable { fatalError("bf16 GEMM on a CPU without AVX512_BF16") }
+    let matrix = operand.weights.matrix(
+      operand.index, precision: .bf16, rows: operand.rows, k: k, source: operand.source)
+    ckbf16_gemm_packed_a(
+      m, n, k, matrix.words.assumingMemoryBound(to: UInt32.self), matrix.rows, operand.rowOffset, b, ldb, beta,
+      c, ldc)
+    withExtendedLifetime(matrix) {}
+  }
+
+  /// fp32 `C = A · B + beta · C` with A from `operand`'s packed copy and B read in place, on the
+  /// calling thread (``ownF32Kernel``'s AVX-512 kernel); callers check ``ownF32Kernel`` and
+  /// `operand.covers(rows: m)` first.
+  static func f32Gemm(
+    m: Int, n: Int, k: Int, operand: PackedOperand, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    // Not a precondition: those vanish under -Ounchecked, and this one guards an illegal instruction.
+    if !ownF32Kernel { fatalError("fp32 AVX-512 GEMM without ownF32Kernel") }
+    let matrix = operand.weights.matrix(
+      operand.index, precision: .fp32, rows: operand.rows, k: k, source: operand.source)
+    ckf32_gemm_packed_a(
+      m, n, k, matrix.words.assumingMemoryBound(to: Float.self), matrix.rows, operand.rowOffset, b, ldb, beta,
+      c, ldc)
+    withExtendedLifetime(matrix) {}
+  }
+
+  /// Whether fp32 GEMMs with a pre-packed A (the forward convolutions' weights) run the package's
+  /// own AVX-512 kernel (`ckf32_gemm_packed_a`: B read in place, no per-call packing) instead of
+  /// OpenBLAS `sgemm`: on CPUs with AVX-512F, unless `TENSOR_F32_GEMM=openblas`. Checked once.
+  public static let ownF32Kernel: Bool = {
+    if let value = getenv("TENSOR_F32_GEMM"), String(cString: value) == "openblas" { return false }
+    return ckf32_cpu_supported() == 1
+  }()
+}

@@ -1,0 +1,140 @@
+import Testing
+
+@testable import Tensor
+
+/// The package's own fp32 GEMM (``Compute/f32Gemm(m:n:k:operand:b:ldb:beta:c:ldc:)``: A pre-packed,
+/// B read in place), which the forward convolutions use on AVX-512 CPUs (``Compute/ownF32Kernel``).
+///
+/// Tolerance per output element, against an fp64 reference: `(k + 2) · 2⁻²⁴ · S` with
+/// `S = Σ_k |a·b| + |beta·c|`, the worst case of k rounded fp32 additions (as for `sgemm`). Shapes
+/// are not multiples of the 8×48 tile, k crosses the 256-wide blocks, A's rows start past row 0 of
+/// the packed matrix, and strides exceed the widths.
+@Suite(.enabled(if: Compute.ownF32Kernel, "this CPU has no AVX-512F, or TENSOR_F32_GEMM=openblas"))
+struct F32KernelTests {
+  /// A case: the whole weight matrix (`rows` × k, contiguous), B and C with padded strides.
+  struct Case {
+    let (m, n, k, rowOffset): (Int, Int, Int, Int)
+    let rows: Int
+    let (ldb, ldc): (Int, Int)
+    let a: [Float]
+    let b: [Float]
+    var c: [Float]
+
+    init(m: Int, n: Int, k: Int, rowOffset: Int, seed: UInt64) {
+      (self.m, self.n, self.k, self.rowOffset) = (m, n, k, rowOffset)
+      rows = rowOffset + m + 3
+      (ldb, ldc) = (n + 5, n + 2)
+      var rng = SeededRandom(seed: seed)
+      a = (0..<(rows * k)).map { _ in rng.next() }
+      b = (0..<(k * ldb)).map { _ in rng.next() }
+      c = (0..<(m * ldc)).map { _ in rng.next() }
+    }
+
+    /// The kernel's `C = A[rowOffset + rowRange] · B[:, columns] + beta · C` on a copy of C, rows
+    /// and columns in the given parts (each a separate call).
+    func run(beta: Float, rowParts: [Range<Int>]? = nil, columnParts: [Range<Int>]? = nil) -> [Float] {
+      var out = c
+      let weights = PackedWeights()
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          out.withUnsafeMutableBufferPointer { out in
+            for rowPart in rowParts ?? [0..<m] {
+              for columns in columnParts ?? [0..<n] {
+                let operand = PackedOperand(
+                  weights: weights, index: 0, source: a.baseAddress!, rows: rows,
+                  rowOffset: rowOffset + rowPart.lowerBound)
+                Compute.f32Gemm(
+                  m: rowPart.count, n: columns.count, k: k, operand: operand, b: b.baseAddress! + columns.lowerBound,
+                  ldb: ldb, beta: beta, c: out.baseAddress! + rowPart.lowerBound * ldc + columns.lowerBound,
+                  ldc: ldc)
+              }
+            }
+          }
+        }
+      }
+      #expect(weights.count(.fp32) == 1)
+      return out
+    }
+
+    /// Largest `|got − reference| / bound` over the m×n elements (1 or less passes).
+    func worstError(_ got: [Float], beta: Float) -> Double {
+      var worst = 0.0
+      for i in 0..<m {
+        for j in 0..<n {
+          var sum = Double(beta) * Double(c[i * ldc + j])
+          var magnitude = abs(sum)
+          for p in 0..<k {
+            let product = Double(a[(rowOffset + i) * k + p]) * Double(b[p * ldb + j])
+            sum += product
+            magnitude += abs(product)
+          }
+          let bound = Double(k + 2) * 0x1p-24 * magnitude
+          worst = max(worst, abs(Double(got[i * ldc + j]) - sum) / max(bound, 1e-30))
+        }
+      }
+      return worst
+    }
+  }
+
+  /// (m, n, k, first row) of the cases.
+  static let shapes: [[Int]] = [
+    [1, 1, 1, 0], [7, 5, 3, 8], [9, 49, 2, 0], [13, 50, 17, 16], [8, 48, 256, 0], [33, 97, 301, 24],
+    [70, 130, 513, 8], [64, 500, 1024, 0], [17, 1009, 9, 0],
+  ]
+
+  @Test(arguments: shapes, [Float(0), 1, 0.5])
+  func matchesFP64Reference(shape: [Int], beta: Float) {
+    let o = Case(m: shape[0], n: shape[1], k: shape[2], rowOffset: shape[3], seed: 21)
+    let got = o.run(beta: beta)
+    let error = o.worstError(got, beta: beta)
+    #expect(error <= 1, "error \(error) of the fp32-accumulation bound")
+    // Outside the m×n window (the strides' padding) C is untouched.
+    for i in 0..<o.m {
+      #expect(got[(i * o.ldc + o.n)..<((i + 1) * o.ldc)] == o.c[(i * o.ldc + o.n)..<((i + 1) * o.ldc)])
+    }
+  }
+
+  /// beta 0 never reads C: NaNs there do not reach the result.
+  @Test func betaZeroIgnoresC() {
+    let o = Case(m: 9, n: 50, k: 20, rowOffset: 0, seed: 22)
+    let nanC = Case(m: 9, n: 50, k: 20, rowOffset: 0, seed: 22)
+    var poisoned = nanC.c
+    for i in poisoned.indices { poisoned[i] = .nan }
+    let clean = o.run(beta: 0)
+    let fromNaN = Case(copying: nanC, c: poisoned).run(beta: 0)
+    for i in 0..<o.m {
+      #expect(Array(fromNaN[(i * o.ldc)..<(i * o.ldc + o.n)]) == Array(clean[(i * o.ldc)..<(i * o.ldc + o.n)]))
+    }
+  }
+
+  /// Any split of rows (on 8-row panels) or of columns between calls gives the same bits as one call,
+  /// as the threads of `Compute.gemm` and the convolution routes split them.
+  @Test func resultDoesNotDependOnTheSplit() {
+    let o = Case(m: 70, n: 530, k: 513, rowOffset: 8, seed: 23)
+    let whole = o.run(beta: 1)
+    #expect(o.run(beta: 1, rowParts: [0..<32, 32..<70]) == whole)
+    #expect(o.run(beta: 1, columnParts: [0..<61, 61..<300, 300..<530]) == whole)
+  }
+
+  /// A convolution packs its fp32 weight matrix once and gives the same output on every call.
+  @Test func convolutionPacksItsFP32WeightsOnce() {
+    var rng = SeededRandom(seed: 24)
+    let x = rng.tensor([1, 24, 2, 9, 11])
+    let pointwise = Convolution(weight: rng.tensor([40, 24, 1, 1, 1]))
+    let strided = Convolution(weight: rng.tensor([40, 24, 1, 3, 3]), stride: [1, 2, 2], padding: .same)
+    for conv in [pointwise, strided] {
+      let first = conv(x)
+      #expect(conv.packedWeights.count(.fp32) == 1)
+      #expect(conv(x).scalars == first.scalars)
+      #expect(conv.packedWeights.count(.fp32) == 1)
+    }
+  }
+}
+
+extension F32KernelTests.Case {
+  /// `other` with C replaced.
+  init(copying other: Self, c: [Float]) {
+    self = other
+    self.c = c
+  }
+}

@@ -15,22 +15,15 @@
 // Every function that uses AVX-512 carries the target attribute itself: the file is compiled for
 // the package's baseline CPU, and the caller checks `ckf32_cpu_supported()` before calling in.
 #include "CKernelsBF16.h"
+#include "tile.h"
 
 #include <immintrin.h>
 #include <stdint.h>
 
-#define MR 8
-#define NV 3
-#define NR (16 * NV)
 #define KC 256
 #define NB 480
 
 #define F32_TARGET __attribute__((target("avx512f")))
-
-/// Mask of the first `count` lanes (0...16) of a 16-lane vector.
-static inline __mmask16 lanes(long count) {
-  return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
-}
 
 /// Rows padded to whole panels.
 static long paddedRows(long rows) { return (rows + MR - 1) / MR * MR; }
@@ -89,22 +82,7 @@ F32_TARGET __attribute__((noinline)) static void kernel(
   } else {
     TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], b + p * ldb + 16 * v))
   }
-  const __m512 betaV = _mm512_set1_ps(beta);
-#pragma clang loop unroll(full)
-  for (int i = 0; i < MR; i++) {
-    if (i >= rows) break;
-    float *row = c + i * ldc;
-#pragma clang loop unroll(full)
-    for (int v = 0; v < NV; v++) {
-      __m512 r = acc[i][v];
-      if (beta == 1) {
-        r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], row + 16 * v));
-      } else if (beta != 0) {
-        r = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask[v], row + 16 * v), betaV, r);
-      }
-      _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
-    }
-  }
+  storeTile(acc, c, ldc, rows, cols, beta);
 }
 
 F32_TARGET void ckf32_gemm_packed_a(

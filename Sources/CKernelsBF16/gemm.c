@@ -15,6 +15,7 @@
 // Every function that uses AVX-512 carries the target attribute itself: the file is compiled for
 // the package's baseline CPU, and the caller checks `ckbf16_cpu_supported()` before calling in.
 #include "CKernelsBF16.h"
+#include "tile.h"
 
 #include <immintrin.h>
 #include <pthread.h>
@@ -22,9 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MR 8
-#define NV 3
-#define NR (16 * NV)
 #define KC 256
 #define MC 192
 #define NC 3072
@@ -69,11 +67,6 @@ static uint32_t *reserve(uint32_t **p, size_t *have, size_t words) {
 
 
 // ---- packing ------------------------------------------------------------------------------
-
-/// Mask of the first `count` lanes (0...16) of a 16-lane vector.
-static inline __mmask16 lanes(long count) {
-  return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
-}
 
 /// Interleave of two converted rows: 16-bit lane 2i takes lane i (row 2p), 2i+1 lane 16+i (row 2p+1).
 static const uint16_t interleave[32] = {
@@ -223,23 +216,7 @@ BF16_TARGET __attribute__((noinline)) static void kernel(
       for (int v = 0; v < NV; v++) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], av, bv[v]);
     }
   }
-  const __m512 betaV = _mm512_set1_ps(beta);
-#pragma clang loop unroll(full)
-  for (int i = 0; i < MR; i++) {
-    if (i >= rows) break;
-    float *row = c + i * ldc;
-#pragma clang loop unroll(full)
-    for (int v = 0; v < NV; v++) {
-      const __mmask16 mask = lanes(cols - 16 * v);
-      __m512 r = acc[i][v];
-      if (beta == 1) {
-        r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, row + 16 * v));
-      } else if (beta != 0) {
-        r = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, row + 16 * v), betaV, r);
-      }
-      _mm512_mask_storeu_ps(row + 16 * v, mask, r);
-    }
-  }
+  storeTile(acc, c, ldc, rows, cols, beta);
 }
 
 // ---- driver -------------------------------------------------------------------------------

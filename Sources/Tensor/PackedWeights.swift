@@ -95,6 +95,11 @@ struct PackedOperand {
 
   /// Whether the packed copy can serve rows `rowOffset ..< rowOffset + m` (they start on a panel).
   func covers(rows m: Int) -> Bool { rowOffset % 8 == 0 && rowOffset + m <= rows }
+
+  /// The whole matrix (k columns) packed for `precision`, packed now if it is the first use.
+  func matrix(_ precision: ComputePrecision, k: Int) -> PackedMatrix {
+    weights.matrix(index, precision: precision, rows: rows, k: k, source: source)
+  }
 }
 
 extension Compute {
@@ -111,8 +116,7 @@ extension Compute {
       return
     }
     if !BF16Support.host.isAvailable { fatalError("bf16 GEMM on a CPU without AVX512_BF16") }
-    let matrix = operand.weights.matrix(
-      operand.index, precision: .bf16, rows: operand.rows, k: k, source: operand.source)
+    let matrix = operand.matrix(.bf16, k: k)
     ckbf16_gemm_packed_a(
       m, n, k, matrix.words.assumingMemoryBound(to: UInt32.self), matrix.rows, operand.rowOffset, b, ldb, beta,
       c, ldc)
@@ -128,8 +132,7 @@ extension Compute {
   ) {
     // Not a precondition: those vanish under -Ounchecked, and this one guards an illegal instruction.
     if !ownF32Kernel { fatalError("fp32 AVX-512 GEMM without ownF32Kernel") }
-    let matrix = operand.weights.matrix(
-      operand.index, precision: .fp32, rows: operand.rows, k: k, source: operand.source)
+    let matrix = operand.matrix(.fp32, k: k)
     ckf32_gemm_packed_a(
       m, n, k, matrix.words.assumingMemoryBound(to: Float.self), matrix.rows, operand.rowOffset, b, ldb, beta,
       c, ldc)

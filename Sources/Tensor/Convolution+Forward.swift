@@ -1,7 +1,7 @@
 /// The GEMM routes of the forward pass.
 ///
 /// Every route splits the output columns (positions) between `Compute.threadCount` workers; each
-/// worker lowers (im2col), multiplies (single-threaded OpenBLAS) and finishes (epilogue) its own
+/// worker lowers (im2col), multiplies (single-threaded: ``Compute/serialGemm``) and finishes (epilogue) its own
 /// cache-sized chunks, so no thread waits for another between steps and nothing spins.
 extension Convolution {
   /// Bytes of im2col scratch per GEMM (output rows are processed in chunks of about this size).

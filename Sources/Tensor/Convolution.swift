@@ -14,11 +14,14 @@ public enum Activation: Sendable, Equatable {
 /// `stride` and `padding` have one entry per spatial dimension (3 or 2). The bias (BatchNorm folded
 /// in with `folding(_:)`) and the activation are fused into the GEMM epilogue.
 ///
-/// Routing: 1×1(×1) stride-1 unpadded kernels are one `sgemm` on the input as is; k×1×1 temporal
+/// Routing: 1×1(×1) stride-1 unpadded kernels are one GEMM on the input as is; k×1×1 temporal
 /// kernels with unit spatial stride and no spatial padding are k accumulated `sgemm`s on shifted views
 /// of the input, or Winograd F(4, 3) along time when the time axis holds whole tiles
 /// (`TemporalWinograd`); 3×3 and 1×3×3 stride-1 kernels on large enough maps use Winograd
 /// F(4×4, 3×3) (`Winograd`); every other kernel goes through im2col (in chunks of output rows) and `sgemm`.
+/// Every route's GEMMs take the layer's weights as A: packed once (``PackedWeights``) for the bf16
+/// kernel and, on AVX-512 CPUs, for the package's own fp32 kernel (``Compute/ownF32Kernel``), which
+/// then stands in for `sgemm`.
 public struct Convolution: Sendable {
   /// Weight in PyTorch layout, `[out, in, kt, kh, kw]` or `[out, in, kh, kw]`.
   public let weight: Tensor

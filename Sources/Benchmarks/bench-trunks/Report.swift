@@ -134,16 +134,18 @@ func waitForIdle(_ seconds: Double) -> Bool {
   return true
 }
 
-/// Best wall time of `options.runs` runs of `body` after `options.warmup` warm-up runs.
-func timeRuns(_ options: BenchOptions, _ body: () -> [Int]) -> Double {
-  var best = Double.infinity
-  for i in 0..<(options.warmup + options.runs) {
+/// Best and median wall time (seconds) of `options.rounds` × `options.runs` runs of `body`, after
+/// `options.warmup` warm-up runs.
+func timeRuns(_ options: BenchOptions, _ body: () -> [Int]) -> (best: Double, median: Double) {
+  var times: [Double] = []
+  for i in 0..<(options.warmup + options.rounds * options.runs) {
     let start = ContinuousClock.now
     _ = body()
     let t = (ContinuousClock.now - start).seconds
-    if i >= options.warmup { best = min(best, t) }
+    if i >= options.warmup { times.append(t) }
   }
-  return best
+  times.sort()
+  return (times.first ?? 0, times.isEmpty ? 0 : times[times.count / 2])
 }
 
 /// Raw `cblas_sgemm` throughput on the convolutions' own GEMM shapes.

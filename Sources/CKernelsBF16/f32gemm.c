@@ -108,7 +108,7 @@ F32_TARGET void ckf32_gemm_packed_a(
         for (long jr = 0; jr < nb; jr += NR) {
           const long cols = nb - jr < NR ? nb - jr : NR;
           kernel(
-              kc, block + ir * kc, b + pc * ldb + jc + jr, ldb, c + (ir)*ldc + jc + jr, ldc, rows, cols,
+              kc, block + ir * kc, b + pc * ldb + jc + jr, ldb, c + ir * ldc + jc + jr, ldc, rows, cols,
               blockBeta);
         }
       }

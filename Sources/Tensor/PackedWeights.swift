@@ -117,9 +117,8 @@ extension Compute {
     }
     if !BF16Support.host.isAvailable { fatalError("bf16 GEMM on a CPU without AVX512_BF16") }
     let matrix = operand.matrix(.bf16, k: k)
-    ckbf16_gemm_packed_a(
-      m, n, k, matrix.words.assumingMemoryBound(to: UInt32.self), matrix.rows, operand.rowOffset, b, ldb, beta,
-      c, ldc)
+    let words = matrix.words.assumingMemoryBound(to: UInt32.self)
+    ckbf16_gemm_packed_a(m, n, k, words, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc)
     withExtendedLifetime(matrix) {}
   }
 
@@ -133,9 +132,8 @@ extension Compute {
     // Not a precondition: those vanish under -Ounchecked, and this one guards an illegal instruction.
     if !ownF32Kernel { fatalError("fp32 AVX-512 GEMM without ownF32Kernel") }
     let matrix = operand.matrix(.fp32, k: k)
-    ckf32_gemm_packed_a(
-      m, n, k, matrix.words.assumingMemoryBound(to: Float.self), matrix.rows, operand.rowOffset, b, ldb, beta,
-      c, ldc)
+    let floats = matrix.words.assumingMemoryBound(to: Float.self)
+    ckf32_gemm_packed_a(m, n, k, floats, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc)
     withExtendedLifetime(matrix) {}
   }
 

@@ -63,20 +63,9 @@ struct BF16GemmTests {
     func worstError(
       _ got: [Float], beta: Float, round: (Float) -> Float, scale: Double
     ) -> Double {
-      var worst = 0.0
-      for i in 0..<m {
-        for j in 0..<n {
-          var sum = Double(beta) * Double(c[i * ldc + j])
-          var magnitude = abs(sum)
-          for p in 0..<k {
-            let product = Double(round(a[i * lda + p])) * Double(round(b[p * ldb + j]))
-            sum += product
-            magnitude += abs(product)
-          }
-          worst = max(worst, abs(Double(got[i * ldc + j]) - sum) / max(scale * magnitude, 1e-30))
-        }
-      }
-      return worst
+      GemmReference.worstError(
+        m: m, n: n, k: k, beta: beta, scale: scale, got: { got[$0 * ldc + $1] }, c: { c[$0 * ldc + $1] },
+        product: { i, j, p in Double(round(a[i * lda + p])) * Double(round(b[p * ldb + j])) })
     }
 
     /// The bf16 kernel's result.

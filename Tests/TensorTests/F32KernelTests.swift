@@ -44,7 +44,8 @@ struct F32KernelTests {
                   weights: weights, index: 0, source: a.baseAddress!, rows: rows,
                   rowOffset: rowOffset + rowPart.lowerBound)
                 Compute.f32Gemm(
-                  m: rowPart.count, n: columns.count, k: k, operand: operand, b: b.baseAddress! + columns.lowerBound,
+                  m: rowPart.count, n: columns.count, k: k, operand: operand,
+                  b: b.baseAddress! + columns.lowerBound,
                   ldb: ldb, beta: beta, c: out.baseAddress! + rowPart.lowerBound * ldc + columns.lowerBound,
                   ldc: ldc)
               }
@@ -58,21 +59,10 @@ struct F32KernelTests {
 
     /// Largest `|got − reference| / bound` over the m×n elements (1 or less passes).
     func worstError(_ got: [Float], beta: Float) -> Double {
-      var worst = 0.0
-      for i in 0..<m {
-        for j in 0..<n {
-          var sum = Double(beta) * Double(c[i * ldc + j])
-          var magnitude = abs(sum)
-          for p in 0..<k {
-            let product = Double(a[(rowOffset + i) * k + p]) * Double(b[p * ldb + j])
-            sum += product
-            magnitude += abs(product)
-          }
-          let bound = Double(k + 2) * 0x1p-24 * magnitude
-          worst = max(worst, abs(Double(got[i * ldc + j]) - sum) / max(bound, 1e-30))
-        }
-      }
-      return worst
+      GemmReference.worstError(
+        m: m, n: n, k: k, beta: beta, scale: Double(k + 2) * 0x1p-24, got: { got[$0 * ldc + $1] },
+        c: { c[$0 * ldc + $1] },
+        product: { i, j, p in Double(a[(rowOffset + i) * k + p]) * Double(b[p * ldb + j]) })
     }
   }
 
@@ -103,7 +93,8 @@ struct F32KernelTests {
     let clean = o.run(beta: 0)
     let fromNaN = Case(copying: nanC, c: poisoned).run(beta: 0)
     for i in 0..<o.m {
-      #expect(Array(fromNaN[(i * o.ldc)..<(i * o.ldc + o.n)]) == Array(clean[(i * o.ldc)..<(i * o.ldc + o.n)]))
+      #expect(
+        Array(fromNaN[(i * o.ldc)..<(i * o.ldc + o.n)]) == Array(clean[(i * o.ldc)..<(i * o.ldc + o.n)]))
     }
   }
 

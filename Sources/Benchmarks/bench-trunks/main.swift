@@ -73,7 +73,8 @@ if reports.count == 2 {
   var line = String(format: "both trunks: %.1f ms (best), %.1f ms (sum of medians)", best, median)
   if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
     line += String(
-      format: "   ONNX Runtime %.1f ms (best), %.1f ms (median)  -> speed-up %.2fx (best vs best), %.2fx (medians)",
+      format:
+        "   ONNX Runtime %.1f ms (best), %.1f ms (median)  -> speed-up %.2fx (best vs best), %.2fx (medians)",
       a.best + b.best, a.median + b.median, (a.best + b.best) / best, (a.median + b.median) / median)
   }
   print(line)
@@ -90,7 +91,10 @@ if options.networksModule {
       let x = source.tensor([1, 3, 320, 400], fanIn: 3)
       let t = timeRuns(options) { net(x).shape }
       total = (total.best + t.best, total.median + t.median)
-      print(String(format: "   Networks.ResNet50 to layer3: best %.1f ms, median %.1f ms", t.best * 1000, t.median * 1000))
+      print(
+        String(
+          format: "   Networks.ResNet50 to layer3: best %.1f ms, median %.1f ms", t.best * 1000,
+          t.median * 1000))
     }
     if options.networks.contains("s3dg") {
       let net = try NetworkTrunks.s3dg()
@@ -98,9 +102,13 @@ if options.networksModule {
       let x = source.tensor([1, 3, 20, 320, 400], fanIn: 3)
       let t = timeRuns(options) { net(x).shape }
       total = (total.best + t.best, total.median + t.median)
-      print(String(format: "   Networks.S3DG to Mixed_4e: best %.1f ms, median %.1f ms", t.best * 1000, t.median * 1000))
+      print(
+        String(
+          format: "   Networks.S3DG to Mixed_4e: best %.1f ms, median %.1f ms", t.best * 1000, t.median * 1000
+        ))
     }
-    var line = String(format: "   both: %.1f ms (best), %.1f ms (sum of medians)", total.best * 1000, total.median * 1000)
+    var line = String(
+      format: "   both: %.1f ms (best), %.1f ms (sum of medians)", total.best * 1000, total.median * 1000)
     if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
       line += String(
         format: "  -> speed-up vs ONNX Runtime %.2fx (best vs best), %.2fx (medians)",

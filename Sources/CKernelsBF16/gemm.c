@@ -26,6 +26,9 @@
 #define KC 256
 #define MC 192
 #define NC 3072
+// Pair rows ahead that packing B prefetches (B arrives from memory: the activations of a layer
+// just written).
+#define PREFETCH_PAIRS 2
 
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
@@ -89,10 +92,20 @@ BF16_TARGET __attribute__((noinline)) static void packPairsDownRows(
     const int second = 2 * p + 1 < kc;
     for (long j0 = 0; j0 < padded; j0 += 16) {
       const __mmask16 mask = lanes(count - j0);
+      if (p + PREFETCH_PAIRS < kp) {
+        _mm_prefetch((const char *)(r0 + 2 * PREFETCH_PAIRS * ld + j0), _MM_HINT_T0);
+        _mm_prefetch((const char *)(r1 + 2 * PREFETCH_PAIRS * ld + j0), _MM_HINT_T0);
+      }
       const __m512 x0 = _mm512_maskz_loadu_ps(mask, r0 + j0);
       const __m512 x1 = second ? _mm512_maskz_loadu_ps(mask, r1 + j0) : _mm512_setzero_ps();
       const __m512i h = (__m512i)_mm512_cvtne2ps_pbh(x1, x0);
-      _mm512_store_si512(words, _mm512_permutexvar_epi16(index, h));
+      const __m512i pairs = _mm512_permutexvar_epi16(index, h);
+      if (W % 16 == 0) {
+        // The 16 columns lie in one panel (B: W = NR).
+        _mm512_storeu_si512(out + ((j0 / W) * kp + p) * W + j0 % W, pairs);
+        continue;
+      }
+      _mm512_store_si512(words, pairs);
       // Eight columns at a time: a 16-column chunk may straddle two panels when W is 8.
       for (long half = 0; half < 2; half++) {
         const long j = j0 + 8 * half;

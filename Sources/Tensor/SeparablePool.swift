@@ -41,8 +41,10 @@ enum SeparablePool {
   /// results stay in the L2 cache.
   static let fusedVolume = 1 << 16
 
-  /// All passes on one channel volume after the other, in two scratch volumes, so the intermediate
-  /// tensors never leave the cache (small maps such as ROI tubes or S3D-G's `Mixed_4` blocks).
+  /// All passes on a block of channel volumes after the other, in two scratch blocks, so the
+  /// intermediate tensors never leave the cache (small maps such as ROI tubes or S3D-G's `Mixed_4`
+  /// blocks). A pass runs on a whole block at once: the block's volumes are consecutive, so they are
+  /// simply more rows of the pass.
   private static func fused(_ x: Tensor, passes: [Pass]) -> Tensor {
     var shape = x.shape
     for p in passes { shape[p.dimension] = p.axis.output }
@@ -64,15 +66,15 @@ enum SeparablePool {
     let perBlock = max(1, (1 << 15) / inVolume)
     Compute.parallelFor((volumes + perBlock - 1) / perBlock) { block in
       let (src0, dst0) = box.value
-      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * largest)
+      let first = block * perBlock
+      let count = min(volumes, first + perBlock) - first
+      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * count * largest)
       defer { scratch.deallocate() }
-      for v in (block * perBlock)..<min(volumes, (block + 1) * perBlock) {
-        var from = UnsafePointer(src0 + v * inVolume)
-        for (i, p) in passes.enumerated() {
-          let to = i == passes.count - 1 ? dst0 + v * outVolume : scratch + (i % 2) * largest
-          p.rows(from, to, outer: layout[i].outer, inner: layout[i].inner)
-          from = UnsafePointer(to)
-        }
+      var from = UnsafePointer(src0 + first * inVolume)
+      for (i, p) in passes.enumerated() {
+        let to = i == passes.count - 1 ? dst0 + first * outVolume : scratch + (i % 2) * count * largest
+        p.rows(from, to, outer: count * layout[i].outer, inner: layout[i].inner)
+        from = UnsafePointer(to)
       }
     }
     withExtendedLifetime(x) {}

@@ -324,6 +324,12 @@ extension ConvStep {
     defer { buffer.deallocate() }
     let s = buffer
     let y = buffer + 24 * tiles
+    // Where each tile row's outputs go: its sample, the offset of its first output row in a channel
+    // plane, and how many of its four output rows exist.
+    let placements = tileRows.map { r -> (sample: Int, offset: Int, rows: Int) in
+      let (n, t, ty) = tileRow(r)
+      return (n, (t * ho + ty * 4) * wo, min(4, ho - ty * 4))
+    }
     for ch in rows {
       let mc = m + (ch - rows.lowerBound) * e * tiles
       let b = ep.bias?[ch] ?? 0
@@ -340,30 +346,22 @@ extension ConvStep {
           q, q + step, q + 2 * step, q + 3 * step, q + 4 * step, q + 5 * step,
           into: y + j * tiles, stride: 4 * tiles, count: tiles)
       }
-      for r in tileRows {
-        let (n, t, ty) = tileRow(r)
-        let outPlane = dst + n * outputSampleStride + ch * plane
-        let resPlane = ep.residual.map { $0 + (n * outputChannels + ch) * plane }
-        let first = (r - tileRows.lowerBound) * tw
-        // y[i][j][first + tx] is output (4 ty + i, 4 tx + j).
-        let rowsValid = min(4, ho - ty * 4)
-        for i in 0..<rowsValid {
-          let offset = (t * ho + ty * 4 + i) * wo
-          let o = outPlane + offset
-          let rr = resPlane.map { $0 + offset }
-          for j in 0..<4 {
-            let yj = y + (i * 4 + j) * tiles + first
-            let columns = (wo - j + 3) / 4
-            if let rr {
-              for tx in 0..<columns {
-                let v = yj[tx] + b + rr[tx * 4 + j]
-                o[tx * 4 + j] = ep.relu ? max(v, 0) : v
-              }
-            } else {
-              for tx in 0..<columns {
-                let v = yj[tx] + b
-                o[tx * 4 + j] = ep.relu ? max(v, 0) : v
-              }
+      for (index, place) in placements.enumerated() {
+        let yRow = y + index * tw
+        let outRow = dst + place.sample * outputSampleStride + ch * plane + place.offset
+        let resRow = ep.residual.map { $0 + (place.sample * outputChannels + ch) * plane + place.offset }
+        // One loop per output row: x = 4 tx + j reads y[i][j][tx].
+        for i in 0..<place.rows {
+          let (o, yi) = (outRow + i * wo, yRow + i * 4 * tiles)
+          if let rr = resRow.map({ $0 + i * wo }) {
+            for x in 0..<wo {
+              let v = yi[(x & 3) * tiles + (x >> 2)] + b + rr[x]
+              o[x] = ep.relu ? max(v, 0) : v
+            }
+          } else {
+            for x in 0..<wo {
+              let v = yi[(x & 3) * tiles + (x >> 2)] + b
+              o[x] = ep.relu ? max(v, 0) : v
             }
           }
         }

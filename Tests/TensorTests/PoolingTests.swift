@@ -23,6 +23,9 @@ import Testing
     ),
     Case(input: [1, 2, 4, 8, 9], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1])),
     Case(input: [1, 2, 1, 9, 10], kernel: [1, 3, 3], stride: [1, 2, 2], padding: .symmetric([0, 1, 1])),
+    // Many small volumes (ROI tubes): several blocks of volumes, the last one partial.
+    Case(input: [3, 70, 5, 7, 7], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1])),
+    Case(input: [3, 70, 5, 7, 7], kernel: [2, 2, 2], stride: [2, 2, 2], padding: .same),
     // Per-channel volumes above SeparablePool.fusedVolume: one whole-tensor pass per axis.
     Case(input: [1, 2, 3, 150, 160], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .same),
     // Padding longer than the window: a pass's output is longer than its input.

@@ -109,6 +109,10 @@ if CommandLine.arguments.contains("--precision-timing") {
 let threads = argument("--threads", 2)
 let runs = argument("--runs", 2)
 Compute.setThreadCount(threads)
+// `--cache-mb N`: the buffer cache's limit (Compute.setBufferCacheLimit; 512 MiB by default).
+if CommandLine.arguments.contains("--cache-mb") {
+  Compute.setBufferCacheLimit(bytes: argument("--cache-mb", 512) << 20)
+}
 // `--precision fp32|bf16`: the GEMM precision of every stage timed below.
 let precision = CommandLine.arguments.firstIndex(of: "--precision").flatMap { i in
   i + 1 < CommandLine.arguments.count ? ComputePrecision(rawValue: CommandLine.arguments[i + 1]) : nil
@@ -183,6 +187,8 @@ where only.map({ $0.contains(String(name.prefix(2)).trimmingCharacters(in: .whit
   var s = try DetectorCheckpoint.seededStore(c, seed: 1)
   let d = try ActionDetector(weights: &s, configuration: c)
   head = d.head
+  // `--chunk N`: ROIs per per-ROI tail chunk (the head's default otherwise).
+  if CommandLine.arguments.contains("--chunk") { head.chunkSize = argument("--chunk", head.chunkSize) }
   let boxes = Array(proposals.value.prefix(count))
   var cropMs = 0.0
   var tailMs = 0.0

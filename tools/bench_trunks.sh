@@ -10,7 +10,8 @@
 # Runtime per layer kind (tools/ort_kinds.py), then runs bench-trunks with the same thread count.
 # bench-trunks alternates ROUNDS rounds of RUNS ONNX Runtime runs (peer_onnxruntime.py as a
 # subprocess) with ROUNDS rounds of RUNS runs of its own, so both see the same machine load, and
-# prints best/median of each and the ratios. Before every round it waits up to WAIT_IDLE seconds
+# prints best/median of each and the ratios. Each side drops one warm-up run per round (ORT's in its
+# fresh process, ours after the peer's round: a first run after a pause is 15–38 ms slow). Before every round it waits up to WAIT_IDLE seconds
 # (default 60) for a second in which other processes use less than 0.3 cores.
 # PRECISION=bf16 runs our trunks with bf16 GEMMs (bench-trunks --precision; needs AVX512_BF16);
 # ONNX Runtime stays fp32.

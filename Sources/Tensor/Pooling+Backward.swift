@@ -1,6 +1,7 @@
 /// Backward passes of the pools: each input position receives the gradient of the windows that
 /// used it. Planes (`n · c`) run in parallel. Max pooling finds each window's first maximum in
-/// separable passes (W, then H, then T); average pooling visits every window directly.
+/// separable passes (W, then H, then T), or, on many small planes, in every window of 16 planes
+/// at once (`Pooling+LaneBackward.swift`); average pooling visits every window directly.
 extension MaxPool {
   /// dL/dx of `callAsFunction(x)`: each window's output gradient goes to the first maximum of the
   /// window in T, H, W scan order (PyTorch's rule; padding never wins); needs the forward's input.
@@ -11,6 +12,12 @@ extension MaxPool {
       dy.shape == geometry.outputShape,
       "MaxPool.backward: gradient \(dy.shape), output \(geometry.outputShape) expected")
     let dx = Tensor(shape: x.shape)
+    if Self.takesLaneRoute(geometry) {
+      Self.laneParallelBackward(
+        x: x.storage.base, dy: dy.storage.base, dx: dx.storage.base, geometry: geometry)
+      withExtendedLifetime((x, dy)) {}
+      return dx
+    }
     let (t, h, w) = (geometry.passes[0], geometry.passes[1], geometry.passes[2])
     let (inVolume, outVolume) = (geometry.inputVolume, geometry.outputVolume)
     let (ti, hi, wi) = (geometry.input[0], geometry.input[1], geometry.input[2])

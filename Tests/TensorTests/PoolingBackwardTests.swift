@@ -41,7 +41,24 @@ import Testing
     // Short rows (the head's 7×7 maps): the whole plane's windows in one pass.
     Case(input: [3, 2, 5, 7, 7], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .same),
     Case(input: [1, 2, 6, 5], kernel: [2, 2], stride: [1, 1], padding: .valid),
+    // Sixteen planes and more of small volume (ROI tubes): 16 planes at once, the last group partial.
+    Case(input: [2, 9, 5, 7, 7], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1])),
+    Case(input: [3, 6, 5, 7, 7], kernel: [2, 2, 2], stride: [2, 2, 2], padding: .same),
+    Case(input: [1, 17, 3, 7, 6], kernel: [2, 2, 2], stride: [2, 2, 2], padding: .valid, ceil: true),
+    Case(input: [4, 5, 7, 9], kernel: [3, 3], stride: [2, 2], padding: .symmetric([1, 1])),
   ]
+
+  /// Which cases take the 16-planes-at-once route: many small planes only.
+  @Test func laneRouteRule() {
+    func lanes(_ shape: [Int], _ kernel: [Int]) -> Bool {
+      MaxPool.takesLaneRoute(
+        PoolGeometry(
+          inputShape: shape, kernel: kernel, stride: kernel.map { _ in 1 }, padding: .same, ceilMode: false,
+          mode: .max))
+    }
+    #expect(lanes([2, 9, 5, 7, 7], [3, 3, 3]) && lanes([64, 208, 5, 7, 7], [3, 3, 3]) && lanes([4, 5, 7, 9], [3, 3]))
+    #expect(!lanes([3, 2, 5, 7, 7], [3, 3, 3]) && !lanes([1, 120, 10, 24, 30], [3, 3, 3]))
+  }
 
   /// The case as 3-D geometry for the reference (2-D gets a unit T axis).
   func threeD(_ c: Case) -> (shape: [Int], kernel: [Int], stride: [Int], padding: Padding) {

@@ -9,6 +9,7 @@ import Detection
 //   .build-bench/release/bench-train --cases detector --widths 1,4 --bn frozen   # whole detector step
 //   .build-bench/release/bench-train --cases detector --widths 4 --bn training --precision fp32,bf16 \
 //     --rounds 3                                  # fp32 vs bf16 GEMMs (train --precision), alternating
+//   .build-bench/release/bench-train --cases pool_backward --runs 20   # MaxPool.backward alone
 //
 // tools/bench_train.sh runs it next to PyTorch (tools/bench_train_torch.py) on the same graphs and
 // prints the ratios. Cases: full width (divisor 1) on [1,3,320,400] / [1,3,20,320,400]; width 1/4
@@ -94,6 +95,8 @@ struct Timing {
   var peakMB: Double
   var extra = ""
 }
+
+if cases.contains("pool_backward") { PoolBackwardBench.run(runs: runs) }
 
 for divisor in widths {
   for name in cases {

@@ -52,6 +52,14 @@ extension ROICrop3D {
                       Self.firstMaxima16(
                         plane: plane, rows: yr[(oy * pool)..<((oy + 1) * pool)],
                         columns: xr[(ox * pool)..<((ox + 1) * pool)], width: w, channels: c, into: arg)
+                      // Gathered through memory: a lane-by-lane insert into a vector goes through the
+                      // stack on every lane.
+                      for k in 0..<16 { best[k] = gy[((r * c + k0 + k) * slices + slice) * cells + oy * s + ox] }
+                      Self.spread16(
+                        UnsafeRawPointer(best).loadUnaligned(as: SIMD16<Float>.self), winners: UnsafeRawPointer(arg).loadUnaligned(as: SIMD16<Int32>.self),
+                        rows: yr[(oy * pool)..<((oy + 1) * pool)], columns: xr[(ox * pool)..<((ox + 1) * pool)],
+                        width: w, channels: c, into: gradPlane + k0)
+                      continue
                     } else {
                       best.update(repeating: -.infinity, count: width)
                       arg.update(repeating: 0, count: width)
@@ -112,6 +120,37 @@ extension ROICrop3D {
       }
     }
     return result
+  }
+
+  /// Adds 16 channels' gradients `d` of one output cell to the four neighbours of each channel's
+  /// winning sample (`winners`, numbered as ``firstMaxima16(plane:rows:columns:width:channels:into:)``
+  /// numbers them), with its bilinear weights: the scalar loop's additions in its order, as four
+  /// masked vector updates per sample.
+  static func spread16(
+    _ d: SIMD16<Float>, winners: SIMD16<Int32>, rows: ArraySlice<Sample>, columns: ArraySlice<Sample>,
+    width w: Int, channels c: Int, into gradient: UnsafeMutablePointer<Float>
+  ) {
+    func add(_ y: Int, _ x: Int, _ weightY: Float, _ weightX: Float, where mask: SIMDMask<SIMD16<Float.SIMDMaskScalar>>) {
+      let p = UnsafeMutableRawPointer(gradient + (y * w + x) * c)
+      var v = p.loadUnaligned(as: SIMD16<Float>.self)
+      v.replace(with: v + d * weightY * weightX, where: mask)
+      p.storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+    let numbers = SIMD16<Float>(winners)
+    var n: Int32 = 0
+    for y in rows {
+      for x in columns {
+        // No test for an empty mask: `any` on a 16-lane mask is a lane-by-lane loop, dearer than
+        // the four masked updates it would skip.
+        // Compared as floats (exact for these small numbers): Float lanes compile to vector code.
+        let mask = numbers .== Float(n)
+        n += 1
+        add(y.low, x.low, y.lowWeight, x.lowWeight, where: mask)
+        add(y.low, x.high, y.lowWeight, x.highWeight, where: mask)
+        add(y.high, x.low, y.highWeight, x.lowWeight, where: mask)
+        add(y.high, x.high, y.highWeight, x.highWeight, where: mask)
+      }
+    }
   }
 
   /// The winning sample of one output cell for 16 channels at once, as the scalar loop picks it:

@@ -20,32 +20,30 @@ extension Tensor {
   /// Needs only the forward's output, so the input can be overwritten in place (`formRelu`).
   public static func reluBackward(output y: Tensor, outputGradient dy: Tensor) -> Tensor {
     precondition(y.shape == dy.shape, "reluBackward: output \(y.shape), gradient \(dy.shape)")
-    var dx = dy
-    let n = dx.count
-    dx.withUnsafeMutableBufferPointer { g in
-      let box = UncheckedSendable((y.storage.base, g.baseAddress!))
-      Elementwise.forEachChunk(n) { range in
-        let (y, g) = box.value
-        for i in range { g[i] = y[i] > 0 ? g[i] : 0 }
-      }
+    // Out of place, in one pass: `dy` is usually still held by the caller, so an in-place pass
+    // would first copy it.
+    let dx = Tensor(uninitializedShape: dy.shape)
+    let box = UncheckedSendable((y.storage.base, dy.storage.base, dx.storage.base))
+    Elementwise.forEachChunk(dx.count) { range in
+      let (y, dy, g) = box.value
+      for i in range { g[i] = y[i] > 0 ? dy[i] : 0 }
     }
-    withExtendedLifetime(y) {}
+    withExtendedLifetime((y, dy)) {}
     return dx
   }
 
   /// dL/dx of `y = relu6(x)` from the output: `dy` where `0 < y < 6`, else 0.
   public static func relu6Backward(output y: Tensor, outputGradient dy: Tensor) -> Tensor {
     precondition(y.shape == dy.shape, "relu6Backward: output \(y.shape), gradient \(dy.shape)")
-    var dx = dy
-    let n = dx.count
-    dx.withUnsafeMutableBufferPointer { g in
-      let box = UncheckedSendable((y.storage.base, g.baseAddress!))
-      Elementwise.forEachChunk(n) { range in
-        let (y, g) = box.value
-        for i in range { g[i] = y[i] > 0 && y[i] < 6 ? g[i] : 0 }
-      }
+    // Out of place, in one pass: `dy` is usually still held by the caller, so an in-place pass
+    // would first copy it.
+    let dx = Tensor(uninitializedShape: dy.shape)
+    let box = UncheckedSendable((y.storage.base, dy.storage.base, dx.storage.base))
+    Elementwise.forEachChunk(dx.count) { range in
+      let (y, dy, g) = box.value
+      for i in range { g[i] = y[i] > 0 && y[i] < 6 ? dy[i] : 0 }
     }
-    withExtendedLifetime(y) {}
+    withExtendedLifetime((y, dy)) {}
     return dx
   }
 

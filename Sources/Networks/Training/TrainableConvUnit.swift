@@ -113,8 +113,10 @@ public final class TrainableConvUnit: TrainableModule {
     var saved = Saved(input: x, convolution: conv, hadResidual: residual != nil)
     if let norm, norm.mode == .training {
       let z = conv(x)
-      let (normalised, statistics) = norm.trainingForward(z)
-      y = normalised
+      let statistics: BatchStatistics
+      // Destructured straight into `y`, so `y` is its output's only owner and the in-place
+      // residual and ReLU below do not copy it first.
+      (y, statistics) = norm.trainingForward(z)
       if let residual { y += residual }
       if activation == .relu { y.formRelu() }
       saved.preNorm = z

@@ -54,10 +54,14 @@ extension ROICrop3D {
                         columns: xr[(ox * pool)..<((ox + 1) * pool)], width: w, channels: c, into: arg)
                       // Gathered through memory: a lane-by-lane insert into a vector goes through the
                       // stack on every lane.
-                      for k in 0..<16 { best[k] = gy[((r * c + k0 + k) * slices + slice) * cells + oy * s + ox] }
+                      for k in 0..<16 {
+                        best[k] = gy[((r * c + k0 + k) * slices + slice) * cells + oy * s + ox]
+                      }
                       Self.spread16(
-                        UnsafeRawPointer(best).loadUnaligned(as: SIMD16<Float>.self), winners: UnsafeRawPointer(arg).loadUnaligned(as: SIMD16<Int32>.self),
-                        rows: yr[(oy * pool)..<((oy + 1) * pool)], columns: xr[(ox * pool)..<((ox + 1) * pool)],
+                        UnsafeRawPointer(best).loadUnaligned(as: SIMD16<Float>.self),
+                        winners: UnsafeRawPointer(arg).loadUnaligned(as: SIMD16<Int32>.self),
+                        rows: yr[(oy * pool)..<((oy + 1) * pool)],
+                        columns: xr[(ox * pool)..<((ox + 1) * pool)],
                         width: w, channels: c, into: gradPlane + k0)
                       continue
                     } else {
@@ -130,7 +134,10 @@ extension ROICrop3D {
     _ d: SIMD16<Float>, winners: SIMD16<Int32>, rows: ArraySlice<Sample>, columns: ArraySlice<Sample>,
     width w: Int, channels c: Int, into gradient: UnsafeMutablePointer<Float>
   ) {
-    func add(_ y: Int, _ x: Int, _ weightY: Float, _ weightX: Float, where mask: SIMDMask<SIMD16<Float.SIMDMaskScalar>>) {
+    func add(
+      _ y: Int, _ x: Int, _ weightY: Float, _ weightX: Float,
+      where mask: SIMDMask<SIMD16<Float.SIMDMaskScalar>>
+    ) {
       let p = UnsafeMutableRawPointer(gradient + (y * w + x) * c)
       var v = p.loadUnaligned(as: SIMD16<Float>.self)
       v.replace(with: v + d * weightY * weightX, where: mask)

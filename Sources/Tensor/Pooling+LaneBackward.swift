@@ -76,29 +76,16 @@ extension MaxPool {
       for it in 0..<ti {
         for (oy, rh) in h.enumerated() {
           for ox in 0..<wo {
-            var top = Lanes(repeating: -.infinity)
-            var at = SIMD16<Int32>(repeating: -1)
-            for iy in rh {
-              let k = (it * hi + iy) * wo + ox
-              let wins = bestW[k] .> top
-              top.replace(with: bestW[k], where: wins)
-              at.replace(with: argW[k], where: wins)
-            }
-            (bestH[(it * ho + oy) * wo + ox], argH[(it * ho + oy) * wo + ox]) = (top, at)
+            (bestH[(it * ho + oy) * wo + ox], argH[(it * ho + oy) * wo + ox]) = Self.firstMaximum(
+              bestW, argW, first: (it * hi + rh.lowerBound) * wo + ox, step: wo, count: rh.count)
           }
         }
       }
       let slice = ho * wo
       for (ot, rt) in t.enumerated() {
         for j in 0..<slice {
-          var top = Lanes(repeating: -.infinity)
-          var at = SIMD16<Int32>(repeating: -1)
-          for it in rt {
-            let k = it * slice + j
-            let wins = bestH[k] .> top
-            top.replace(with: bestH[k], where: wins)
-            at.replace(with: argH[k], where: wins)
-          }
+          let (_, at) = Self.firstMaximum(
+            bestH, argH, first: rt.lowerBound * slice + j, step: slice, count: rt.count)
           let o = ot * slice + j
           for l in 0..<lanes where at[l] >= 0 {
             sumScalars[Int(at[l]) * width + l] += dy0[(first + l) * outVolume + o]
@@ -110,5 +97,23 @@ extension MaxPool {
         for i in 0..<inVolume { dst[i] = sumScalars[i * width + l] }
       }
     }
+  }
+
+  /// The first maximum (strict `>`, lane by lane) of `count` earlier winners `step` apart from
+  /// `first`, and the input index each lane's came from; −∞ and −1 when there are none.
+  @inline(__always)
+  private static func firstMaximum(
+    _ best: UnsafePointer<SIMD16<Float>>, _ arg: UnsafePointer<SIMD16<Int32>>, first: Int, step: Int,
+    count: Int
+  ) -> (SIMD16<Float>, SIMD16<Int32>) {
+    var top = SIMD16<Float>(repeating: -.infinity)
+    var at = SIMD16<Int32>(repeating: -1)
+    for q in 0..<count {
+      let k = first + q * step
+      let wins = best[k] .> top
+      top.replace(with: best[k], where: wins)
+      at.replace(with: arg[k], where: wins)
+    }
+    return (top, at)
   }
 }

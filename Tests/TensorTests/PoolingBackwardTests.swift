@@ -56,7 +56,9 @@ import Testing
           inputShape: shape, kernel: kernel, stride: kernel.map { _ in 1 }, padding: .same, ceilMode: false,
           mode: .max))
     }
-    #expect(lanes([2, 9, 5, 7, 7], [3, 3, 3]) && lanes([64, 208, 5, 7, 7], [3, 3, 3]) && lanes([4, 5, 7, 9], [3, 3]))
+    #expect(
+      lanes([2, 9, 5, 7, 7], [3, 3, 3]) && lanes([64, 208, 5, 7, 7], [3, 3, 3])
+        && lanes([4, 5, 7, 9], [3, 3]))
     #expect(!lanes([3, 2, 5, 7, 7], [3, 3, 3]) && !lanes([1, 120, 10, 24, 30], [3, 3, 3]))
   }
 

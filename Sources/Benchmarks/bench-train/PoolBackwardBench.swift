@@ -12,7 +12,10 @@ enum PoolBackwardBench {
         "tail_branch_pool", [64, 208, 5, 7, 7],
         MaxPool(kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1]))
       ),
-      ("tail_stride2_pool", [64, 208, 5, 7, 7], MaxPool(kernel: [2, 2, 2], stride: [2, 2, 2], padding: .same)),
+      (
+        "tail_stride2_pool", [64, 208, 5, 7, 7],
+        MaxPool(kernel: [2, 2, 2], stride: [2, 2, 2], padding: .same)
+      ),
       (
         "trunk_branch_pool", [1, 120, 10, 24, 30],
         MaxPool(kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1]))

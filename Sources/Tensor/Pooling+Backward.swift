@@ -11,13 +11,14 @@ extension MaxPool {
     precondition(
       dy.shape == geometry.outputShape,
       "MaxPool.backward: gradient \(dy.shape), output \(geometry.outputShape) expected")
-    let dx = Tensor(shape: x.shape)
     if Self.takesLaneRoute(geometry) {
+      let dx = Tensor(uninitializedShape: x.shape)
       Self.laneParallelBackward(
         x: x.storage.base, dy: dy.storage.base, dx: dx.storage.base, geometry: geometry)
       withExtendedLifetime((x, dy)) {}
       return dx
     }
+    let dx = Tensor(shape: x.shape)
     let (t, h, w) = (geometry.passes[0], geometry.passes[1], geometry.passes[2])
     let (inVolume, outVolume) = (geometry.inputVolume, geometry.outputVolume)
     let (ti, hi, wi) = (geometry.input[0], geometry.input[1], geometry.input[2])

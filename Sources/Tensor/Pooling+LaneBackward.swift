@@ -5,8 +5,9 @@
 /// planes are transposed side by side (element `i` of plane `l` at lane `l` of vector `i`), the
 /// same separable passes run once for all 16, and the result is transposed back.
 extension MaxPool {
-  /// Largest plane (input elements) that takes ``laneParallelBackward(x:dy:dx:geometry:)``.
-  static let lanePlaneLimit = 4096
+  /// Largest plane (input elements) that takes ``laneParallelBackward(x:dy:dx:geometry:)``: its six
+  /// 16-lane buffers (values, sums, and the W and H passes' winners) then stay within 800 KB.
+  static let lanePlaneLimit = 2048
   /// Fewest planes worth a lane-parallel pass (one full group).
   static let laneMinimumPlanes = 16
 

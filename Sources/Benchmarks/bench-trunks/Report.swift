@@ -77,7 +77,7 @@ func runNetwork(
     if (i - options.warmup) % options.runs == 0 {
       waitForIdle(options.waitIdle)
       // The peer drops one warm-up run per round (its `--warmup 1`); ours after the peer's round
-      // or the idle wait runs 15–25 ms slow too (also after a plain sleep), so drop one likewise.
+      // or the idle wait runs 15–38 ms slow too (also after a plain sleep), so drop one likewise.
       if peer != nil, i >= options.warmup {
         let start = ContinuousClock.now
         _ = body(profile)

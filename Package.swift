@@ -109,7 +109,10 @@ let package = Package(
       dependencies: [
         "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor",
         "Synthetic", "Training", "Distributed", "Flow", argumentParser,
-      ]
+      ],
+      // The default model `detect` uses without `--weights` (eval/DEFAULT_MODEL.md), copied beside
+      // the executables; `DefaultDetector` also finds it in the source tree.
+      resources: [.copy("Resources/default-detector.safetensors")]
     ),
     command("detect"),
     command("eval-framemap"),

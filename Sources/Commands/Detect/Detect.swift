@@ -11,8 +11,9 @@ import Tensor
 /// $ detect applyeyemakeup_mpeg4.avi --out out/ --weights detector.safetensors --tail shared
 /// detect [##############################] 164/164  61.1 s, ETA 0.0 s
 /// 164 frames, 164 keyframes, 16400 detections, 62.62 s, 2.62 frames/s (weights loaded in 0.12 s)
-/// $ detect clip.mp4 --out out/
-/// Error: detect: no detector weights. Pass --weights FILE: ...
+/// $ detect eval/demo/synthetic-demo.mp4 --out frames/
+/// weights: the default model (…/default-detector.safetensors): synthetic figures only
+/// 207 frames, 207 keyframes, … detections, …
 /// ```
 public struct Detect: ParsableCommand {
   /// The command's name, abstract and help.

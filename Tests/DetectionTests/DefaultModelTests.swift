@@ -21,7 +21,7 @@ import Testing
     let dir = NSTemporaryDirectory() + "default-model-test-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: dir) }
     // Keyframes 1, 25, 49, …, 193; checked: 25, 97 and 169, each 10+ frames inside its segment, so
-    // that the 20-frame clip around it sees one video only.
+    // that the 20-frame window around it lies within one video.
     var job = DetectRun(video: Self.demo, outputDirectory: dir)
     job.every = 24
     job.showProgress = false

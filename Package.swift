@@ -110,9 +110,12 @@ let package = Package(
         "Media", "Rendering", "Datasets", "Evaluation", "Primitives", "Detection", "Networks", "Tensor",
         "Synthetic", "Training", "Distributed", "Flow", argumentParser,
       ],
-      // The default model `detect` uses without `--weights` (eval/DEFAULT_MODEL.md), copied beside
-      // the executables; `DefaultDetector` also finds it in the source tree.
-      resources: [.copy("Resources/default-detector.safetensors")]
+      // The default model `detect` uses without `--weights`, and its flow stream (`--flow default`)
+      // (eval/DEFAULT_MODEL.md), copied beside the executables; `DefaultDetector` also finds them in
+      // the source tree.
+      resources: [
+        .copy("Resources/default-detector.safetensors"), .copy("Resources/default-flow-detector.safetensors"),
+      ]
     ),
     command("detect"),
     command("eval-framemap"),

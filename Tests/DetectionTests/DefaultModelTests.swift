@@ -40,4 +40,31 @@ import Testing
     let sure = rows.filter { $0.frame == 169 && $0.score >= 0.5 }
     #expect(sure.count == 3 && sure.allSatisfy { $0.label == "sit_down" }, "\(sure.map(\.label))")
   }
+
+  /// The shipped flow stream (`detect --flow default`) beside the default model on the demo's clap
+  /// video (frames 1–49, TV-L1 computed while decoding: about 48 pairs, seconds).
+  @Test func flowStreamShipsAndFusesOnTheDemo() throws {
+    let path = try #require(
+      DefaultDetector.flowPath(), "the default flow stream is missing from Sources/Commands/Resources")
+    let (configuration, provenance, _) = try DetectorCheckpoint.open(path: path)
+    #expect(DetectorCheckpoint.isTrained(provenance: provenance))
+    #expect(configuration.contextStream == .flow && configuration.classes.count == 10)
+
+    let dir = NSTemporaryDirectory() + "default-flow-test-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var job = DetectRun(video: Self.demo, outputDirectory: dir)
+    job.flowWeights = DefaultDetector.flowKeyword
+    job.every = 24
+    job.maxFrames = 49
+    job.showProgress = false
+    #expect(job.flowDescription?.contains("the default flow stream") == true)
+    let summary = try job.run()
+    #expect(summary.frames == 49 && summary.keyframes == 3)
+    let note = try String(contentsOfFile: dir + "/weights.txt", encoding: .utf8)
+    #expect(note.contains("two streams"), "\(note)")
+
+    let rows = try DetectionsFile.read(path: dir + "/detections.csv")
+    let best = rows.filter { $0.frame == 25 && $0.label == "clap" }.map(\.score).max() ?? 0
+    #expect(best >= 0.8, "frame 25: best fused clap \(best)")
+  }
 }

@@ -82,6 +82,27 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
   }
 
+  @Test func missingDefaultFlowStreamSaysWhatToDo() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var configuration = DetectorParityTests.configuration(tail: .perROI, temporal: .keep, scoring: .softmax)
+    configuration.classes = ["Basketball", "Biking"]
+    let checkpoint = dir + "/seeded.safetensors"
+    try DetectorCheckpoint.writeSeeded(configuration, seed: 7, to: checkpoint)
+    var job = DetectRun(video: Self.clip, outputDirectory: dir + "/out")
+    job.weights = checkpoint
+    job.flowWeights = DefaultDetector.flowKeyword
+    job.defaultFlowModel = nil  // a build without the shipped flow stream
+    job.showProgress = false
+    #expect(job.flowDescription == "the default flow stream (missing)")
+    #expect {
+      _ = try job.run()
+    } throws: { error in
+      "\(error)".contains("--flow default") && "\(error)".contains("--flow FILE")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+  }
+
   @Test func maxFramesMustBePositive() throws {
     #expect {
       _ = try Detect.parse(["clip.mp4", "--out", "out", "--random-init", "--max-frames", "0"])

@@ -1,30 +1,44 @@
 import Foundation
 
-/// The detector that ships with the project: trained with `train` on the synthetic action benchmark
-/// (`make-synthetic-actions`), so it knows synthetic figures only (eval/DEFAULT_MODEL.md says how it
-/// was made and what it scores). `detect` uses it when `--weights` is not given.
+/// The detectors that ship with the project: trained with `train` on the synthetic action benchmark
+/// (`make-synthetic-actions`), so they know synthetic figures only (eval/DEFAULT_MODEL.md says how
+/// they were made and what they score). `detect` uses the RGB one when `--weights` is not given, and
+/// the flow stream with `--flow default`.
 public enum DefaultDetector {
-  /// The checkpoint's file name.
+  /// The RGB detector's file name.
   public static let fileName = "default-detector.safetensors"
+  /// The flow stream's file name (a flow detector trained beside the RGB one, eval/DEFAULT_MODEL.md).
+  public static let flowFileName = "default-flow-detector.safetensors"
+  /// The value of `detect --flow` that names the shipped flow stream.
+  public static let flowKeyword = "default"
   /// The folder SwiftPM copies the `Commands` target's resources to, beside the executables.
   static let resourceFolder = "ActionDetection_Commands.resources"
 
-  /// Where the checkpoint is looked for, in order: the resource folder beside the running
+  /// Where the RGB checkpoint is looked for (``candidates(of:)``).
+  public static var candidates: [String] { candidates(of: fileName) }
+
+  /// Where a shipped checkpoint is looked for, in order: the resource folder beside the running
   /// executable (`swift build` puts it there), then the source tree it was built from.
-  public static var candidates: [String] {
+  public static func candidates(of name: String) -> [String] {
     var paths: [String] = []
     if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
       paths.append(
         executable.deletingLastPathComponent().appendingPathComponent(resourceFolder)
-          .appendingPathComponent(fileName).path)
+          .appendingPathComponent(name).path)
     }
     let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    paths.append(sources.appendingPathComponent("Resources").appendingPathComponent(fileName).path)
+    paths.append(sources.appendingPathComponent("Resources").appendingPathComponent(name).path)
     return paths
   }
 
-  /// The first candidate that exists, or nil.
-  public static func path() -> String? {
-    candidates.first { FileManager.default.fileExists(atPath: $0) }
+  /// The first candidate of the RGB checkpoint that exists, or nil.
+  public static func path() -> String? { path(of: fileName) }
+
+  /// The first candidate of the flow stream's checkpoint that exists, or nil.
+  public static func flowPath() -> String? { path(of: flowFileName) }
+
+  /// The first candidate of `name` that exists, or nil.
+  static func path(of name: String) -> String? {
+    candidates(of: name).first { FileManager.default.fileExists(atPath: $0) }
   }
 }

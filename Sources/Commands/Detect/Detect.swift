@@ -135,10 +135,11 @@ public struct Detect: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       """
-      Two-stream detection: a flow detector checkpoint (context stream flow). Its context trunk and \
-      head score the --weights detector's proposals on the video's optical flow; each box's class scores \
-      are the average of the two streams' (I3D late fusion); boxes are the RGB stream's.
-      """, valueName: "file"))
+      Two-stream detection: a flow detector checkpoint (context stream flow), or 'default' for the \
+      shipped flow stream (beside the default model). Its context trunk and head score the --weights \
+      detector's proposals on the video's optical flow; each box's class scores are the average of the \
+      two streams' (I3D late fusion); boxes are the RGB stream's.
+      """, valueName: "file|default"))
   public var flow: String?
 
   /// Stored flow.
@@ -243,6 +244,9 @@ public struct Detect: ParsableCommand {
     let leader = group?.isLeader ?? true
     if leader, weights == nil, !randomInit, first.defaultModel != nil {
       print("weights: \(first.modelDescription)")
+    }
+    if leader, flow == DefaultDetector.flowKeyword, let description = first.flowDescription {
+      print("flow: \(description)")
     }
     guard videos.count > 1 else {
       print(try first.run().line)

@@ -10,6 +10,8 @@ public enum DetectCommandError: Error, CustomStringConvertible {
   case missingFlow(path: String, detail: String)
   /// A flow detector was given where an RGB one runs alone.
   case flowDetectorAlone
+  /// `--flow default` without the shipped flow stream.
+  case missingDefaultFlow
   /// The second read of the video (`--tubes` draws the frames after linking) found fewer frames.
   case videoChanged(path: String, expected: Int, found: Int)
 
@@ -30,6 +32,9 @@ public enum DetectCommandError: Error, CustomStringConvertible {
     case .flowDetectorAlone:
       return "this detector's context stream is flow: it runs beside an RGB detector, "
         + "`detect VIDEO --weights RGB.safetensors --flow FLOW.safetensors` (alone: not supported)"
+    case .missingDefaultFlow:
+      return "detect: --flow default: the default flow stream (\(DefaultDetector.flowFileName)) is neither "
+        + "beside this executable nor in its source tree; pass --flow FILE (a flow detector, `train --stream flow`)"
     case .videoChanged(let path, let expected, let found):
       return "\(path): second read for --tubes: expected \(expected) frames as in the first, found \(found)"
     }

@@ -26,6 +26,12 @@ public struct DetectRun {
     if let defaultModel { return "the default model (\(defaultModel)): synthetic figures only" }
     return "none"
   }
+  /// Which flow stream a two-stream run adds, for the user (nil: RGB only).
+  public var flowDescription: String? {
+    guard asksForDefaultFlow else { return flowWeights }
+    return defaultFlowModel.map { "the default flow stream (\($0)): synthetic figures only" }
+      ?? "the default flow stream (missing)"
+  }
   /// Seeded untrained weights instead of a checkpoint (benchmarking and plumbing only).
   public var randomInit = false
   /// Overrides the checkpoint's score threshold.
@@ -61,7 +67,22 @@ public struct DetectRun {
   public var tubes: TubeLinking?
   /// A flow detector checkpoint (``ContextStream`` `.flow`): two-stream detection, the RGB
   /// detector's boxes with the two streams' class scores averaged (``TwoStreamFusion``); nil: RGB only.
+  /// ``DefaultDetector/flowKeyword`` names the shipped flow stream, ``defaultFlowModel``.
   public var flowWeights: String?
+  /// The checkpoint `--flow default` uses (the shipped flow stream, ``DefaultDetector/flowPath()``;
+  /// nil: none, and the run stops saying so).
+  public var defaultFlowModel: String? = DefaultDetector.flowPath()
+  /// Whether ``flowWeights`` names the shipped flow stream (the keyword, and no file of that name).
+  var asksForDefaultFlow: Bool {
+    flowWeights == DefaultDetector.flowKeyword
+      && !FileManager.default.fileExists(atPath: DefaultDetector.flowKeyword)
+  }
+  /// The flow checkpoint the run reads: ``flowWeights``, with the keyword resolved.
+  func flowCheckpointPath() throws -> String? {
+    guard asksForDefaultFlow else { return flowWeights }
+    guard let defaultFlowModel else { throw DetectCommandError.missingDefaultFlow }
+    return defaultFlowModel
+  }
   /// Stored flow of the video (`DIR` holding `x_00001.jpg` …, or `DIR/<video name>/`); nil: TV-L1
   /// computed from the frames as they are decoded.
   public var flowRoot: String?
@@ -149,7 +170,7 @@ public struct DetectRun {
   /// The two-stream fusion of `rgb` and the ``flowWeights`` detector (the same head overrides),
   /// with the combined provenance; nil without ``flowWeights``.
   func makeFusion(rgb: ActionDetector, provenance: String) throws -> (TwoStreamFusion, String)? {
-    guard let path = flowWeights else { return nil }
+    guard let path = try flowCheckpointPath() else { return nil }
     let loaded = try TwoStreamFusion.load(
       rgb: rgb, rgbProvenance: provenance, flowPath: path, option: "--flow", flowWeight: flowWeight,
       configure: applyOverrides)

@@ -17,10 +17,22 @@ import numpy as np
 
 
 def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: python3 tools/checkpoint_to_f16.py IN.safetensors OUT.safetensors")
     source, target = sys.argv[1], sys.argv[2]
-    data = open(source, "rb").read()
+    try:
+        data = open(source, "rb").read()
+    except OSError as error:
+        sys.exit(f"{source}: {error.strerror}")
+    if len(data) < 8:
+        sys.exit(f"{source}: not a safetensors file ({len(data)} bytes)")
     (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + length])
+    if 8 + length > len(data):
+        sys.exit(f"{source}: header of {length} bytes runs past the file's {len(data)} bytes")
+    try:
+        header = json.loads(data[8:8 + length])
+    except ValueError as error:
+        sys.exit(f"{source}: header is not JSON: {error}")
     body = data[8 + length:]
     out_header, chunks, offset, worst, flushed = {}, [], 0, 0.0, 0
     for name, entry in header.items():
@@ -28,9 +40,13 @@ def main():
             out_header[name] = entry
             continue
         start, end = entry["data_offsets"]
+        if not 0 <= start <= end <= len(body):
+            sys.exit(f"{source}: {name}: data offsets {start}..{end} outside the {len(body)} bytes of data")
         raw = body[start:end]
         dtype = entry["dtype"]
         if dtype == "F32":
+            if len(raw) != 4 * int(np.prod(entry["shape"], dtype=np.int64)):
+                sys.exit(f"{source}: {name}: {len(raw)} bytes for F32 shape {entry['shape']}")
             values = np.frombuffer(raw, dtype="<f4")
             half = values.astype("<f2")
             if not np.all(np.isfinite(half)):

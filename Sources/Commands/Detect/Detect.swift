@@ -245,7 +245,7 @@ public struct Detect: ParsableCommand {
     if leader, weights == nil, !randomInit, first.defaultModel != nil {
       print("weights: \(first.modelDescription)")
     }
-    if leader, flow == DefaultDetector.flowKeyword, let description = first.flowDescription {
+    if leader, first.asksForDefaultFlow, let description = first.flowDescription {
       print("flow: \(description)")
     }
     guard videos.count > 1 else {

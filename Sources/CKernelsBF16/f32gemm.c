@@ -67,7 +67,7 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
 /// (beta 0 never reads C).
 F32_TARGET __attribute__((noinline)) static void kernel(
     long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
-    long cols, float beta) {
+    long cols, float beta, const ck_epilogue *ep) {
   __m512 acc[MR][NV];
   __mmask16 mask[NV];
 #pragma clang loop unroll(full)
@@ -77,22 +77,30 @@ F32_TARGET __attribute__((noinline)) static void kernel(
 #pragma clang loop unroll(full)
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
   }
+  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
   if (cols == NR) {
     TILE_LOOP(_mm512_loadu_ps(b + p * ldb + 16 * v))
   } else {
     TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], b + p * ldb + 16 * v))
   }
-  storeTile(acc, c, ldc, rows, cols, beta);
+  storeTile(acc, c, ldc, rows, cols, beta, ep);
 }
 
 F32_TARGET void ckf32_gemm_packed_a(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc) {
+  ckf32_gemm_packed_a_epilogue(m, n, k, packed, packed_rows, row0, b, ldb, beta, c, ldc, NULL);
+}
+
+F32_TARGET void ckf32_gemm_packed_a_epilogue(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc, const ck_epilogue *epilogue) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     for (long i = 0; i < m; i++) {
       for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
     }
+    applyEpilogue(m, n, c, ldc, epilogue);
     return;
   }
   const long rowsPadded = paddedRows(packed_rows);
@@ -103,13 +111,16 @@ F32_TARGET void ckf32_gemm_packed_a(
       // Earlier k blocks are all KC wide.
       const float *block = packed + (pc / KC) * rowsPadded * KC + row0 * kc;
       const float blockBeta = pc == 0 ? beta : 1;
+      const int last = pc + kc >= k;
       for (long ir = 0; ir < m; ir += MR) {
         const long rows = m - ir < MR ? m - ir : MR;
         for (long jr = 0; jr < nb; jr += NR) {
           const long cols = nb - jr < NR ? nb - jr : NR;
+          ck_epilogue tileEpilogue;
+          if (last && epilogue) tileEpilogue = shiftedEpilogue(epilogue, ir, jc + jr);
           kernel(
               kc, block + ir * kc, b + pc * ldb + jc + jr, ldb, c + ir * ldc + jc + jr, ldc, rows, cols,
-              blockBeta);
+              blockBeta, last && epilogue ? &tileEpilogue : NULL);
         }
       }
     }

@@ -211,7 +211,7 @@ BF16_TARGET static void packB(long kc, long nc, const float *b, long ldb, int tr
 /// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · Bp + beta · C over kp pairs.
 BF16_TARGET __attribute__((noinline)) static void kernel(
     long kp, const uint32_t *restrict ap, const uint32_t *restrict bp, float *c, long ldc, long rows,
-    long cols, float beta) {
+    long cols, float beta, const ck_epilogue *ep) {
   __m512 acc[MR][NV];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; i++) {
@@ -229,7 +229,7 @@ BF16_TARGET __attribute__((noinline)) static void kernel(
       for (int v = 0; v < NV; v++) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], av, bv[v]);
     }
   }
-  storeTile(acc, c, ldc, rows, cols, beta);
+  storeTile(acc, c, ldc, rows, cols, beta, ep);
 }
 
 // ---- driver -------------------------------------------------------------------------------
@@ -241,12 +241,14 @@ static long blockWords(long rows, long kc) { return (rows + MR - 1) / MR * MR * 
 /// `ckbf16_pack_a` for `packedRows` rows, of which rows row0 … row0+m-1 are used).
 BF16_TARGET static void drive(
     long m, long n, long k, const float *a, long lda, int transA, const uint32_t *packed, long packedRows,
-    long row0, const float *b, long ldb, int transB, float beta, float *c, long ldc) {
+    long row0, const float *b, long ldb, int transB, float beta, float *c, long ldc,
+    const ck_epilogue *epilogue) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     for (long i = 0; i < m; i++) {
       for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
     }
+    applyEpilogue(m, n, c, ldc, epilogue);
     return;
   }
   const long kcMax = k < KC ? k : KC;
@@ -263,6 +265,7 @@ BF16_TARGET static void drive(
       const long kp = (kc + 1) / 2;
       packB(kc, nc, transB ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, transB, bp);
       const float blockBeta = pc == 0 ? beta : 1;
+      const int last = pc + kc >= k;
       for (long ic = 0; ic < m; ic += MC) {
         const long mc = m - ic < MC ? m - ic : MC;
         const uint32_t *block;
@@ -277,9 +280,11 @@ BF16_TARGET static void drive(
           const long cols = nc - jr < NR ? nc - jr : NR;
           for (long ir = 0; ir < mc; ir += MR) {
             const long rows = mc - ir < MR ? mc - ir : MR;
+            ck_epilogue tileEpilogue;
+            if (last && epilogue) tileEpilogue = shiftedEpilogue(epilogue, ic + ir, jc + jr);
             kernel(
                 kp, block + ir * kp, bp + jr * kp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols,
-                blockBeta);
+                blockBeta, last && epilogue ? &tileEpilogue : NULL);
           }
         }
       }
@@ -290,7 +295,7 @@ BF16_TARGET static void drive(
 BF16_TARGET void ckbf16_gemm(
     long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
     long ldc) {
-  drive(m, n, k, a, lda, 0, NULL, 0, 0, b, ldb, 0, beta, c, ldc);
+  drive(m, n, k, a, lda, 0, NULL, 0, 0, b, ldb, 0, beta, c, ldc, NULL);
 }
 
 size_t ckbf16_packed_a_words(long m, long k) {
@@ -310,11 +315,17 @@ BF16_TARGET void ckbf16_pack_a(long m, long k, const float *a, long lda, uint32_
 BF16_TARGET void ckbf16_gemm_packed_a(
     long m, long n, long k, const uint32_t *packed, long packedRows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc) {
-  drive(m, n, k, NULL, 0, 0, packed, packedRows, row0, b, ldb, 0, beta, c, ldc);
+  drive(m, n, k, NULL, 0, 0, packed, packedRows, row0, b, ldb, 0, beta, c, ldc, NULL);
+}
+
+BF16_TARGET void ckbf16_gemm_packed_a_epilogue(
+    long m, long n, long k, const uint32_t *packed, long packedRows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc, const ck_epilogue *epilogue) {
+  drive(m, n, k, NULL, 0, 0, packed, packedRows, row0, b, ldb, 0, beta, c, ldc, epilogue);
 }
 
 BF16_TARGET void ckbf16_gemm_transposed(
     long m, long n, long k, const float *a, long lda, int transposeA, const float *b, long ldb,
     int transposeB, float beta, float *c, long ldc) {
-  drive(m, n, k, a, lda, transposeA != 0, NULL, 0, 0, b, ldb, transposeB != 0, beta, c, ldc);
+  drive(m, n, k, a, lda, transposeA != 0, NULL, 0, 0, b, ldb, transposeB != 0, beta, c, ldc, NULL);
 }

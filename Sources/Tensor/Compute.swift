@@ -5,8 +5,7 @@ import Dispatch
 /// (`Compute+Precision.swift`).
 ///
 /// OpenBLAS itself runs single-threaded: the kernels split their output columns between
-/// `threadCount` workers (`DispatchQueue.concurrentPerform`), each calling `cblas_sgemm` on its own
-/// part. That keeps lowering, GEMM and epilogue of a chunk on one core, and no OpenBLAS thread
+/// `threadCount` workers (``WorkerPool``), each calling `cblas_sgemm` on its own part. That keeps lowering, GEMM and epilogue of a chunk on one core, and no OpenBLAS thread
 /// spins while the element-wise work runs.
 public enum Compute {
   /// Sets the number of threads for the GEMMs and the element-wise kernels.
@@ -106,7 +105,7 @@ public enum Compute {
   static func serialGemm(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, precision: ComputePrecision? = nil,
-    packed: PackedOperand? = nil
+    packed: PackedOperand? = nil, finish: EpilogueRegion? = nil
   ) {
     _ = openBLASThreads
     guard m > 0, n > 0 else { return }
@@ -114,23 +113,26 @@ public enum Compute {
       if beta == 0 {
         for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
       }
+      finish?.apply()
       return
     }
     if (precision ?? Compute.precision) == .bf16 {
       if let packed, lda == k {
-        bf16Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-      } else {
-        bf16Gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        bf16Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, finish: finish)
+        return
       }
+      bf16Gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      finish?.apply()
       return
     }
     if let packed, lda == k, ownF32Kernel, packed.covers(rows: m) {
-      f32Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      f32Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, finish: finish)
       return
     }
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b,
       Int32(ldb), beta, c, Int32(ldc))
+    finish?.apply()
   }
 
   /// `serialGemm` with either operand transposed: `C = op(A) · op(B) + beta · C`, `op(A)` m×k and
@@ -185,7 +187,7 @@ public enum Compute {
     let precision = precision
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      runRegion(chunks, threads: count) { chunk in
         let lo = iterations * chunk / chunks
         let hi = iterations * (chunk + 1) / chunks
         // Workers see the caller's thread count and precision, whatever another thread sets meanwhile.
@@ -218,12 +220,23 @@ public enum Compute {
     let precision = precision
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)
-      DispatchQueue.concurrentPerform(iterations: parts) { i in
+      runRegion(parts, threads: threads) { i in
         // Workers see the caller's thread count and precision, whatever another thread sets meanwhile.
         withThreadCount(threads, precision: precision) {
           if bounds[i] < bounds[i + 1] { box.value(bounds[i]..<bounds[i + 1]) }
         }
       }
+    }
+  }
+
+  /// Runs `body(i)` for `i` in `0..<iterations` on up to `threads` threads: on ``WorkerPool``'s
+  /// spinning workers when it is free, else (another thread's region, or one nested in a region)
+  /// with `DispatchQueue.concurrentPerform`.
+  private static func runRegion(_ iterations: Int, threads: Int, _ body: (Int) -> Void) {
+    if WorkerPool.shared.run(iterations, threads: threads, body) { return }
+    withoutActuallyEscaping(body) { escapable in
+      let box = UncheckedSendable(escapable)
+      DispatchQueue.concurrentPerform(iterations: iterations) { box.value($0) }
     }
   }
 

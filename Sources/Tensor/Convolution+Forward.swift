@@ -189,8 +189,8 @@ struct ConvStep: @unchecked Sendable {
           m: rows.count, n: count, k: g.c, a: weight + rows.lowerBound * g.c, lda: g.c, b: src + a,
           ldb: plane,
           beta: 0, c: dst + rows.lowerBound * plane + a, ldc: plane,
-          packed: packed(PackedIndex.weight, source: weight, rows: rows))
-        epilogue.apply(rows: rows, columns: a..<(a + count))
+          packed: packed(PackedIndex.weight, source: weight, rows: rows),
+          finish: EpilogueRegion(epilogue: epilogue, rows: rows, columns: a..<(a + count)))
         a += count
       }
     }
@@ -289,8 +289,8 @@ struct ConvStep: @unchecked Sendable {
         Compute.serialGemm(
           m: rows.count, n: n, k: kk, a: weight + rows.lowerBound * kk, lda: kk, b: cols, ldb: n, beta: 0,
           c: dst + rows.lowerBound * g.outputPlane, ldc: g.outputPlane,
-          packed: packed(PackedIndex.weight, source: weight, rows: rows))
-        epilogue.apply(rows: rows, columns: 0..<n)
+          packed: packed(PackedIndex.weight, source: weight, rows: rows),
+          finish: EpilogueRegion(epilogue: epilogue, rows: rows, columns: 0..<n))
       }
       withExtendedLifetime((scratch, phased)) {}
       return
@@ -307,69 +307,12 @@ struct ConvStep: @unchecked Sendable {
         Compute.serialGemm(
           m: outputChannels, n: n, k: kk, a: weight, lda: kk, b: scratch.base, ldb: n, beta: 0,
           c: dst + u0 * wo, ldc: g.outputPlane,
-          packed: packed(PackedIndex.weight, source: weight, rows: 0..<outputChannels))
-        epilogue.apply(rows: all, columns: (u0 * wo)..<(u0 * wo + n))
+          packed: packed(PackedIndex.weight, source: weight, rows: 0..<outputChannels),
+          finish: EpilogueRegion(epilogue: epilogue, rows: all, columns: (u0 * wo)..<(u0 * wo + n)))
         u0 = part.upperBound
       }
       withExtendedLifetime(scratch) {}
     }
     withExtendedLifetime(phased) {}
-  }
-}
-
-/// Bias, residual and activation applied to finished GEMM output, chunk by chunk.
-struct Epilogue {
-  /// First output channel row.
-  let dst: UnsafeMutablePointer<Float>
-  /// Elements per channel row.
-  let plane: Int
-  /// Number of rows.
-  let channels: Int
-  /// Bias per row, or `nil`.
-  let bias: UnsafePointer<Float>?
-  /// Residual with the same layout as the rows (`channels × plane`), or `nil`.
-  let residual: UnsafePointer<Float>?
-  /// Whether to apply `max(x, 0)` last.
-  let relu: Bool
-
-  init(
-    dst: UnsafeMutablePointer<Float>, plane: Int, channels: Int, bias: UnsafeMutablePointer<Float>?,
-    residual: UnsafePointer<Float>?, relu: Bool
-  ) {
-    self.dst = dst
-    self.plane = plane
-    self.channels = channels
-    self.bias = bias.map { UnsafePointer($0) }
-    self.residual = residual
-    self.relu = relu
-  }
-
-  /// Applies the epilogue to `columns` of rows `rows`, on the calling thread.
-  func apply(rows: Range<Int>, columns: Range<Int>) {
-    if bias == nil && residual == nil && !relu { return }
-    for ch in rows { row(ch, columns: columns) }
-  }
-
-  /// The epilogue on `columns` of row `ch`.
-  @inline(__always)
-  private func row(_ ch: Int, columns: Range<Int>) {
-    do {
-      let e = self
-      let row = e.dst + ch * e.plane + columns.lowerBound
-      let count = columns.count
-      let b = e.bias?[ch] ?? 0
-      if let residual = e.residual {
-        let r = residual + ch * e.plane + columns.lowerBound
-        if e.relu {
-          for i in 0..<count { row[i] = max(row[i] + b + r[i], 0) }
-        } else {
-          for i in 0..<count { row[i] = row[i] + b + r[i] }
-        }
-      } else if e.relu {
-        for i in 0..<count { row[i] = max(row[i] + b, 0) }
-      } else {
-        for i in 0..<count { row[i] += b }
-      }
-    }
   }
 }

@@ -104,37 +104,49 @@ struct PackedOperand {
 
 extension Compute {
   /// `bf16Gemm` with A from `operand`'s packed copy (same result, bit for bit), when its rows start
-  /// on a panel boundary; else `bf16Gemm` on the unpacked rows.
+  /// on a panel boundary; else `bf16Gemm` on the unpacked rows. `finish` is applied either way
+  /// (fused into the kernel's stores when A is packed).
   static func bf16Gemm(
     m: Int, n: Int, k: Int, operand: PackedOperand, b: UnsafePointer<Float>, ldb: Int, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int, finish: EpilogueRegion? = nil
   ) {
     guard operand.covers(rows: m) else {
       bf16Gemm(
         m: m, n: n, k: k, a: operand.source + operand.rowOffset * k, lda: k, b: b, ldb: ldb, beta: beta, c: c,
         ldc: ldc)
+      finish?.apply()
       return
     }
     if !BF16Support.host.isAvailable { fatalError("bf16 GEMM on a CPU without AVX512_BF16") }
     let matrix = operand.matrix(.bf16, k: k)
     let words = matrix.words.assumingMemoryBound(to: UInt32.self)
-    ckbf16_gemm_packed_a(m, n, k, words, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc)
+    withKernelForm(finish) {
+      ckbf16_gemm_packed_a_epilogue(m, n, k, words, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc, $0)
+    }
     withExtendedLifetime(matrix) {}
   }
 
   /// fp32 `C = A · B + beta · C` with A from `operand`'s packed copy and B read in place, on the
-  /// calling thread (``ownF32Kernel``'s AVX-512 kernel); callers check ``ownF32Kernel`` and
-  /// `operand.covers(rows: m)` first.
+  /// calling thread (``ownF32Kernel``'s AVX-512 kernel), `finish` fused into the kernel's stores;
+  /// callers check ``ownF32Kernel`` and `operand.covers(rows: m)` first.
   static func f32Gemm(
     m: Int, n: Int, k: Int, operand: PackedOperand, b: UnsafePointer<Float>, ldb: Int, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int, finish: EpilogueRegion? = nil
   ) {
     // Not a precondition: those vanish under -Ounchecked, and this one guards an illegal instruction.
     if !ownF32Kernel { fatalError("fp32 AVX-512 GEMM without ownF32Kernel") }
     let matrix = operand.matrix(.fp32, k: k)
     let floats = matrix.words.assumingMemoryBound(to: Float.self)
-    ckf32_gemm_packed_a(m, n, k, floats, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc)
+    withKernelForm(finish) {
+      ckf32_gemm_packed_a_epilogue(m, n, k, floats, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc, $0)
+    }
     withExtendedLifetime(matrix) {}
+  }
+
+  /// Calls `body` with `finish`'s epilogue in the kernels' form, or nil when there is none to apply.
+  private static func withKernelForm(_ finish: EpilogueRegion?, _ body: (UnsafePointer<ck_epilogue>?) -> Void) {
+    guard let finish else { return body(nil) }
+    finish.withKernelForm(body)
   }
 
   /// Whether fp32 GEMMs with a pre-packed A (the forward convolutions' weights) run the package's

@@ -107,6 +107,63 @@ struct F32KernelTests {
     #expect(o.run(beta: 1, columnParts: [0..<61, 61..<300, 300..<530]) == whole)
   }
 
+  /// The epilogue fused into the kernel's stores (bias, residual, ReLU) gives the same bits as the
+  /// GEMM followed by the separate pass, on a part of C whose rows and columns start past 0, in fp32
+  /// and (where the CPU has it) bf16.
+  @Test func fusedEpilogueEqualsTheSeparatePass() {
+    let o = Case(m: 30, n: 101, k: 300, rowOffset: 8, seed: 25)
+    var rng = SeededRandom(seed: 26)
+    let bias = (0..<o.m).map { _ in rng.next() }
+    let residual = (0..<(o.m * o.ldc)).map { _ in rng.next() }
+    let (rows, columns) = (8..<30, 3..<101)
+    let precisions: [ComputePrecision] = BF16Support.host.isAvailable ? [.fp32, .bf16] : [.fp32]
+    for precision in precisions {
+      for (withBias, withResidual, relu) in [(true, true, true), (true, false, true), (false, true, false)] {
+        var results: [[Float]] = []
+        for fused in [false, true] {
+          var out = o.c
+          let weights = PackedWeights()
+          o.a.withUnsafeBufferPointer { a in
+            o.b.withUnsafeBufferPointer { b in
+              bias.withUnsafeBufferPointer { bias in
+                residual.withUnsafeBufferPointer { residual in
+                  out.withUnsafeMutableBufferPointer { out in
+                    let epilogue = Epilogue(
+                      dst: out.baseAddress!, plane: o.ldc, channels: o.m,
+                      bias: withBias ? UnsafeMutablePointer(mutating: bias.baseAddress!) : nil,
+                      residual: withResidual ? residual.baseAddress! : nil, relu: relu)
+                    let region = EpilogueRegion(epilogue: epilogue, rows: rows, columns: columns)
+                    let operand = PackedOperand(
+                      weights: weights, index: 0, source: a.baseAddress!, rows: o.rows,
+                      rowOffset: o.rowOffset + rows.lowerBound)
+                    let (bPart, cPart) = (
+                      b.baseAddress! + columns.lowerBound,
+                      out.baseAddress! + rows.lowerBound * o.ldc + columns.lowerBound
+                    )
+                    if precision == .bf16 {
+                      Compute.bf16Gemm(
+                        m: rows.count, n: columns.count, k: o.k, operand: operand, b: bPart, ldb: o.ldb, beta: 0.5,
+                        c: cPart, ldc: o.ldc, finish: fused ? region : nil)
+                    } else {
+                      Compute.f32Gemm(
+                        m: rows.count, n: columns.count, k: o.k, operand: operand, b: bPart, ldb: o.ldb, beta: 0.5,
+                        c: cPart, ldc: o.ldc, finish: fused ? region : nil)
+                    }
+                    if !fused { region.apply() }
+                  }
+                }
+              }
+            }
+          }
+          results.append(out)
+        }
+        let sameBits = results[0].map(\.bitPattern) == results[1].map(\.bitPattern)
+        #expect(sameBits, "\(precision) bias \(withBias) residual \(withResidual) relu \(relu)")
+        #expect(results[0] != o.c)
+      }
+    }
+  }
+
   /// A convolution packs its fp32 weight matrix once and gives the same output on every call.
   @Test func convolutionPacksItsFP32WeightsOnce() {
     var rng = SeededRandom(seed: 24)

@@ -12,6 +12,17 @@
 extern "C" {
 #endif
 
+/// What a GEMM applies to each finished element of C, in this order: `+ bias[row]` (when `bias` is
+/// not NULL), `+ residual[row · ldr + column]` (when `residual` is not NULL), `max(·, 0)` (when
+/// `relu` is not 0). Rows and columns count from C's first element, so the caller offsets `bias` and
+/// `residual` to the part of C it passes. Applied once, after the last block of k.
+typedef struct {
+  const float *bias;
+  const float *residual;
+  long ldr;
+  int relu;
+} ck_epilogue;
+
 /// 1 when the CPU has AVX-512F/BW/VL and AVX512_BF16 and the OS saves ZMM state, else 0.
 int ckbf16_cpu_supported(void);
 
@@ -53,6 +64,12 @@ void ckbf16_gemm_packed_a(
     long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
     long ldb, float beta, float *c, long ldc);
 
+/// `ckbf16_gemm_packed_a`, then `epilogue` on every element of C (NULL: none) while its tile is
+/// still in registers: the same bits as the GEMM followed by a separate pass.
+void ckbf16_gemm_packed_a_epilogue(
+    long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
+    long ldb, float beta, float *c, long ldc, const ck_epilogue *epilogue);
+
 /// 1 when the CPU has AVX-512F and the OS saves ZMM state, else 0.
 int ckf32_cpu_supported(void);
 
@@ -72,6 +89,13 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out);
 void ckf32_gemm_packed_a(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc);
+
+/// `ckf32_gemm_packed_a`, then `epilogue` on every element of C (NULL: none) while its tile is still
+/// in registers: the same bits as the GEMM followed by a separate pass, without that pass's reads
+/// and writes of C.
+void ckf32_gemm_packed_a_epilogue(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc, const ck_epilogue *epilogue);
 
 #ifdef __cplusplus
 }

@@ -118,7 +118,8 @@ public enum Compute {
     }
     if (precision ?? Compute.precision) == .bf16 {
       if let packed, lda == k {
-        bf16Gemm(m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, finish: finish)
+        bf16Gemm(
+          m: m, n: n, k: k, operand: packed, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, finish: finish)
         return
       }
       bf16Gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)

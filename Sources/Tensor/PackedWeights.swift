@@ -144,7 +144,8 @@ extension Compute {
   }
 
   /// Calls `body` with `finish`'s epilogue in the kernels' form, or nil when there is none to apply.
-  private static func withKernelForm(_ finish: EpilogueRegion?, _ body: (UnsafePointer<ck_epilogue>?) -> Void) {
+  private static func withKernelForm(_ finish: EpilogueRegion?, _ body: (UnsafePointer<ck_epilogue>?) -> Void)
+  {
     guard let finish else { return body(nil) }
     finish.withKernelForm(body)
   }

@@ -158,7 +158,9 @@ final class WorkerPool: @unchecked Sendable {
     }
     pthread_mutex_lock(mutex)
     sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
-    while Claim(state.load(ordering: .sequentiallyConsistent)).region == seen { pthread_cond_wait(wake, mutex) }
+    while Claim(state.load(ordering: .sequentiallyConsistent)).region == seen {
+      pthread_cond_wait(wake, mutex)
+    }
     sleepers.wrappingSubtract(1, ordering: .sequentiallyConsistent)
     pthread_mutex_unlock(mutex)
     return Claim(state.load(ordering: .acquiring)).region

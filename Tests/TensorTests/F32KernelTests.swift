@@ -142,11 +142,13 @@ struct F32KernelTests {
                     )
                     if precision == .bf16 {
                       Compute.bf16Gemm(
-                        m: rows.count, n: columns.count, k: o.k, operand: operand, b: bPart, ldb: o.ldb, beta: 0.5,
+                        m: rows.count, n: columns.count, k: o.k, operand: operand, b: bPart, ldb: o.ldb,
+                        beta: 0.5,
                         c: cPart, ldc: o.ldc, finish: fused ? region : nil)
                     } else {
                       Compute.f32Gemm(
-                        m: rows.count, n: columns.count, k: o.k, operand: operand, b: bPart, ldb: o.ldb, beta: 0.5,
+                        m: rows.count, n: columns.count, k: o.k, operand: operand, b: bPart, ldb: o.ldb,
+                        beta: 0.5,
                         c: cPart, ldc: o.ldc, finish: fused ? region : nil)
                     }
                     if !fused { region.apply() }

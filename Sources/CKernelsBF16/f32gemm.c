@@ -2,8 +2,10 @@
 // convolutions' weights are constant, so packing them per call (and packing the activations at
 // all) is work the kernel can skip; OpenBLAS spends 15–20 % of a ResNet-50 pass on those copies.
 //
-// Blocking: columns in blocks of NB (a KC×NB block of B stays in L2 while every row panel of A
-// passes over it), k in blocks of KC. The micro-kernel computes an MR×NR tile of C: MR broadcast A
+// Blocking: columns in blocks of NB, k in blocks of KC; within a block, either every row panel of
+// A passes over the KC×NB block of B held in L2 (many rows), or every KC×NR tile of B meets all the
+// row panels while it is in L1 (few rows: the A block stays in L2). The first pass over a B tile
+// prefetches its rows a few ahead: they sit a whole image row or plane apart. The micro-kernel computes an MR×NR tile of C: MR broadcast A
 // values times NV 16-lane B vectors, MR·NV = 24 accumulators in registers; each C element sums its
 // products in k order within a KC block, then adds the blocks in order, whatever the split of rows
 // or columns between callers.
@@ -24,6 +26,16 @@
 #define NB 480
 
 #define F32_TARGET __attribute__((target("avx512f")))
+
+/// Rows of B ahead of the one in use that the first row panel's tiles prefetch (the later panels
+/// find the block in L2).
+#define PD 8
+
+/// Asks for the NR floats of a B row ahead of their use.
+static inline void prefetchRow(const float *row) {
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; v++) _mm_prefetch((const char *)(row + 16 * v), _MM_HINT_T0);
+}
 
 /// Rows padded to whole panels.
 static long paddedRows(long rows) { return (rows + MR - 1) / MR * MR; }
@@ -52,8 +64,9 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
 
 /// The products of one MR×NR tile over kc values of k: A from a packed panel, B rows `ldb` apart;
 /// `cols` ≤ NR columns are read (the others masked off). Loads of full tiles are unmasked.
-#define TILE_LOOP(LOAD)                                                                           \
+#define TILE_LOOP(LOAD, PREFETCH)                                                                 \
   for (long p = 0; p < kc; p++) {                                                                 \
+    PREFETCH;                                                                                     \
     __m512 bv[NV];                                                                                \
     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] = LOAD;                 \
     _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
@@ -67,7 +80,7 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
 /// (beta 0 never reads C).
 F32_TARGET __attribute__((noinline)) static void kernel(
     long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
-    long cols, float beta, const ck_epilogue *ep) {
+    long cols, float beta, const ck_epilogue *ep, int prefetch) {
   __m512 acc[MR][NV];
   __mmask16 mask[NV];
 #pragma clang loop unroll(full)
@@ -78,23 +91,46 @@ F32_TARGET __attribute__((noinline)) static void kernel(
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
   }
   if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
-  if (cols == NR) {
-    TILE_LOOP(_mm512_loadu_ps(b + p * ldb + 16 * v))
+  if (cols == NR && prefetch) {
+    TILE_LOOP(_mm512_loadu_ps(b + p * ldb + 16 * v), prefetchRow(b + (p + PD) * ldb))
+  } else if (cols == NR) {
+    TILE_LOOP(_mm512_loadu_ps(b + p * ldb + 16 * v), (void)0)
   } else {
-    TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], b + p * ldb + 16 * v))
+    TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], b + p * ldb + 16 * v), (void)0)
   }
   storeTile(acc, c, ldc, rows, cols, beta, ep);
 }
 
-F32_TARGET void ckf32_gemm_packed_a(
-    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
-    float beta, float *c, long ldc) {
-  ckf32_gemm_packed_a_epilogue(m, n, k, packed, packed_rows, row0, b, ldb, beta, c, ldc, NULL);
+/// `kernel` with B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a
+/// strided convolution reads them from phase planes).
+F32_TARGET __attribute__((noinline)) static void kernelRows(
+    long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
+    long cols, float beta, const ck_epilogue *ep, int prefetch) {
+  __m512 acc[MR][NV];
+  __mmask16 mask[NV];
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; v++) mask[v] = lanes(cols - 16 * v);
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; i++) {
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+  }
+  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
+  if (cols == NR && prefetch) {
+    TILE_LOOP(_mm512_loadu_ps(bRows[p] + j + 16 * v), prefetchRow(bRows[p + PD < kc ? p + PD : kc - 1] + j))
+  } else if (cols == NR) {
+    TILE_LOOP(_mm512_loadu_ps(bRows[p] + j + 16 * v), (void)0)
+  } else {
+    TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], bRows[p] + j + 16 * v), (void)0)
+  }
+  storeTile(acc, c, ldc, rows, cols, beta, ep);
 }
 
-F32_TARGET void ckf32_gemm_packed_a_epilogue(
+/// The blocked GEMM over either kind of B: rows `ldb` apart from `b`, or (when `bRows` is not
+/// NULL) row p at `bRows[p]`.
+F32_TARGET static void drive(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
-    float beta, float *c, long ldc, const ck_epilogue *epilogue) {
+    const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     for (long i = 0; i < m; i++) {
@@ -112,17 +148,47 @@ F32_TARGET void ckf32_gemm_packed_a_epilogue(
       const float *block = packed + (pc / KC) * rowsPadded * KC + row0 * kc;
       const float blockBeta = pc == 0 ? beta : 1;
       const int last = pc + kc >= k;
-      for (long ir = 0; ir < m; ir += MR) {
-        const long rows = m - ir < MR ? m - ir : MR;
-        for (long jr = 0; jr < nb; jr += NR) {
+      // Few rows (A's block fits a quarter of L2): each B tile (kc × NR) meets every row panel
+      // while it is in L1. Many rows: each A panel meets every B tile of the block, which stays in
+      // L2. Either way the pass that brings a B tile from memory prefetches its rows ahead.
+      const int tileOuter = m * kc * (long)sizeof(float) <= (256 << 10);
+      const long outer = tileOuter ? nb : m, outerStep = tileOuter ? NR : MR;
+      const long inner = tileOuter ? m : nb, innerStep = tileOuter ? MR : NR;
+      for (long o = 0; o < outer; o += outerStep) {
+        for (long q = 0; q < inner; q += innerStep) {
+          const long ir = tileOuter ? q : o, jr = tileOuter ? o : q;
+          const long rows = m - ir < MR ? m - ir : MR;
           const long cols = nb - jr < NR ? nb - jr : NR;
+          const int firstPass = ir == 0;
           ck_epilogue tileEpilogue;
           if (last && epilogue) tileEpilogue = shiftedEpilogue(epilogue, ir, jc + jr);
-          kernel(
-              kc, block + ir * kc, b + pc * ldb + jc + jr, ldb, c + ir * ldc + jc + jr, ldc, rows, cols,
-              blockBeta, last && epilogue ? &tileEpilogue : NULL);
+          const ck_epilogue *ep = last && epilogue ? &tileEpilogue : NULL;
+          float *tile = c + ir * ldc + jc + jr;
+          if (bRows) {
+            kernelRows(kc, block + ir * kc, bRows + pc, jc + jr, tile, ldc, rows, cols, blockBeta, ep, firstPass);
+          } else {
+            kernel(kc, block + ir * kc, b + pc * ldb + jc + jr, ldb, tile, ldc, rows, cols, blockBeta, ep, firstPass);
+          }
         }
       }
     }
   }
+}
+
+F32_TARGET void ckf32_gemm_packed_a(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc) {
+  ckf32_gemm_packed_a_epilogue(m, n, k, packed, packed_rows, row0, b, ldb, beta, c, ldc, NULL);
+}
+
+F32_TARGET void ckf32_gemm_packed_a_epilogue(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
+    float beta, float *c, long ldc, const ck_epilogue *epilogue) {
+  drive(m, n, k, packed, packed_rows, row0, b, ldb, NULL, beta, c, ldc, epilogue);
+}
+
+F32_TARGET void ckf32_gemm_packed_a_rows(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *const *b_rows,
+    float beta, float *c, long ldc, const ck_epilogue *epilogue) {
+  drive(m, n, k, packed, packed_rows, row0, NULL, 0, b_rows, beta, c, ldc, epilogue);
 }

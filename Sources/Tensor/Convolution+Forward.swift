@@ -73,6 +73,8 @@ extension Convolution {
           step(n).temporalWinograd(transformed: u.storage.base)
         } else if temporal {
           step(n).temporal()
+        } else if step(n).phasedRouteApplies() {
+          step(n).phased()
         } else {
           step(n).im2col()
         }
@@ -166,7 +168,7 @@ struct ConvStep: @unchecked Sendable {
   }
 
   /// Runs `body(rows, columns)` on parts of the output, split by columns or by channels.
-  private func split(columns total: Int, align: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
+  func split(columns total: Int, align: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
     if splitsChannels(columns: total) {
       Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
         body($0, 0..<total)

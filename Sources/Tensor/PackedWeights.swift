@@ -143,6 +143,28 @@ extension Compute {
     withExtendedLifetime(matrix) {}
   }
 
+  /// fp32 `C = A · B` with A from `operand`'s packed copy and row p of B (n floats) at `bRows[p]`
+  /// (``ownF32Kernel``'s kernel, on the calling thread; the phase-plane convolution route), `finish`
+  /// fused into the kernel's stores.
+  static func f32Gemm(
+    m: Int, n: Int, k: Int, operand: PackedOperand, bRows: [UnsafePointer<Float>?],
+    c: UnsafeMutablePointer<Float>, ldc: Int, finish: EpilogueRegion? = nil
+  ) {
+    if !ownF32Kernel || !operand.covers(rows: m) || bRows.count != k {
+      fatalError(
+        "fp32 row-pointer GEMM without ownF32Kernel, on rows off a panel, or with \(bRows.count) ≠ k rows")
+    }
+    let matrix = operand.matrix(.fp32, k: k)
+    let floats = matrix.words.assumingMemoryBound(to: Float.self)
+    bRows.withUnsafeBufferPointer { rows in
+      withKernelForm(finish) {
+        ckf32_gemm_packed_a_rows(
+          m, n, k, floats, matrix.rows, operand.rowOffset, rows.baseAddress, 0, c, ldc, $0)
+      }
+    }
+    withExtendedLifetime(matrix) {}
+  }
+
   /// Calls `body` with `finish`'s epilogue in the kernels' form, or nil when there is none to apply.
   private static func withKernelForm(_ finish: EpilogueRegion?, _ body: (UnsafePointer<ck_epilogue>?) -> Void)
   {

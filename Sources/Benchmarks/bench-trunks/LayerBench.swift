@@ -56,8 +56,10 @@ enum LayerBench {
       stride: [1, 1, 1], padding: .same),
   ]
 
-  /// Times every spec (or those whose name contains `filter`) `runs` times each, alternating with sgemm.
-  static func run(runs: Int, filter: String?, waitIdle: Double = 0) {
+  /// Times every spec (or those whose name contains `filter`) `runs` times each, alternating with
+  /// sgemm unless `sgemm` is false (`--sgemm-runs 0`: OpenBLAS's threads, which spin between calls,
+  /// then never run beside ours).
+  static func run(runs: Int, filter: String?, waitIdle: Double = 0, sgemm: Bool = true) {
     print("   layer                        M      N      K    ours ms  GF/s   sgemm ms  GF/s   %sgemm")
     for s in specs where filter.map({ s.name.contains($0) }) ?? true {
       waitForIdle(waitIdle)
@@ -77,6 +79,7 @@ enum LayerBench {
         var start = ContinuousClock.now
         _ = conv(x)
         ours = min(ours, (ContinuousClock.now - start).seconds)
+        guard sgemm else { continue }
         start = ContinuousClock.now
         Compute.openBLASGemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
         raw = min(raw, (ContinuousClock.now - start).seconds)
@@ -90,9 +93,11 @@ enum LayerBench {
       let gf = 2 * Double(m * n * k) / 1e9
       print(
         String(
-          format: "   %@ %6d %6d %6d  %8.2f %5.0f   %8.2f %5.0f   %5.0f%%",
+          format: "   %@ %6d %6d %6d  %8.2f %5.0f   %@",
           s.name.padding(toLength: 24, withPad: " ", startingAt: 0), m, n, k, ours * 1000, gf / ours,
-          raw * 1000, gf / raw, 100 * raw / ours))
+          sgemm
+            ? String(format: "%8.2f %5.0f   %5.0f%%", raw * 1000, gf / raw, 100 * raw / ours)
+            : "(sgemm not run)"))
     }
   }
 }

@@ -34,7 +34,8 @@ if options.bf16Gemm {
   exit(0)
 }
 if options.layers {
-  LayerBench.run(runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle)
+  LayerBench.run(
+    runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle, sgemm: options.sgemmRuns > 0)
   exit(0)
 }
 var ort = OrtResults(summary: options.ortPath, kinds: options.ortKindsPath)

@@ -33,37 +33,64 @@ public struct SelfGating: Sendable {
 
   /// Gates channels `channelOffset ..< channelOffset + channels` of `x` in place.
   public func apply(to x: inout Tensor, channelOffset: Int) {
-    precondition(
-      x.rank >= 2 && channelOffset >= 0 && channelOffset + channels <= x.shape[1],
-      "SelfGating: input \(x.shape) has no channels \(channelOffset)..<\(channelOffset + channels)")
+    let g = gates(of: x, channelOffset: channelOffset)
+    scale(&x, channelOffset: channelOffset, by: g)
+  }
+
+  /// The gate values `sigmoid(W · mean + b)` of channels `channelOffset ..< channelOffset +
+  /// channels` of `x`, per sample (`[n][channels]`).
+  ///
+  /// With ``scale(_:channelOffset:by:)`` this splits ``apply(to:channelOffset:)`` so that a max pool
+  /// can run between the two: the gates are positive per-channel factors, and `max(s·a, s·b) =
+  /// s·max(a, b)` holds exactly in floating point for `s ≥ 0`, so pooling first and scaling the
+  /// smaller pooled map gives the same bits with one pass over the large map fewer.
+  public func gates(of x: Tensor, channelOffset: Int) -> [[Float]] {
+    checkChannels(x.shape, channelOffset)
     let total = x.shape[1]
     let plane = x.count / max(x.shape[0] * total, 1)
     let c = channels
-    x.makeUnique()
-    let base = x.storage.base
-    var means = [Float](repeating: 0, count: c)
-    var gates = [Float](repeating: 0, count: c)
-    for n in 0..<x.shape[0] {
-      let block = base + (n * total + channelOffset) * plane
-      means.withUnsafeMutableBufferPointer { m in
-        let box = UncheckedSendable((block, m.baseAddress!))
-        Compute.parallelFor(c) { ch in
-          let (block, m) = box.value
-          m[ch] = Reduce.sum(block + ch * plane, count: plane) / Float(max(plane, 1))
-        }
-      }
-      weight.withUnsafeBufferPointer { w in
-        means.withUnsafeBufferPointer { m in
-          gates.withUnsafeMutableBufferPointer { g in
-            Compute.gemv(m: c, n: c, a: w.baseAddress!, lda: c, x: m.baseAddress!, y: g.baseAddress!)
+    return x.withUnsafeBufferPointer { xs in
+      (0..<x.shape[0]).map { n in
+        let block = xs.baseAddress! + (n * total + channelOffset) * plane
+        var means = [Float](repeating: 0, count: c)
+        var gates = [Float](repeating: 0, count: c)
+        means.withUnsafeMutableBufferPointer { m in
+          let box = UncheckedSendable((block, m.baseAddress!))
+          Compute.parallelFor(c) { ch in
+            let (block, m) = box.value
+            m[ch] = Reduce.sum(block + ch * plane, count: plane) / Float(max(plane, 1))
           }
         }
+        weight.withUnsafeBufferPointer { w in
+          means.withUnsafeBufferPointer { m in
+            gates.withUnsafeMutableBufferPointer { g in
+              Compute.gemv(m: c, n: c, a: w.baseAddress!, lda: c, x: m.baseAddress!, y: g.baseAddress!)
+            }
+          }
+        }
+        let b = bias?.scalars
+        for ch in 0..<c { gates[ch] = 1 / (1 + Float.exp(-(gates[ch] + (b?[ch] ?? 0)))) }
+        return gates
       }
-      let b = bias?.scalars
-      for ch in 0..<c { gates[ch] = 1 / (1 + Float.exp(-(gates[ch] + (b?[ch] ?? 0)))) }
-      gates.withUnsafeBufferPointer { g in
+    }
+  }
+
+  /// Multiplies channels `channelOffset ..< channelOffset + channels` of every sample of `x` by
+  /// `gates` (``gates(of:channelOffset:)``, `[n][channels]`), in place.
+  public func scale(_ x: inout Tensor, channelOffset: Int, by gates: [[Float]]) {
+    checkChannels(x.shape, channelOffset)
+    precondition(
+      gates.count == x.shape[0] && gates.allSatisfy { $0.count == channels },
+      "SelfGating: \(gates.count) gate vectors for input \(x.shape)")
+    let total = x.shape[1]
+    let plane = x.count / max(x.shape[0] * total, 1)
+    x.makeUnique()
+    let base = x.storage.base
+    for n in 0..<x.shape[0] {
+      let block = base + (n * total + channelOffset) * plane
+      gates[n].withUnsafeBufferPointer { g in
         let box = UncheckedSendable((block, g.baseAddress!))
-        Compute.parallelFor(c) { ch in
+        Compute.parallelFor(channels) { ch in
           let (block, g) = box.value
           let row = block + ch * plane
           let s = g[ch]
@@ -71,5 +98,11 @@ public struct SelfGating: Sendable {
         }
       }
     }
+  }
+
+  private func checkChannels(_ shape: [Int], _ channelOffset: Int) {
+    precondition(
+      shape.count >= 2 && channelOffset >= 0 && channelOffset + channels <= shape[1],
+      "SelfGating: input \(shape) has no channels \(channelOffset)..<\(channelOffset + channels)")
   }
 }

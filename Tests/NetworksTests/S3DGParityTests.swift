@@ -1,6 +1,7 @@
-import Networks
 import Tensor
 import Testing
+
+@testable import Networks
 
 /// S3D / S3D-G / I3D variants against tools/s3dg_reference.py (float64, seeded weights, input
 /// 1×3×8×64×80). The `torchvision` variant's reference is checked against torchvision's own `s3d()`
@@ -80,5 +81,30 @@ import Testing
       + tail(Tensor(shape: [1, 528, 3, 7, 7], scalars: b)).scalars
     #expect(batch.shape == [2, 400])
     #expect(maxRelativeError(batch, Tensor(shape: [2, 400], scalars: alone)) <= 1e-5)
+  }
+}
+
+/// A gated unit followed by a max pool (`Conv2d_2c` → `MaxPool_3a`) pools before it scales by the
+/// gates: the same bits as gating the full map first, for the output and for every endpoint asked
+/// for, including the unit's own (which then takes the unfused path).
+@Suite struct S3DGGatePoolTests {
+  @Test func poolingBeforeScalingGivesTheSameBits() throws {
+    let fixture = try ParityFixtures.file("s3d_tfslim_s3dg")
+    var weights = try ParityFixtures.weights(for: fixture)
+    let trunk = try S3DG(weights: &weights, configuration: .tfSlimS3DG.stages(.conv2d_1a, .mixed_3b))
+    let input = try ParityFixtures.tensor(try ParityFixtures.file("s3d_input"), "input")
+    let stageByStage = trunk.stages.reduce(into: [S3DGEndpoint: Tensor]()) { outputs, stage in
+      let previous = trunk.stages.firstIndex { $0.endpoint == stage.endpoint }.map {
+        $0 == 0 ? input : outputs[trunk.stages[$0 - 1].endpoint]!
+      }!
+      outputs[stage.endpoint] = S3DG.run(stage.stage, previous)
+    }
+    let bits = { (t: Tensor) in t.scalars.map(\.bitPattern) }
+    #expect(bits(trunk(input)) == bits(stageByStage[.mixed_3b]!))
+    let fused = trunk.endpoints(input, [.maxPool_3a, .mixed_3b])
+    #expect(bits(fused[.maxPool_3a]!) == bits(stageByStage[.maxPool_3a]!))
+    let unfused = trunk.endpoints(input, [.conv2d_2c, .maxPool_3a])
+    #expect(bits(unfused[.conv2d_2c]!) == bits(stageByStage[.conv2d_2c]!))
+    #expect(bits(unfused[.maxPool_3a]!) == bits(stageByStage[.maxPool_3a]!))
   }
 }

@@ -74,8 +74,10 @@ struct S3DGTrunk {
     h = p.measure("maxpool") { poolHW(h) }
     h = conv2b(h, p)
     h = conv2c.temporal(conv2c.spatial(h, p), p)
-    h = p.measure("gating") { gate2c(h) }
+    // As `Networks.S3DG` runs it: the gates from the full map, applied after the pool (same bits).
+    let gates = p.measure("gating") { gate2c.gates(of: h, channelOffset: 0) }
     h = p.measure("maxpool") { poolHW(h) }
+    p.measure("gating") { gate2c.scale(&h, channelOffset: 0, by: gates) }
     for b in blocks3 { h = run(b, h, p) }
     h = p.measure("maxpool") { MaxPool(kernel: [3, 3, 3], stride: [2, 2, 2], padding: .same)(h) }
     for b in blocks4 { h = run(b, h, p) }

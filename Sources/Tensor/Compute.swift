@@ -5,8 +5,9 @@ import Dispatch
 /// (`Compute+Precision.swift`).
 ///
 /// OpenBLAS itself runs single-threaded: the kernels split their output columns between
-/// `threadCount` workers (``WorkerPool``), each calling `cblas_sgemm` on its own part. That keeps lowering, GEMM and epilogue of a chunk on one core, and no OpenBLAS thread
-/// spins while the element-wise work runs.
+/// `threadCount` workers (``WorkerPool``), each calling its GEMM on its own part. That keeps
+/// lowering, GEMM and epilogue of a chunk on one core, and no OpenBLAS thread spins while the
+/// element-wise work runs.
 public enum Compute {
   /// Sets the number of threads for the GEMMs and the element-wise kernels.
   ///

@@ -76,29 +76,36 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
     }                                                                                             \
   }
 
-/// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · B + beta · C over kc values of k
-/// (beta 0 never reads C).
+/// A kernel's body: zeroed accumulators, the epilogue's residual prefetched, the tile loop over
+/// kc values of k with B row p at `ROW(p)` (unmasked loads for full tiles; the first pass over a
+/// tile, `prefetch`, asks for row `AHEAD(p)` too), then the store with beta and the epilogue.
+#define KERNEL_BODY(ROW, AHEAD)                                                                   \
+  __m512 acc[MR][NV];                                                                             \
+  __mmask16 mask[NV];                                                                             \
+  _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) mask[v] = lanes(cols - 16 * v); \
+  _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                               \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps(); \
+  }                                                                                               \
+  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);                              \
+  if (cols == NR && prefetch) {                                                                   \
+    TILE_LOOP(_mm512_loadu_ps(ROW(p) + 16 * v), prefetchRow(AHEAD(p)))                            \
+  } else if (cols == NR) {                                                                        \
+    TILE_LOOP(_mm512_loadu_ps(ROW(p) + 16 * v), (void)0)                                          \
+  } else {                                                                                        \
+    TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], ROW(p) + 16 * v), (void)0)                           \
+  }                                                                                               \
+  storeTile(acc, c, ldc, rows, cols, beta, ep);
+
+/// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · B + beta · C over kc values of k,
+/// B rows `ldb` apart (beta 0 never reads C); then the epilogue `ep` when not NULL.
 F32_TARGET __attribute__((noinline)) static void kernel(
     long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, int prefetch) {
-  __m512 acc[MR][NV];
-  __mmask16 mask[NV];
-#pragma clang loop unroll(full)
-  for (int v = 0; v < NV; v++) mask[v] = lanes(cols - 16 * v);
-#pragma clang loop unroll(full)
-  for (int i = 0; i < MR; i++) {
-#pragma clang loop unroll(full)
-    for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
-  }
-  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
-  if (cols == NR && prefetch) {
-    TILE_LOOP(_mm512_loadu_ps(b + p * ldb + 16 * v), prefetchRow(b + (p + PD) * ldb))
-  } else if (cols == NR) {
-    TILE_LOOP(_mm512_loadu_ps(b + p * ldb + 16 * v), (void)0)
-  } else {
-    TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], b + p * ldb + 16 * v), (void)0)
-  }
-  storeTile(acc, c, ldc, rows, cols, beta, ep);
+#define STRIDED_ROW(q) (b + (q) * ldb)
+#define STRIDED_AHEAD(q) (b + ((q) + PD) * ldb)
+  KERNEL_BODY(STRIDED_ROW, STRIDED_AHEAD)
+#undef STRIDED_ROW
+#undef STRIDED_AHEAD
 }
 
 /// `kernel` with B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a
@@ -106,24 +113,11 @@ F32_TARGET __attribute__((noinline)) static void kernel(
 F32_TARGET __attribute__((noinline)) static void kernelRows(
     long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, int prefetch) {
-  __m512 acc[MR][NV];
-  __mmask16 mask[NV];
-#pragma clang loop unroll(full)
-  for (int v = 0; v < NV; v++) mask[v] = lanes(cols - 16 * v);
-#pragma clang loop unroll(full)
-  for (int i = 0; i < MR; i++) {
-#pragma clang loop unroll(full)
-    for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
-  }
-  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
-  if (cols == NR && prefetch) {
-    TILE_LOOP(_mm512_loadu_ps(bRows[p] + j + 16 * v), prefetchRow(bRows[p + PD < kc ? p + PD : kc - 1] + j))
-  } else if (cols == NR) {
-    TILE_LOOP(_mm512_loadu_ps(bRows[p] + j + 16 * v), (void)0)
-  } else {
-    TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], bRows[p] + j + 16 * v), (void)0)
-  }
-  storeTile(acc, c, ldc, rows, cols, beta, ep);
+#define POINTED_ROW(q) (bRows[q] + j)
+#define POINTED_AHEAD(q) (bRows[(q) + PD < kc ? (q) + PD : kc - 1] + j)
+  KERNEL_BODY(POINTED_ROW, POINTED_AHEAD)
+#undef POINTED_ROW
+#undef POINTED_AHEAD
 }
 
 /// The blocked GEMM over either kind of B: rows `ldb` apart from `b`, or (when `bRows` is not

@@ -9,14 +9,7 @@ import Testing
 /// splits by columns and by channels).
 @Suite(.enabled(if: Compute.ownF32Kernel, "this CPU has no AVX-512F, or TENSOR_F32_GEMM=openblas"))
 struct PhasePlanesTests {
-  struct Case: CustomStringConvertible {
-    var input: [Int]
-    var out: Int
-    var kernel: [Int]
-    var stride: [Int]
-    var padding: Padding
-    var description: String { "in \(input) out \(out) k \(kernel) s \(stride) \(padding)" }
-  }
+  typealias Case = ConvolutionTests.Case
 
   static let cases: [Case] = [
     Case(

@@ -84,7 +84,19 @@ struct PhasePlanes {
         if sx == 1 {
           (row + lo).update(from: line + lo, count: hiColumn - lo)
         } else {
-          for b in lo..<hiColumn { row[b] = line[sx * b] }
+          var b = lo
+          if sx == 2 {
+            // 16 at a time: the even lanes of 32 consecutive inputs, while all 32 are in the row.
+            while b + 16 <= hiColumn && x0 + 2 * b + 32 <= wi {
+              let pair = UnsafeRawPointer(line + 2 * b).loadUnaligned(as: SIMD32<Float>.self)
+              UnsafeMutableRawPointer(row + b).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
+              b += 16
+            }
+          }
+          while b < hiColumn {
+            row[b] = line[sx * b]
+            b += 1
+          }
         }
         if hiColumn < x.extent { (row + hiColumn).update(repeating: 0, count: x.extent - hiColumn) }
       }

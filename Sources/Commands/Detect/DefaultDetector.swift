@@ -41,4 +41,14 @@ public enum DefaultDetector {
   static func path(of name: String) -> String? {
     candidates(of: name).first { FileManager.default.fileExists(atPath: $0) }
   }
+
+  /// A checkpoint option's value with the keyword `default` (when no file has that name) resolved
+  /// to the shipped file `name` (``fileName`` or ``flowFileName``), found by `locate`; nil only when
+  /// the keyword was given and the shipped file is missing.
+  static func resolve(_ value: String, shipped name: String, locate: (String) -> String? = path(of:))
+    -> String?
+  {
+    guard value == flowKeyword, !FileManager.default.fileExists(atPath: value) else { return value }
+    return locate(name)
+  }
 }

@@ -11,14 +11,17 @@ public struct DetectorRunOptions: ParsableArguments {
   /// Detector checkpoint.
   @Option(
     name: .customLong("detector"),
-    help: ArgumentHelp("Run this detector checkpoint over the split's test videos.", valueName: "file"))
+    help: ArgumentHelp(
+      "Run this detector checkpoint over the split's test videos (`default`: the shipped default model).",
+      valueName: "file"))
   public var checkpoint: String?
 
   /// Flow detector checkpoint of a two-stream run.
   @Option(
     name: .customLong("flow-detector"),
     help: ArgumentHelp(
-      "Two streams: this flow detector scores the --detector's boxes, class scores averaged (as `detect --flow`).",
+      "Two streams: this flow detector scores the --detector's boxes, class scores averaged (as `detect --flow`; "
+        + "`default`: the shipped flow stream).",
       valueName: "file"))
   public var flowCheckpoint: String?
 
@@ -88,6 +91,20 @@ public struct DetectorRunOptions: ParsableArguments {
 }
 
 extension DetectorRunOptions {
+  /// `value` of `option`, with `default` naming the shipped checkpoint `name` (``DefaultDetector``);
+  /// a clear error when that file is missing (a source tree without it, a moved executable).
+  static func resolve(
+    _ value: String, shipped name: String, option: String,
+    locate: (String) -> String? = DefaultDetector.path(of:)
+  ) throws -> String {
+    guard let path = DefaultDetector.resolve(value, shipped: name, locate: locate) else {
+      throw EvalFrameMAPError(
+        "\(option) default: the shipped \(name) is neither beside this executable nor in the source tree; "
+          + "pass \(option) FILE")
+    }
+    return path
+  }
+
   /// Name of the file in the cache folder that records which run made its detections.
   static let runRecordName = "detector-run.txt"
 
@@ -158,7 +175,12 @@ extension DetectorRunOptions {
   /// detections of these same checkpoints and stride; in an `mpirun` job (`group`) rank 0 prepares
   /// it before the others check it.
   func runner(labels: [String], group: ProcessGroup? = nil) throws -> Runner? {
-    guard let checkpoint, let framesRoot else { return nil }
+    guard let checkpointOption = checkpoint, let framesRoot else { return nil }
+    let checkpoint = try Self.resolve(
+      checkpointOption, shipped: DefaultDetector.fileName, option: "--detector")
+    let flowCheckpoint = try flowCheckpoint.map {
+      try Self.resolve($0, shipped: DefaultDetector.flowFileName, option: "--flow-detector")
+    }
     Compute.setThreadCount(threads)
     try Compute.setPrecision(precision)
     let (rgb, provenance) = try DetectorCheckpoint.load(path: checkpoint, scoreThreshold: scoreThreshold)

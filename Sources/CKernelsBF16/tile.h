@@ -45,7 +45,8 @@ __attribute__((target("avx512f"), always_inline)) static inline void storeTile(
         r = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, row + 16 * v), betaV, r);
       }
       if (ep) {
-        if (ep->bias) r = _mm512_add_ps(r, _mm512_set1_ps(ep->bias[i]));
+        // + 0 without a bias, as the separate pass does (the same bits, signs of zero included).
+        r = _mm512_add_ps(r, _mm512_set1_ps(ep->bias ? ep->bias[i] : 0.0f));
         if (ep->residual) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, ep->residual + i * ep->ldr + 16 * v));
         if (ep->relu) r = _mm512_max_ps(r, _mm512_setzero_ps());
       }
@@ -60,7 +61,7 @@ static inline void applyEpilogue(long rows, long cols, float *c, long ldc, const
   for (long i = 0; i < rows; i++) {
     for (long j = 0; j < cols; j++) {
       float r = c[i * ldc + j];
-      if (ep->bias) r = r + ep->bias[i];
+      r = r + (ep->bias ? ep->bias[i] : 0.0f);
       if (ep->residual) r = r + ep->residual[i * ep->ldr + j];
       if (ep->relu) r = r > 0 ? r : 0;
       c[i * ldc + j] = r;

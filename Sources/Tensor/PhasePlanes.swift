@@ -25,7 +25,8 @@ struct PhasePlanes {
 
     init(_ w: WindowAxis) {
       let e = (0..<w.kernel).map { $0 - w.padBefore }
-      let q = e.map { Int((Double($0) / Double(w.stride)).rounded(.down)) }
+      // Floor division (taps before the padding give negative e).
+      let q = e.map { $0 >= 0 ? $0 / w.stride : -((-$0 + w.stride - 1) / w.stride) }
       let r = zip(e, q).map { $0 - w.stride * $1 }
       let phases = Array(Set(r)).sorted()
       self.phases = phases
@@ -103,9 +104,6 @@ struct PhasePlanes {
     }
   }
 
-  /// Output rows of the GEMM's grid (the output height).
-  var gridRows: Int { y.extent - y.offset.max()! }
-
   /// B's row pointers for output frame `frame` of window `t`, in the weight matrix's k order
   /// (channel, tap t, tap y, tap x), each moved `column` grid columns on; taps on frames outside
   /// the input read the zero plane.
@@ -121,7 +119,8 @@ struct PhasePlanes {
           for dx in x.offset.indices {
             let shift = y.offset[dy] * x.extent + x.offset[dx] + column
             guard ti >= 0 && ti < frames else {
-              rows.append(zero + x.offset[dx] + column % x.extent)
+              // The zero plane (and its tail) holds more than a grid's worth of zeros.
+              rows.append(zero + x.offset[dx])
               continue
             }
             let plane =
@@ -161,14 +160,15 @@ extension ConvStep {
     let out = dst
     for frame in 0..<g.t.output {
       let frameStart = frame * ho * wo
-      /// Output rows `rows`, channels `channels`: GEMM into `grid`, then cut out and finish.
-      let run = { (rows: Range<Int>, channels: Range<Int>, grid: UnsafeMutablePointer<Float>) in
+      /// Output rows `rows`, channels `channels`: GEMM into `grid`, then cut out and finish (no grid
+      /// when the planes are as wide as the output).
+      let run = { (rows: Range<Int>, channels: Range<Int>, grid: UnsafeMutablePointer<Float>?) in
         let n = rows.count * width
         let part = PackedOperand(
           weights: operand.weights, index: operand.index, source: operand.source, rows: operand.rows,
           rowOffset: channels.lowerBound)
         let first = frameStart + rows.lowerBound * wo
-        if width == wo {
+        guard let grid else {
           // No dropped columns (kernel width 1): straight into the output, epilogue fused.
           Compute.f32Gemm(
             m: channels.count, n: n, k: k, operand: part,
@@ -187,23 +187,24 @@ extension ConvStep {
           epilogue.apply(rows: ch..<(ch + 1), columns: first..<(first + rows.count * wo))
         }
       }
+      let direct = width == wo
       if splitsChannels(columns: gridColumns) {
         Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1)
         {
           channels in
-          let grid = TensorStorage(count: channels.count * gridColumns)
-          run(0..<ho, channels, grid.base)
+          let grid = direct ? nil : TensorStorage(count: channels.count * gridColumns)
+          run(0..<ho, channels, grid?.base)
           withExtendedLifetime(grid) {}
         }
       } else {
         let chunk = rowsPerChunk(width: width)
         let minimumRows = max(1, Convolution.minimumColumns / width)
         Compute.splitRange(ho, align: 1, minimum: minimumRows) { rows in
-          let grid = TensorStorage(count: outputChannels * min(chunk, rows.count) * width)
+          let grid = direct ? nil : TensorStorage(count: outputChannels * min(chunk, rows.count) * width)
           var r = rows.lowerBound
           while r < rows.upperBound {
             let next = min(rows.upperBound, r + chunk)
-            run(r..<next, 0..<outputChannels, grid.base)
+            run(r..<next, 0..<outputChannels, grid?.base)
             r = next
           }
           withExtendedLifetime(grid) {}

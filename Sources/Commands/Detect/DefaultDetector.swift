@@ -9,8 +9,15 @@ public enum DefaultDetector {
   public static let fileName = "default-detector.safetensors"
   /// The flow stream's file name (a flow detector trained beside the RGB one, eval/DEFAULT_MODEL.md).
   public static let flowFileName = "default-flow-detector.safetensors"
-  /// The value of `detect --flow` that names the shipped flow stream.
+  /// The value of `detect --flow` (and of `eval-framemap --detector` / `--flow-detector`) that names
+  /// a shipped checkpoint.
   public static let flowKeyword = "default"
+
+  /// Whether a checkpoint option's value names a shipped checkpoint: the keyword, and no file of
+  /// that name in the working directory.
+  static func namesShipped(_ value: String?) -> Bool {
+    value == flowKeyword && !FileManager.default.fileExists(atPath: flowKeyword)
+  }
   /// The folder SwiftPM copies the `Commands` target's resources to, beside the executables.
   static let resourceFolder = "ActionDetection_Commands.resources"
 
@@ -48,7 +55,7 @@ public enum DefaultDetector {
   static func resolve(_ value: String, shipped name: String, locate: (String) -> String? = path(of:))
     -> String?
   {
-    guard value == flowKeyword, !FileManager.default.fileExists(atPath: value) else { return value }
+    guard namesShipped(value) else { return value }
     return locate(name)
   }
 }

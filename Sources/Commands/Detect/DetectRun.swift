@@ -73,10 +73,7 @@ public struct DetectRun {
   /// nil: none, and the run stops saying so).
   public var defaultFlowModel: String? = DefaultDetector.flowPath()
   /// Whether ``flowWeights`` names the shipped flow stream (the keyword, and no file of that name).
-  var asksForDefaultFlow: Bool {
-    flowWeights == DefaultDetector.flowKeyword
-      && !FileManager.default.fileExists(atPath: DefaultDetector.flowKeyword)
-  }
+  var asksForDefaultFlow: Bool { DefaultDetector.namesShipped(flowWeights) }
   /// The flow checkpoint the run reads: ``flowWeights``, with the keyword resolved.
   func flowCheckpointPath() throws -> String? {
     guard asksForDefaultFlow else { return flowWeights }

@@ -31,6 +31,12 @@
 /// find the block in L2).
 #define PD 8
 
+/// Floats of packed A ahead of the one in use that the tile loop prefetches (64 values of k, into
+/// the next panel near a panel's end). Weights that come from memory (a layer's Winograd matrices
+/// are used once per pass, on few columns) otherwise stall every panel: 19.3 → 12.8 µs per
+/// 128 × 35 × 256 GEMM with A cold, the same with A in cache.
+#define AHEAD_A 512
+
 /// Asks for the NR floats of a B row ahead of their use.
 static inline void prefetchRow(const float *row) {
 #pragma clang loop unroll(full)
@@ -67,6 +73,7 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
 #define TILE_LOOP(LOAD, PREFETCH)                                                                 \
   for (long p = 0; p < kc; p++) {                                                                 \
     PREFETCH;                                                                                     \
+    if ((p & 1) == 0) _mm_prefetch((const char *)(ap + p * MR + AHEAD_A), _MM_HINT_T0);           \
     __m512 bv[NV];                                                                                \
     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] = LOAD;                 \
     _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \

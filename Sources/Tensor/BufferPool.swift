@@ -1,5 +1,9 @@
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A cache of freed large buffers, keyed by size, so repeated network runs reuse memory.
 ///
 /// Buffers of at least `minimumBytes` are kept (up to `capacityBytes` in total) when their tensor
@@ -47,7 +51,7 @@ final class BufferPool: Sendable {
       state.withLock { $0.sizes[Int(bitPattern: pointer)] = key }
       return pointer
     }
-    let pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    let pointer = Self.allocate(size)
     state.withLock { $0.sizes[Int(bitPattern: pointer)] = size }
     return pointer
   }
@@ -87,4 +91,19 @@ final class BufferPool: Sendable {
   }
 
   private static func rounded(_ bytes: Int) -> Int { (bytes + granule - 1) / granule * granule }
+
+  /// Huge page size (transparent huge pages on Linux).
+  static let hugePage = 2 << 20
+
+  /// `size` bytes, 64-byte aligned; from `hugePage` bytes up, aligned to a huge page and marked
+  /// for transparent huge pages (`MADV_HUGEPAGE`), so layers that write many channel planes at once
+  /// do not miss the TLB on every plane.
+  static func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+    guard size >= hugePage else { return UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64) }
+    let pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: hugePage)
+    #if os(Linux)
+      _ = madvise(pointer, size / hugePage * hugePage, MADV_HUGEPAGE)
+    #endif
+    return pointer
+  }
 }

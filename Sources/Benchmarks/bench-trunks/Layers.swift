@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Deterministic weights for benchmark graphs (values do not matter, magnitudes do: He scaling
@@ -48,11 +49,22 @@ struct TimedConv {
     2 * Double(output.reduce(1, *)) * Double(conv.inputChannels * conv.kernel.reduce(1, *))
   }
 
+  /// `BENCH_LAYER_DETAIL=1`: kinds name each layer's channels and output size (a per-layer table).
+  static let detailed = ProcessInfo.processInfo.environment["BENCH_LAYER_DETAIL"] == "1"
+
+  /// The profile kind of a run with output shape `out`: the kernel's kind, or with
+  /// `BENCH_LAYER_DETAIL=1` the kind plus channels and output extents.
+  func kind(output out: [Int]) -> String {
+    guard Self.detailed else { return kind }
+    let extent = out.dropFirst(2).map(String.init).joined(separator: "x")
+    return kind + " \(conv.inputChannels)->\(conv.outputChannels) @\(extent)"
+  }
+
   /// Runs the layer.
   func callAsFunction(_ x: Tensor, _ p: Profile, residual: Tensor? = nil) -> Tensor {
     let out = conv.outputShape(for: x.shape)
     note(out, p)
-    return p.measure(kind, flops: flops(output: out)) {
+    return p.measure(kind(output: out), flops: flops(output: out)) {
       if let residual { return conv(x, residual: residual) }
       return conv(x)
     }
@@ -62,7 +74,7 @@ struct TimedConv {
   func forward(_ x: Tensor, into output: inout Tensor, channelOffset: Int, _ p: Profile) {
     let out = conv.outputShape(for: x.shape)
     note(out, p)
-    p.measure(kind, flops: flops(output: out)) {
+    p.measure(kind(output: out), flops: flops(output: out)) {
       conv.forward(x, into: &output, channelOffset: channelOffset)
     }
   }

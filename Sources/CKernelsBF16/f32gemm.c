@@ -37,6 +37,24 @@
 /// 128 × 35 × 256 GEMM with A cold, the same with A in cache.
 #define AHEAD_A 512
 
+/// The tile of C a kernel call computes after this one (its residual only when that call applies
+/// the epilogue): the call asks for its lines while it computes, so the next call finds the C
+/// lines it writes and the residual it adds in cache (with the residual, 189 → 208 GFLOP/s on a
+/// 256 × 4000 × 64 GEMM with C cold; 1×1 convolutions' outputs rarely fit the caches).
+typedef struct {
+  float *c;
+  const float *residual;
+  long ldc, ldr;
+} nextTile;
+
+/// Asks for line `line` (< MR · NV) of the next tile's C and residual, when there is a next tile.
+static inline void prefetchNext(const nextTile *next, long line) {
+  if (!next) return;
+  const long row = line / NV, offset = row * next->ldc + 16 * (line % NV);
+  _mm_prefetch((const char *)(next->c + offset), _MM_HINT_T0);
+  if (next->residual) _mm_prefetch((const char *)(next->residual + row * next->ldr + 16 * (line % NV)), _MM_HINT_T0);
+}
+
 /// Asks for the NR floats of a B row ahead of their use.
 static inline void prefetchRow(const float *row) {
 #pragma clang loop unroll(full)
@@ -73,7 +91,11 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
 #define TILE_LOOP(LOAD, PREFETCH)                                                                 \
   for (long p = 0; p < kc; p++) {                                                                 \
     PREFETCH;                                                                                     \
-    if ((p & 1) == 0) _mm_prefetch((const char *)(ap + p * MR + AHEAD_A), _MM_HINT_T0);           \
+    if ((p & 1) == 0) {                                                                           \
+      _mm_prefetch((const char *)(ap + p * MR + AHEAD_A), _MM_HINT_T0);                           \
+      const long line = p >> 1;                                                                   \
+      if (line < MR * NV) prefetchNext(next, line);                                               \
+    }                                                                                             \
     __m512 bv[NV];                                                                                \
     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] = LOAD;                 \
     _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
@@ -107,7 +129,7 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
 /// B rows `ldb` apart (beta 0 never reads C); then the epilogue `ep` when not NULL.
 F32_TARGET __attribute__((noinline)) static void kernel(
     long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
-    long cols, float beta, const ck_epilogue *ep, int prefetch) {
+    long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next) {
 #define STRIDED_ROW(q) (b + (q) * ldb)
 #define STRIDED_AHEAD(q) (b + ((q) + PD) * ldb)
   KERNEL_BODY(STRIDED_ROW, STRIDED_AHEAD)
@@ -119,7 +141,7 @@ F32_TARGET __attribute__((noinline)) static void kernel(
 /// strided convolution reads them from phase planes).
 F32_TARGET __attribute__((noinline)) static void kernelRows(
     long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
-    long cols, float beta, const ck_epilogue *ep, int prefetch) {
+    long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next) {
 #define POINTED_ROW(q) (bRows[q] + j)
 #define POINTED_AHEAD(q) (bRows[(q) + PD < kc ? (q) + PD : kc - 1] + j)
   KERNEL_BODY(POINTED_ROW, POINTED_AHEAD)
@@ -165,10 +187,20 @@ F32_TARGET static void drive(
           if (last && epilogue) tileEpilogue = shiftedEpilogue(epilogue, ir, jc + jr);
           const ck_epilogue *ep = last && epilogue ? &tileEpilogue : NULL;
           float *tile = c + ir * ldc + jc + jr;
+          // The next tile of this block in the same order (none after the block's last).
+          long nir = tileOuter ? ir + MR : ir, njr = tileOuter ? jr : jr + NR;
+          if (tileOuter && nir >= m) nir = 0, njr = jr + NR;
+          if (!tileOuter && njr >= nb) njr = 0, nir = ir + MR;
+          const nextTile ahead = {
+              .c = c + nir * ldc + jc + njr,
+              .residual = last && epilogue && epilogue->residual ? epilogue->residual + nir * epilogue->ldr + jc + njr : NULL,
+              .ldc = ldc,
+              .ldr = epilogue ? epilogue->ldr : 0};
+          const nextTile *next = nir < m && njr < nb ? &ahead : NULL;
           if (bRows) {
-            kernelRows(kc, block + ir * kc, bRows + pc, jc + jr, tile, ldc, rows, cols, blockBeta, ep, firstPass);
+            kernelRows(kc, block + ir * kc, bRows + pc, jc + jr, tile, ldc, rows, cols, blockBeta, ep, firstPass, next);
           } else {
-            kernel(kc, block + ir * kc, b + pc * ldb + jc + jr, ldb, tile, ldc, rows, cols, blockBeta, ep, firstPass);
+            kernel(kc, block + ir * kc, b + pc * ldb + jc + jr, ldb, tile, ldc, rows, cols, blockBeta, ep, firstPass, next);
           }
         }
       }

@@ -92,6 +92,12 @@ final class BufferPool: Sendable {
 
   private static func rounded(_ bytes: Int) -> Int { (bytes + granule - 1) / granule * granule }
 
+  /// Whether large buffers ask for transparent huge pages (`TENSOR_HUGE_PAGES=0`: never).
+  static let usesHugePages: Bool = {
+    guard let value = getenv("TENSOR_HUGE_PAGES") else { return true }
+    return String(cString: value) != "0"
+  }()
+
   /// Huge page size (transparent huge pages on Linux).
   static let hugePage = 2 << 20
 
@@ -99,7 +105,9 @@ final class BufferPool: Sendable {
   /// for transparent huge pages (`MADV_HUGEPAGE`), so layers that write many channel planes at once
   /// do not miss the TLB on every plane.
   static func allocate(_ size: Int) -> UnsafeMutableRawPointer {
-    guard size >= hugePage else { return UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64) }
+    guard size >= hugePage && usesHugePages else {
+      return UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    }
     let pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: hugePage)
     #if os(Linux)
       _ = madvise(pointer, size / hugePage * hugePage, MADV_HUGEPAGE)

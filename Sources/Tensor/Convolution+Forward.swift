@@ -29,32 +29,18 @@ extension Convolution {
     precondition(
       output.shape == expected && channelOffset >= 0 && channelOffset + outputChannels <= totalChannels,
       "Convolution: output \(output.shape) cannot hold \(outputChannels) channels at \(channelOffset)")
-    let k = Self.kernel5(weight.shape)
-    let plane = g.outputPlane
-    let outSample = totalChannels * plane
-    let pointwise =
-      k == (1, 1, 1) && stride.allSatisfy { $0 == 1 } && g.t.padBefore == 0 && g.h.padBefore == 0
-      && g.w.padBefore == 0 && g.t.output == g.t.input && g.h.output == g.h.input && g.w.output == g.w.input
-    let temporal =
-      temporalTaps != nil && g.h.stride == 1 && g.w.stride == 1 && g.h.padBefore == 0 && g.w.padBefore == 0
-      && g.h.output == g.h.input && g.w.output == g.w.input
+    let outSample = totalChannels * g.outputPlane
+    let pointwise = isPointwise(g)
+    let temporal = isTemporal(g)
     let winograd =
       winogradWeights != nil && g.t.padBefore == 0 && g.t.output == g.t.input
       && (forceWinograd || Winograd.mode == 1 || winogradPays(g))
     output.makeUnique()
     let outBase = output.storage.base
     let step = { (n: Int) in
-      ConvStep(
-        g: g, src: x.storage.base + n * g.c * g.inputPlane,
-        dst: outBase + n * outSample + channelOffset * plane,
-        weight: self.weight.storage.base, taps: self.temporalTaps?.storage.base,
-        outputChannels: self.outputChannels,
-        epilogue: Epilogue(
-          dst: outBase + n * outSample + channelOffset * plane, plane: plane,
-          channels: self.outputChannels, bias: self.bias?.storage.base,
-          residual: residual.map { r in UnsafePointer(r.storage.base + n * self.outputChannels * plane) },
-          relu: self.activation == .relu),
-        packedWeights: self.packedWeights)
+      self.step(
+        g, x, sample: n, output: outBase, outputSample: outSample, channelOffset: channelOffset,
+        residual: residual)
     }
     if winograd, let u = winogradWeights {
       // One set of GEMMs over every sample's tiles (small maps of many samples, e.g. ROI tubes).
@@ -86,6 +72,24 @@ extension Convolution {
 }
 
 extension Convolution {
+  /// Sample `n`'s step: input `x`, output at channels `channelOffset…` of the tensor at `output`
+  /// (`outputSample` floats per sample), with `residual` (this layer's output shape) if any.
+  func step(
+    _ g: ConvGeometry, _ x: Tensor, sample n: Int, output: UnsafeMutablePointer<Float>, outputSample: Int,
+    channelOffset: Int, residual: Tensor?
+  ) -> ConvStep {
+    let plane = g.outputPlane
+    let dst = output + n * outputSample + channelOffset * plane
+    return ConvStep(
+      g: g, src: x.storage.base + n * g.c * g.inputPlane, dst: dst, weight: weight.storage.base,
+      taps: temporalTaps?.storage.base, outputChannels: outputChannels,
+      epilogue: Epilogue(
+        dst: dst, plane: plane, channels: outputChannels, bias: bias?.storage.base,
+        residual: residual.map { r in UnsafePointer(r.storage.base + n * outputChannels * plane) },
+        relu: activation == .relu),
+      packedWeights: packedWeights)
+  }
+
   /// Whether Winograd is used on this geometry: at least 16 input and output channels, and either
   /// 400 output positions per frame (25 tiles) or a map where the 36 products per 4×4 tile are at
   /// most half the 9 per output position of the direct convolution (7×7, 10×13, 4×4 maps) with at
@@ -181,21 +185,27 @@ struct ConvStep: @unchecked Sendable {
 
   /// 1×1×1 stride 1: `out = W · x` on the input as is, chunk by chunk.
   func pointwise() {
-    let plane = g.outputPlane
     let chunk = chunkColumns
-    split(columns: plane, align: 64) { rows, cols in
+    split(columns: g.outputPlane, align: 64) { rows, cols in
       var a = cols.lowerBound
       while a < cols.upperBound {
         let count = min(chunk, cols.upperBound - a)
-        Compute.serialGemm(
-          m: rows.count, n: count, k: g.c, a: weight + rows.lowerBound * g.c, lda: g.c, b: src + a,
-          ldb: plane,
-          beta: 0, c: dst + rows.lowerBound * plane + a, ldc: plane,
-          packed: packed(PackedIndex.weight, source: weight, rows: rows),
-          finish: EpilogueRegion(epilogue: epilogue, rows: rows, columns: a..<(a + count)))
+        pointwise(rows: rows, columns: a..<(a + count))
         a += count
       }
     }
+  }
+
+  /// The pointwise GEMM and epilogue for output channels `rows` at positions `columns`, on the
+  /// calling thread.
+  func pointwise(rows: Range<Int>, columns: Range<Int>) {
+    let plane = g.outputPlane
+    let a = columns.lowerBound
+    Compute.serialGemm(
+      m: rows.count, n: columns.count, k: g.c, a: weight + rows.lowerBound * g.c, lda: g.c, b: src + a,
+      ldb: plane, beta: 0, c: dst + rows.lowerBound * plane + a, ldc: plane,
+      packed: packed(PackedIndex.weight, source: weight, rows: rows),
+      finish: EpilogueRegion(epilogue: epilogue, rows: rows, columns: columns))
   }
 
   /// k×1×1: one accumulated GEMM per tap on the time-shifted input (no copy).

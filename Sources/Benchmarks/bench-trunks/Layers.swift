@@ -70,6 +70,17 @@ struct TimedConv {
     }
   }
 
+  /// Runs pointwise siblings on one input (``Convolution/runSiblings(_:on:into:channelOffsets:)``),
+  /// the first into channels 0… of `outputs[0]`, charged to the first layer's kind.
+  static func runSiblings(_ layers: [TimedConv], on x: Tensor, into outputs: inout [Tensor], _ p: Profile) {
+    let flops = layers.reduce(0) { $0 + $1.flops(output: $1.conv.outputShape(for: x.shape)) }
+    for layer in layers { layer.note(layer.conv.outputShape(for: x.shape), p) }
+    p.measure(layers[0].kind, flops: flops) {
+      Convolution.runSiblings(
+        layers.map(\.conv), on: x, into: &outputs, channelOffsets: Array(repeating: 0, count: layers.count))
+    }
+  }
+
   /// Runs the layer into a channel slice of `output`.
   func forward(_ x: Tensor, into output: inout Tensor, channelOffset: Int, _ p: Profile) {
     let out = conv.outputShape(for: x.shape)
@@ -79,7 +90,7 @@ struct TimedConv {
     }
   }
 
-  private func note(_ out: [Int], _ p: Profile) {
+  func note(_ out: [Int], _ p: Profile) {
     p.noteGemm(
       GemmShape(
         kind: kind, m: conv.outputChannels, n: out.dropFirst(2).reduce(1, *) * out[0],

@@ -33,7 +33,8 @@ struct NetworkReport {
       let gf = e.flops / 1e9
       let rate = e.seconds > 0 ? gf / e.seconds : 0
       var line = String(
-        format: "   %@ %6d %8.2f %7.2f %8.1f", kind.padding(toLength: max(16, kind.count), withPad: " ", startingAt: 0),
+        format: "   %@ %6d %8.2f %7.2f %8.1f",
+        kind.padding(toLength: max(16, kind.count), withPad: " ", startingAt: 0),
         e.calls, e.seconds * 1000, gf,
         rate)
       if let s = sgemm[kind] {

@@ -87,14 +87,22 @@ struct S3DGTrunk {
   private func run(_ b: Inception, _ x: Tensor, _ p: Profile) -> Tensor {
     var shape = x.shape
     shape[1] = b.widths.reduce(0, +)
-    var out = p.measure("concat") { Tensor(uninitializedShape: shape) }
-    var offset = 0
-    b.b0.forward(x, into: &out, channelOffset: offset, p)
-    offset += b.widths[0]
-    let a1 = b.b1a(x, p)
+    // The three 1×1×1 convolutions of `x` in one pass over it (branch 0 straight into the output).
+    let siblings = [b.b0, b.b1a, b.b2a]
+    var outs = p.measure("concat") {
+      siblings.enumerated().map { i, conv in
+        var branch = conv.conv.outputShape(for: x.shape)
+        if i == 0 { branch = shape }
+        return Tensor(uninitializedShape: branch)
+      }
+    }
+    TimedConv.runSiblings(siblings, on: x, into: &outs, p)
+    var out = outs[0]
+    let (a1, a2) = (outs[1], outs[2])
+    outs = []
+    var offset = b.widths[0]
     b.b1b.temporal.forward(b.b1b.spatial(a1, p), into: &out, channelOffset: offset, p)
     offset += b.widths[1]
-    let a2 = b.b2a(x, p)
     b.b2b.temporal.forward(b.b2b.spatial(a2, p), into: &out, channelOffset: offset, p)
     offset += b.widths[2]
     let pooled = p.measure("maxpool") { b.pool(x) }

@@ -71,10 +71,25 @@ public struct InceptionBlock: Sendable {
   public func callAsFunction(_ x: Tensor) -> Tensor {
     var shape = x.shape
     shape[1] = widths.output
-    var out = Tensor(shape: shape)
-    branch0.forward(x, into: &out, channelOffset: 0)
-    branch1.1.forward(branch1.0(x), into: &out, channelOffset: widths.b0)
-    branch2.1.forward(branch2.0(x), into: &out, channelOffset: widths.b0 + widths.b1b)
+    let openers = [branch0, branch1.0, branch2.0]
+    var out: Tensor
+    let (a1, a2): (Tensor, Tensor)
+    if openers.allSatisfy({ $0.perSampleNorm == nil }) {
+      // The three 1×1×1 units read `x` in one pass (branch 0 straight into the output).
+      var outs = [
+        Tensor(shape: shape), Tensor(uninitializedShape: branch1.0.outputShape(for: x.shape)),
+        Tensor(uninitializedShape: branch2.0.outputShape(for: x.shape)),
+      ]
+      Convolution.runSiblings(openers.map(\.convolution), on: x, into: &outs, channelOffsets: [0, 0, 0])
+      (out, a1, a2) = (outs[0], outs[1], outs[2])
+      outs = []  // `out` alone holds its storage again: the branches below write into it in place.
+    } else {
+      out = Tensor(shape: shape)
+      branch0.forward(x, into: &out, channelOffset: 0)
+      (a1, a2) = (branch1.0(x), branch2.0(x))
+    }
+    branch1.1.forward(a1, into: &out, channelOffset: widths.b0)
+    branch2.1.forward(a2, into: &out, channelOffset: widths.b0 + widths.b1b)
     branch3.1.forward(branch3.0(x), into: &out, channelOffset: widths.b0 + widths.b1b + widths.b2b)
     let offsets = [0, widths.b0, widths.b0 + widths.b1b, widths.b0 + widths.b1b + widths.b2b]
     for (gate, offset) in zip(gates, offsets) { gate.apply(to: &out, channelOffset: offset) }

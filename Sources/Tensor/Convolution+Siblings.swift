@@ -1,0 +1,65 @@
+extension Convolution {
+  /// Runs pointwise convolutions that read the same input as one pass over it: each thread takes a
+  /// part of the positions and, chunk by chunk, runs every convolution on that chunk, so the input
+  /// the siblings share comes from memory once instead of once per convolution. Output `i` goes to
+  /// channels `channelOffsets[i]…` of `outputs[i]`; the results are the bits of running each alone.
+  ///
+  /// S3D-G's inception blocks open with three 1×1×1 convolutions of one input (192–832 channels);
+  /// alone, the narrow ones (16–32 output channels: two or four row panels per input vector) run at
+  /// 60–200 GFLOP/s on 5×20×25 maps, bound by reading the input. Convolutions that are not
+  /// pointwise on `x`, or whose input channels differ, run one after another as usual.
+  public static func runSiblings(
+    _ convs: [Convolution], on x: Tensor, into outputs: inout [Tensor], channelOffsets: [Int]
+  ) {
+    precondition(
+      outputs.count == convs.count && channelOffsets.count == convs.count,
+      "Convolution.runSiblings: \(convs.count) layers, \(outputs.count) outputs, \(channelOffsets.count) offsets"
+    )
+    let g = convs.first.map { $0.geometry(x.shape) }
+    guard let g, convs.count > 1,
+      convs.allSatisfy({ $0.weight.shape.count == convs[0].weight.shape.count && $0.isPointwise(g) })
+    else {
+      for (i, conv) in convs.enumerated() {
+        conv.forward(x, into: &outputs[i], channelOffset: channelOffsets[i])
+      }
+      return
+    }
+    let plane = g.outputPlane
+    var steps: [[ConvStep]] = []
+    for (i, conv) in convs.enumerated() {
+      var expected = conv.outputShape(for: x.shape)
+      let total = outputs[i].rank > 1 ? outputs[i].shape[1] : 0
+      expected[1] = total
+      precondition(
+        outputs[i].shape == expected && channelOffsets[i] >= 0
+          && channelOffsets[i] + conv.outputChannels <= total,
+        "Convolution.runSiblings: output \(outputs[i].shape) cannot hold \(conv.outputChannels) channels at "
+          + "\(channelOffsets[i])")
+      outputs[i].makeUnique()
+      let base = outputs[i].storage.base
+      steps.append(
+        (0..<g.n).map {
+          conv.step(
+            g, x, sample: $0, output: base, outputSample: total * plane, channelOffset: channelOffsets[i],
+            residual: nil)
+        })
+    }
+    // Chunks whose input (k × columns floats) stays in L2 while every sibling reads it.
+    let chunk = max(48, (Self.siblingChunkBytes / max(1, 4 * g.c)) / 48 * 48)
+    for n in 0..<g.n {
+      let sample = steps.map { $0[n] }
+      Compute.splitRange(plane, align: 64, minimum: min(plane, 512)) { columns in
+        var a = columns.lowerBound
+        while a < columns.upperBound {
+          let part = a..<min(columns.upperBound, a + chunk)
+          for step in sample { step.pointwise(rows: 0..<step.outputChannels, columns: part) }
+          a = part.upperBound
+        }
+      }
+    }
+    withExtendedLifetime((x, convs)) {}
+  }
+
+  /// Bytes of shared input per chunk of ``runSiblings(_:on:into:channelOffsets:)``.
+  static let siblingChunkBytes = 512 << 10
+}

@@ -6,8 +6,8 @@ extension Convolution {
   ///
   /// S3D-G's inception blocks open with three 1×1×1 convolutions of one input (192–832 channels);
   /// alone, the narrow ones (16–32 output channels: two or four row panels per input vector) run at
-  /// 60–200 GFLOP/s on 5×20×25 maps, bound by reading the input. Convolutions that are not
-  /// pointwise on `x`, or whose input channels differ, run one after another as usual.
+  /// 60–200 GFLOP/s on 5×20×25 maps, bound by reading the input. When one of them is not pointwise
+  /// on `x`, they run one after another as usual.
   public static func runSiblings(
     _ convs: [Convolution], on x: Tensor, into outputs: inout [Tensor], channelOffsets: [Int]
   ) {
@@ -15,9 +15,9 @@ extension Convolution {
       outputs.count == convs.count && channelOffsets.count == convs.count,
       "Convolution.runSiblings: \(convs.count) layers, \(outputs.count) outputs, \(channelOffsets.count) offsets"
     )
-    let g = convs.first.map { $0.geometry(x.shape) }
-    guard let g, convs.count > 1,
-      convs.allSatisfy({ $0.weight.shape.count == convs[0].weight.shape.count && $0.isPointwise(g) })
+    // Each layer checks the input against its own weight (rank, channels).
+    let geometries = convs.map { $0.geometry(x.shape) }
+    guard let g = geometries.first, convs.count > 1, zip(convs, geometries).allSatisfy({ $0.isPointwise($1) })
     else {
       for (i, conv) in convs.enumerated() {
         conv.forward(x, into: &outputs[i], channelOffset: channelOffsets[i])

@@ -105,10 +105,56 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
     }                                                                                             \
   }
 
+/// Where the columns of C go when they are grid columns (the implicit GEMM of a strided
+/// convolution whose phase planes are wider than its output): column j is element
+/// (j / width) · wo + j mod width of each row of C, and dropped when j mod width ≥ wo.
+typedef struct {
+  long width, wo;
+} gridMap;
+
+/// `storeTile` for a tile whose first column is grid column `j0` (see `gridMap`): the tile's lanes
+/// fall into runs of one output row each, stored (and, with beta, read) under masks; the
+/// epilogue's residual (`ep`, shifted to the tile's first row only) is addressed like C.
+F32_TARGET static inline void storeTileGrid(
+    __m512 acc[MR][NV], float *c, long ldc, long j0, const gridMap *grid, long rows, long cols, float beta,
+    const ck_epilogue *ep) {
+  const long row0 = j0 / grid->width, offset = j0 % grid->width;
+  for (long s = 0; s * grid->width - offset < cols; s++) {
+    // Lanes first ..< end of the tile are columns of output row row0 + s (those past wo dropped);
+    // lane t is element shift + t of a row of C.
+    const long lo = s * grid->width - offset;
+    const long first = lo > 0 ? lo : 0, end = lo + grid->wo < cols ? lo + grid->wo : cols;
+    if (end <= first) continue;
+    const long shift = (row0 + s) * grid->wo - lo;
+    __mmask16 mask[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) mask[v] = lanes(end - 16 * v) & (__mmask16)~lanes(first - 16 * v);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+      if (i >= rows) break;
+      float *row = c + i * ldc + shift;
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; v++) {
+        if (!mask[v]) continue;
+        __m512 r = acc[i][v];
+        if (beta == 1) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], row + 16 * v));
+        if (ep) {
+          r = _mm512_add_ps(r, _mm512_set1_ps(ep->bias ? ep->bias[i] : 0.0f));
+          if (ep->residual) {
+            r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], ep->residual + i * ep->ldr + shift + 16 * v));
+          }
+          if (ep->relu) r = _mm512_max_ps(r, _mm512_setzero_ps());
+        }
+        _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
+      }
+    }
+  }
+}
+
 /// A kernel's body: zeroed accumulators, the epilogue's residual prefetched, the tile loop over
 /// kc values of k with B row p at `ROW(p)` (unmasked loads for full tiles; the first pass over a
-/// tile, `prefetch`, asks for row `AHEAD(p)` too), then the store with beta and the epilogue.
-#define KERNEL_BODY(ROW, AHEAD)                                                                   \
+/// tile, `prefetch`, asks for row `AHEAD(p)` too), then `STORE` (with beta and the epilogue).
+#define KERNEL_BODY(ROW, AHEAD, STORE)                                                            \
   __m512 acc[MR][NV];                                                                             \
   __mmask16 mask[NV];                                                                             \
   _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) mask[v] = lanes(cols - 16 * v); \
@@ -123,7 +169,7 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
   } else {                                                                                        \
     TILE_LOOP(_mm512_maskz_loadu_ps(mask[v], ROW(p) + 16 * v), (void)0)                           \
   }                                                                                               \
-  storeTile(acc, c, ldc, rows, cols, beta, ep);
+  STORE;
 
 /// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · B + beta · C over kc values of k,
 /// B rows `ldb` apart (beta 0 never reads C); then the epilogue `ep` when not NULL.
@@ -132,7 +178,7 @@ F32_TARGET __attribute__((noinline)) static void kernel(
     long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next) {
 #define STRIDED_ROW(q) (b + (q) * ldb)
 #define STRIDED_AHEAD(q) (b + ((q) + PD) * ldb)
-  KERNEL_BODY(STRIDED_ROW, STRIDED_AHEAD)
+  KERNEL_BODY(STRIDED_ROW, STRIDED_AHEAD, storeTile(acc, c, ldc, rows, cols, beta, ep))
 #undef STRIDED_ROW
 #undef STRIDED_AHEAD
 }
@@ -144,16 +190,25 @@ F32_TARGET __attribute__((noinline)) static void kernelRows(
     long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next) {
 #define POINTED_ROW(q) (bRows[q] + j)
 #define POINTED_AHEAD(q) (bRows[(q) + PD < kc ? (q) + PD : kc - 1] + j)
-  KERNEL_BODY(POINTED_ROW, POINTED_AHEAD)
-#undef POINTED_ROW
-#undef POINTED_AHEAD
+  KERNEL_BODY(POINTED_ROW, POINTED_AHEAD, storeTile(acc, c, ldc, rows, cols, beta, ep))
 }
 
+/// `kernelRows` storing into grid columns: the tile's first column is grid column `j` (`grid`).
+F32_TARGET __attribute__((noinline)) static void kernelRowsGrid(
+    long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
+    long cols, float beta, const ck_epilogue *ep, int prefetch, const gridMap *grid) {
+  const nextTile *next = NULL;
+  KERNEL_BODY(POINTED_ROW, POINTED_AHEAD, storeTileGrid(acc, c, ldc, j, grid, rows, cols, beta, ep))
+}
+#undef POINTED_ROW
+#undef POINTED_AHEAD
+
 /// The blocked GEMM over either kind of B: rows `ldb` apart from `b`, or (when `bRows` is not
-/// NULL) row p at `bRows[p]`.
+/// NULL) row p at `bRows[p]`; with `grid` (row pointers only), C's columns are grid columns.
 F32_TARGET static void drive(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
-    const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue) {
+    const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue,
+    const gridMap *grid) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     for (long i = 0; i < m; i++) {
@@ -184,8 +239,12 @@ F32_TARGET static void drive(
           const long cols = nb - jr < NR ? nb - jr : NR;
           const int firstPass = ir == 0;
           ck_epilogue tileEpilogue;
-          if (last && epilogue) tileEpilogue = shiftedEpilogue(epilogue, ir, jc + jr);
+          if (last && epilogue) tileEpilogue = shiftedEpilogue(epilogue, ir, grid ? 0 : jc + jr);
           const ck_epilogue *ep = last && epilogue ? &tileEpilogue : NULL;
+          if (grid) {
+            kernelRowsGrid(kc, block + ir * kc, bRows + pc, jc + jr, c + ir * ldc, ldc, rows, cols, blockBeta, ep, firstPass, grid);
+            continue;
+          }
           float *tile = c + ir * ldc + jc + jr;
           // The next tile of this block in the same order (none after the block's last).
           long nir = tileOuter ? ir + MR : ir, njr = tileOuter ? jr : jr + NR;
@@ -217,11 +276,18 @@ F32_TARGET void ckf32_gemm_packed_a(
 F32_TARGET void ckf32_gemm_packed_a_epilogue(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc, const ck_epilogue *epilogue) {
-  drive(m, n, k, packed, packed_rows, row0, b, ldb, NULL, beta, c, ldc, epilogue);
+  drive(m, n, k, packed, packed_rows, row0, b, ldb, NULL, beta, c, ldc, epilogue, NULL);
 }
 
 F32_TARGET void ckf32_gemm_packed_a_rows(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *const *b_rows,
     float beta, float *c, long ldc, const ck_epilogue *epilogue) {
-  drive(m, n, k, packed, packed_rows, row0, NULL, 0, b_rows, beta, c, ldc, epilogue);
+  drive(m, n, k, packed, packed_rows, row0, NULL, 0, b_rows, beta, c, ldc, epilogue, NULL);
+}
+
+F32_TARGET void ckf32_gemm_packed_a_rows_grid(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *const *b_rows,
+    float *out, long ldo, long width, long wo, const ck_epilogue *epilogue) {
+  const gridMap grid = {.width = width, .wo = wo};
+  drive(m, n, k, packed, packed_rows, row0, NULL, 0, b_rows, 0, out, ldo, epilogue, &grid);
 }

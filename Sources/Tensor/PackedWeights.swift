@@ -165,6 +165,29 @@ extension Compute {
     withExtendedLifetime(matrix) {}
   }
 
+  /// ``f32Gemm(m:n:k:operand:bRows:c:ldc:finish:)`` into grid columns: GEMM column j is element
+  /// `(j / width) · outputWidth + j % width` of each row of `out` (rows `ldo` apart), dropped when
+  /// `j % width ≥ outputWidth`; `finish` (its columns counted in `out`'s elements) fused.
+  static func f32Gemm(
+    m: Int, n: Int, k: Int, operand: PackedOperand, bRows: [UnsafePointer<Float>?],
+    out: UnsafeMutablePointer<Float>, ldo: Int, width: Int, outputWidth: Int, finish: EpilogueRegion? = nil
+  ) {
+    if !ownF32Kernel || !operand.covers(rows: m) || bRows.count != k || outputWidth > width {
+      fatalError(
+        "fp32 grid GEMM without ownF32Kernel, on rows off a panel, with \(bRows.count) ≠ k rows, or too narrow"
+      )
+    }
+    let matrix = operand.matrix(.fp32, k: k)
+    let floats = matrix.words.assumingMemoryBound(to: Float.self)
+    bRows.withUnsafeBufferPointer { rows in
+      withKernelForm(finish) {
+        ckf32_gemm_packed_a_rows_grid(
+          m, n, k, floats, matrix.rows, operand.rowOffset, rows.baseAddress, out, ldo, width, outputWidth, $0)
+      }
+    }
+    withExtendedLifetime(matrix) {}
+  }
+
   /// Calls `body` with `finish`'s epilogue in the kernels' form, or nil when there is none to apply.
   private static func withKernelForm(_ finish: EpilogueRegion?, _ body: (UnsafePointer<ck_epilogue>?) -> Void)
   {

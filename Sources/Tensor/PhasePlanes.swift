@@ -146,10 +146,9 @@ extension ConvStep {
   private func rowsPerChunk(width: Int) -> Int { max(1, (1 << 20) / max(1, outputChannels * width * 4)) }
 
   /// The convolution as implicit GEMMs over ``PhasePlanes`` (no im2col copy), one output frame
-  /// at a time: each worker takes output rows (or, on small maps, output channels), multiplies a
-  /// chunk of them into a grid as wide as the planes, cuts the output rows out of the grid and
-  /// finishes them with the epilogue while they are in cache (or, when the grid is as wide as the
-  /// output, multiplies straight into the output with the epilogue fused).
+  /// at a time: each worker takes output rows (or, on small maps, output channels) and multiplies a
+  /// chunk of them at a time, storing the output columns of the planes' grid straight into the
+  /// output rows (the grid columns past the output width are dropped), the epilogue fused.
   func phased() {
     let (ho, wo) = (g.h.output, g.w.output)
     let k = g.c * g.t.kernel * g.h.kernel * g.w.kernel
@@ -160,54 +159,45 @@ extension ConvStep {
     let out = dst
     for frame in 0..<g.t.output {
       let frameStart = frame * ho * wo
-      /// Output rows `rows`, channels `channels`: GEMM into `grid`, then cut out and finish (no grid
-      /// when the planes are as wide as the output).
-      let run = { (rows: Range<Int>, channels: Range<Int>, grid: UnsafeMutablePointer<Float>?) in
+      /// Output rows `rows`, channels `channels`: one GEMM over their grid columns, storing the
+      /// output columns straight into the output (the columns past the output width dropped), the
+      /// epilogue fused.
+      let run = { (rows: Range<Int>, channels: Range<Int>) in
         let n = rows.count * width
         let part = PackedOperand(
           weights: operand.weights, index: operand.index, source: operand.source, rows: operand.rows,
           rowOffset: channels.lowerBound)
         let first = frameStart + rows.lowerBound * wo
-        guard let grid else {
-          // No dropped columns (kernel width 1): straight into the output, epilogue fused.
+        let bRows = planes.rowPointers(frame: frame, of: g.t, column: rows.lowerBound * width)
+        let finish = EpilogueRegion(
+          epilogue: epilogue, rows: channels, columns: first..<(first + rows.count * wo))
+        let c = out + channels.lowerBound * g.outputPlane + first
+        if width == wo {
           Compute.f32Gemm(
-            m: channels.count, n: n, k: k, operand: part,
-            bRows: planes.rowPointers(frame: frame, of: g.t, column: rows.lowerBound * width),
-            c: out + channels.lowerBound * g.outputPlane + first, ldc: g.outputPlane,
-            finish: EpilogueRegion(epilogue: epilogue, rows: channels, columns: first..<(first + n)))
-          return
-        }
-        Compute.f32Gemm(
-          m: channels.count, n: n, k: k, operand: part,
-          bRows: planes.rowPointers(frame: frame, of: g.t, column: rows.lowerBound * width), c: grid, ldc: n)
-        for ch in channels {
-          let from = grid + (ch - channels.lowerBound) * n
-          let to = out + ch * g.outputPlane + frameStart + rows.lowerBound * wo
-          for r in 0..<rows.count { (to + r * wo).update(from: from + r * width, count: wo) }
-          epilogue.apply(rows: ch..<(ch + 1), columns: first..<(first + rows.count * wo))
+            m: channels.count, n: n, k: k, operand: part, bRows: bRows, c: c, ldc: g.outputPlane,
+            finish: finish)
+        } else {
+          Compute.f32Gemm(
+            m: channels.count, n: n, k: k, operand: part, bRows: bRows, out: c, ldo: g.outputPlane,
+            width: width,
+            outputWidth: wo, finish: finish)
         }
       }
-      let direct = width == wo
       if splitsChannels(columns: gridColumns) {
         Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1)
         {
-          channels in
-          let grid = direct ? nil : TensorStorage(count: channels.count * gridColumns)
-          run(0..<ho, channels, grid?.base)
-          withExtendedLifetime(grid) {}
+          run(0..<ho, $0)
         }
       } else {
         let chunk = rowsPerChunk(width: width)
         let minimumRows = max(1, Convolution.minimumColumns / width)
         Compute.splitRange(ho, align: 1, minimum: minimumRows) { rows in
-          let grid = direct ? nil : TensorStorage(count: outputChannels * min(chunk, rows.count) * width)
           var r = rows.lowerBound
           while r < rows.upperBound {
             let next = min(rows.upperBound, r + chunk)
-            run(r..<next, 0..<outputChannels, grid?.base)
+            run(r..<next, 0..<outputChannels)
             r = next
           }
-          withExtendedLifetime(grid) {}
         }
       }
     }

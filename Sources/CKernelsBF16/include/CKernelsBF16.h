@@ -104,6 +104,16 @@ void ckf32_gemm_packed_a_rows(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *const *b_rows,
     float beta, float *c, long ldc, const ck_epilogue *epilogue);
 
+/// `ckf32_gemm_packed_a_rows` with beta 0 whose columns are grid columns: column j of the GEMM
+/// (`n` of them) is element (j / width) · wo + j mod width of each row of `out` (rows `ldo` apart),
+/// and is not stored when j mod width ≥ wo (`wo` ≤ `width`). A strided convolution's phase planes
+/// are `width` wide and its output rows `wo`: the GEMM writes the output rows directly, epilogue
+/// fused (its residual addressed like `out`), with no grid to copy them out of.
+/// Precondition: `ckf32_cpu_supported()` returned 1.
+void ckf32_gemm_packed_a_rows_grid(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *const *b_rows,
+    float *out, long ldo, long width, long wo, const ck_epilogue *epilogue);
+
 #ifdef __cplusplus
 }
 #endif

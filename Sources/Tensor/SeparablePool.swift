@@ -215,7 +215,23 @@ enum SeparablePool {
     }
     if isMax {
       if k == 3 {
-        for o in first..<last {
+        var start = first
+        if s == 2 {
+          // Sixteen outputs at a time: windows (2o − p) … (2o − p + 2) are the even and odd lanes of
+          // 32 inputs and the even lanes of the 32 after the next two (while all 34 lie in the row).
+          while start + 17 <= last {
+            let p = UnsafeRawPointer(src + (start * 2 - axis.padBefore))
+            let a = p.loadUnaligned(as: SIMD32<Float>.self)
+            let b = p.loadUnaligned(fromByteOffset: 8, as: SIMD32<Float>.self)
+            // Swift.max(u, v) lane by lane (v where v ≥ u; pointwiseMax does not vectorise here).
+            let (x, y, z) = (a.evenHalf, a.oddHalf, b.evenHalf)
+            let xy = x.replacing(with: y, where: y .>= x)
+            let m = xy.replacing(with: z, where: z .>= xy)
+            UnsafeMutableRawPointer(dst + start).storeBytes(of: m, as: SIMD16<Float>.self)
+            start += 16
+          }
+        }
+        for o in start..<last {
           let p = src + (o * s - axis.padBefore)
           dst[o] = Swift.max(Swift.max(p[0], p[1]), p[2])
         }

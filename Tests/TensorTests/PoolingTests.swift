@@ -23,6 +23,11 @@ import Testing
     ),
     Case(input: [1, 2, 4, 8, 9], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1])),
     Case(input: [1, 2, 1, 9, 10], kernel: [1, 3, 3], stride: [1, 2, 2], padding: .symmetric([0, 1, 1])),
+    // Rows long enough for the 3-wide stride-2 max pass's sixteen-output steps (pads 1 and 0).
+    Case(input: [1, 2, 2, 9, 75], kernel: [1, 3, 3], stride: [1, 2, 2], padding: .symmetric([0, 1, 1])),
+    Case(input: [1, 3, 2, 11, 101], kernel: [1, 3, 3], stride: [1, 2, 2], padding: .same),
+    Case(input: [1, 2, 1, 8, 64], kernel: [1, 3, 3], stride: [1, 2, 2], padding: .same),
+    Case(input: [1, 2, 3, 150, 160], kernel: [3, 3, 3], stride: [2, 2, 2], padding: .same),
     // Many small volumes (ROI tubes): several blocks of volumes, the last one partial.
     Case(input: [3, 70, 5, 7, 7], kernel: [3, 3, 3], stride: [1, 1, 1], padding: .symmetric([1, 1, 1])),
     Case(input: [3, 70, 5, 7, 7], kernel: [2, 2, 2], stride: [2, 2, 2], padding: .same),

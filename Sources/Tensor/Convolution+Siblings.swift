@@ -17,7 +17,11 @@ extension Convolution {
     )
     // Each layer checks the input against its own weight (rank, channels).
     let geometries = convs.map { $0.geometry(x.shape) }
-    guard let g = geometries.first, convs.count > 1, zip(convs, geometries).allSatisfy({ $0.isPointwise($1) })
+    let threads = Compute.threadCount
+    // Small maps of one sample go one by one: each layer then splits its channels between threads.
+    guard let g = geometries.first, convs.count > 1,
+      zip(convs, geometries).allSatisfy({ $0.isPointwise($1) }),
+      threads == 1 || g.outputPlane >= threads * Self.siblingColumnsPerThread || g.n >= threads
     else {
       for (i, conv) in convs.enumerated() {
         conv.forward(x, into: &outputs[i], channelOffset: channelOffsets[i])
@@ -46,19 +50,28 @@ extension Convolution {
     }
     // Chunks whose input (k × columns floats) stays in L2 while every sibling reads it.
     let chunk = max(48, (Self.siblingChunkBytes / max(1, 4 * g.c)) / 48 * 48)
-    for n in 0..<g.n {
-      let sample = steps.map { $0[n] }
-      Compute.splitRange(plane, align: 64, minimum: min(plane, 512)) { columns in
-        var a = columns.lowerBound
-        while a < columns.upperBound {
-          let part = a..<min(columns.upperBound, a + chunk)
-          for step in sample { step.pointwise(rows: 0..<step.outputChannels, columns: part) }
-          a = part.upperBound
-        }
+    let run = { (n: Int, columns: Range<Int>) in
+      var a = columns.lowerBound
+      while a < columns.upperBound {
+        let part = a..<min(columns.upperBound, a + chunk)
+        for layer in steps { layer[n].pointwise(rows: 0..<layer[n].outputChannels, columns: part) }
+        a = part.upperBound
+      }
+    }
+    if threads > 1 && plane < threads * Self.siblingColumnsPerThread {
+      // Small maps of many samples (ROI tubes): a sample per worker.
+      Compute.parallelFor(g.n) { run($0, 0..<plane) }
+    } else {
+      for n in 0..<g.n {
+        Compute.splitRange(plane, align: 64, minimum: min(plane, Self.siblingColumnsPerThread)) { run(n, $0) }
       }
     }
     withExtendedLifetime((x, convs)) {}
   }
+
+  /// Fewest positions per thread for ``runSiblings(_:on:into:channelOffsets:)`` to split a sample's
+  /// positions between threads.
+  static let siblingColumnsPerThread = 512
 
   /// Bytes of shared input per chunk of ``runSiblings(_:on:into:channelOffsets:)``.
   static let siblingChunkBytes = 512 << 10

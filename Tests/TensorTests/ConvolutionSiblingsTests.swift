@@ -28,6 +28,22 @@ struct ConvolutionSiblingsTests {
     }
   }
 
+  /// Small maps: many samples (ROI tubes, a sample per worker) and one sample (each layer alone,
+  /// its channels split between threads).
+  @Test(arguments: [[12, 24, 2, 7, 7], [1, 24, 1, 7, 9]])
+  func smallMapsGiveTheBitsOfSeparateRuns(_ shape: [Int]) {
+    var rng = SeededRandom(seed: 33)
+    let x = rng.tensor(shape)
+    let convs = [16, 40].map {
+      Convolution(weight: rng.tensor([$0, 24, 1, 1, 1]), bias: rng.tensor([$0]), activation: .relu)
+    }
+    var together = convs.map { Tensor(uninitializedShape: $0.outputShape(for: shape)) }
+    Convolution.runSiblings(convs, on: x, into: &together, channelOffsets: [0, 0])
+    for (conv, y) in zip(convs, together) {
+      #expect(conv(x).scalars.map(\.bitPattern) == y.scalars.map(\.bitPattern))
+    }
+  }
+
   /// A 3×3 layer among the siblings: every layer runs alone, with the same results.
   @Test func aLayerThatIsNotPointwiseRunsAlone() {
     var rng = SeededRandom(seed: 32)

@@ -39,23 +39,20 @@ struct Epilogue {
   /// The epilogue on `columns` of row `ch`.
   @inline(__always)
   private func row(_ ch: Int, columns: Range<Int>) {
-    do {
-      let e = self
-      let row = e.dst + ch * e.plane + columns.lowerBound
-      let count = columns.count
-      let b = e.bias?[ch] ?? 0
-      if let residual = e.residual {
-        let r = residual + ch * e.plane + columns.lowerBound
-        if e.relu {
-          for i in 0..<count { row[i] = max(row[i] + b + r[i], 0) }
-        } else {
-          for i in 0..<count { row[i] = row[i] + b + r[i] }
-        }
-      } else if e.relu {
-        for i in 0..<count { row[i] = max(row[i] + b, 0) }
+    let row = dst + ch * plane + columns.lowerBound
+    let count = columns.count
+    let b = bias?[ch] ?? 0
+    if let residual {
+      let r = residual + ch * plane + columns.lowerBound
+      if relu {
+        for i in 0..<count { row[i] = max(row[i] + b + r[i], 0) }
       } else {
-        for i in 0..<count { row[i] += b }
+        for i in 0..<count { row[i] = row[i] + b + r[i] }
       }
+    } else if relu {
+      for i in 0..<count { row[i] = max(row[i] + b, 0) }
+    } else {
+      for i in 0..<count { row[i] += b }
     }
   }
 }

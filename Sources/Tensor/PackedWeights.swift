@@ -145,44 +145,33 @@ extension Compute {
 
   /// fp32 `C = A · B` with A from `operand`'s packed copy and row p of B (n floats) at `bRows[p]`
   /// (``ownF32Kernel``'s kernel, on the calling thread; the phase-plane convolution route), `finish`
-  /// fused into the kernel's stores.
+  /// fused into the kernel's stores. With `grid` (`width` > `outputWidth`), C's columns are grid
+  /// columns: column j is element `(j / width) · outputWidth + j % width` of a row of C, dropped when
+  /// `j % width ≥ outputWidth` (`finish`'s columns count C's elements).
   static func f32Gemm(
     m: Int, n: Int, k: Int, operand: PackedOperand, bRows: [UnsafePointer<Float>?],
-    c: UnsafeMutablePointer<Float>, ldc: Int, finish: EpilogueRegion? = nil
+    c: UnsafeMutablePointer<Float>, ldc: Int, grid: (width: Int, outputWidth: Int)? = nil,
+    finish: EpilogueRegion? = nil
   ) {
-    if !ownF32Kernel || !operand.covers(rows: m) || bRows.count != k {
+    if !ownF32Kernel || !operand.covers(rows: m) || bRows.count != k
+      || grid.map({ $0.outputWidth > $0.width }) == true
+    {
       fatalError(
-        "fp32 row-pointer GEMM without ownF32Kernel, on rows off a panel, or with \(bRows.count) ≠ k rows")
+        "fp32 row-pointer GEMM without ownF32Kernel, on rows off a panel, with \(bRows.count) ≠ k rows, or "
+          + "a grid narrower than its output")
     }
     let matrix = operand.matrix(.fp32, k: k)
     let floats = matrix.words.assumingMemoryBound(to: Float.self)
     bRows.withUnsafeBufferPointer { rows in
       withKernelForm(finish) {
-        ckf32_gemm_packed_a_rows(
-          m, n, k, floats, matrix.rows, operand.rowOffset, rows.baseAddress, 0, c, ldc, $0)
-      }
-    }
-    withExtendedLifetime(matrix) {}
-  }
-
-  /// ``f32Gemm(m:n:k:operand:bRows:c:ldc:finish:)`` into grid columns: GEMM column j is element
-  /// `(j / width) · outputWidth + j % width` of each row of `out` (rows `ldo` apart), dropped when
-  /// `j % width ≥ outputWidth`; `finish` (its columns counted in `out`'s elements) fused.
-  static func f32Gemm(
-    m: Int, n: Int, k: Int, operand: PackedOperand, bRows: [UnsafePointer<Float>?],
-    out: UnsafeMutablePointer<Float>, ldo: Int, width: Int, outputWidth: Int, finish: EpilogueRegion? = nil
-  ) {
-    if !ownF32Kernel || !operand.covers(rows: m) || bRows.count != k || outputWidth > width {
-      fatalError(
-        "fp32 grid GEMM without ownF32Kernel, on rows off a panel, with \(bRows.count) ≠ k rows, or too narrow"
-      )
-    }
-    let matrix = operand.matrix(.fp32, k: k)
-    let floats = matrix.words.assumingMemoryBound(to: Float.self)
-    bRows.withUnsafeBufferPointer { rows in
-      withKernelForm(finish) {
-        ckf32_gemm_packed_a_rows_grid(
-          m, n, k, floats, matrix.rows, operand.rowOffset, rows.baseAddress, out, ldo, width, outputWidth, $0)
+        if let grid, grid.width > grid.outputWidth {
+          ckf32_gemm_packed_a_rows_grid(
+            m, n, k, floats, matrix.rows, operand.rowOffset, rows.baseAddress, c, ldc, grid.width,
+            grid.outputWidth, $0)
+        } else {
+          ckf32_gemm_packed_a_rows(
+            m, n, k, floats, matrix.rows, operand.rowOffset, rows.baseAddress, 0, c, ldc, $0)
+        }
       }
     }
     withExtendedLifetime(matrix) {}

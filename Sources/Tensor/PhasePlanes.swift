@@ -171,17 +171,10 @@ extension ConvStep {
         let bRows = planes.rowPointers(frame: frame, of: g.t, column: rows.lowerBound * width)
         let finish = EpilogueRegion(
           epilogue: epilogue, rows: channels, columns: first..<(first + rows.count * wo))
-        let c = out + channels.lowerBound * g.outputPlane + first
-        if width == wo {
-          Compute.f32Gemm(
-            m: channels.count, n: n, k: k, operand: part, bRows: bRows, c: c, ldc: g.outputPlane,
-            finish: finish)
-        } else {
-          Compute.f32Gemm(
-            m: channels.count, n: n, k: k, operand: part, bRows: bRows, out: c, ldo: g.outputPlane,
-            width: width,
-            outputWidth: wo, finish: finish)
-        }
+        Compute.f32Gemm(
+          m: channels.count, n: n, k: k, operand: part, bRows: bRows,
+          c: out + channels.lowerBound * g.outputPlane + first, ldc: g.outputPlane, grid: (width, wo),
+          finish: finish)
       }
       if splitsChannels(columns: gridColumns) {
         Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1)

@@ -13,6 +13,20 @@ import Testing
     var stride: [Int]
     var padding: Padding
     var description: String { "in \(input) k \(kernel) s \(stride) \(padding)" }
+
+    /// A seeded input and layer (weight, bias, this case's stride and padding, `activation`), the
+    /// direct loop's output before the activation, and the generator for further draws.
+    func layer(seed: UInt64, activation: Activation = .identity) -> (
+      x: Tensor, conv: Convolution, reference: Tensor, rng: SeededRandom
+    ) {
+      var rng = SeededRandom(seed: seed)
+      let x = rng.tensor(input)
+      let w = rng.tensor([out, input[1]] + kernel)
+      let b = rng.tensor([out])
+      let conv = Convolution(weight: w, bias: b, stride: stride, padding: padding, activation: activation)
+      let reference = referenceConv3d(x, weight: w, bias: b.scalars, stride: stride, padding: padding)
+      return (x, conv, reference, rng)
+    }
   }
 
   static let cases: [Case] = [
@@ -42,13 +56,8 @@ import Testing
 
   @Test(arguments: cases)
   func matchesDirectLoop(_ c: Case) {
-    var rng = SeededRandom(seed: 42)
-    let x = rng.tensor(c.input)
-    let w = rng.tensor([c.out, c.input[1]] + c.kernel)
-    let b = rng.tensor([c.out])
-    let conv = Convolution(weight: w, bias: b, stride: c.stride, padding: c.padding)
+    let (x, conv, ref, _) = c.layer(seed: 42)
     let y = conv(x)
-    let ref = referenceConv3d(x, weight: w, bias: b.scalars, stride: c.stride, padding: c.padding)
     #expect(y.shape == ref.shape)
     if y.shape == ref.shape { #expect(maxRelativeError(y, ref) <= Self.tolerance) }
   }

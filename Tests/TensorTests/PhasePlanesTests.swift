@@ -32,20 +32,16 @@ struct PhasePlanesTests {
 
   @Test(arguments: cases)
   func matchesDirectLoop(_ c: Case) {
-    var rng = SeededRandom(seed: 61)
-    let x = rng.tensor(c.input)
-    let w = rng.tensor([c.out, c.input[1]] + c.kernel)
-    let b = rng.tensor([c.out])
-    let conv = Convolution(weight: w, bias: b, stride: c.stride, padding: c.padding, activation: .relu)
+    let (x, conv, ref, generator) = c.layer(seed: 61, activation: .relu)
+    var rng = generator
     let shape = conv.outputShape(for: c.input)
     let r = rng.tensor(shape)
     let step = ConvStep(
-      g: conv.geometry(c.input), src: x.storage.base, dst: x.storage.base, weight: w.storage.base, taps: nil,
-      outputChannels: c.out,
+      g: conv.geometry(c.input), src: x.storage.base, dst: x.storage.base, weight: conv.weight.storage.base,
+      taps: nil, outputChannels: c.out,
       epilogue: Epilogue(dst: x.storage.base, plane: 0, channels: 0, bias: nil, residual: nil, relu: false),
       packedWeights: conv.packedWeights)
     #expect(step.phasedRouteApplies())
-    let ref = referenceConv3d(x, weight: w, bias: b.scalars, stride: c.stride, padding: c.padding)
     #expect(maxRelativeError(conv(x), ref.relu()) <= ConvolutionTests.tolerance)
     #expect(maxRelativeError(conv(x, residual: r), (ref + r).relu()) <= ConvolutionTests.tolerance)
   }

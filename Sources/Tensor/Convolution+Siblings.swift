@@ -7,7 +7,8 @@ extension Convolution {
   /// S3D-G's inception blocks open with three 1×1×1 convolutions of one input (192–832 channels);
   /// alone, the narrow ones (16–32 output channels: two or four row panels per input vector) run at
   /// 60–200 GFLOP/s on 5×20×25 maps, bound by reading the input. When one of them is not pointwise
-  /// on `x`, they run one after another as usual.
+  /// on `x`, or the GEMMs are OpenBLAS's (``columnPartsKeepTheBits``), they run one after another
+  /// as usual.
   public static func runSiblings(
     _ convs: [Convolution], on x: Tensor, into outputs: inout [Tensor], channelOffsets: [Int]
   ) {
@@ -19,7 +20,7 @@ extension Convolution {
     let geometries = convs.map { $0.geometry(x.shape) }
     let threads = Compute.threadCount
     // Small maps of one sample go one by one: each layer then splits its channels between threads.
-    guard let g = geometries.first, convs.count > 1,
+    guard let g = geometries.first, convs.count > 1, Self.columnPartsKeepTheBits,
       zip(convs, geometries).allSatisfy({ $0.isPointwise($1) }),
       threads == 1 || g.outputPlane >= threads * Self.siblingColumnsPerThread || g.n >= threads
     else {
@@ -68,6 +69,12 @@ extension Convolution {
     }
     withExtendedLifetime((x, convs)) {}
   }
+
+  /// Whether a GEMM over a part of the columns gives the bits of those columns in the whole: true
+  /// for the package's own kernels (fp32 ``Compute/ownF32Kernel``, bf16), whose sums run in k order
+  /// whatever the columns; OpenBLAS `sgemm` picks its blocking (and so its rounding) by the
+  /// matrix's size, so without the own kernel the siblings run one by one.
+  static var columnPartsKeepTheBits: Bool { Compute.precision == .bf16 || Compute.ownF32Kernel }
 
   /// Fewest positions per thread for ``runSiblings(_:on:into:channelOffsets:)`` to split a sample's
   /// positions between threads.

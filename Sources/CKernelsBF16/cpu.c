@@ -1,13 +1,15 @@
-// Run-time detection of AVX-512F and AVX512_BF16 (cpuid) and of the OS's ZMM state support (xgetbv).
+// Run-time detection of AVX-512F, AVX512_BF16, AVX2 and FMA (cpuid) and of the OS's ZMM and YMM state
+// support (xgetbv).
 #include "CKernelsBF16.h"
 
 #include <cpuid.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/// Flags the AVX-512 paths need, with their cpuid bits.
+/// Flags the AVX-512 and AVX2 paths need, with their cpuid bits.
 typedef struct {
-  int f, bw, vl, bf16, osZMM;
+  int f, bw, vl, bf16, osZMM, avx2, fma, osYMM;
 } Features;
 
 /// XCR0 (the OS-enabled state components) when the CPU has OSXSAVE, else 0.
@@ -20,10 +22,13 @@ static unsigned long long xcr0(void) {
 }
 
 static Features features(void) {
-  Features f = {0, 0, 0, 0, 0};
+  Features f = {0, 0, 0, 0, 0, 0, 0, 0};
   unsigned eax, ebx, ecx, edx;
   if (__get_cpuid_max(0, NULL) < 7) return f;
+  __cpuid(1, eax, ebx, ecx, edx);
+  f.fma = (ecx >> 12) & 1;  // FMA
   __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  f.avx2 = (ebx >> 5) & 1;  // AVX2
   f.f = (ebx >> 16) & 1;   // AVX512F
   f.bw = (ebx >> 30) & 1;  // AVX512BW
   f.vl = (ebx >> 31) & 1;  // AVX512VL
@@ -34,6 +39,8 @@ static Features features(void) {
   }
   // XCR0 bits 1, 2 (SSE, AVX) and 5, 6, 7 (opmask, ZMM_Hi256, Hi16_ZMM) must all be set.
   f.osZMM = (xcr0() & 0xE6) == 0xE6;
+  // XCR0 bits 1 and 2 (SSE, AVX).
+  f.osYMM = (xcr0() & 0x6) == 0x6;
   return f;
 }
 
@@ -42,10 +49,28 @@ int ckbf16_cpu_supported(void) {
   return f.f && f.bw && f.vl && f.bf16 && f.osZMM;
 }
 
-int ckf32_cpu_supported(void) {
+/// The widest fp32 kernel the CPU runs, capped by TENSOR_F32_KERNEL=avx2.
+static int detectedF32Level(void) {
   Features f = features();
-  return f.f && f.osZMM;
+  const char *cap = getenv("TENSOR_F32_KERNEL");
+  const int avx2Only = cap && strcmp(cap, "avx2") == 0;
+  if (f.f && f.osZMM && !avx2Only) return 2;
+  if (f.avx2 && f.fma && f.osYMM) return 1;
+  return 0;
 }
+
+int ckf32_cpu_level(void) {
+  // Read once: a call costs a cpuid and an xgetbv. Racing first calls compute the same value.
+  static int level = -1;
+  int seen = __atomic_load_n(&level, __ATOMIC_RELAXED);
+  if (seen < 0) {
+    seen = detectedF32Level();
+    __atomic_store_n(&level, seen, __ATOMIC_RELAXED);
+  }
+  return seen;
+}
+
+int ckf32_cpu_supported(void) { return ckf32_cpu_level() > 0; }
 
 void ckbf16_cpu_description(char *buffer, size_t size) {
   if (size == 0) return;
@@ -63,7 +88,8 @@ void ckbf16_cpu_description(char *buffer, size_t size) {
   while (len > 0 && name[len - 1] == ' ') len--;
   Features f = features();
   snprintf(
-      buffer, size, "%.*s (avx512f %s, avx512bw %s, avx512vl %s, avx512_bf16 %s, OS zmm state %s)",
+      buffer, size, "%.*s (avx512f %s, avx512bw %s, avx512vl %s, avx512_bf16 %s, OS zmm state %s, avx2 %s, fma %s)",
       (int)len, len ? name : "unknown CPU", f.f ? "yes" : "no", f.bw ? "yes" : "no",
-      f.vl ? "yes" : "no", f.bf16 ? "yes" : "no", f.osZMM ? "yes" : "no");
+      f.vl ? "yes" : "no", f.bf16 ? "yes" : "no", f.osZMM ? "yes" : "no", f.avx2 ? "yes" : "no",
+      f.fma ? "yes" : "no");
 }

@@ -15,6 +15,7 @@
 // Every function that uses AVX-512 carries the target attribute itself: the file is compiled for
 // the package's baseline CPU, and the caller checks `ckbf16_cpu_supported()` before calling in.
 #include "CKernelsBF16.h"
+#include "isa_avx512.h"
 #include "tile.h"
 
 #include <immintrin.h>

@@ -1,56 +1,73 @@
-// What the bf16 and fp32 micro-kernels share: the MR×NR tile of 16-lane fp32 accumulators (MR
-// broadcast A values times NV B vectors, 24 zmm registers), lane masks, and the tile's store.
+// What the micro-kernels share, over the vector operations of the ISA header included before this
+// one (isa_avx512.h or isa_avx2.h): the MR×NR tile of fp32 accumulators (MR broadcast A values
+// times NV B vectors), the tile's store with beta and the epilogue, and prefetches of a tile's lines.
 #ifndef CKERNELS_TILE_H
 #define CKERNELS_TILE_H
 
-#include <immintrin.h>
+#ifndef CKERNELS_ISA_H
+#error "include isa_avx512.h or isa_avx2.h before tile.h"
+#endif
 
 #include "CKernelsBF16.h"
 
-#define MR 8
-#define NV 3
-#define NR (16 * NV)
-
-/// Mask of the first `count` lanes (0...16) of a 16-lane vector.
-static inline __mmask16 lanes(long count) {
-  return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
-}
+/// Columns of a tile.
+#define NR (VL * NV)
+/// Cache lines a tile's row may touch (NR floats, any alignment), and where `lineOffset` finds a
+/// float in each: 16 floats apart, the last at the row's end (NR = 24 spans 3 lines when it starts
+/// past a line's first 8 floats).
+#define ROW_LINES ((NR + 15) / 16 + (NR % 16 != 0))
+static inline long lineOffset(long line) { return 16 * line < NR ? 16 * line : NR - 1; }
 
 /// Asks for the cache lines of a tile (`rows` ≤ MR rows of NR floats, row stride `ld`) ahead of
 /// its use: the epilogue's residual, read once per tile, would otherwise stall the tile's store.
 static inline void prefetchTile(const float *tile, long ld, long rows) {
   for (long i = 0; i < rows; i++) {
 #pragma clang loop unroll(full)
-    for (int v = 0; v < NV; v++) _mm_prefetch((const char *)(tile + i * ld + 16 * v), _MM_HINT_T0);
+    for (int v = 0; v < ROW_LINES; v++) _mm_prefetch((const char *)(tile + i * ld + lineOffset(v)), _MM_HINT_T0);
+  }
+}
+
+/// The lanes of `mask` at `p`, zeros elsewhere; `whole` (every lane in the mask) loads the vector.
+ISA_TARGET static inline vec loadLanes(vmask mask, int whole, const float *p) {
+  return whole ? vload(p) : vloadMasked(mask, p);
+}
+
+/// Stores the lanes of `mask` at `p`; `whole` (every lane in the mask) stores the vector.
+ISA_TARGET static inline void storeLanes(float *p, vmask mask, int whole, vec v) {
+  if (whole) {
+    vstore(p, v);
+  } else {
+    vstoreMasked(p, mask, v);
   }
 }
 
 /// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = acc + beta · C, then the epilogue `ep`
 /// (bias, residual, ReLU, in that order) when it is not NULL; beta 0 never reads C. `ep`'s bias and
 /// residual point at the tile's first row and column.
-__attribute__((target("avx512f"), always_inline)) static inline void storeTile(
-    __m512 acc[MR][NV], float *c, long ldc, long rows, long cols, float beta, const ck_epilogue *ep) {
-  const __m512 betaV = _mm512_set1_ps(beta);
+ISA_TARGET __attribute__((always_inline)) static inline void storeTile(
+    vec acc[MR][NV], float *c, long ldc, long rows, long cols, float beta, const ck_epilogue *ep) {
+  const vec betaV = vset1(beta);
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; i++) {
     if (i >= rows) break;
     float *row = c + i * ldc;
 #pragma clang loop unroll(full)
     for (int v = 0; v < NV; v++) {
-      const __mmask16 mask = lanes(cols - 16 * v);
-      __m512 r = acc[i][v];
+      const vmask mask = lanes(cols - VL * v);
+      const int whole = cols >= VL * (v + 1);
+      vec r = acc[i][v];
       if (beta == 1) {
-        r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, row + 16 * v));
+        r = vadd(r, loadLanes(mask, whole, row + VL * v));
       } else if (beta != 0) {
-        r = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, row + 16 * v), betaV, r);
+        r = vfma(loadLanes(mask, whole, row + VL * v), betaV, r);
       }
       if (ep) {
         // + 0 without a bias, as the separate pass does (the same bits, signs of zero included).
-        r = _mm512_add_ps(r, _mm512_set1_ps(ep->bias ? ep->bias[i] : 0.0f));
-        if (ep->residual) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, ep->residual + i * ep->ldr + 16 * v));
-        if (ep->relu) r = _mm512_max_ps(r, _mm512_setzero_ps());
+        r = vadd(r, vset1(ep->bias ? ep->bias[i] : 0.0f));
+        if (ep->residual) r = vadd(r, loadLanes(mask, whole, ep->residual + i * ep->ldr + VL * v));
+        if (ep->relu) r = vrelu(r);
       }
-      _mm512_mask_storeu_ps(row + 16 * v, mask, r);
+      storeLanes(row + VL * v, mask, whole, r);
     }
   }
 }

@@ -22,7 +22,7 @@ public struct BF16Support: Sendable, Equatable {
   /// True when the bf16 kernels can run.
   public var isAvailable: Bool
   /// The CPU's brand string and the flags the bf16 path needs, e.g.
-  /// `AMD EPYC (avx512f yes, avx512bw yes, avx512vl yes, avx512_bf16 no, OS zmm state yes)`.
+  /// `AMD EPYC (avx512f yes, avx512bw yes, avx512vl yes, avx512_bf16 no, OS zmm state yes, avx2 yes, fma yes)`.
   public var cpu: String
 
   /// A support record with the given answers (tests).

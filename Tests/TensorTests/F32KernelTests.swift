@@ -9,7 +9,7 @@ import Testing
 /// `S = Σ_k |a·b| + |beta·c|`, the worst case of k rounded fp32 additions (as for `sgemm`). Shapes
 /// are not multiples of the 8×48 tile, k crosses the 256-wide blocks, A's rows start past row 0 of
 /// the packed matrix, and strides exceed the widths.
-@Suite(.enabled(if: Compute.ownF32Kernel, "this CPU has no AVX-512F, or TENSOR_F32_GEMM=openblas"))
+@Suite(.enabled(if: Compute.ownF32Kernel, "this CPU has neither AVX-512F nor AVX2 with FMA, or TENSOR_F32_GEMM=openblas"))
 struct F32KernelTests {
   /// A case: the whole weight matrix (`rows` × k, contiguous), B and C with padded strides.
   struct Case {
@@ -66,10 +66,11 @@ struct F32KernelTests {
     }
   }
 
-  /// (m, n, k, first row) of the cases.
+  /// (m, n, k, first row) of the cases. The 1040-row one has an A block past 1 MB: the kernels then
+  /// run each row tile past the B tiles in place (on AVX2 too, which packs B tiles otherwise).
   static let shapes: [[Int]] = [
     [1, 1, 1, 0], [7, 5, 3, 8], [9, 49, 2, 0], [13, 50, 17, 16], [8, 48, 256, 0], [33, 97, 301, 24],
-    [70, 130, 513, 8], [64, 500, 1024, 0], [17, 1009, 9, 0],
+    [70, 130, 513, 8], [64, 500, 1024, 0], [17, 1009, 9, 0], [1040, 30, 300, 0],
   ]
 
   @Test(arguments: shapes, [Float(0), 1, 0.5])

@@ -1,7 +1,7 @@
-// AVX-512 GEMM kernels with run-time CPU checks: bf16 (AVX512_BF16) and fp32 with a pre-packed A
-// (AVX-512F). Imported only by the Tensor module, which decides at run time whether to call them;
-// nothing here runs on a CPU without the instructions unless the caller ignores
-// `ckbf16_cpu_supported` / `ckf32_cpu_supported`.
+// SIMD GEMM kernels with run-time CPU checks: bf16 (AVX512_BF16) and fp32 with a pre-packed A
+// (AVX-512F or AVX2 with FMA). Imported only by the Tensor module, which decides at run time
+// whether to call them; nothing here runs on a CPU without the instructions unless the caller
+// ignores `ckbf16_cpu_supported` / `ckf32_cpu_supported`.
 #ifndef CKERNELSBF16_H
 #define CKERNELSBF16_H
 
@@ -28,7 +28,7 @@ int ckbf16_cpu_supported(void);
 
 /// Writes the CPU's brand string (cpuid 0x80000002..4, trimmed) and its relevant feature flags
 /// into `buffer` (at most `size` bytes, NUL-terminated), e.g. "AMD EPYC (avx512f yes, avx512bw yes,
-/// avx512vl yes, avx512_bf16 yes, OS zmm state yes)".
+/// avx512vl yes, avx512_bf16 yes, OS zmm state yes, avx2 yes, fma yes)".
 void ckbf16_cpu_description(char *buffer, size_t size);
 
 /// Row-major `C = A · B + beta · C`, `A` m×k (row stride `lda`), `B` k×n (row stride `ldb`), `C` m×n
@@ -70,7 +70,13 @@ void ckbf16_gemm_packed_a_epilogue(
     long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
     long ldb, float beta, float *c, long ldc, const ck_epilogue *epilogue);
 
-/// 1 when the CPU has AVX-512F and the OS saves ZMM state, else 0.
+/// The fp32 kernel `ckf32_gemm_packed_a*` runs on this CPU: 2 for AVX-512F (with the OS saving ZMM
+/// state), 1 for AVX2 with FMA (YMM state), 0 for neither; `TENSOR_F32_KERNEL=avx2` in the
+/// environment caps it at 1 (to run the AVX2 build on an AVX-512 CPU). Read once per process. The
+/// two builds give the same bits.
+int ckf32_cpu_level(void);
+
+/// 1 when `ckf32_cpu_level()` > 0 (the CPU runs one of the fp32 kernels), else 0.
 int ckf32_cpu_supported(void);
 
 /// Floats `ckf32_pack_a` writes for an m×k A.

@@ -1,0 +1,338 @@
+// The fp32 GEMM with A pre-packed and B read where it lies (see f32gemm.c), written once over the
+// vector operations of the ISA header included before this one; f32gemm_avx512.c and
+// f32gemm_avx2.c each compile it once, defining F32_DRIVE as the name of their entry point.
+//
+// Blocking: columns in blocks of NB, k in blocks of KC; within a block, either every row tile of A
+// passes over the KC×NB block of B held in L2 (many rows), or every KC×NR tile of B meets all the
+// row tiles while it is in L1 (few rows: the A block stays in L2). The first pass over a B tile
+// prefetches its rows a few ahead: they sit a whole image row or plane apart. The micro-kernel
+// computes an MR×NR tile of C (tile.h); each C element sums its products in k order within a KC
+// block, then adds the blocks in order, whatever the split of rows or columns between callers and
+// whatever the ISA: AVX-512 and AVX2 give the same bits.
+#ifndef F32_DRIVE
+#error "define F32_DRIVE (the entry point's name) and include an ISA header before f32kernels.h"
+#endif
+
+#include "f32drive.h"
+#include "tile.h"
+
+#include <stdint.h>
+
+/// Rows of B ahead of the one in use that the first row tile's pass prefetches (the later tiles
+/// find the block in L2).
+#define PD 8
+
+/// Floats of packed A ahead of the one in use that the tile loop prefetches (64 values of k, into
+/// the next panel near a panel's end). Weights that come from memory (a layer's Winograd matrices
+/// are used once per pass, on few columns) otherwise stall every panel: 19.3 → 12.8 µs per
+/// 128 × 35 × 256 GEMM with A cold (AVX-512), the same with A in cache.
+#define AHEAD_A 512
+
+/// The tile of C a kernel call computes after this one (its residual only when that call applies
+/// the epilogue): the call asks for its lines while it computes, so the next call finds the C
+/// lines it writes and the residual it adds in cache (with the residual, 189 → 208 GFLOP/s on a
+/// 256 × 4000 × 64 GEMM with C cold; 1×1 convolutions' outputs rarely fit the caches).
+typedef struct {
+  float *c;
+  const float *residual;
+  long ldc, ldr;
+} nextTile;
+
+/// Asks for line `line` (< MR · ROW_LINES) of the next tile's C and residual, when there is one.
+static inline void prefetchNext(const nextTile *next, long line) {
+  if (!next) return;
+  const long row = line / ROW_LINES, column = lineOffset(line % ROW_LINES);
+  _mm_prefetch((const char *)(next->c + row * next->ldc + column), _MM_HINT_T0);
+  if (next->residual) _mm_prefetch((const char *)(next->residual + row * next->ldr + column), _MM_HINT_T0);
+}
+
+/// Asks for the NR floats of a B row ahead of their use.
+static inline void prefetchRow(const float *row) {
+#pragma clang loop unroll(full)
+  for (int v = 0; v < ROW_LINES; v++) _mm_prefetch((const char *)(row + lineOffset(v)), _MM_HINT_T0);
+}
+
+/// One value of k of a full tile (unmasked loads): `acc[i][v] += a[i] · b[VL·v…]`. The ISA header
+/// may define it (in assembly, when the compiler spills the intrinsics' accumulators).
+#ifndef FULL_STEP
+#define FULL_STEP(acc, a, b)                                                                      \
+  {                                                                                               \
+    vec bv[NV];                                                                                   \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] = vload((b) + VL * v);  \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
+      const vec av = vset1((a)[i]);                                                               \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] =                 \
+          vfma(av, bv[v], acc[i][v]);                                                             \
+    }                                                                                             \
+  }
+#endif
+
+/// `FULL_STEP` for a tile with `cols` < NR columns: B's lanes past them are not read.
+#define MASKED_STEP(acc, a, b)                                                                    \
+  {                                                                                               \
+    vec bv[NV];                                                                                   \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] =                       \
+        vloadMasked(mask[v], (b) + VL * v);                                                       \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
+      const vec av = vset1((a)[i]);                                                               \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] =                 \
+          vfma(av, bv[v], acc[i][v]);                                                             \
+    }                                                                                             \
+  }
+
+/// The products of one MR×NR tile over kc values of k into `acc`, two at a time: A from a packed
+/// panel (row i of value p at `ap[p · F32_PANEL + i]`), B row p at `ROW(p)`, each value's `STEP`
+/// after `PREFETCH(p)` when `prefetch` (the first pass over a B tile). Per pair, packed A is asked
+/// for AHEAD_A floats ahead and one line of the next tile's C (and residual).
+#define TILE_LOOP(STEP, ROW, PREFETCH)                                                            \
+  long pk = 0;                                                                                    \
+  for (; pk + 2 <= kc; pk += 2) {                                                                 \
+    _mm_prefetch((const char *)(ap + pk * F32_PANEL + AHEAD_A), _MM_HINT_T0);                     \
+    if ((pk >> 1) < MR * ROW_LINES) prefetchNext(next, pk >> 1);                                  \
+    if (prefetch) PREFETCH(pk);                                                                   \
+    STEP(acc, ap + pk * F32_PANEL, ROW(pk));                                                      \
+    if (prefetch) PREFETCH(pk + 1);                                                               \
+    STEP(acc, ap + (pk + 1) * F32_PANEL, ROW(pk + 1));                                            \
+  }                                                                                               \
+  if (pk < kc) {                                                                                  \
+    if (prefetch) PREFETCH(pk);                                                                   \
+    STEP(acc, ap + pk * F32_PANEL, ROW(pk));                                                      \
+  }
+
+/// Where the columns of C go when they are grid columns (the implicit GEMM of a strided
+/// convolution whose phase planes are wider than its output): column j is element
+/// (j / width) · wo + j mod width of each row of C, and dropped when j mod width ≥ wo.
+typedef struct {
+  long width, wo;
+} gridMap;
+
+/// `storeTile` for a tile whose first column is grid column `j0` (see `gridMap`): the tile's lanes
+/// fall into runs of one output row each, stored (and, with beta, read) under masks; the
+/// epilogue's residual (`ep`, shifted to the tile's first row only) is addressed like C.
+ISA_TARGET static inline void storeTileGrid(
+    vec acc[MR][NV], float *c, long ldc, long j0, const gridMap *grid, long rows, long cols, float beta,
+    const ck_epilogue *ep) {
+  const long row0 = j0 / grid->width, offset = j0 % grid->width;
+  for (long s = 0; s * grid->width - offset < cols; s++) {
+    // Lanes first ..< end of the tile are columns of output row row0 + s (those past wo dropped);
+    // lane t is element shift + t of a row of C.
+    const long lo = s * grid->width - offset;
+    const long first = lo > 0 ? lo : 0, end = lo + grid->wo < cols ? lo + grid->wo : cols;
+    if (end <= first) continue;
+    const long shift = (row0 + s) * grid->wo - lo;
+    vmask mask[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) mask[v] = lanesBetween(first - VL * v, end - VL * v);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+      if (i >= rows) break;
+      float *row = c + i * ldc + shift;
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; v++) {
+        if (!anyLane(mask[v])) continue;
+        const int whole = first <= VL * v && end >= VL * (v + 1);
+        vec r = acc[i][v];
+        if (beta == 1) r = vadd(r, loadLanes(mask[v], whole, row + VL * v));
+        if (ep) {
+          r = vadd(r, vset1(ep->bias ? ep->bias[i] : 0.0f));
+          if (ep->residual) r = vadd(r, loadLanes(mask[v], whole, ep->residual + i * ep->ldr + shift + VL * v));
+          if (ep->relu) r = vrelu(r);
+        }
+        storeLanes(row + VL * v, mask[v], whole, r);
+      }
+    }
+  }
+}
+
+/// Defines the products of one MR×NR tile over kc values of k into `out`, B row p at `ROW(p)`
+/// given the parameters after AHEAD_ROW: NAME##Full for full tiles (unmasked loads; on the first
+/// pass over a B tile, `prefetch`, it asks for the rows at `AHEAD_ROW(p)` too) and NAME##Masked for
+/// tiles of `cols` < NR columns. A function each: with all the loops in one, clang split the
+/// accumulators' live ranges and stored them to the stack at every step.
+#define DEFINE_PRODUCTS(NAME, ROW, AHEAD_ROW, ...)                                                \
+  ISA_TARGET __attribute__((noinline)) static void NAME##Full(                                    \
+      vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, int prefetch,              \
+      const nextTile *next) {                                                                     \
+    vec acc[MR][NV];                                                                              \
+    ZERO_TILE(acc);                                                                               \
+    TILE_LOOP(FULL_STEP, ROW, AHEAD_ROW)                                                          \
+    COPY_TILE(out, acc);                                                                          \
+  }                                                                                               \
+  ISA_TARGET __attribute__((noinline)) static void NAME##Masked(                                  \
+      vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, long cols,                 \
+      const nextTile *next) {                                                                     \
+    const int prefetch = 0;                                                                       \
+    vmask mask[NV];                                                                               \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) mask[v] = lanes(cols - VL * v); \
+    vec acc[MR][NV];                                                                              \
+    ZERO_TILE(acc);                                                                               \
+    TILE_LOOP(MASKED_STEP, ROW, AHEAD_ROW)                                                        \
+    COPY_TILE(out, acc);                                                                          \
+  }
+
+#define ZERO_TILE(t)                                                                              \
+  _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                               \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) t[i][v] = vzero();            \
+  }
+#define COPY_TILE(to, from)                                                                       \
+  _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                               \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) to[i][v] = from[i][v];        \
+  }
+
+/// B rows `ldb` apart from `b`.
+#define STRIDED_ROW(q) (b + (q) * ldb)
+#define STRIDED_AHEAD(q) prefetchRow(b + ((q) + PD) * ldb)
+DEFINE_PRODUCTS(strided, STRIDED_ROW, STRIDED_AHEAD, const float *restrict b, long ldb)
+
+/// B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a strided convolution
+/// reads them from phase planes).
+#define POINTED_ROW(q) (bRows[q] + j)
+#define POINTED_AHEAD(q) prefetchRow(bRows[(q) + PD < kc ? (q) + PD : kc - 1] + j)
+DEFINE_PRODUCTS(pointed, POINTED_ROW, POINTED_AHEAD, const float *const *bRows, long j)
+
+/// Stores a finished tile: into C (`storeTile`), or with `grid` into grid columns, the tile's first
+/// column being grid column `j` (`storeTileGrid`).
+ISA_TARGET static inline void storeKernelTile(
+    vec acc[MR][NV], float *c, long ldc, long rows, long cols, float beta, const ck_epilogue *ep,
+    const gridMap *grid, long j) {
+  if (grid) {
+    storeTileGrid(acc, c, ldc, j, grid, rows, cols, beta, ep);
+  } else {
+    storeTile(acc, c, ldc, rows, cols, beta, ep);
+  }
+}
+
+/// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · B + beta · C over kc values of k,
+/// B rows `ldb` apart (beta 0 never reads C); then the epilogue `ep` when not NULL; with `grid`, C's
+/// columns are grid columns from `j` on. `wholeLoads`: B's rows hold NR readable floats even when
+/// `cols` < NR (a packed tile), so only the stores are masked.
+ISA_TARGET __attribute__((noinline)) static void kernel(
+    long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
+    long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next, int wholeLoads,
+    const gridMap *grid, long j) {
+  vec acc[MR][NV];
+  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
+  if (cols == NR || wholeLoads) {
+    stridedFull(acc, kc, ap, b, ldb, prefetch, next);
+  } else {
+    stridedMasked(acc, kc, ap, b, ldb, cols, next);
+  }
+  storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
+}
+
+/// `kernel` with B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a
+/// strided convolution reads them from phase planes).
+ISA_TARGET __attribute__((noinline)) static void kernelRows(
+    long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
+    long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next, const gridMap *grid) {
+  vec acc[MR][NV];
+  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
+  if (cols == NR) {
+    pointedFull(acc, kc, ap, bRows, j, prefetch, next);
+  } else {
+    pointedMasked(acc, kc, ap, bRows, j, cols, next);
+  }
+  storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
+}
+
+#if PACK_B_TILES
+/// A B tile packed for the row tiles that pass over it: kc rows of NR floats, contiguous.
+static _Thread_local float packedTile[KC * NR] __attribute__((aligned(64)));
+
+/// Copies the kc × `cols` tile of B whose row p is at `b + p · ldb` (or, when `bRows` is not NULL,
+/// at `bRows[p] + j`) into `packedTile`, zeros past `cols`, asking for the rows PD ahead.
+ISA_TARGET static void packTile(long kc, const float *b, long ldb, const float *const *bRows, long j, long cols) {
+  vmask mask[NV];
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; v++) mask[v] = lanes(cols - VL * v);
+  for (long p = 0; p < kc; p++) {
+    const float *row = bRows ? bRows[p] + j : b + p * ldb;
+    if (p + PD < kc) prefetchRow(bRows ? bRows[p + PD] + j : b + (p + PD) * ldb);
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) {
+      const vec x = cols == NR ? vload(row + VL * v) : vloadMasked(mask[v], row + VL * v);
+      vstore(packedTile + p * NR + VL * v, x);
+    }
+  }
+}
+#endif
+
+ISA_TARGET void F32_DRIVE(
+    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
+    const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue, long gridWidth,
+    long gridWo) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    for (long i = 0; i < m; i++) {
+      for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
+    }
+    applyEpilogue(m, n, c, ldc, epilogue);
+    return;
+  }
+  const gridMap gridColumns = {.width = gridWidth, .wo = gridWo};
+  const gridMap *grid = gridWidth > 0 ? &gridColumns : NULL;
+  const long rowsPadded = f32PaddedRows(packed_rows);
+  for (long jc = 0; jc < n; jc += NB) {
+    const long nb = n - jc < NB ? n - jc : NB;
+    for (long pc = 0; pc < k; pc += KC) {
+      const long kc = k - pc < KC ? k - pc : KC;
+      // Earlier k blocks are all KC wide.
+      const float *block = packed + (pc / KC) * rowsPadded * KC + row0 * kc;
+      const float blockBeta = pc == 0 ? beta : 1;
+      const int last = pc + kc >= k;
+      // Few rows (A's block up to TILE_OUTER_BYTES): each B tile (kc × NR) meets every row tile
+      // while it is in L1. Many rows: each A tile meets every B tile of the block, which stays in
+      // L2. Either way the pass that brings a B tile from memory prefetches its rows ahead.
+      const int tileOuter = m * kc * (long)sizeof(float) <= TILE_OUTER_BYTES;
+      const long outer = tileOuter ? nb : m, outerStep = tileOuter ? NR : MR;
+      const long inner = tileOuter ? m : nb, innerStep = tileOuter ? MR : NR;
+      for (long o = 0; o < outer; o += outerStep) {
+        // With PACK_B_TILES, each B tile met by every row tile is packed first.
+        int packedB = 0;
+        (void)packedB;
+#if PACK_B_TILES
+        if (tileOuter) {
+          const long cols = nb - o < NR ? nb - o : NR;
+          packTile(kc, b ? b + pc * ldb + jc + o : NULL, ldb, bRows ? bRows + pc : NULL, jc + o, cols);
+          packedB = 1;
+        }
+#endif
+        for (long q = 0; q < inner; q += innerStep) {
+          const long ir = tileOuter ? q : o, jr = tileOuter ? o : q;
+          const long rows = m - ir < MR ? m - ir : MR;
+          const long cols = nb - jr < NR ? nb - jr : NR;
+          const int firstPass = ir == 0;
+          // Rows ir… of the block: their panel, at the tile's first row within it.
+          const float *ap = block + ir / F32_PANEL * F32_PANEL * kc + ir % F32_PANEL;
+          ck_epilogue tileEpilogue;
+          if (last && epilogue) tileEpilogue = shiftedEpilogue(epilogue, ir, grid ? 0 : jc + jr);
+          const ck_epilogue *ep = last && epilogue ? &tileEpilogue : NULL;
+          // With a grid, the kernel finds the tile's place from its first grid column.
+          float *tile = grid ? c + ir * ldc : c + ir * ldc + jc + jr;
+          // The next tile of this block in the same order (none after the block's last; none
+          // with a grid).
+          long nir = tileOuter ? ir + MR : ir, njr = tileOuter ? jr : jr + NR;
+          if (tileOuter && nir >= m) nir = 0, njr = jr + NR;
+          if (!tileOuter && njr >= nb) njr = 0, nir = ir + MR;
+          const nextTile ahead = {
+              .c = c + nir * ldc + jc + njr,
+              .residual = last && epilogue && epilogue->residual ? epilogue->residual + nir * epilogue->ldr + jc + njr : NULL,
+              .ldc = ldc,
+              .ldr = epilogue ? epilogue->ldr : 0};
+          const nextTile *next = nir < m && njr < nb && !grid ? &ahead : NULL;
+#if PACK_B_TILES
+          if (packedB) {
+            kernel(kc, ap, packedTile, NR, tile, ldc, rows, cols, blockBeta, ep, 0, next, 1, grid, jc + jr);
+            continue;
+          }
+#endif
+          if (bRows) {
+            kernelRows(kc, ap, bRows + pc, jc + jr, tile, ldc, rows, cols, blockBeta, ep, firstPass, next, grid);
+          } else {
+            kernel(kc, ap, b + pc * ldb + jc + jr, ldb, tile, ldc, rows, cols, blockBeta, ep, firstPass, next, 0, NULL, 0);
+          }
+        }
+      }
+    }
+  }
+}

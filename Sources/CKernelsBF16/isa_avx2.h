@@ -1,0 +1,88 @@
+// The vector operations that tile.h and f32kernels.h are written in, for AVX2 with FMA: 8-lane fp32
+// vectors, lane masks as integer vectors, tiles of 4 rows × 3 vectors (12 ymm accumulators, 3 B
+// vectors and a broadcast: all 16 registers). Same operations, same rounding as isa_avx512.h, so a
+// kernel gives the same bits on either. Include one ISA header before tile.h / f32kernels.h.
+#ifndef CKERNELS_ISA_H
+#define CKERNELS_ISA_H
+
+#include <immintrin.h>
+
+#define ISA_TARGET __attribute__((target("avx2,fma")))
+/// Lanes of a vector.
+#define VL 8
+/// Rows of a micro-kernel's tile (broadcast A values).
+#define MR 4
+/// Vectors across a tile's row.
+#define NV 3
+
+/// Whether the fp32 GEMM packs each B tile that every row tile meets (contiguous, NR floats a
+/// row) before they pass over it: yes: in place, a 256 × 24 tile spans 2–3 cache lines a row, more than the 32 KB L1 of Zen 3, and the later row tiles waited on L2.
+#define PACK_B_TILES 1
+/// Columns of B per block of the fp32 GEMM (f32kernels.h).
+#define NB 240
+/// Largest A block (bytes) for which the fp32 GEMM runs each B tile past every row tile (else
+/// each row tile past every B tile of the block): 1 MB: on Zen 3 (L1 32 KB, L2 512 KB) streaming A with prefetches beats re-reading B tiles from L2; 48 → 75 GFLOP/s on a 256 × 2000 × 128 GEMM, one thread.
+#define TILE_OUTER_BYTES (1 << 20)
+
+typedef __m256 vec;
+typedef __m256i vmask;
+
+/// Mask of the first `count` lanes (any count; ≤ 0 none, ≥ 8 all).
+ISA_TARGET static inline vmask lanes(long count) {
+  const int n = count <= 0 ? 0 : count >= 8 ? 8 : (int)count;
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+/// Mask of lanes `first ..< end`.
+ISA_TARGET static inline vmask lanesBetween(long first, long end) {
+  return _mm256_andnot_si256(lanes(first), lanes(end));
+}
+ISA_TARGET static inline int anyLane(vmask m) { return !_mm256_testz_si256(m, m); }
+
+ISA_TARGET static inline vec vzero(void) { return _mm256_setzero_ps(); }
+ISA_TARGET static inline vec vset1(float x) { return _mm256_set1_ps(x); }
+ISA_TARGET static inline vec vload(const float *p) { return _mm256_loadu_ps(p); }
+/// Loads the lanes of `m`, zeros elsewhere; lanes off the mask are never read.
+ISA_TARGET static inline vec vloadMasked(vmask m, const float *p) { return _mm256_maskload_ps(p, m); }
+/// Stores the lanes of `m` only. Slow on AMD CPUs (VMASKMOVPS to memory is microcoded): whole
+/// vectors take `vstore`.
+ISA_TARGET static inline void vstoreMasked(float *p, vmask m, vec v) { _mm256_maskstore_ps(p, m, v); }
+ISA_TARGET static inline void vstore(float *p, vec v) { _mm256_storeu_ps(p, v); }
+/// a · b + c, rounded once.
+ISA_TARGET static inline vec vfma(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
+ISA_TARGET static inline vec vadd(vec a, vec b) { return _mm256_add_ps(a, b); }
+/// max(v, 0) as MAXPS computes it (+0 for either zero and for NaN).
+ISA_TARGET static inline vec vrelu(vec v) { return _mm256_max_ps(v, _mm256_setzero_ps()); }
+
+/// One value of k of a full tile: `acc[i][v] += a[i] · b[8v…8v+7]` for the 4 rows and 3 vectors,
+/// as `vfma` rounds (a · b + acc, once). In assembly because clang, given intrinsics, kept a
+/// broadcast and three B vectors live beside the 12 accumulators and spilled one of them: its
+/// chain through memory halved the kernel's speed. Here the B vectors and the broadcast live in
+/// ymm12–15 and the accumulators in the 12 others.
+#define FULL_STEP(acc, a, b)                                                                       \
+  __asm__(                                                                                        \
+      "vmovups (%[bp]), %%ymm12\n\t"                                                               \
+      "vmovups 32(%[bp]), %%ymm13\n\t"                                                             \
+      "vmovups 64(%[bp]), %%ymm14\n\t"                                                             \
+      "vbroadcastss (%[ap]), %%ymm15\n\t"                                                          \
+      "vfmadd231ps %%ymm12, %%ymm15, %[c00]\n\t"                                                   \
+      "vfmadd231ps %%ymm13, %%ymm15, %[c01]\n\t"                                                   \
+      "vfmadd231ps %%ymm14, %%ymm15, %[c02]\n\t"                                                   \
+      "vbroadcastss 4(%[ap]), %%ymm15\n\t"                                                         \
+      "vfmadd231ps %%ymm12, %%ymm15, %[c10]\n\t"                                                   \
+      "vfmadd231ps %%ymm13, %%ymm15, %[c11]\n\t"                                                   \
+      "vfmadd231ps %%ymm14, %%ymm15, %[c12]\n\t"                                                   \
+      "vbroadcastss 8(%[ap]), %%ymm15\n\t"                                                         \
+      "vfmadd231ps %%ymm12, %%ymm15, %[c20]\n\t"                                                   \
+      "vfmadd231ps %%ymm13, %%ymm15, %[c21]\n\t"                                                   \
+      "vfmadd231ps %%ymm14, %%ymm15, %[c22]\n\t"                                                   \
+      "vbroadcastss 12(%[ap]), %%ymm15\n\t"                                                        \
+      "vfmadd231ps %%ymm12, %%ymm15, %[c30]\n\t"                                                   \
+      "vfmadd231ps %%ymm13, %%ymm15, %[c31]\n\t"                                                   \
+      "vfmadd231ps %%ymm14, %%ymm15, %[c32]"                                                        \
+      : [c00] "+x"(acc[0][0]), [c01] "+x"(acc[0][1]), [c02] "+x"(acc[0][2]), [c10] "+x"(acc[1][0]), \
+        [c11] "+x"(acc[1][1]), [c12] "+x"(acc[1][2]), [c20] "+x"(acc[2][0]), [c21] "+x"(acc[2][1]), \
+        [c22] "+x"(acc[2][2]), [c30] "+x"(acc[3][0]), [c31] "+x"(acc[3][1]), [c32] "+x"(acc[3][2])  \
+      : [ap] "r"(a), [bp] "r"(b), "m"(*(const float(*)[NR])(b)), "m"(*(const float(*)[MR])(a))   \
+      : "xmm12", "xmm13", "xmm14", "xmm15")
+
+#endif

@@ -34,16 +34,24 @@ void ckf32_pack_a(long m, long k, const float *a, long lda, float *out) {
   }
 }
 
+/// The build for `level` (2 AVX-512, else AVX2).
+static void driveOn(
+    int level, long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b,
+    long ldb, const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue,
+    long gridWidth, long gridWo) {
+  if (level >= 2) {
+    ckf32_drive_avx512(m, n, k, packed, packed_rows, row0, b, ldb, bRows, beta, c, ldc, epilogue, gridWidth, gridWo);
+  } else {
+    ckf32_drive_avx2(m, n, k, packed, packed_rows, row0, b, ldb, bRows, beta, c, ldc, epilogue, gridWidth, gridWo);
+  }
+}
+
 /// The build for this CPU (`ckf32_cpu_level`; level 0 never gets here: callers check first).
 static void drive(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue, long gridWidth,
     long gridWo) {
-  if (ckf32_cpu_level() >= 2) {
-    ckf32_drive_avx512(m, n, k, packed, packed_rows, row0, b, ldb, bRows, beta, c, ldc, epilogue, gridWidth, gridWo);
-  } else {
-    ckf32_drive_avx2(m, n, k, packed, packed_rows, row0, b, ldb, bRows, beta, c, ldc, epilogue, gridWidth, gridWo);
-  }
+  driveOn(ckf32_cpu_level(), m, n, k, packed, packed_rows, row0, b, ldb, bRows, beta, c, ldc, epilogue, gridWidth, gridWo);
 }
 
 void ckf32_gemm_packed_a(
@@ -56,6 +64,12 @@ void ckf32_gemm_packed_a_epilogue(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc, const ck_epilogue *epilogue) {
   drive(m, n, k, packed, packed_rows, row0, b, ldb, NULL, beta, c, ldc, epilogue, 0, 0);
+}
+
+void ckf32_gemm_packed_a_epilogue_on(
+    int level, long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b,
+    long ldb, float beta, float *c, long ldc, const ck_epilogue *epilogue) {
+  driveOn(level, m, n, k, packed, packed_rows, row0, b, ldb, NULL, beta, c, ldc, epilogue, 0, 0);
 }
 
 void ckf32_gemm_packed_a_rows(

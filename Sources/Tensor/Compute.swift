@@ -100,7 +100,7 @@ public enum Compute {
   }
 
   /// `gemm` on the calling thread only, in `precision` (default ``precision``): OpenBLAS `sgemm`,
-  /// or the bf16 kernel; both the bf16 kernel and, under fp32, the package's own AVX-512 kernel
+  /// or the bf16 kernel; both the bf16 kernel and, under fp32, the package's own AVX-512/AVX2 kernel
   /// (``ownF32Kernel``) take A pre-packed from `packed` when given (A must then be rows
   /// `packed.rowOffset…` of that matrix, `lda == k`).
   static func serialGemm(

@@ -3,11 +3,12 @@ import Testing
 @testable import Tensor
 
 /// The package's own fp32 GEMM (``Compute/f32Gemm(m:n:k:operand:b:ldb:beta:c:ldc:)``: A pre-packed,
-/// B read in place), which the forward convolutions use on AVX-512 CPUs (``Compute/ownF32Kernel``).
+/// B read in place), which the forward convolutions use on AVX-512 and AVX2 CPUs
+/// (``Compute/ownF32Kernel``).
 ///
 /// Tolerance per output element, against an fp64 reference: `(k + 2) · 2⁻²⁴ · S` with
 /// `S = Σ_k |a·b| + |beta·c|`, the worst case of k rounded fp32 additions (as for `sgemm`). Shapes
-/// are not multiples of the 8×48 tile, k crosses the 256-wide blocks, A's rows start past row 0 of
+/// are not multiples of the 8×48 (AVX-512) or 4×24 (AVX2) tile, k crosses the 256-wide blocks, A's rows start past row 0 of
 /// the packed matrix, and strides exceed the widths.
 @Suite(.enabled(if: Compute.ownF32Kernel, "this CPU has neither AVX-512F nor AVX2 with FMA, or TENSOR_F32_GEMM=openblas"))
 struct F32KernelTests {
@@ -31,8 +32,11 @@ struct F32KernelTests {
     }
 
     /// The kernel's `C = A[rowOffset + rowRange] · B[:, columns] + beta · C` on a copy of C, rows
-    /// and columns in the given parts (each a separate call).
-    func run(beta: Float, rowParts: [Range<Int>]? = nil, columnParts: [Range<Int>]? = nil) -> [Float] {
+    /// and columns in the given parts (each a separate call), on the build for `level` (nil: the
+    /// CPU's widest).
+    func run(
+      beta: Float, rowParts: [Range<Int>]? = nil, columnParts: [Range<Int>]? = nil, level: Int? = nil
+    ) -> [Float] {
       var out = c
       let weights = PackedWeights()
       a.withUnsafeBufferPointer { a in
@@ -47,7 +51,7 @@ struct F32KernelTests {
                   m: rowPart.count, n: columns.count, k: k, operand: operand,
                   b: b.baseAddress! + columns.lowerBound,
                   ldb: ldb, beta: beta, c: out.baseAddress! + rowPart.lowerBound * ldc + columns.lowerBound,
-                  ldc: ldc)
+                  ldc: ldc, level: level)
               }
             }
           }
@@ -106,6 +110,18 @@ struct F32KernelTests {
     let whole = o.run(beta: 1)
     #expect(o.run(beta: 1, rowParts: [0..<32, 32..<70]) == whole)
     #expect(o.run(beta: 1, columnParts: [0..<61, 61..<300, 300..<530]) == whole)
+  }
+
+  /// The AVX2 build gives the bits of the AVX-512 build, on CPUs that run both: the same products in
+  /// the same order, on 4×24 tiles with B tiles packed instead of 8×48 tiles reading B in place.
+  @Test(
+    .enabled(if: Compute.f32KernelLevel >= 2, "this CPU has no AVX-512F, or TENSOR_F32_KERNEL=avx2"),
+    arguments: [[70, 530, 513, 8], [1040, 30, 300, 0], [13, 50, 17, 16]], [Float(0), 1, 0.5])
+  func avx2BuildGivesTheBitsOfTheAVX512Build(shape: [Int], beta: Float) {
+    let o = Case(m: shape[0], n: shape[1], k: shape[2], rowOffset: shape[3], seed: 27)
+    let avx2 = o.run(beta: beta, level: 1)
+    let avx512 = o.run(beta: beta, level: 2)
+    #expect(avx2.map(\.bitPattern) == avx512.map(\.bitPattern))
   }
 
   /// The epilogue fused into the kernel's stores (bias, residual, ReLU) gives the same bits as the

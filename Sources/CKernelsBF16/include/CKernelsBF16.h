@@ -103,6 +103,13 @@ void ckf32_gemm_packed_a_epilogue(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc, const ck_epilogue *epilogue);
 
+/// `ckf32_gemm_packed_a_epilogue` on the build for `level` (1 AVX2, 2 AVX-512) instead of this
+/// CPU's widest: tests compare the two builds' bits on CPUs that run both.
+/// Precondition: 1 ≤ `level` ≤ `ckf32_cpu_level()`.
+void ckf32_gemm_packed_a_epilogue_on(
+    int level, long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b,
+    long ldb, float beta, float *c, long ldc, const ck_epilogue *epilogue);
+
 /// `ckf32_gemm_packed_a_epilogue` with B's rows anywhere: row p of B (n floats) starts at
 /// `b_rows[p]` (k pointers). The implicit GEMM of a strided convolution passes, for each (channel,
 /// tap), a pointer into a phase plane of the input instead of copying an im2col matrix.

@@ -4,8 +4,9 @@
 //
 // Blocking: columns in blocks of NB, k in blocks of KC; within a block, either every row tile of A
 // passes over the KC×NB block of B held in L2 (many rows), or every KC×NR tile of B meets all the
-// row tiles while it is in L1 (few rows: the A block stays in L2). The first pass over a B tile
-// prefetches its rows a few ahead: they sit a whole image row or plane apart. The micro-kernel
+// row tiles while it is in L1 (few rows: the A block stays in L2); with PACK_B_TILES (AVX2) that
+// tile is first copied into a contiguous buffer. Otherwise the first pass over a B tile prefetches
+// its rows a few ahead: they sit a whole image row or plane apart. The micro-kernel
 // computes an MR×NR tile of C (tile.h); each C element sums its products in k order within a KC
 // block, then adds the blocks in order, whatever the split of rows or columns between callers and
 // whatever the ISA: AVX-512 and AVX2 give the same bits.
@@ -52,33 +53,27 @@ static inline void prefetchRow(const float *row) {
   for (int v = 0; v < ROW_LINES; v++) _mm_prefetch((const char *)(row + lineOffset(v)), _MM_HINT_T0);
 }
 
-/// One value of k of a full tile (unmasked loads): `acc[i][v] += a[i] · b[VL·v…]`. The ISA header
-/// may define it (in assembly, when the compiler spills the intrinsics' accumulators).
-#ifndef FULL_STEP
-#define FULL_STEP(acc, a, b)                                                                      \
+/// One value of k of a tile: `acc[i][v] += a[i] · (B vector v)`, vector v loaded by `LOAD` (an
+/// expression in v).
+#define PRODUCT_STEP(acc, a, LOAD)                                                                \
   {                                                                                               \
     vec bv[NV];                                                                                   \
-    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] = vload((b) + VL * v);  \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] = LOAD;                 \
     _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
       const vec av = vset1((a)[i]);                                                               \
       _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] =                 \
           vfma(av, bv[v], acc[i][v]);                                                             \
     }                                                                                             \
   }
+
+/// One value of k of a full tile, B row `b` (unmasked loads). The ISA header may define it (in
+/// assembly, where the compiler spills the intrinsics' accumulators).
+#ifndef FULL_STEP
+#define FULL_STEP(acc, a, b) PRODUCT_STEP(acc, a, vload((b) + VL * v))
 #endif
 
-/// `FULL_STEP` for a tile with `cols` < NR columns: B's lanes past them are not read.
-#define MASKED_STEP(acc, a, b)                                                                    \
-  {                                                                                               \
-    vec bv[NV];                                                                                   \
-    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] =                       \
-        vloadMasked(mask[v], (b) + VL * v);                                                       \
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
-      const vec av = vset1((a)[i]);                                                               \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] =                 \
-          vfma(av, bv[v], acc[i][v]);                                                             \
-    }                                                                                             \
-  }
+/// `FULL_STEP` for a tile with `cols` < NR columns: B's lanes past them (off `mask`) are not read.
+#define MASKED_STEP(acc, a, b) PRODUCT_STEP(acc, a, vloadMasked(mask[v], (b) + VL * v))
 
 /// The products of one MR×NR tile over kc values of k into `acc`, two at a time: A from a packed
 /// panel (row i of value p at `ap[p · F32_PANEL + i]`), B row p at `ROW(p)`, each value's `STEP`
@@ -170,10 +165,12 @@ ISA_TARGET static inline void storeTileGrid(
     COPY_TILE(out, acc);                                                                          \
   }
 
+/// Zeros every accumulator of tile `t`.
 #define ZERO_TILE(t)                                                                              \
   _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                               \
     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) t[i][v] = vzero();            \
   }
+/// Copies tile `from` into `to`, accumulator by accumulator.
 #define COPY_TILE(to, from)                                                                       \
   _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                               \
     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) to[i][v] = from[i][v];        \

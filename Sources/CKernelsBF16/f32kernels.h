@@ -4,9 +4,10 @@
 //
 // Blocking: columns in blocks of NB, k in blocks of KC; within a block, either every row tile of A
 // passes over the KC×NB block of B held in L2 (many rows), or every KC×NR tile of B meets all the
-// row tiles while it is in L1 (few rows: the A block stays in L2); with PACK_B_TILES (AVX2) that
-// tile is first copied into a contiguous buffer. Otherwise the first pass over a B tile prefetches
-// its rows a few ahead: they sit a whole image row or plane apart. The micro-kernel
+// row tiles while it is in L1 (few rows: the A block stays in L2). With PACK_B (AVX2) each KC×NB
+// block of B is first copied into a per-thread buffer, tile by tile; otherwise the first pass over
+// a B tile prefetches its rows a few ahead: they sit a whole image row or plane apart. The
+// micro-kernel
 // computes an MR×NR tile of C (tile.h); each C element sums its products in k order within a KC
 // block, then adds the blocks in order, whatever the split of rows or columns between callers and
 // whatever the ISA: AVX-512 and AVX2 give the same bits.
@@ -15,6 +16,7 @@
 #endif
 
 #include "f32drive.h"
+#include "threadbuffer.h"
 #include "tile.h"
 
 #include <stdint.h>
@@ -181,11 +183,13 @@ ISA_TARGET static inline void storeTileGrid(
 #define STRIDED_AHEAD(q) prefetchRow(b + ((q) + PD) * ldb)
 DEFINE_PRODUCTS(strided, STRIDED_ROW, STRIDED_AHEAD, const float *restrict b, long ldb)
 
+#if !PACK_B
 /// B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a strided convolution
 /// reads them from phase planes).
 #define POINTED_ROW(q) (bRows[q] + j)
 #define POINTED_AHEAD(q) prefetchRow(bRows[(q) + PD < kc ? (q) + PD : kc - 1] + j)
 DEFINE_PRODUCTS(pointed, POINTED_ROW, POINTED_AHEAD, const float *const *bRows, long j)
+#endif
 
 /// Stores a finished tile: into C (`storeTile`), or with `grid` into grid columns, the tile's first
 /// column being grid column `j` (`storeTileGrid`).
@@ -217,6 +221,7 @@ ISA_TARGET __attribute__((noinline)) static void kernel(
   storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
 }
 
+#if !PACK_B
 /// `kernel` with B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a
 /// strided convolution reads them from phase planes).
 ISA_TARGET __attribute__((noinline)) static void kernelRows(
@@ -231,24 +236,30 @@ ISA_TARGET __attribute__((noinline)) static void kernelRows(
   }
   storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
 }
+#endif
 
-#if PACK_B_TILES
-/// A B tile packed for the row tiles that pass over it: kc rows of NR floats, contiguous.
-static _Thread_local float packedTile[KC * NR] __attribute__((aligned(64)));
-
-/// Copies the kc × `cols` tile of B whose row p is at `b + p · ldb` (or, when `bRows` is not NULL,
-/// at `bRows[p] + j`) into `packedTile`, zeros past `cols`, asking for the rows PD ahead.
-ISA_TARGET static void packTile(long kc, const float *b, long ldb, const float *const *bRows, long j, long cols) {
-  vmask mask[NV];
-#pragma clang loop unroll(full)
-  for (int v = 0; v < NV; v++) mask[v] = lanes(cols - VL * v);
+#if PACK_B
+/// Copies the kc × nb block of B whose row p is at `b + p · ldb` (or, when `bRows` is not NULL, at
+/// `bRows[p] + j`) into `to` tile by tile: tile t (columns t·NR…) at `to + t · kc · NR`, its row p
+/// at `+ p · NR`, zeros past nb. Reads B a row at a time, asking for the row PD ahead.
+ISA_TARGET static void packBlock(
+    float *restrict to, long kc, long nb, const float *b, long ldb, const float *const *bRows, long j) {
+  const long tiles = (nb + NR - 1) / NR;
   for (long p = 0; p < kc; p++) {
     const float *row = bRows ? bRows[p] + j : b + p * ldb;
-    if (p + PD < kc) prefetchRow(bRows ? bRows[p + PD] + j : b + (p + PD) * ldb);
+    if (p + PD < kc) {
+      const float *ahead = bRows ? bRows[p + PD] + j : b + (p + PD) * ldb;
+      for (long e = 0; e < nb; e += 16) _mm_prefetch((const char *)(ahead + e), _MM_HINT_T0);
+      _mm_prefetch((const char *)(ahead + nb - 1), _MM_HINT_T0);
+    }
+    for (long t = 0; t < tiles; t++) {
+      const long cols = nb - t * NR < NR ? nb - t * NR : NR;
+      float *out = to + (t * kc + p) * NR;
 #pragma clang loop unroll(full)
-    for (int v = 0; v < NV; v++) {
-      const vec x = cols == NR ? vload(row + VL * v) : vloadMasked(mask[v], row + VL * v);
-      vstore(packedTile + p * NR + VL * v, x);
+      for (int v = 0; v < NV; v++) {
+        const float *in = row + t * NR + VL * v;
+        vstore(out + VL * v, cols == NR ? vload(in) : vloadMasked(lanes(cols - VL * v), in));
+      }
     }
   }
 }
@@ -269,6 +280,9 @@ ISA_TARGET void F32_DRIVE(
   const gridMap gridColumns = {.width = gridWidth, .wo = gridWo};
   const gridMap *grid = gridWidth > 0 ? &gridColumns : NULL;
   const long rowsPadded = f32PaddedRows(packed_rows);
+#if PACK_B
+  float *packedB = ck_thread_buffer(CK_BUFFER_F32_B, sizeof(float) * KC * ((NB + NR - 1) / NR * NR));
+#endif
   for (long jc = 0; jc < n; jc += NB) {
     const long nb = n - jc < NB ? n - jc : NB;
     for (long pc = 0; pc < k; pc += KC) {
@@ -277,28 +291,20 @@ ISA_TARGET void F32_DRIVE(
       const float *block = packed + (pc / KC) * rowsPadded * KC + row0 * kc;
       const float blockBeta = pc == 0 ? beta : 1;
       const int last = pc + kc >= k;
+#if PACK_B
+      packBlock(packedB, kc, nb, b ? b + pc * ldb + jc : NULL, ldb, bRows ? bRows + pc : NULL, jc);
+#endif
       // Few rows (A's block up to TILE_OUTER_BYTES): each B tile (kc × NR) meets every row tile
       // while it is in L1. Many rows: each A tile meets every B tile of the block, which stays in
-      // L2. Either way the pass that brings a B tile from memory prefetches its rows ahead.
+      // L2. Without PACK_B, the pass that brings a B tile from memory prefetches its rows ahead.
       const int tileOuter = m * kc * (long)sizeof(float) <= TILE_OUTER_BYTES;
       const long outer = tileOuter ? nb : m, outerStep = tileOuter ? NR : MR;
       const long inner = tileOuter ? m : nb, innerStep = tileOuter ? MR : NR;
       for (long o = 0; o < outer; o += outerStep) {
-        // With PACK_B_TILES, each B tile met by every row tile is packed first.
-        int packedB = 0;
-        (void)packedB;
-#if PACK_B_TILES
-        if (tileOuter) {
-          const long cols = nb - o < NR ? nb - o : NR;
-          packTile(kc, b ? b + pc * ldb + jc + o : NULL, ldb, bRows ? bRows + pc : NULL, jc + o, cols);
-          packedB = 1;
-        }
-#endif
         for (long q = 0; q < inner; q += innerStep) {
           const long ir = tileOuter ? q : o, jr = tileOuter ? o : q;
           const long rows = m - ir < MR ? m - ir : MR;
           const long cols = nb - jr < NR ? nb - jr : NR;
-          const int firstPass = ir == 0;
           // Rows ir… of the block: their panel, at the tile's first row within it.
           const float *ap = block + ir / F32_PANEL * F32_PANEL * kc + ir % F32_PANEL;
           ck_epilogue tileEpilogue;
@@ -317,17 +323,16 @@ ISA_TARGET void F32_DRIVE(
               .ldc = ldc,
               .ldr = epilogue ? epilogue->ldr : 0};
           const nextTile *next = nir < m && njr < nb && !grid ? &ahead : NULL;
-#if PACK_B_TILES
-          if (packedB) {
-            kernel(kc, ap, packedTile, NR, tile, ldc, rows, cols, blockBeta, ep, 0, next, 1, grid, jc + jr);
-            continue;
-          }
-#endif
+#if PACK_B
+          kernel(kc, ap, packedB + jr / NR * kc * NR, NR, tile, ldc, rows, cols, blockBeta, ep, 0, next, 1, grid, jc + jr);
+#else
+          const int firstPass = ir == 0;
           if (bRows) {
             kernelRows(kc, ap, bRows + pc, jc + jr, tile, ldc, rows, cols, blockBeta, ep, firstPass, next, grid);
           } else {
             kernel(kc, ap, b + pc * ldb + jc + jr, ldb, tile, ldc, rows, cols, blockBeta, ep, firstPass, next, 0, NULL, 0);
           }
+#endif
         }
       }
     }

@@ -17,9 +17,9 @@
 #include "CKernelsBF16.h"
 #include "isa_avx512.h"
 #include "tile.h"
+#include "threadbuffer.h"
 
 #include <immintrin.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,43 +32,6 @@
 #define PREFETCH_PAIRS 2
 
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
-
-// ---- per-thread packing buffers ------------------------------------------------------------
-
-typedef struct {
-  uint32_t *a;
-  size_t aWords;
-  uint32_t *b;
-  size_t bWords;
-} Buffers;
-
-static _Thread_local Buffers buffers;
-static pthread_key_t buffersKey;
-static pthread_once_t buffersOnce = PTHREAD_ONCE_INIT;
-
-static void freeBuffers(void *p) {
-  Buffers *t = p;
-  free(t->a);
-  free(t->b);
-  memset(t, 0, sizeof *t);
-}
-
-static void makeKey(void) { pthread_key_create(&buffersKey, freeBuffers); }
-
-/// A 64-byte aligned buffer of at least `words` words in `*p` (grown as needed; aborts when the
-/// allocation fails, as any Swift allocation would).
-static uint32_t *reserve(uint32_t **p, size_t *have, size_t words) {
-  if (*have >= words) return *p;
-  pthread_once(&buffersOnce, makeKey);
-  pthread_setspecific(buffersKey, &buffers);
-  free(*p);
-  size_t bytes = (words * 4 + 63) / 64 * 64;
-  *p = aligned_alloc(64, bytes);
-  if (!*p) abort();
-  *have = words;
-  return *p;
-}
-
 
 // ---- packing ------------------------------------------------------------------------------
 
@@ -256,9 +219,9 @@ BF16_TARGET static void drive(
   const long kpMax = (kcMax + 1) / 2;
   const long ncMax = n < NC ? n : NC;
   const long mcMax = m < MC ? m : MC;
-  uint32_t *bp = reserve(&buffers.b, &buffers.bWords, (size_t)kpMax * ((ncMax + NR - 1) / NR * NR));
-  uint32_t *ap = packed ? NULL
-                        : reserve(&buffers.a, &buffers.aWords, (size_t)kpMax * ((mcMax + MR - 1) / MR * MR));
+  uint32_t *bp = ck_thread_buffer(CK_BUFFER_BF16_B, 4 * (size_t)kpMax * ((ncMax + NR - 1) / NR * NR));
+  uint32_t *ap =
+      packed ? NULL : ck_thread_buffer(CK_BUFFER_BF16_A, 4 * (size_t)kpMax * ((mcMax + MR - 1) / MR * MR));
   for (long jc = 0; jc < n; jc += NC) {
     const long nc = n - jc < NC ? n - jc : NC;
     for (long pc = 0; pc < k; pc += KC) {

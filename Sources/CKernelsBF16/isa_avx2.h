@@ -15,14 +15,17 @@
 /// Vectors across a tile's row.
 #define NV 3
 
-/// Whether the fp32 GEMM packs each B tile that every row tile meets (contiguous, NR floats a
-/// row) before they pass over it: yes: in place, a 256 × 24 tile spans 2–3 cache lines a row, more than the 32 KB L1 of Zen 3, and the later row tiles waited on L2.
-#define PACK_B_TILES 1
+/// Whether the fp32 GEMM packs each KC × NB block of B into a per-thread buffer, tile by tile,
+/// before the tiles of A pass over it: yes: in place, a 256 × 24 tile spans 2–3 cache lines a
+/// row, more than Zen 3's 32 KB L1, and the later row tiles waited on L2 (ResNet's layers 1.6×
+/// slower).
+#define PACK_B 1
 /// Columns of B per block of the fp32 GEMM (f32kernels.h).
 #define NB 240
 /// Largest A block (bytes) for which the fp32 GEMM runs each B tile past every row tile (else
-/// each row tile past every B tile of the block): 1 MB: on Zen 3 (L1 32 KB, L2 512 KB) streaming A with prefetches beats re-reading B tiles from L2; 48 → 75 GFLOP/s on a 256 × 2000 × 128 GEMM, one thread.
-#define TILE_OUTER_BYTES (1 << 20)
+/// each row tile past every B tile of the block): half of Zen 3's 512 KB L2. (With B unpacked, 1 MB
+/// was faster: the B tiles were then read in place. Packed, both measure the same.)
+#define TILE_OUTER_BYTES (256 << 10)
 
 typedef __m256 vec;
 typedef __m256i vmask;

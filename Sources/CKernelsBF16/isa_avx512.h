@@ -15,9 +15,10 @@
 /// Vectors across a tile's row.
 #define NV 3
 
-/// Whether the fp32 GEMM packs each B tile that every row tile meets (contiguous, NR floats a
-/// row) before they pass over it: no: rows read in place, which the 48 KB L1 of Zen 5 and the prefetches serve.
-#define PACK_B_TILES 0
+/// Whether the fp32 GEMM packs each KC × NB block of B into a per-thread buffer, tile by tile,
+/// before the tiles of A pass over it: no: B is read in place, its rows prefetched on the first
+/// pass over a tile (Zen 5's 48 KB L1 holds much of an 8 × 48 tile's B).
+#define PACK_B 0
 /// Columns of B per block of the fp32 GEMM (f32kernels.h).
 #define NB 480
 /// Largest A block (bytes) for which the fp32 GEMM runs each B tile past every row tile (else

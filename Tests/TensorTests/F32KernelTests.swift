@@ -70,8 +70,8 @@ struct F32KernelTests {
     }
   }
 
-  /// (m, n, k, first row) of the cases. The 1040-row one has an A block past 1 MB: the kernels then
-  /// run each row tile past the B tiles in place (on AVX2 too, which packs B tiles otherwise).
+  /// (m, n, k, first row) of the cases. The 1040-row one has an A block past 256 KB: the kernels
+  /// then run each row tile past every B tile of a block instead of each B tile past every row tile.
   static let shapes: [[Int]] = [
     [1, 1, 1, 0], [7, 5, 3, 8], [9, 49, 2, 0], [13, 50, 17, 16], [8, 48, 256, 0], [33, 97, 301, 24],
     [70, 130, 513, 8], [64, 500, 1024, 0], [17, 1009, 9, 0], [1040, 30, 300, 0],
@@ -113,7 +113,7 @@ struct F32KernelTests {
   }
 
   /// The AVX2 build gives the bits of the AVX-512 build, on CPUs that run both: the same products in
-  /// the same order, on 4×24 tiles with B tiles packed instead of 8×48 tiles reading B in place.
+  /// the same order, on 4×24 tiles with B packed per block instead of 8×48 tiles reading B in place.
   @Test(
     .enabled(if: Compute.f32KernelLevel >= 2, "this CPU has no AVX-512F, or TENSOR_F32_KERNEL=avx2"),
     arguments: [[70, 530, 513, 8], [1040, 30, 300, 0], [13, 50, 17, 16]], [Float(0), 1, 0.5])

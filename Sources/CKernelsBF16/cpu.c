@@ -49,13 +49,20 @@ int ckbf16_cpu_supported(void) {
   return f.f && f.bw && f.vl && f.bf16 && f.osZMM;
 }
 
-/// The widest fp32 kernel the CPU runs, capped by TENSOR_F32_KERNEL=avx2.
-static int detectedF32Level(void) {
+int ckf32_cpu_runs(int level) {
   Features f = features();
-  const char *cap = getenv("TENSOR_F32_KERNEL");
-  const int avx2Only = cap && strcmp(cap, "avx2") == 0;
-  if (f.f && f.osZMM && !avx2Only) return 2;
-  if (f.avx2 && f.fma && f.osYMM) return 1;
+  if (level == 2) return f.f && f.osZMM;
+  if (level == 1) return f.avx2 && f.fma && f.osYMM;
+  return 0;
+}
+
+/// The fp32 kernel build in use: AVX-512 where the CPU runs it, unless TENSOR_F32_KERNEL=avx2 asks
+/// for the AVX2 build (run where the CPU has AVX2 and FMA); else none.
+static int chosenF32Level(void) {
+  const char *choice = getenv("TENSOR_F32_KERNEL");
+  const int avx2 = choice && strcmp(choice, "avx2") == 0;
+  if (!avx2 && ckf32_cpu_runs(2)) return 2;
+  if (avx2 && ckf32_cpu_runs(1)) return 1;
   return 0;
 }
 
@@ -64,7 +71,7 @@ int ckf32_cpu_level(void) {
   static int level = -1;
   int seen = __atomic_load_n(&level, __ATOMIC_RELAXED);
   if (seen < 0) {
-    seen = detectedF32Level();
+    seen = chosenF32Level();
     __atomic_store_n(&level, seen, __ATOMIC_RELAXED);
   }
   return seen;

@@ -2,9 +2,9 @@
 // convolutions' weights are constant, so packing them per call (and packing the activations at
 // all) is work the kernel can skip; OpenBLAS spends 15–20 % of a ResNet-50 pass on those copies.
 //
-// This file packs A (plain C) and sends each call to the build of f32kernels.h for the widest
-// instructions the CPU has (f32gemm_avx512.c, f32gemm_avx2.c; `ckf32_cpu_level`). Both sum in the
-// same order, so the results are the same bits on either.
+// This file packs A (plain C) and sends each call to the build of f32kernels.h the process uses
+// (`ckf32_cpu_level`: f32gemm_avx512.c, or f32gemm_avx2.c on request). Both sum in the same order,
+// so the results are the same bits on either.
 //
 // Packed A layout, per KC-wide block of k (every block KC wide but the last): F32_PANEL-row panels
 // over the rows padded to a multiple of F32_PANEL, float [panel][p][i] = A[panel·8 + i][block
@@ -46,7 +46,7 @@ static void driveOn(
   }
 }
 
-/// The build for this CPU (`ckf32_cpu_level`; level 0 never gets here: callers check first).
+/// The process's build (`ckf32_cpu_level`; level 0 never gets here: callers check first).
 static void drive(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue, long gridWidth,

@@ -209,10 +209,7 @@ BF16_TARGET static void drive(
     const ck_epilogue *epilogue) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    for (long i = 0; i < m; i++) {
-      for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
-    }
-    applyEpilogue(m, n, c, ldc, epilogue);
+    emptyProduct(m, n, beta, c, ldc, epilogue);
     return;
   }
   const long kcMax = k < KC ? k : KC;

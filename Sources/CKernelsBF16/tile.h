@@ -86,6 +86,15 @@ static inline void applyEpilogue(long rows, long cols, float *c, long ldc, const
   }
 }
 
+/// A GEMM with an empty k: C[rows × cols] = beta · C (beta 0 writes zeros, never reading C), then
+/// the epilogue `ep` (NULL: none).
+static inline void emptyProduct(long rows, long cols, float beta, float *c, long ldc, const ck_epilogue *ep) {
+  for (long i = 0; i < rows; i++) {
+    for (long j = 0; j < cols; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
+  }
+  applyEpilogue(rows, cols, c, ldc, ep);
+}
+
 /// The epilogue moved to rows `ir…` and columns `jc…` of C.
 static inline ck_epilogue shiftedEpilogue(const ck_epilogue *ep, long ir, long jc) {
   return (ck_epilogue){

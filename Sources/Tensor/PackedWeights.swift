@@ -127,16 +127,16 @@ extension Compute {
   }
 
   /// fp32 `C = A · B + beta · C` with A from `operand`'s packed copy and B read in place, on the
-  /// calling thread (``ownF32Kernel``'s AVX-512 or AVX2 kernel; `level` 1 or 2 picks the AVX2 or
-  /// AVX-512 build, up to ``f32KernelLevel``), `finish` fused into the kernel's stores; callers
-  /// check ``ownF32Kernel`` and `operand.covers(rows: m)` first.
+  /// calling thread (``ownF32Kernel``'s build, or with `level` 1 or 2 the AVX2 or AVX-512 build,
+  /// which the CPU must run: ``f32KernelRuns(level:)``), `finish` fused into the kernel's stores;
+  /// callers check ``ownF32Kernel`` (or the level) and `operand.covers(rows: m)` first.
   static func f32Gemm(
     m: Int, n: Int, k: Int, operand: PackedOperand, b: UnsafePointer<Float>, ldb: Int, beta: Float,
     c: UnsafeMutablePointer<Float>, ldc: Int, finish: EpilogueRegion? = nil, level: Int? = nil
   ) {
     // Not a precondition: those vanish under -Ounchecked, and this one guards an illegal instruction.
-    if !ownF32Kernel || level.map({ $0 < 1 || $0 > f32KernelLevel }) == true {
-      fatalError("fp32 GEMM without ownF32Kernel, or on a kernel level this CPU lacks")
+    if level.map({ !f32KernelRuns(level: $0) }) ?? !ownF32Kernel {
+      fatalError("fp32 GEMM without ownF32Kernel, or on a kernel build this CPU cannot run")
     }
     let matrix = operand.matrix(.fp32, k: k)
     let floats = matrix.words.assumingMemoryBound(to: Float.self)
@@ -145,7 +145,8 @@ extension Compute {
         ckf32_gemm_packed_a_epilogue_on(
           Int32(level), m, n, k, floats, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc, $0)
       } else {
-        ckf32_gemm_packed_a_epilogue(m, n, k, floats, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc, $0)
+        ckf32_gemm_packed_a_epilogue(
+          m, n, k, floats, matrix.rows, operand.rowOffset, b, ldb, beta, c, ldc, $0)
       }
     }
     withExtendedLifetime(matrix) {}
@@ -192,14 +193,15 @@ extension Compute {
     finish.withKernelForm(body)
   }
 
-  /// The widest build of the package's fp32 kernel this CPU runs: 2 AVX-512F, 1 AVX2 with FMA, 0
-  /// neither (`TENSOR_F32_KERNEL=avx2` caps it at 1). Both builds give the same bits.
-  static var f32KernelLevel: Int { Int(ckf32_cpu_level()) }
+  /// Whether the CPU runs the build of the package's fp32 kernel for `level` (2 AVX-512F, 1 AVX2
+  /// with FMA). Both builds give the same bits.
+  static func f32KernelRuns(level: Int) -> Bool { ckf32_cpu_runs(Int32(level)) == 1 }
 
   /// Whether fp32 GEMMs with a pre-packed A (the forward convolutions' weights) run the package's
   /// own kernel (`ckf32_gemm_packed_a`: B read in place, no per-call packing of A) instead of
-  /// OpenBLAS `sgemm`: on CPUs with AVX-512F or AVX2 with FMA, unless `TENSOR_F32_GEMM=openblas`.
-  /// Checked once.
+  /// OpenBLAS `sgemm`: on CPUs with AVX-512F, or with `TENSOR_F32_KERNEL=avx2` on CPUs with AVX2 and
+  /// FMA (its AVX2 build: on a Zen 3 it matched OpenBLAS layer by layer but lost 10–20 % on whole
+  /// trunks, so it is not the default), unless `TENSOR_F32_GEMM=openblas`. Checked once.
   public static let ownF32Kernel: Bool = {
     if let value = getenv("TENSOR_F32_GEMM"), String(cString: value) == "openblas" { return false }
     return ckf32_cpu_supported() == 1

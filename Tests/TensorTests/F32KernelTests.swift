@@ -2,15 +2,19 @@ import Testing
 
 @testable import Tensor
 
-/// The package's own fp32 GEMM (``Compute/f32Gemm(m:n:k:operand:b:ldb:beta:c:ldc:)``: A pre-packed,
-/// B read in place), which the forward convolutions use on AVX-512 and AVX2 CPUs
-/// (``Compute/ownF32Kernel``).
+/// The package's own fp32 GEMM (``Compute/f32Gemm(m:n:k:operand:b:ldb:beta:c:ldc:finish:level:)``:
+/// A pre-packed, B read in place), which the forward convolutions use on AVX-512 CPUs (and, with
+/// `TENSOR_F32_KERNEL=avx2`, on AVX2 ones: ``Compute/ownF32Kernel``); both builds are tested
+/// wherever the CPU runs them.
 ///
 /// Tolerance per output element, against an fp64 reference: `(k + 2) · 2⁻²⁴ · S` with
 /// `S = Σ_k |a·b| + |beta·c|`, the worst case of k rounded fp32 additions (as for `sgemm`). Shapes
 /// are not multiples of the 8×48 (AVX-512) or 4×24 (AVX2) tile, k crosses the 256-wide blocks, A's rows start past row 0 of
 /// the packed matrix, and strides exceed the widths.
-@Suite(.enabled(if: Compute.ownF32Kernel, "this CPU has neither AVX-512F nor AVX2 with FMA, or TENSOR_F32_GEMM=openblas"))
+/// The kernel's builds this CPU runs (1 AVX2, 2 AVX-512), each tested whichever the process uses.
+private let f32KernelLevels = [1, 2].filter { Compute.f32KernelRuns(level: $0) }
+
+@Suite(.enabled(if: !f32KernelLevels.isEmpty, "this CPU has neither AVX-512F nor AVX2 with FMA"))
 struct F32KernelTests {
   /// A case: the whole weight matrix (`rows` × k, contiguous), B and C with padded strides.
   struct Case {
@@ -32,10 +36,9 @@ struct F32KernelTests {
     }
 
     /// The kernel's `C = A[rowOffset + rowRange] · B[:, columns] + beta · C` on a copy of C, rows
-    /// and columns in the given parts (each a separate call), on the build for `level` (nil: the
-    /// CPU's widest).
+    /// and columns in the given parts (each a separate call), on the build for `level`.
     func run(
-      beta: Float, rowParts: [Range<Int>]? = nil, columnParts: [Range<Int>]? = nil, level: Int? = nil
+      beta: Float, rowParts: [Range<Int>]? = nil, columnParts: [Range<Int>]? = nil, level: Int
     ) -> [Float] {
       var out = c
       let weights = PackedWeights()
@@ -80,12 +83,14 @@ struct F32KernelTests {
   @Test(arguments: shapes, [Float(0), 1, 0.5])
   func matchesFP64Reference(shape: [Int], beta: Float) {
     let o = Case(m: shape[0], n: shape[1], k: shape[2], rowOffset: shape[3], seed: 21)
-    let got = o.run(beta: beta)
-    let error = o.worstError(got, beta: beta)
-    #expect(error <= 1, "error \(error) of the fp32-accumulation bound")
-    // Outside the m×n window (the strides' padding) C is untouched.
-    for i in 0..<o.m {
-      #expect(got[(i * o.ldc + o.n)..<((i + 1) * o.ldc)] == o.c[(i * o.ldc + o.n)..<((i + 1) * o.ldc)])
+    for level in f32KernelLevels {
+      let got = o.run(beta: beta, level: level)
+      let error = o.worstError(got, beta: beta)
+      #expect(error <= 1, "build \(level): error \(error) of the fp32-accumulation bound")
+      // Outside the m×n window (the strides' padding) C is untouched.
+      for i in 0..<o.m {
+        #expect(got[(i * o.ldc + o.n)..<((i + 1) * o.ldc)] == o.c[(i * o.ldc + o.n)..<((i + 1) * o.ldc)])
+      }
     }
   }
 
@@ -95,11 +100,13 @@ struct F32KernelTests {
     let nanC = Case(m: 9, n: 50, k: 20, rowOffset: 0, seed: 22)
     var poisoned = nanC.c
     for i in poisoned.indices { poisoned[i] = .nan }
-    let clean = o.run(beta: 0)
-    let fromNaN = Case(copying: nanC, c: poisoned).run(beta: 0)
-    for i in 0..<o.m {
-      #expect(
-        Array(fromNaN[(i * o.ldc)..<(i * o.ldc + o.n)]) == Array(clean[(i * o.ldc)..<(i * o.ldc + o.n)]))
+    for level in f32KernelLevels {
+      let clean = o.run(beta: 0, level: level)
+      let fromNaN = Case(copying: nanC, c: poisoned).run(beta: 0, level: level)
+      for i in 0..<o.m {
+        #expect(
+          Array(fromNaN[(i * o.ldc)..<(i * o.ldc + o.n)]) == Array(clean[(i * o.ldc)..<(i * o.ldc + o.n)]))
+      }
     }
   }
 
@@ -107,15 +114,17 @@ struct F32KernelTests {
   /// as the threads of `Compute.gemm` and the convolution routes split them.
   @Test func resultDoesNotDependOnTheSplit() {
     let o = Case(m: 70, n: 530, k: 513, rowOffset: 8, seed: 23)
-    let whole = o.run(beta: 1)
-    #expect(o.run(beta: 1, rowParts: [0..<32, 32..<70]) == whole)
-    #expect(o.run(beta: 1, columnParts: [0..<61, 61..<300, 300..<530]) == whole)
+    for level in f32KernelLevels {
+      let whole = o.run(beta: 1, level: level)
+      #expect(o.run(beta: 1, rowParts: [0..<32, 32..<70], level: level) == whole)
+      #expect(o.run(beta: 1, columnParts: [0..<61, 61..<300, 300..<530], level: level) == whole)
+    }
   }
 
   /// The AVX2 build gives the bits of the AVX-512 build, on CPUs that run both: the same products in
   /// the same order, on 4×24 tiles with B packed per block instead of 8×48 tiles reading B in place.
   @Test(
-    .enabled(if: Compute.f32KernelLevel >= 2, "this CPU has no AVX-512F, or TENSOR_F32_KERNEL=avx2"),
+    .enabled(if: f32KernelLevels == [1, 2], "this CPU does not run both builds"),
     arguments: [[70, 530, 513, 8], [1040, 30, 300, 0], [13, 50, 17, 16]], [Float(0), 1, 0.5])
   func avx2BuildGivesTheBitsOfTheAVX512Build(shape: [Int], beta: Float) {
     let o = Case(m: shape[0], n: shape[1], k: shape[2], rowOffset: shape[3], seed: 27)
@@ -133,8 +142,10 @@ struct F32KernelTests {
     let bias = (0..<o.m).map { _ in rng.next() }
     let residual = (0..<(o.m * o.ldc)).map { _ in rng.next() }
     let (rows, columns) = (8..<30, 3..<101)
-    let precisions: [ComputePrecision] = BF16Support.host.isAvailable ? [.fp32, .bf16] : [.fp32]
-    for precision in precisions {
+    // fp32 on each build (`level`), bf16 (level ignored) where the CPU has it.
+    let runs: [(ComputePrecision, Int)] =
+      f32KernelLevels.map { (.fp32, $0) } + (BF16Support.host.isAvailable ? [(.bf16, 0)] : [])
+    for (precision, level) in runs {
       for (withBias, withResidual, relu) in [(true, true, true), (true, false, true), (false, true, false)] {
         var results: [[Float]] = []
         for fused in [false, true] {
@@ -166,7 +177,7 @@ struct F32KernelTests {
                       Compute.f32Gemm(
                         m: rows.count, n: columns.count, k: o.k, operand: operand, b: bPart, ldb: o.ldb,
                         beta: 0.5,
-                        c: cPart, ldc: o.ldc, finish: fused ? region : nil)
+                        c: cPart, ldc: o.ldc, finish: fused ? region : nil, level: level)
                     }
                     if !fused { region.apply() }
                   }
@@ -177,14 +188,15 @@ struct F32KernelTests {
           results.append(out)
         }
         let sameBits = results[0].map(\.bitPattern) == results[1].map(\.bitPattern)
-        #expect(sameBits, "\(precision) bias \(withBias) residual \(withResidual) relu \(relu)")
+        #expect(sameBits, "\(precision) \(level) bias \(withBias) residual \(withResidual) relu \(relu)")
         #expect(results[0] != o.c)
       }
     }
   }
 
   /// A convolution packs its fp32 weight matrix once and gives the same output on every call.
-  @Test func convolutionPacksItsFP32WeightsOnce() {
+  @Test(.enabled(if: Compute.ownF32Kernel, "the process does not use the kernel (TENSOR_F32_KERNEL)"))
+  func convolutionPacksItsFP32WeightsOnce() {
     var rng = SeededRandom(seed: 24)
     let x = rng.tensor([1, 24, 2, 9, 11])
     let pointwise = Convolution(weight: rng.tensor([40, 24, 1, 1, 1]))

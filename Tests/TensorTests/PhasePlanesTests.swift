@@ -7,7 +7,10 @@ import Testing
 /// ResNet-50 and S3D-G have (3×3 and 1×1 stride 2, the 7×7 and 3×7×7 stride-2 stems) and odd ones (odd sizes, unequal
 /// strides, padding wider than the stride, several frames, temporal taps reaching past the input,
 /// splits by columns and by channels).
-@Suite(.enabled(if: Compute.ownF32Kernel, "this CPU has neither AVX-512F nor AVX2 with FMA, or TENSOR_F32_GEMM=openblas"))
+@Suite(
+  .enabled(
+    if: Compute.ownF32Kernel,
+    "the process does not use the own fp32 kernel (no AVX-512F; TENSOR_F32_KERNEL=avx2 runs its AVX2 build)"))
 struct PhasePlanesTests {
   typealias Case = ConvolutionTests.Case
 

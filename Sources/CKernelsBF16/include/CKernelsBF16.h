@@ -70,10 +70,14 @@ void ckbf16_gemm_packed_a_epilogue(
     long m, long n, long k, const uint32_t *packed, long packed_rows, long row0, const float *b,
     long ldb, float beta, float *c, long ldc, const ck_epilogue *epilogue);
 
-/// The fp32 kernel `ckf32_gemm_packed_a*` runs on this CPU: 2 for AVX-512F (with the OS saving ZMM
-/// state), 1 for AVX2 with FMA (YMM state), 0 for neither; `TENSOR_F32_KERNEL=avx2` in the
-/// environment caps it at 1 (to run the AVX2 build on an AVX-512 CPU). Read once per process. The
-/// two builds give the same bits.
+/// 1 when the CPU runs the fp32 kernel's build for `level` (2: AVX-512F with the OS saving ZMM
+/// state; 1: AVX2 and FMA with YMM state), else 0.
+int ckf32_cpu_runs(int level);
+
+/// The build `ckf32_gemm_packed_a*` use, read once per process: 2 (AVX-512) where the CPU runs it;
+/// 1 (AVX2) only when the environment asks for it with `TENSOR_F32_KERNEL=avx2` and the CPU runs
+/// it (on Zen 3 it matched OpenBLAS layer by layer but lost 10–20 % on whole trunks under a noisy
+/// host); else 0 (callers keep OpenBLAS). The two builds give the same bits.
 int ckf32_cpu_level(void);
 
 /// 1 when `ckf32_cpu_level()` > 0 (the CPU runs one of the fp32 kernels), else 0.
@@ -103,9 +107,9 @@ void ckf32_gemm_packed_a_epilogue(
     long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
     float beta, float *c, long ldc, const ck_epilogue *epilogue);
 
-/// `ckf32_gemm_packed_a_epilogue` on the build for `level` (1 AVX2, 2 AVX-512) instead of this
-/// CPU's widest: tests compare the two builds' bits on CPUs that run both.
-/// Precondition: 1 ≤ `level` ≤ `ckf32_cpu_level()`.
+/// `ckf32_gemm_packed_a_epilogue` on the build for `level` (1 AVX2, 2 AVX-512) instead of the
+/// process's: tests run the AVX2 build wherever the CPU can, and compare the two builds' bits on
+/// CPUs that run both. Precondition: `ckf32_cpu_runs(level)` returned 1.
 void ckf32_gemm_packed_a_epilogue_on(
     int level, long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b,
     long ldb, float beta, float *c, long ldc, const ck_epilogue *epilogue);

@@ -7,10 +7,9 @@
 // row tiles while it is in L1 (few rows: the A block stays in L2). With PACK_B (AVX2) each KC×NB
 // block of B is first copied into a per-thread buffer, tile by tile; otherwise the first pass over
 // a B tile prefetches its rows a few ahead: they sit a whole image row or plane apart. The
-// micro-kernel
-// computes an MR×NR tile of C (tile.h); each C element sums its products in k order within a KC
-// block, then adds the blocks in order, whatever the split of rows or columns between callers and
-// whatever the ISA: AVX-512 and AVX2 give the same bits.
+// micro-kernel computes an MR×NR tile of C (tile.h); each C element sums its products in k order
+// within a KC block, then adds the blocks in order, whatever the split of rows or columns between
+// callers and whatever the ISA: AVX-512 and AVX2 give the same bits.
 #ifndef F32_DRIVE
 #error "define F32_DRIVE (the entry point's name) and include an ISA header before f32kernels.h"
 #endif

@@ -80,7 +80,7 @@ int ckf32_cpu_runs(int level);
 /// host); else 0 (callers keep OpenBLAS). The two builds give the same bits.
 int ckf32_cpu_level(void);
 
-/// 1 when `ckf32_cpu_level()` > 0 (the CPU runs one of the fp32 kernels), else 0.
+/// 1 when `ckf32_cpu_level()` > 0 (the process uses a build of the fp32 kernel), else 0.
 int ckf32_cpu_supported(void);
 
 /// Floats `ckf32_pack_a` writes for an m×k A.

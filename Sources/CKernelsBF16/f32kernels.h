@@ -143,18 +143,32 @@ ISA_TARGET static inline void storeTileGrid(
 /// Defines the products of one MR×NR tile over kc values of k into `out`, B row p at `ROW(p)`
 /// given the parameters after AHEAD_ROW: NAME##Full for full tiles (unmasked loads; on the first
 /// pass over a B tile, `prefetch`, it asks for the rows at `AHEAD_ROW(p)` too) and NAME##Masked for
-/// tiles of `cols` < NR columns. A function each: with all the loops in one, clang split the
-/// accumulators' live ranges and stored them to the stack at every step.
+/// tiles of `cols` < NR columns. Without PRODUCTS_INLINE (AVX2: 16 ymm registers for 12
+/// accumulators) a function each: with all the loops in one, clang split the accumulators' live
+/// ranges and stored them to the stack at every step. With it (AVX-512), inlined, with the tile's
+/// store: passing the accumulators through memory once per tile cost ResNet's layers with short k
+/// (the stem, 64-channel 1×1s and Winograd GEMMs) 3–9 %.
+#if PRODUCTS_INLINE
+#define PRODUCTS_FUNCTION ISA_TARGET static inline __attribute__((always_inline))
+#else
+#define PRODUCTS_FUNCTION ISA_TARGET __attribute__((noinline)) static
+#endif
 #define DEFINE_PRODUCTS(NAME, ROW, AHEAD_ROW, ...)                                                \
-  ISA_TARGET __attribute__((noinline)) static void NAME##Full(                                    \
-      vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, int prefetch,              \
+  PRODUCTS_FUNCTION void NAME##Full(                                                              \
+      vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, int prefetchFirst,         \
       const nextTile *next) {                                                                     \
     vec acc[MR][NV];                                                                              \
     ZERO_TILE(acc);                                                                               \
-    TILE_LOOP(FULL_STEP, ROW, AHEAD_ROW)                                                          \
+    if (prefetchFirst) {                                                                          \
+      const int prefetch = 1;                                                                     \
+      TILE_LOOP(FULL_STEP, ROW, AHEAD_ROW)                                                        \
+    } else {                                                                                      \
+      const int prefetch = 0;                                                                     \
+      TILE_LOOP(FULL_STEP, ROW, AHEAD_ROW)                                                        \
+    }                                                                                             \
     COPY_TILE(out, acc);                                                                          \
   }                                                                                               \
-  ISA_TARGET __attribute__((noinline)) static void NAME##Masked(                                  \
+  PRODUCTS_FUNCTION void NAME##Masked(                                                            \
       vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, long cols,                 \
       const nextTile *next) {                                                                     \
     const int prefetch = 0;                                                                       \
@@ -192,6 +206,9 @@ DEFINE_PRODUCTS(pointed, POINTED_ROW, POINTED_AHEAD, const float *const *bRows, 
 
 /// Stores a finished tile: into C (`storeTile`), or with `grid` into grid columns, the tile's first
 /// column being grid column `j` (`storeTileGrid`).
+#if PRODUCTS_INLINE
+__attribute__((always_inline))
+#endif
 ISA_TARGET static inline void storeKernelTile(
     vec acc[MR][NV], float *c, long ldc, long rows, long cols, float beta, const ck_epilogue *ep,
     const gridMap *grid, long j) {

@@ -26,6 +26,9 @@
 /// each row tile past every B tile of the block): half of Zen 3's 512 KB L2. (With B unpacked, 1 MB
 /// was faster: the B tiles were then read in place. Packed, both measure the same.)
 #define TILE_OUTER_BYTES (256 << 10)
+/// Whether the tile products and the tile store are inlined into the kernels: no, 12 accumulators
+/// in 16 ymm registers spill when the loops share a function (f32kernels.h).
+#define PRODUCTS_INLINE 0
 
 typedef __m256 vec;
 typedef __m256i vmask;

@@ -24,6 +24,9 @@
 /// Largest A block (bytes) for which the fp32 GEMM runs each B tile past every row tile (else
 /// each row tile past every B tile of the block): a quarter of L2.
 #define TILE_OUTER_BYTES (256 << 10)
+/// Whether the tile products and the tile store are inlined into the kernels: 32 zmm registers
+/// hold a tile's 24 accumulators through the kernel's whole body (f32kernels.h).
+#define PRODUCTS_INLINE 1
 
 typedef __m512 vec;
 typedef __mmask16 vmask;

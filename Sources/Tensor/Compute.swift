@@ -231,10 +231,15 @@ public enum Compute {
     }
   }
 
-  /// Runs `body(i)` for `i` in `0..<iterations` on up to `threads` threads: on ``WorkerPool``'s
-  /// spinning workers when it is free, else (another thread's region, or one nested in a region)
-  /// with `DispatchQueue.concurrentPerform`.
+  /// Runs `body(i)` for `i` in `0..<iterations` on up to `threads` threads: in order on the calling
+  /// thread when `threads` is 1, else on ``WorkerPool``'s spinning workers when it is free, else
+  /// (another thread's region, or one nested in a region) with `DispatchQueue.concurrentPerform`.
   private static func runRegion(_ iterations: Int, threads: Int, _ body: (Int) -> Void) {
+    // concurrentPerform would use every core: `--threads 1` ran layer 1 of ResNet-50 on two.
+    if threads <= 1 {
+      for i in 0..<iterations { body(i) }
+      return
+    }
     if WorkerPool.shared.run(iterations, threads: threads, body) { return }
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable(escapable)

@@ -18,9 +18,10 @@ struct NetworkReport {
     if let o = ort.summary[name] {
       Swift.print(
         String(
-          format: "   | ONNX Runtime best %.1f ms, median %.1f ms -> ratio %.2fx (best/best)", o.best,
-          o.median,
-          o.best / (bestSeconds * 1000)), terminator: "")
+          format:
+            "   | ONNX Runtime best %.1f ms, median %.1f ms -> ratio %.2fx (best/best), %.2fx (medians)",
+          o.best, o.median, o.best / (bestSeconds * 1000), o.median / (medianSeconds * 1000)),
+        terminator: "")
     }
     Swift.print("")
     if let peak = peakMemoryMB {

@@ -7,8 +7,8 @@
 // so the results are the same bits on either.
 //
 // Packed A layout, per KC-wide block of k (every block KC wide but the last): F32_PANEL-row panels
-// over the rows padded to a multiple of F32_PANEL, float [panel][p][i] = A[panel·8 + i][block
-// start + p]; the padding rows are zeros.
+// over the rows padded to a multiple of F32_PANEL, float [panel][p][i] =
+// A[panel·F32_PANEL + i][block start + p]; the padding rows are zeros.
 #include "CKernelsBF16.h"
 #include "f32drive.h"
 

@@ -10,9 +10,11 @@
 # Runtime per layer kind (tools/ort_kinds.py), then runs bench-trunks with the same thread count.
 # bench-trunks alternates ROUNDS rounds of RUNS ONNX Runtime runs (peer_onnxruntime.py as a
 # subprocess) with ROUNDS rounds of RUNS runs of its own, so both see the same machine load, and
-# prints best/median of each and the ratios. Each side drops one warm-up run per round (ORT's in its
-# fresh process, ours after the peer's round: a first run after a pause is 15–38 ms slow). Before every round it waits up to WAIT_IDLE seconds
-# (default 60) for a second in which other processes use less than 0.3 cores.
+# prints best/median of each and the ratios. Each side makes the same number of untimed runs before
+# each round, enough to fill ROUND_WARMUP seconds of ours (default 1; 0: one run each): runs in the
+# first second after the idle wait are slow (ORT's also follow its process start). Before every
+# round it waits up to WAIT_IDLE seconds (default 60) for a second in which other processes use less
+# than 0.3 cores.
 # PRECISION=bf16 runs our trunks with bf16 GEMMs (bench-trunks --precision; needs AVX512_BF16);
 # ONNX Runtime stays fp32.
 set -euo pipefail
@@ -41,4 +43,4 @@ rm -f "$OUT/ort_kinds.jsonl"
   "$OUT/models/resnet50_l3.onnx" "$OUT/models/s3dg_m4e.onnx" > "$OUT/ort_kinds.jsonl"
 "$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" --wait-idle "${WAIT_IDLE:-60}" \
   --peer-python "$VENV/bin/python" --peer-script "$BENCH/peer_onnxruntime.py" --peer-models "$OUT/models" \
-  --ort-kinds "$OUT/ort_kinds.jsonl" --precision "${PRECISION:-fp32}"
+  --ort-kinds "$OUT/ort_kinds.jsonl" --precision "${PRECISION:-fp32}" --round-warmup "${ROUND_WARMUP:-1}"

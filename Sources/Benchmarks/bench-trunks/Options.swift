@@ -14,6 +14,9 @@ struct BenchOptions {
   var layers = false
   var waitIdle: Double = 0
   var rounds = 1
+  /// Busy time each side spends on untimed runs before each round when a peer runs (`--round-warmup`
+  /// SECONDS; 0: one run each).
+  var roundWarmupSeconds = 1.0
   var peerPython: String?
   var peerScript = "../shared/bench/peer_onnxruntime.py"
   var peerModels: String?
@@ -23,7 +26,7 @@ struct BenchOptions {
   var precision = ComputePrecision.fp32
   var bf16Gemm = false
 
-  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F] [--precision fp32|bf16] [--bf16-gemm ROUNDS]`.
+  /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --round-warmup SECONDS --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F] [--precision fp32|bf16] [--bf16-gemm ROUNDS]`.
   static func parse(_ args: ArraySlice<String>) -> BenchOptions {
     var o = BenchOptions()
     var it = args.makeIterator()
@@ -40,6 +43,7 @@ struct BenchOptions {
       case "--ort-kinds": o.ortKindsPath = value
       case "--wait-idle": o.waitIdle = Double(value) ?? 0
       case "--rounds": o.rounds = max(1, Int(value) ?? 1)
+      case "--round-warmup": o.roundWarmupSeconds = max(0, Double(value) ?? o.roundWarmupSeconds)
       case "--peer-python": o.peerPython = value
       case "--peer-script": o.peerScript = value
       case "--peer-models": o.peerModels = value

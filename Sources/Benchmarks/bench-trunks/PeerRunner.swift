@@ -12,18 +12,17 @@ struct PeerRunner {
   /// Intra-op threads.
   var threads: Int
 
-  /// Times `model` (`runs` runs after one warm-up); returns the per-run milliseconds, or `nil`
-  /// (with a message on standard error) when the peer cannot run.
-  func run(model: String, runs: Int) -> [Double]? {
+  /// Times `model` (`runs` runs after `warmup` untimed ones); returns the per-run milliseconds, or
+  /// `nil` (with a message on standard error) when the peer cannot run.
+  func run(model: String, runs: Int, warmup: Int) -> [Double]? {
     let json = FileManager.default.temporaryDirectory.appendingPathComponent(
       "bench-trunks-ort-\(getpid()).jsonl")
     try? FileManager.default.removeItem(at: json)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [
-      script, "--dir", models, "--threads", String(threads), "--runs", String(runs), "--warmup", "1",
-      "--json",
-      json.path, model,
+      script, "--dir", models, "--threads", String(threads), "--runs", String(runs),
+      "--warmup", String(warmup), "--json", json.path, model,
     ]
     process.standardOutput = FileHandle.nullDevice
     do {

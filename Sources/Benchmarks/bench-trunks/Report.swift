@@ -66,10 +66,16 @@ func runNetwork(
   profile.enabled = false
   var times: [Double] = []
   var peerTimes: [Double] = []
+  // Untimed runs each side makes before each of its rounds (see `roundWarmupRuns`).
+  var roundWarmups = 1
   for i in 0..<(options.warmup + options.runs * options.rounds) {
+    if peer != nil, i == options.warmup {
+      roundWarmups = roundWarmupRuns(seconds: options.roundWarmupSeconds, name: name) { _ = body(profile) }
+    }
     // Alternate: before each round of our runs, one round of the peer's.
     if let peer, i >= options.warmup, (i - options.warmup) % options.runs == 0,
-      waitForIdle(options.waitIdle), let t = peer.run(model: ortName, runs: options.runs)
+      waitForIdle(options.waitIdle),
+      let t = peer.run(model: ortName, runs: options.runs, warmup: roundWarmups)
     {
       peerTimes += t
       print(
@@ -78,12 +84,12 @@ func runNetwork(
     }
     if (i - options.warmup) % options.runs == 0 {
       waitForIdle(options.waitIdle)
-      // The peer drops one warm-up run per round (its `--warmup 1`); ours after the peer's round
-      // or the idle wait runs 15–38 ms slow too (also after a plain sleep), so drop one likewise.
+      // The peer's round starts with `roundWarmups` untimed runs (its `--warmup`), so ours does too.
       if peer != nil, i >= options.warmup {
         let start = ContinuousClock.now
-        _ = body(profile)
-        print("\(name): round warm-up: \(ms((ContinuousClock.now - start).seconds)) ms (untimed)")
+        for _ in 0..<roundWarmups { _ = body(profile) }
+        let spent = ms((ContinuousClock.now - start).seconds)
+        print("\(name): round warm-up: \(roundWarmups) runs, \(spent) ms (untimed)")
       }
     }
     let start = ContinuousClock.now
@@ -129,6 +135,25 @@ func runNetwork(
   return NetworkReport(
     name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : times[times.count / 2],
     kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes, sgemm: sgemm, peakMemoryMB: peak)
+}
+
+/// How many untimed runs each side makes before each round of timed runs: enough of ours to fill
+/// `seconds` (at least one), from the time of one run of `body` made here; both sides make the same
+/// number.
+///
+/// Why: after the idle wait before a round, this machine runs our first second of runs slow (ResNet
+/// to layer3, medians of 6 rounds of 3 runs: 88–95 ms after one warm-up run, 72–89 ms after twelve),
+/// while the peer's timed runs follow its process start, about a second of busy CPU (importing
+/// onnxruntime). A warm-up of one run each gave the peer that second and us 80 ms.
+func roundWarmupRuns(seconds: Double, name: String, _ body: () -> Void) -> Int {
+  guard seconds > 0 else { return 1 }
+  let start = ContinuousClock.now
+  body()
+  let one = (ContinuousClock.now - start).seconds
+  let runs = max(1, min(100, Int((seconds / max(one, 1e-6)).rounded(.up))))
+  let budget = String(format: "%.1f s of ours at %@ ms a run", seconds, ms(one))
+  print("\(name): each side makes \(runs) untimed runs before each round (\(budget))")
+  return runs
 }
 
 /// Waits up to `seconds` for a second in which the machine is at least 85 % idle; returns true.

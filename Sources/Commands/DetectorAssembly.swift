@@ -89,7 +89,7 @@ public struct DetectorAssembly {
     let assembly = try DetectorCheckpoint.assemble(
       keyframe: keyframe, context: context, configuration: configuration, seed: seed, to: output)
     for warning in assembly.warnings {
-      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+      TerminalText.warn("warning: \(warning)")
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
     return Summary(configuration: configuration, assembly: assembly, fileSize: size, path: output)

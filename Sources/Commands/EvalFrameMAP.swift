@@ -95,7 +95,7 @@ public struct EvalFrameMAP: ParsableCommand {
       try run(group: group) { print($0) }
     } catch {
       guard let group, group.size > 1 else { throw error }
-      group.abort("eval-framemap failed: \(error)")
+      group.abort(TerminalText.escaped("eval-framemap failed: \(error)"))
     }
   }
 
@@ -123,7 +123,7 @@ public struct EvalFrameMAP: ParsableCommand {
         + "detections \(file) (\(detections.count) rows)"
       write(report.table(title: title))
       for warning in report.warnings {
-        FileHandle.standardError.write(Data("warning: split\(s): \(warning)\n".utf8))
+        TerminalText.warn("warning: split\(s): \(warning)")
       }
       reports.append(report)
     }

@@ -89,7 +89,7 @@ public struct EvalVideoMAP: ParsableCommand {
       try run(group: group) { print($0, terminator: "") }
     } catch {
       guard let group, group.size > 1 else { throw error }
-      group.abort("eval-videomap failed: \(error)")
+      group.abort(TerminalText.escaped("eval-videomap failed: \(error)"))
     }
   }
 
@@ -113,10 +113,9 @@ public struct EvalVideoMAP: ParsableCommand {
     let tubes = linking.tubes(linking: detections, videos: videos, groundTruth: gt)
     if videoAPProtocol == .yowo {
       for pair in YOWOVideoAPEvaluator.crossedVideos(in: videos) {
-        FileHandle.standardError.write(
-          Data(
-            ("warning: as YOWO does, the tubes of \(pair.detections) are scored against the ground truth of "
-              + "\(pair.groundTruth) (its two video orders differ)\n").utf8))
+        TerminalText.warn(
+          "warning: as YOWO does, the tubes of \(pair.detections) are scored against the ground truth of "
+            + "\(pair.groundTruth) (its two video orders differ)")
       }
     }
     let report = try videoAPProtocol.evaluate(

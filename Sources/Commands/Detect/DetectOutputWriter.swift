@@ -42,7 +42,7 @@ struct DetectOutputWriter {
     directory: String, videoName: String, classes: [String], every: Int, untrained: Bool,
     drawsFrames: Bool = true, drawThreshold: Float = 0
   ) throws {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try OutputDirectory.create(directory)
     self.directory = directory
     self.videoName = videoName
     self.classes = classes

@@ -209,7 +209,7 @@ extension DetectorRunOptions {
       detector = .rgb(rgb)
     }
     if let note {
-      FileHandle.standardError.write(Data("note: detector weights \(note): NOT a trained detector\n".utf8))
+      TerminalText.warn("note: detector weights \(note): NOT a trained detector")
     }
     let classes = detector.classes
     let known = Set(labels)
@@ -220,8 +220,7 @@ extension DetectorRunOptions {
           + "is a label of the ground truth (\(labels.prefix(3).joined(separator: ", "))…)")
     }
     if !unknown.isEmpty {
-      FileHandle.standardError.write(
-        Data("warning: \(checkpoint): classes not in the ground truth, never matched: \(unknown)\n".utf8))
+      TerminalText.warn("warning: \(checkpoint): classes not in the ground truth, never matched: \(unknown)")
     }
     let directory = cache ?? "\(framesRoot)/../detections-cache"
     let record = try Self.runRecord(
@@ -310,9 +309,9 @@ extension DetectorRunOptions {
           + "delete it or pass another --cache DIR")
     }
     do {
-      try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+      try OutputDirectory.create(cache)
     } catch {
-      throw EvalFrameMAPError("\(cache): cannot create the cache folder (\(error.localizedDescription))")
+      throw EvalFrameMAPError("\(cache): cannot create the cache folder (\(error.reason))")
     }
     try OutputFile.write(Data(record.utf8), to: path)
   }

@@ -21,7 +21,7 @@ public struct SplitDetection {
   /// Frames the ground truth gives each video; a video that turns out shorter is warned about.
   public var expectedFrames: [String: Int] = [:]
   /// Where warnings go (standard error by default).
-  public var warn: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+  public var warn: (String) -> Void = { TerminalText.warn($0) }
 
   /// A run reading `framesRoot` and caching into `cacheDirectory`.
   public init(framesRoot: String, cacheDirectory: String) {
@@ -49,7 +49,7 @@ public struct SplitDetection {
   /// Detections of every video by one detector or a two-stream fusion (cached ones are read back,
   /// the others computed and cached), labels being the class names and `video` the video id.
   public func detections(videos: [String], using detector: SplitDetector) throws -> [FrameDetection] {
-    try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+    try OutputDirectory.create(cacheDirectory)
     var all: [FrameDetection] = []
     var bar = ProgressBar(title: "videos", total: videos.count, enabled: showProgress)
     for (n, video) in videos.enumerated() {

@@ -1,3 +1,3 @@
 import Commands
 
-AssembleDetector.main()
+AssembleDetector.mainEscapingErrors()

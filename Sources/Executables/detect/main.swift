@@ -1,3 +1,3 @@
 import Commands
 
-Detect.main()
+Detect.mainEscapingErrors()

@@ -1,3 +1,3 @@
 import Commands
 
-EvalFrameMAP.main()
+EvalFrameMAP.mainEscapingErrors()

@@ -1,3 +1,3 @@
 import Commands
 
-EvalVideoMAP.main()
+EvalVideoMAP.mainEscapingErrors()

@@ -1,3 +1,3 @@
 import Commands
 
-FlowCommand.main()
+FlowCommand.mainEscapingErrors()

@@ -1,3 +1,3 @@
 import Commands
 
-MakeSyntheticActions.main()
+MakeSyntheticActions.mainEscapingErrors()

@@ -1,3 +1,3 @@
 import Commands
 
-RenderAnnotations.main()
+RenderAnnotations.mainEscapingErrors()

@@ -1,3 +1,3 @@
 import Commands
 
-Train.main()
+Train.mainEscapingErrors()

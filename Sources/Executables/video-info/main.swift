@@ -1,3 +1,3 @@
 import Commands
 
-VideoInfo.main()
+VideoInfo.mainEscapingErrors()

@@ -52,7 +52,8 @@ import Testing
     #expect(FileManager.default.createFile(atPath: file, contents: Data()))
     defer { try? FileManager.default.removeItem(atPath: file) }
     let error = try #require(throws: OutputDirectory.CreationError.self) {
-      _ = try DetectOutputWriter(directory: file + "/frames", videoName: "v", classes: ["a"], every: 1, untrained: false)
+      _ = try DetectOutputWriter(
+        directory: file + "/frames", videoName: "v", classes: ["a"], every: 1, untrained: false)
     }
     #expect("\(error)" == "\(file)/frames: cannot create the output folder (\(file) is a file)")
   }

@@ -92,7 +92,7 @@ public struct EvalFrameMAP: ParsableCommand {
   public func run() throws {
     let group = detector.isEnabled ? try ProcessGroup.joinIfLaunched() : nil
     do {
-      try run(group: group) { print($0) }
+      try run(group: group) { print(TerminalText.escaped($0, keepingNewlines: true)) }
     } catch {
       guard let group, group.size > 1 else { throw error }
       group.abort(TerminalText.escaped("eval-framemap failed: \(error)"))

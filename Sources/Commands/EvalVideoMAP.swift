@@ -86,7 +86,7 @@ public struct EvalVideoMAP: ParsableCommand {
   public func run() throws {
     let group = detector.isEnabled ? try ProcessGroup.joinIfLaunched() : nil
     do {
-      try run(group: group) { print($0, terminator: "") }
+      try run(group: group) { print(TerminalText.escaped($0, keepingNewlines: true), terminator: "") }
     } catch {
       guard let group, group.size > 1 else { throw error }
       group.abort(TerminalText.escaped("eval-videomap failed: \(error)"))

@@ -54,15 +54,15 @@ static inline void prefetchRow(const float *row) {
   for (int v = 0; v < ROW_LINES; v++) _mm_prefetch((const char *)(row + lineOffset(v)), _MM_HINT_T0);
 }
 
-/// One value of k of a tile: `acc[i][v] += a[i] · (B vector v)`, vector v loaded by `LOAD` (an
-/// expression in v).
-#define PRODUCT_STEP(acc, a, LOAD)                                                                \
+/// One value of k of a tile: `acc[i][v] += a[i] · (B vector v)` for the first `VECTORS` vectors
+/// (a constant expression), vector v loaded by `LOAD` (an expression in v).
+#define PRODUCT_STEP(acc, a, LOAD, VECTORS)                                                       \
   {                                                                                               \
     vec bv[NV];                                                                                   \
-    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) bv[v] = LOAD;                 \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < (VECTORS); v++) bv[v] = LOAD;          \
     _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
       const vec av = vset1((a)[i]);                                                               \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] =                 \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < (VECTORS); v++) acc[i][v] =          \
           vfma(av, bv[v], acc[i][v]);                                                             \
     }                                                                                             \
   }
@@ -70,11 +70,13 @@ static inline void prefetchRow(const float *row) {
 /// One value of k of a full tile, B row `b` (unmasked loads). The ISA header may define it (in
 /// assembly, where the compiler spills the intrinsics' accumulators).
 #ifndef FULL_STEP
-#define FULL_STEP(acc, a, b) PRODUCT_STEP(acc, a, vload((b) + VL * v))
+#define FULL_STEP(acc, a, b) PRODUCT_STEP(acc, a, vload((b) + VL * v), NV)
 #endif
 
-/// `FULL_STEP` for a tile with `cols` < NR columns: B's lanes past them (off `mask`) are not read.
-#define MASKED_STEP(acc, a, b) PRODUCT_STEP(acc, a, vloadMasked(mask[v], (b) + VL * v))
+/// `FULL_STEP` for a tile with `cols` < NR columns, over the `activeVectors` vectors that hold
+/// them (a constant of the enclosing function): B's lanes past them (off `mask`) are not read,
+/// and the vectors past them are neither loaded nor multiplied.
+#define MASKED_STEP(acc, a, b) PRODUCT_STEP(acc, a, vloadMasked(mask[v], (b) + VL * v), activeVectors)
 
 /// The products of one MR×NR tile over kc values of k into `acc`, two at a time: A from a packed
 /// panel (row i of value p at `ap[p · F32_PANEL + i]`), B row p at `ROW(p)`, each value's `STEP`
@@ -107,7 +109,12 @@ typedef struct {
 
 /// `storeTile` for a tile whose first column is grid column `j0` (see `gridMap`): the tile's lanes
 /// fall into runs of one output row each, stored (and, with beta, read) under masks; the
-/// epilogue's residual (`ep`, shifted to the tile's first row only) is addressed like C.
+/// epilogue's residual (`ep`, shifted to the tile's first row only) is addressed like C. Inlined
+/// into each kernel with PRODUCTS_INLINE: called, it takes the accumulators through memory (the
+/// stem's tiles, k = 147, ran 3 % slower).
+#if PRODUCTS_INLINE
+__attribute__((always_inline))
+#endif
 ISA_TARGET static inline void storeTileGrid(
     vec acc[MR][NV], float *c, long ldc, long j0, const gridMap *grid, long rows, long cols, float beta,
     const ck_epilogue *ep) {
@@ -144,7 +151,7 @@ ISA_TARGET static inline void storeTileGrid(
 }
 
 /// Defines the products of one MR×NR tile over kc values of k into `out`, B row p at `ROW(p)`
-/// given the parameters after AHEAD_ROW: NAME##Full for full tiles (unmasked loads; on the first
+/// given the parameters after ARGUMENTS (whose names ARGUMENTS lists): NAME##Full for full tiles (unmasked loads; on the first
 /// pass over a B tile, `prefetch`, it asks for the rows at `AHEAD_ROW(p)` too, and with `nextB`
 /// for one line of each row of a later tile, `nextLdb` apart) and NAME##Masked for
 /// tiles of `cols` < NR columns. Without PRODUCTS_INLINE (AVX2: 16 ymm registers for 12
@@ -157,7 +164,7 @@ ISA_TARGET static inline void storeTileGrid(
 #else
 #define PRODUCTS_FUNCTION ISA_TARGET __attribute__((noinline)) static
 #endif
-#define DEFINE_PRODUCTS(NAME, ROW, AHEAD_ROW, ...)                                                \
+#define DEFINE_PRODUCTS(NAME, ROW, AHEAD_ROW, ARGUMENTS, ...)                                     \
   PRODUCTS_FUNCTION void NAME##Full(                                                              \
       vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, int prefetchFirst,         \
       const nextTile *next, const float *nextB, long nextLdb) {                                   \
@@ -172,9 +179,33 @@ ISA_TARGET static inline void storeTileGrid(
     }                                                                                             \
     COPY_TILE(out, acc);                                                                          \
   }                                                                                               \
+  DEFINE_MASKED_PRODUCTS(NAME##Masked1, 1, ROW, AHEAD_ROW, __VA_ARGS__)                          \
+  DEFINE_MASKED_PRODUCTS(NAME##Masked2, 2, ROW, AHEAD_ROW, __VA_ARGS__)                          \
+  DEFINE_MASKED_PRODUCTS(NAME##MaskedAll, NV, ROW, AHEAD_ROW, __VA_ARGS__)                       \
+  /* NAME##Masked: tiles of `cols` < NR columns, computing only the vectors that hold them (a */  \
+  /* 20-column tile, the last of a 500-column GEMM, costs 2 vectors' products, not 3). */         \
   PRODUCTS_FUNCTION void NAME##Masked(                                                            \
       vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, long cols,                 \
       const nextTile *next) {                                                                     \
+    if (cols <= VL && NV > 1) {                                                                   \
+      NAME##Masked1(out, kc, ap, UNPAREN ARGUMENTS, cols, next);                                      \
+    } else if (cols <= 2 * VL && NV > 2) {                                                        \
+      NAME##Masked2(out, kc, ap, UNPAREN ARGUMENTS, cols, next);                                      \
+    } else {                                                                                      \
+      NAME##MaskedAll(out, kc, ap, UNPAREN ARGUMENTS, cols, next);                                    \
+    }                                                                                             \
+  }
+
+/// Defines NAME: the products of one tile of `cols` < NR columns over kc values of k into `out`,
+/// multiplying only its first VECTORS vectors of B (the others stay zero); B row p at `ROW(p)`.
+/// The arguments in a parenthesised list, without the parentheses.
+#define UNPAREN(...) __VA_ARGS__
+
+#define DEFINE_MASKED_PRODUCTS(NAME, VECTORS, ROW, AHEAD_ROW, ...)                                \
+  PRODUCTS_FUNCTION void NAME(                                                                    \
+      vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, long cols,                 \
+      const nextTile *next) {                                                                     \
+    enum { activeVectors = VECTORS };                                                             \
     const int prefetch = 0;                                                                       \
     const float *nextB = NULL;                                                                    \
     const long nextLdb = 0;                                                                       \
@@ -200,14 +231,14 @@ ISA_TARGET static inline void storeTileGrid(
 /// B rows `ldb` apart from `b`.
 #define STRIDED_ROW(q) (b + (q) * ldb)
 #define STRIDED_AHEAD(q) prefetchRow(b + ((q) + PD) * ldb)
-DEFINE_PRODUCTS(strided, STRIDED_ROW, STRIDED_AHEAD, const float *restrict b, long ldb)
+DEFINE_PRODUCTS(strided, STRIDED_ROW, STRIDED_AHEAD, (b, ldb), const float *restrict b, long ldb)
 
 #if !PACK_B
 /// B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a strided convolution
 /// reads them from phase planes).
 #define POINTED_ROW(q) (bRows[q] + j)
 #define POINTED_AHEAD(q) prefetchRow(bRows[(q) + PD < kc ? (q) + PD : kc - 1] + j)
-DEFINE_PRODUCTS(pointed, POINTED_ROW, POINTED_AHEAD, const float *const *bRows, long j)
+DEFINE_PRODUCTS(pointed, POINTED_ROW, POINTED_AHEAD, (bRows, j), const float *const *bRows, long j)
 #endif
 
 /// Stores a finished tile: into C (`storeTile`), or with `grid` into grid columns, the tile's first
@@ -225,6 +256,18 @@ ISA_TARGET static inline void storeKernelTile(
   }
 }
 
+/// `kernel` for a tile of `cols` < NR columns whose B rows end with them. A function of its own, so
+/// that its three variants (1, 2 or NV vectors) do not share `kernel`'s body with the full tiles'
+/// loop: inlined there, they cost full tiles 3 % (114.5 → 111 GFLOP/s on 128 × 480 × 256).
+ISA_TARGET __attribute__((noinline)) static void maskedKernel(
+    long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
+    long cols, float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid, long j) {
+  vec acc[MR][NV];
+  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
+  stridedMasked(acc, kc, ap, b, ldb, cols, next);
+  storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
+}
+
 /// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · B + beta · C over kc values of k,
 /// B rows `ldb` apart (beta 0 never reads C); then the epilogue `ep` when not NULL; with `grid`, C's
 /// columns are grid columns from `j` on. `wholeLoads`: B's rows hold NR readable floats even when
@@ -234,29 +277,39 @@ ISA_TARGET __attribute__((noinline)) static void kernel(
     long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next, int wholeLoads,
     const gridMap *grid, long j, const float *nextB) {
+  if (cols < NR && !wholeLoads) {
+    maskedKernel(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
+    return;
+  }
   vec acc[MR][NV];
   if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
-  if (cols == NR || wholeLoads) {
-    stridedFull(acc, kc, ap, b, ldb, prefetch, next, nextB, ldb);
-  } else {
-    stridedMasked(acc, kc, ap, b, ldb, cols, next);
-  }
+  stridedFull(acc, kc, ap, b, ldb, prefetch, next, nextB, ldb);
   storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
 }
 
 #if !PACK_B
+/// `maskedKernel` with B row p at `bRows[p] + j`.
+ISA_TARGET __attribute__((noinline)) static void maskedKernelRows(
+    long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
+    long cols, float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid) {
+  vec acc[MR][NV];
+  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
+  pointedMasked(acc, kc, ap, bRows, j, cols, next);
+  storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
+}
+
 /// `kernel` with B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a
 /// strided convolution reads them from phase planes).
 ISA_TARGET __attribute__((noinline)) static void kernelRows(
     long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, int prefetch, const nextTile *next, const gridMap *grid) {
+  if (cols < NR) {
+    maskedKernelRows(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid);
+    return;
+  }
   vec acc[MR][NV];
   if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
-  if (cols == NR) {
-    pointedFull(acc, kc, ap, bRows, j, prefetch, next, NULL, 0);
-  } else {
-    pointedMasked(acc, kc, ap, bRows, j, cols, next);
-  }
+  pointedFull(acc, kc, ap, bRows, j, prefetch, next, NULL, 0);
   storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
 }
 #endif

@@ -78,6 +78,22 @@ static inline void prefetchRow(const float *row) {
 /// and the vectors past them are neither loaded nor multiplied.
 #define MASKED_STEP(acc, a, b) PRODUCT_STEP(acc, a, vloadMasked(mask[v], (b) + VL * v), activeVectors)
 
+/// `MASKED_STEP` whose last vector (`activeVectors` − 1, at most VL / 2 columns) is computed on
+/// half vectors, into `low[i]`.
+#define HALF_STEP(acc, a, b)                                                                      \
+  {                                                                                               \
+    vec bv[NV];                                                                                   \
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < activeVectors - 1; v++) bv[v] =        \
+        vloadMasked(mask[v], (b) + VL * v);                                                       \
+    const half bl = lowHalf(vloadMasked(mask[activeVectors - 1], (b) + VL * (activeVectors - 1))); \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) {                             \
+      const vec av = vset1((a)[i]);                                                               \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < activeVectors - 1; v++) acc[i][v] =  \
+          vfma(av, bv[v], acc[i][v]);                                                             \
+      low[i] = hfma(lowHalf(av), bl, low[i]);                                                     \
+    }                                                                                             \
+  }
+
 /// The products of one MR×NR tile over kc values of k into `acc`, two at a time: A from a packed
 /// panel (row i of value p at `ap[p · F32_PANEL + i]`), B row p at `ROW(p)`, each value's `STEP`
 /// after `PREFETCH(p)` when `prefetch` (the first pass over a B tile). Per pair, packed A is asked
@@ -151,7 +167,7 @@ ISA_TARGET static inline void storeTileGrid(
 }
 
 /// Defines the products of one MR×NR tile over kc values of k into `out`, B row p at `ROW(p)`
-/// given the parameters after ARGUMENTS (whose names ARGUMENTS lists): NAME##Full for full tiles (unmasked loads; on the first
+/// given the parameters after AHEAD_ROW: NAME##Full for full tiles (unmasked loads; on the first
 /// pass over a B tile, `prefetch`, it asks for the rows at `AHEAD_ROW(p)` too, and with `nextB`
 /// for one line of each row of a later tile, `nextLdb` apart) and NAME##Masked for
 /// tiles of `cols` < NR columns. Without PRODUCTS_INLINE (AVX2: 16 ymm registers for 12
@@ -164,7 +180,7 @@ ISA_TARGET static inline void storeTileGrid(
 #else
 #define PRODUCTS_FUNCTION ISA_TARGET __attribute__((noinline)) static
 #endif
-#define DEFINE_PRODUCTS(NAME, ROW, AHEAD_ROW, ARGUMENTS, ...)                                     \
+#define DEFINE_PRODUCTS(NAME, ROW, AHEAD_ROW, ...)                                                \
   PRODUCTS_FUNCTION void NAME##Full(                                                              \
       vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, int prefetchFirst,         \
       const nextTile *next, const float *nextB, long nextLdb) {                                   \
@@ -179,29 +195,18 @@ ISA_TARGET static inline void storeTileGrid(
     }                                                                                             \
     COPY_TILE(out, acc);                                                                          \
   }                                                                                               \
-  DEFINE_MASKED_PRODUCTS(NAME##Masked1, 1, ROW, AHEAD_ROW, __VA_ARGS__)                          \
-  DEFINE_MASKED_PRODUCTS(NAME##Masked2, 2, ROW, AHEAD_ROW, __VA_ARGS__)                          \
-  DEFINE_MASKED_PRODUCTS(NAME##MaskedAll, NV, ROW, AHEAD_ROW, __VA_ARGS__)                       \
-  /* NAME##Masked: tiles of `cols` < NR columns, computing only the vectors that hold them (a */  \
-  /* 20-column tile, the last of a 500-column GEMM, costs 2 vectors' products, not 3). */         \
-  PRODUCTS_FUNCTION void NAME##Masked(                                                            \
-      vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, long cols,                 \
-      const nextTile *next) {                                                                     \
-    if (cols <= VL && NV > 1) {                                                                   \
-      NAME##Masked1(out, kc, ap, UNPAREN ARGUMENTS, cols, next);                                      \
-    } else if (cols <= 2 * VL && NV > 2) {                                                        \
-      NAME##Masked2(out, kc, ap, UNPAREN ARGUMENTS, cols, next);                                      \
-    } else {                                                                                      \
-      NAME##MaskedAll(out, kc, ap, UNPAREN ARGUMENTS, cols, next);                                    \
-    }                                                                                             \
-  }
+  DEFINE_MASKED_PRODUCTS(NAME##Masked1, 1, 0, ROW, AHEAD_ROW, __VA_ARGS__)                       \
+  DEFINE_MASKED_PRODUCTS(NAME##Masked2, 2, 0, ROW, AHEAD_ROW, __VA_ARGS__)                       \
+  DEFINE_MASKED_PRODUCTS(NAME##MaskedAll, NV, 0, ROW, AHEAD_ROW, __VA_ARGS__)                    \
+  DEFINE_MASKED_PRODUCTS(NAME##MaskedHalf1, 1, 1, ROW, AHEAD_ROW, __VA_ARGS__)                   \
+  DEFINE_MASKED_PRODUCTS(NAME##MaskedHalf2, 2, 1, ROW, AHEAD_ROW, __VA_ARGS__)                   \
+  DEFINE_MASKED_PRODUCTS(NAME##MaskedHalfAll, NV, 1, ROW, AHEAD_ROW, __VA_ARGS__)
 
 /// Defines NAME: the products of one tile of `cols` < NR columns over kc values of k into `out`,
-/// multiplying only its first VECTORS vectors of B (the others stay zero); B row p at `ROW(p)`.
-/// The arguments in a parenthesised list, without the parentheses.
-#define UNPAREN(...) __VA_ARGS__
-
-#define DEFINE_MASKED_PRODUCTS(NAME, VECTORS, ROW, AHEAD_ROW, ...)                                \
+/// multiplying only its first VECTORS vectors of B (the others stay zero), the last of them on
+/// half vectors when HALF (its high lanes then hold no columns and are never stored); B row p at
+/// `ROW(p)`.
+#define DEFINE_MASKED_PRODUCTS(NAME, VECTORS, HALF, ROW, AHEAD_ROW, ...)                          \
   PRODUCTS_FUNCTION void NAME(                                                                    \
       vec out[MR][NV], long kc, const float *restrict ap, __VA_ARGS__, long cols,                 \
       const nextTile *next) {                                                                     \
@@ -213,7 +218,15 @@ ISA_TARGET static inline void storeTileGrid(
     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) mask[v] = lanes(cols - VL * v); \
     vec acc[MR][NV];                                                                              \
     ZERO_TILE(acc);                                                                               \
-    TILE_LOOP(MASKED_STEP, ROW, AHEAD_ROW)                                                        \
+    if (HALF) {                                                                                   \
+      half low[MR];                                                                               \
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) low[i] = hzero();           \
+      TILE_LOOP(HALF_STEP, ROW, AHEAD_ROW)                                                        \
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR; i++) acc[i][VECTORS - 1] =       \
+          widen(low[i]);                                                                          \
+    } else {                                                                                      \
+      TILE_LOOP(MASKED_STEP, ROW, AHEAD_ROW)                                                      \
+    }                                                                                             \
     COPY_TILE(out, acc);                                                                          \
   }
 
@@ -231,14 +244,14 @@ ISA_TARGET static inline void storeTileGrid(
 /// B rows `ldb` apart from `b`.
 #define STRIDED_ROW(q) (b + (q) * ldb)
 #define STRIDED_AHEAD(q) prefetchRow(b + ((q) + PD) * ldb)
-DEFINE_PRODUCTS(strided, STRIDED_ROW, STRIDED_AHEAD, (b, ldb), const float *restrict b, long ldb)
+DEFINE_PRODUCTS(strided, STRIDED_ROW, STRIDED_AHEAD, const float *restrict b, long ldb)
 
 #if !PACK_B
 /// B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a strided convolution
 /// reads them from phase planes).
 #define POINTED_ROW(q) (bRows[q] + j)
 #define POINTED_AHEAD(q) prefetchRow(bRows[(q) + PD < kc ? (q) + PD : kc - 1] + j)
-DEFINE_PRODUCTS(pointed, POINTED_ROW, POINTED_AHEAD, (bRows, j), const float *const *bRows, long j)
+DEFINE_PRODUCTS(pointed, POINTED_ROW, POINTED_AHEAD, const float *const *bRows, long j)
 #endif
 
 /// Stores a finished tile: into C (`storeTile`), or with `grid` into grid columns, the tile's first
@@ -256,16 +269,70 @@ ISA_TARGET static inline void storeKernelTile(
   }
 }
 
-/// `kernel` for a tile of `cols` < NR columns whose B rows end with them. A function of its own, so
-/// that its three variants (1, 2 or NV vectors) do not share `kernel`'s body with the full tiles'
-/// loop: inlined there, they cost full tiles 3 % (114.5 → 111 GFLOP/s on 128 × 480 × 256).
-ISA_TARGET __attribute__((noinline)) static void maskedKernel(
+/// The variant of the masked products for a tile of `cols` < NR columns: the vectors that hold
+/// its columns, the last on half vectors when it holds at most VL / 2 of them (HALF_VECTOR_FMA).
+/// A 20-column tile, the last of a 500-column GEMM, then costs 1.5 vectors' products instead of 3;
+/// a Winograd GEMM over 35 tiles, 2.5.
+typedef enum { MASKED1, MASKED2, MASKED_ALL, MASKED_HALF1, MASKED_HALF2, MASKED_HALF_ALL } maskedVariant;
+
+static inline maskedVariant variantFor(long cols) {
+  const long vectors = (cols + VL - 1) / VL;
+  const int half = HALF_VECTOR_FMA && cols - (vectors - 1) * VL <= VL / 2;
+  if (vectors == 1 && NV > 1) return half ? MASKED_HALF1 : MASKED1;
+  if (vectors == 2 && NV > 2) return half ? MASKED_HALF2 : MASKED2;
+  return half ? MASKED_HALF_ALL : MASKED_ALL;
+}
+
+/// Defines NAME##VARIANT: `kernel` for a tile of `cols` < NR columns, with the products of
+/// PRODUCTS##VARIANT, B's rows given by B_PARAMETERS (passed on as B_ARGUMENTS), the tile's first
+/// grid column by `column`. Each variant is a function of
+/// its own: inlined together (or into `kernel`), they made clang spill accumulators in every one,
+/// and cost full tiles 3 % (114.5 → 111 GFLOP/s on 128 × 480 × 256).
+#define DEFINE_MASKED_KERNEL(NAME, VARIANT, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                 \
+  ISA_TARGET __attribute__((noinline)) static void NAME##VARIANT(                                 \
+      long kc, const float *restrict ap, B_PARAMETERS, float *c, long ldc, long rows, long cols,  \
+      float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid, long column) { \
+    vec acc[MR][NV];                                                                              \
+    if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);                            \
+    PRODUCTS##VARIANT(acc, kc, ap, B_ARGUMENTS, cols, next);                                      \
+    storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, column);                             \
+  }
+
+#define STRIDED_PARAMETERS const float *restrict b, long ldb
+#define STRIDED_ARGUMENTS b, ldb
+DEFINE_MASKED_KERNEL(maskedKernel, Masked1, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernel, Masked2, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernel, MaskedAll, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernel, MaskedHalf1, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernel, MaskedHalf2, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernel, MaskedHalfAll, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+
+/// `kernel` for a tile of `cols` < NR columns whose B rows end with them (see `variantFor`). A
+/// switch: a table of the six functions instead let clang inline this one into `kernel`, and the
+/// full tiles ran at 45–80 instead of 115 GFLOP/s (128 × 480 × 256).
+ISA_TARGET static void maskedKernel(
     long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid, long j) {
-  vec acc[MR][NV];
-  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
-  stridedMasked(acc, kc, ap, b, ldb, cols, next);
-  storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
+  switch (variantFor(cols)) {
+  case MASKED1:
+    maskedKernelMasked1(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED2:
+    maskedKernelMasked2(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_ALL:
+    maskedKernelMaskedAll(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_HALF1:
+    maskedKernelMaskedHalf1(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_HALF2:
+    maskedKernelMaskedHalf2(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_HALF_ALL:
+    maskedKernelMaskedHalfAll(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  }
 }
 
 /// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · B + beta · C over kc values of k,
@@ -288,14 +355,39 @@ ISA_TARGET __attribute__((noinline)) static void kernel(
 }
 
 #if !PACK_B
+#define POINTED_PARAMETERS const float *const *bRows, long j
+#define POINTED_ARGUMENTS bRows, j
+DEFINE_MASKED_KERNEL(maskedKernelRows, Masked1, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernelRows, Masked2, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedAll, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedHalf1, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedHalf2, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
+DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedHalfAll, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
+
 /// `maskedKernel` with B row p at `bRows[p] + j`.
-ISA_TARGET __attribute__((noinline)) static void maskedKernelRows(
+ISA_TARGET static void maskedKernelRows(
     long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid) {
-  vec acc[MR][NV];
-  if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);
-  pointedMasked(acc, kc, ap, bRows, j, cols, next);
-  storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, j);
+  switch (variantFor(cols)) {
+  case MASKED1:
+    maskedKernelRowsMasked1(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED2:
+    maskedKernelRowsMasked2(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_ALL:
+    maskedKernelRowsMaskedAll(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_HALF1:
+    maskedKernelRowsMaskedHalf1(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_HALF2:
+    maskedKernelRowsMaskedHalf2(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  case MASKED_HALF_ALL:
+    maskedKernelRowsMaskedHalfAll(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
+    break;
+  }
 }
 
 /// `kernel` with B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a

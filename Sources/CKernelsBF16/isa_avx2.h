@@ -56,6 +56,16 @@ ISA_TARGET static inline void vstore(float *p, vec v) { _mm256_storeu_ps(p, v); 
 /// a · b + c, rounded once.
 ISA_TARGET static inline vec vfma(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
 ISA_TARGET static inline vec vadd(vec a, vec b) { return _mm256_add_ps(a, b); }
+
+/// Whether a tile's last vector, when it holds at most VL / 2 columns, is computed on `half`
+/// vectors: no (a 128-bit FMA costs what a 256-bit one does); the kernels never do here.
+#define HALF_VECTOR_FMA 0
+/// A whole vector (no narrower kind is used).
+typedef __m256 half;
+ISA_TARGET static inline half hzero(void) { return _mm256_setzero_ps(); }
+ISA_TARGET static inline half lowHalf(vec v) { return v; }
+ISA_TARGET static inline vec widen(half h) { return h; }
+ISA_TARGET static inline half hfma(half a, half b, half c) { return vfma(a, b, c); }
 /// max(v, 0) as MAXPS computes it (+0 for either zero and for NaN).
 ISA_TARGET static inline vec vrelu(vec v) { return _mm256_max_ps(v, _mm256_setzero_ps()); }
 

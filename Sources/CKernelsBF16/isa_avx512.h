@@ -49,6 +49,17 @@ ISA_TARGET static inline void vstore(float *p, vec v) { _mm512_storeu_ps(p, v); 
 /// a · b + c, rounded once.
 ISA_TARGET static inline vec vfma(vec a, vec b, vec c) { return _mm512_fmadd_ps(a, b, c); }
 ISA_TARGET static inline vec vadd(vec a, vec b) { return _mm512_add_ps(a, b); }
+
+/// Whether a tile's last vector, when it holds at most VL / 2 columns, is computed on `half`
+/// vectors: Zen 4 runs a 512-bit FMA as two 256-bit halves, so a 256-bit one costs half as much.
+#define HALF_VECTOR_FMA 1
+/// The low VL / 2 lanes of a vector.
+typedef __m256 half;
+ISA_TARGET static inline half hzero(void) { return _mm256_setzero_ps(); }
+ISA_TARGET static inline half lowHalf(vec v) { return _mm512_castps512_ps256(v); }
+/// `h` in the low lanes; the high lanes are not used.
+ISA_TARGET static inline vec widen(half h) { return _mm512_castps256_ps512(h); }
+ISA_TARGET static inline half hfma(half a, half b, half c) { return _mm256_fmadd_ps(a, b, c); }
 /// max(v, 0) as MAXPS computes it (+0 for either zero and for NaN).
 ISA_TARGET static inline vec vrelu(vec v) { return _mm512_max_ps(v, _mm512_setzero_ps()); }
 

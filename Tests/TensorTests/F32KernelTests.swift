@@ -123,11 +123,15 @@ struct F32KernelTests {
 
   /// The AVX2 build gives the bits of the AVX-512 build, on CPUs that run both: the same products in
   /// the same order, on 4×24 tiles with B packed per block instead of 8×48 tiles reading B in place.
-  /// The last tiles of the AVX-512 build's rows have 2 (530 = 480 + 48 + 2), 30, 2 and 38 columns:
-  /// its narrow tiles multiply 1, 2 or all 3 vectors of B.
+  /// The last tiles of the AVX-512 build's rows have 2 (530 = 480 + 48 + 2), 30, 2, 38, 12, 20
+  /// (500 = 480 + 20) and 45 columns: its narrow tiles multiply 1, 2 or all 3 vectors of B, the
+  /// last on half vectors when it holds at most 8 of them.
   @Test(
     .enabled(if: f32KernelLevels == [1, 2], "this CPU does not run both builds"),
-    arguments: [[70, 530, 513, 8], [1040, 30, 300, 0], [13, 50, 17, 16], [13, 86, 17, 16]],
+    arguments: [
+      [70, 530, 513, 8], [1040, 30, 300, 0], [13, 50, 17, 16], [13, 86, 17, 16], [9, 60, 33, 0],
+      [9, 500, 33, 0], [9, 93, 33, 0],
+    ],
     [Float(0), 1, 0.5])
   func avx2BuildGivesTheBitsOfTheAVX512Build(shape: [Int], beta: Float) {
     let o = Case(m: shape[0], n: shape[1], k: shape[2], rowOffset: shape[3], seed: 27)

@@ -38,7 +38,13 @@ struct BenchOptions {
       case "--warmup": o.warmup = Int(value) ?? o.warmup
       case "--profile-runs": o.profileRuns = Int(value) ?? o.profileRuns
       case "--sgemm-runs": o.sgemmRuns = Int(value) ?? o.sgemmRuns
-      case "--only": o.networks = [value]
+      case "--only":
+        guard ["resnet50", "s3dg"].contains(value) else {
+          let message = "bench-trunks: --only takes resnet50 or s3dg, not \"\(value)\"\n"
+          FileHandle.standardError.write(Data(message.utf8))
+          exit(2)
+        }
+        o.networks = [value]
       case "--ort": o.ortPath = value
       case "--ort-kinds": o.ortKindsPath = value
       case "--wait-idle": o.waitIdle = Double(value) ?? 0

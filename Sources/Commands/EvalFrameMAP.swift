@@ -63,26 +63,26 @@ public struct EvalFrameMAP: ParsableCommand {
   /// Checks the arguments that need no file access.
   public func validate() throws {
     if allSplits {
-      guard split == nil else { throw EvalFrameMAPError("give either a SPLIT or --all-splits, not both") }
+      guard split == nil else { throw ValidationError("give either a SPLIT or --all-splits, not both") }
     } else {
       guard let split else {
-        throw EvalFrameMAPError("missing SPLIT (split1, split2, split3) or --all-splits")
+        throw ValidationError("missing SPLIT (split1, split2, split3) or --all-splits")
       }
       _ = try splitNumber(split)
     }
     if detector.isEnabled {
       guard input.detections.isEmpty, detector.framesRoot != nil else {
-        throw EvalFrameMAPError("with --detector give --frames-root DIR and no --detections")
+        throw ValidationError("with --detector give --frames-root DIR and no --detections")
       }
       return
     }
     guard !input.detections.isEmpty else {
-      throw EvalFrameMAPError(
+      throw ValidationError(
         "--detections FILE.csv is required, or --detector FILE --frames-root DIR to run the detector")
     }
     let splits = allSplits ? dataset.splitCount : 1
     guard input.detections.count == 1 || input.detections.count == splits else {
-      throw EvalFrameMAPError(
+      throw ValidationError(
         "give one --detections file, or one per split (\(splits)), not \(input.detections.count)")
     }
   }
@@ -143,7 +143,7 @@ public struct EvalFrameMAP: ParsableCommand {
     let digits = text.lowercased().hasPrefix("split") ? String(text.dropFirst(5)) : text
     guard let n = Int(digits), n >= 1, n <= dataset.splitCount else {
       let allowed = (1...dataset.splitCount).map { "split\($0)" }.joined(separator: ", ")
-      throw EvalFrameMAPError("\(dataset.rawValue) has \(allowed); got '\(text)'")
+      throw ValidationError("\(dataset.rawValue) has \(allowed); got '\(text)'")
     }
     return n
   }

@@ -70,12 +70,12 @@ public struct EvalVideoMAP: ParsableCommand {
     _ = try splitNumber()
     if detector.isEnabled {
       guard input.detections.isEmpty, detector.framesRoot != nil else {
-        throw EvalFrameMAPError("with --detector give --frames-root DIR and no --detections")
+        throw ValidationError("with --detector give --frames-root DIR and no --detections")
       }
       return
     }
     guard input.detections.count == 1 else {
-      throw EvalFrameMAPError(
+      throw ValidationError(
         "give exactly one --detections FILE.csv (got \(input.detections.count)), or --detector FILE --frames-root DIR"
       )
     }
@@ -134,7 +134,7 @@ public struct EvalVideoMAP: ParsableCommand {
     let digits = split.lowercased().hasPrefix("split") ? String(split.dropFirst(5)) : split
     guard let n = Int(digits), n >= 1, n <= dataset.splitCount else {
       let allowed = (1...dataset.splitCount).map { "split\($0)" }.joined(separator: ", ")
-      throw EvalFrameMAPError("\(dataset.rawValue) has \(allowed); got '\(split)'")
+      throw ValidationError("\(dataset.rawValue) has \(allowed); got '\(split)'")
     }
     return n
   }

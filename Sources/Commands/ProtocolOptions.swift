@@ -27,7 +27,7 @@ public struct ProtocolOptions: ParsableArguments {
   /// Checks the threshold.
   public func validate() throws {
     guard iou > 0 && iou <= 1 else {
-      throw EvalFrameMAPError("--iou must be in (0, 1], got \(iou)")
+      throw ValidationError("--iou must be in (0, 1], got \(iou)")
     }
   }
 }

@@ -81,6 +81,8 @@ import Testing
       let text = EvalFrameMAP.message(for: error)
       #expect(text.contains(message), "\(text)")
       #expect(!text.contains("\n"))
+      // A usage error (status 64, printed with the usage lines), as every command's argument checks.
+      #expect(EvalFrameMAP.exitCode(for: error) == .validationFailure, "\(error)")
     }
   }
 

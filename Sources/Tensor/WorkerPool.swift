@@ -102,6 +102,11 @@ final class WorkerPool: @unchecked Sendable {
   /// Whether the calling thread is running an iteration of a region.
   @TaskLocal private static var insideRegion = false
 
+  /// Which of a region's threads the calling thread is: 0 for the caller (any thread outside the
+  /// pool), w + 1 for worker w. ``Compute/splitRange(_:align:minimum:partsPerThread:_:)`` gives each
+  /// thread the same parts of every split from it, so that a layer reads what the same thread wrote.
+  @TaskLocal static var threadIndex = 0
+
   /// Claims and runs iterations of region `region` until none are left (or the region has ended,
   /// or `worker` is not one of its participants).
   private func claim(region: UInt64, worker: Int?) {
@@ -141,7 +146,9 @@ final class WorkerPool: @unchecked Sendable {
     var seen = first
     while true {
       seen = waitForRegion(after: seen)
-      Self.$insideRegion.withValue(true) { claim(region: seen, worker: index) }
+      Self.$threadIndex.withValue(index + 1) {
+        Self.$insideRegion.withValue(true) { claim(region: seen, worker: index) }
+      }
     }
   }
 

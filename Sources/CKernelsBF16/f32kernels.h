@@ -284,55 +284,52 @@ static inline maskedVariant variantFor(long cols) {
 }
 
 /// Defines NAME##VARIANT: `kernel` for a tile of `cols` < NR columns, with the products of
-/// PRODUCTS##VARIANT, B's rows given by B_PARAMETERS (passed on as B_ARGUMENTS), the tile's first
-/// grid column by `column`. Each variant is a function of
-/// its own: inlined together (or into `kernel`), they made clang spill accumulators in every one,
-/// and cost full tiles 3 % (114.5 → 111 GFLOP/s on 128 × 480 × 256).
+/// PRODUCTS##VARIANT, B's rows given by the parameters B_PARAMETERS() (passed on as B_ARGUMENTS()),
+/// the tile's first grid column by `column`. Each variant is a function of its own: inlined
+/// together (or into `kernel`), they made clang spill accumulators in every one, and cost full
+/// tiles 3 % (114.5 → 111 GFLOP/s on 128 × 480 × 256).
 #define DEFINE_MASKED_KERNEL(NAME, VARIANT, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                 \
   ISA_TARGET __attribute__((noinline)) static void NAME##VARIANT(                                 \
-      long kc, const float *restrict ap, B_PARAMETERS, float *c, long ldc, long rows, long cols,  \
+      long kc, const float *restrict ap, B_PARAMETERS(), float *c, long ldc, long rows, long cols, \
       float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid, long column) { \
     vec acc[MR][NV];                                                                              \
     if (ep && ep->residual) prefetchTile(ep->residual, ep->ldr, rows);                            \
-    PRODUCTS##VARIANT(acc, kc, ap, B_ARGUMENTS, cols, next);                                      \
+    PRODUCTS##VARIANT(acc, kc, ap, B_ARGUMENTS(), cols, next);                                    \
     storeKernelTile(acc, c, ldc, rows, cols, beta, ep, grid, column);                             \
   }
 
-#define STRIDED_PARAMETERS const float *restrict b, long ldb
-#define STRIDED_ARGUMENTS b, ldb
-DEFINE_MASKED_KERNEL(maskedKernel, Masked1, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernel, Masked2, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernel, MaskedAll, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernel, MaskedHalf1, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernel, MaskedHalf2, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernel, MaskedHalfAll, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+/// The six variants' kernels (`DEFINE_MASKED_KERNEL`), NAME##Masked1 … NAME##MaskedHalfAll.
+#define DEFINE_MASKED_KERNELS(NAME, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                         \
+  DEFINE_MASKED_KERNEL(NAME, Masked1, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                        \
+  DEFINE_MASKED_KERNEL(NAME, Masked2, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                        \
+  DEFINE_MASKED_KERNEL(NAME, MaskedAll, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                      \
+  DEFINE_MASKED_KERNEL(NAME, MaskedHalf1, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                    \
+  DEFINE_MASKED_KERNEL(NAME, MaskedHalf2, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)                    \
+  DEFINE_MASKED_KERNEL(NAME, MaskedHalfAll, PRODUCTS, B_PARAMETERS, B_ARGUMENTS)
 
-/// `kernel` for a tile of `cols` < NR columns whose B rows end with them (see `variantFor`). A
-/// switch: a table of the six functions instead let clang inline this one into `kernel`, and the
-/// full tiles ran at 45–80 instead of 115 GFLOP/s (128 × 480 × 256).
+/// B's rows as `kernel` takes them (row p at `b + p · ldb`).
+#define STRIDED_PARAMETERS() const float *restrict b, long ldb
+#define STRIDED_ARGUMENTS() b, ldb
+DEFINE_MASKED_KERNELS(maskedKernel, strided, STRIDED_PARAMETERS, STRIDED_ARGUMENTS)
+
+/// Calls NAME##VARIANT(...) for the variant of a tile of `cols` columns (`variantFor`). A switch: a
+/// table of the six functions instead let clang inline the dispatcher into `kernel`, and the full
+/// tiles ran at 45–80 instead of 115 GFLOP/s (128 × 480 × 256).
+#define CALL_MASKED_VARIANT(NAME, ...)                                                            \
+  switch (variantFor(cols)) {                                                                     \
+  case MASKED1: NAME##Masked1(__VA_ARGS__); break;                                                \
+  case MASKED2: NAME##Masked2(__VA_ARGS__); break;                                                \
+  case MASKED_ALL: NAME##MaskedAll(__VA_ARGS__); break;                                           \
+  case MASKED_HALF1: NAME##MaskedHalf1(__VA_ARGS__); break;                                       \
+  case MASKED_HALF2: NAME##MaskedHalf2(__VA_ARGS__); break;                                       \
+  case MASKED_HALF_ALL: NAME##MaskedHalfAll(__VA_ARGS__); break;                                  \
+  }
+
+/// `kernel` for a tile of `cols` < NR columns whose B rows end with them (see `variantFor`).
 ISA_TARGET static void maskedKernel(
     long kc, const float *restrict ap, const float *restrict b, long ldb, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid, long j) {
-  switch (variantFor(cols)) {
-  case MASKED1:
-    maskedKernelMasked1(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED2:
-    maskedKernelMasked2(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_ALL:
-    maskedKernelMaskedAll(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_HALF1:
-    maskedKernelMaskedHalf1(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_HALF2:
-    maskedKernelMaskedHalf2(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_HALF_ALL:
-    maskedKernelMaskedHalfAll(kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  }
+  CALL_MASKED_VARIANT(maskedKernel, kc, ap, b, ldb, c, ldc, rows, cols, beta, ep, next, grid, j)
 }
 
 /// C[rows × cols] (row stride ldc; rows ≤ MR, cols ≤ NR) = Ap · B + beta · C over kc values of k,
@@ -355,39 +352,16 @@ ISA_TARGET __attribute__((noinline)) static void kernel(
 }
 
 #if !PACK_B
-#define POINTED_PARAMETERS const float *const *bRows, long j
-#define POINTED_ARGUMENTS bRows, j
-DEFINE_MASKED_KERNEL(maskedKernelRows, Masked1, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernelRows, Masked2, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedAll, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedHalf1, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedHalf2, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
-DEFINE_MASKED_KERNEL(maskedKernelRows, MaskedHalfAll, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
+/// B's rows as `kernelRows` takes them (row p at `bRows[p] + j`).
+#define POINTED_PARAMETERS() const float *const *bRows, long j
+#define POINTED_ARGUMENTS() bRows, j
+DEFINE_MASKED_KERNELS(maskedKernelRows, pointed, POINTED_PARAMETERS, POINTED_ARGUMENTS)
 
 /// `maskedKernel` with B row p at `bRows[p] + j`.
 ISA_TARGET static void maskedKernelRows(
     long kc, const float *restrict ap, const float *const *bRows, long j, float *c, long ldc, long rows,
     long cols, float beta, const ck_epilogue *ep, const nextTile *next, const gridMap *grid) {
-  switch (variantFor(cols)) {
-  case MASKED1:
-    maskedKernelRowsMasked1(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED2:
-    maskedKernelRowsMasked2(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_ALL:
-    maskedKernelRowsMaskedAll(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_HALF1:
-    maskedKernelRowsMaskedHalf1(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_HALF2:
-    maskedKernelRowsMaskedHalf2(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  case MASKED_HALF_ALL:
-    maskedKernelRowsMaskedHalfAll(kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j);
-    break;
-  }
+  CALL_MASKED_VARIANT(maskedKernelRows, kc, ap, bRows, j, c, ldc, rows, cols, beta, ep, next, grid, j)
 }
 
 /// `kernel` with B row p at `bRows[p] + j` (rows anywhere in memory: the implicit GEMM of a

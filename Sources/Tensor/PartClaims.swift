@@ -6,7 +6,7 @@ import Synchronization
 final class PartClaims: Sendable {
   /// Parts taken, one bit each (parts beyond 64 are handed out in order).
   private let taken = Atomic<UInt64>(0)
-  /// Parts handed out in order once the bit set is full, or for regions of more than 64 parts.
+  /// The next part, for regions of more than 64 parts (handed out in order).
   private let next = Atomic<Int>(0)
   private let parts: Int
   private let perThread: Int

@@ -68,7 +68,7 @@ public struct EvalFrameMAP: ParsableCommand {
       guard let split else {
         throw ValidationError("missing SPLIT (split1, split2, split3) or --all-splits")
       }
-      _ = try splitNumber(split)
+      _ = try dataset.splitNumber(split)
     }
     if detector.isEnabled {
       guard input.detections.isEmpty, detector.framesRoot != nil else {
@@ -103,7 +103,7 @@ public struct EvalFrameMAP: ParsableCommand {
   /// With a `group` (an `mpirun` job) only rank 0 evaluates and writes.
   public func run(group: ProcessGroup? = nil, writing write: (String) -> Void) throws {
     let (gt, source) = try input.loadGroundTruth(dataset: dataset)
-    let splits = allSplits ? Array(1...dataset.splitCount) : [try splitNumber(split ?? "")]
+    let splits = allSplits ? Array(1...dataset.splitCount) : [try dataset.splitNumber(split ?? "")]
     let runner = detector.isEnabled ? try detector.runner(labels: gt.labels, group: group) : nil
     var reports: [FrameMAPReport] = []
     var cache: [String: [FrameDetection]] = [:]
@@ -137,14 +137,5 @@ public struct EvalFrameMAP: ParsableCommand {
     if let directory = output.plots {
       try PlotWriter.write(reports, splits: splits, dataset: dataset, to: directory)
     }
-  }
-
-  private func splitNumber(_ text: String) throws -> Int {
-    let digits = text.lowercased().hasPrefix("split") ? String(text.dropFirst(5)) : text
-    guard let n = Int(digits), n >= 1, n <= dataset.splitCount else {
-      let allowed = (1...dataset.splitCount).map { "split\($0)" }.joined(separator: ", ")
-      throw ValidationError("\(dataset.rawValue) has \(allowed); got '\(text)'")
-    }
-    return n
   }
 }

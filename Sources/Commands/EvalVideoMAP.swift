@@ -67,7 +67,7 @@ public struct EvalVideoMAP: ParsableCommand {
 
   /// Checks the arguments that need no file access.
   public func validate() throws {
-    _ = try splitNumber()
+    _ = try dataset.splitNumber(split)
     if detector.isEnabled {
       guard input.detections.isEmpty, detector.framesRoot != nil else {
         throw ValidationError("with --detector give --frames-root DIR and no --detections")
@@ -97,7 +97,7 @@ public struct EvalVideoMAP: ParsableCommand {
   /// only rank 0 writes.
   public func run(group: ProcessGroup? = nil, writing write: (String) -> Void) throws {
     let (gt, source) = try input.loadGroundTruth(dataset: dataset)
-    let videos = try input.splitVideos(gt, split: try splitNumber())
+    let videos = try input.splitVideos(gt, split: try dataset.splitNumber(split))
     let detections: [FrameDetection]
     let file: String
     if let runner = try detector.runner(labels: gt.labels, group: group) {
@@ -128,14 +128,5 @@ public struct EvalVideoMAP: ParsableCommand {
     if let path = json {
       try OutputFile.write(try report.json(protocol: videoAPProtocol, linking: linking), to: path)
     }
-  }
-
-  private func splitNumber() throws -> Int {
-    let digits = split.lowercased().hasPrefix("split") ? String(split.dropFirst(5)) : split
-    guard let n = Int(digits), n >= 1, n <= dataset.splitCount else {
-      let allowed = (1...dataset.splitCount).map { "split\($0)" }.joined(separator: ", ")
-      throw ValidationError("\(dataset.rawValue) has \(allowed); got '\(split)'")
-    }
-    return n
   }
 }

@@ -95,7 +95,7 @@ public struct EvalFrameMAP: ParsableCommand {
       try run(group: group) { print(TerminalText.escaped($0, keepingNewlines: true)) }
     } catch {
       guard let group, group.size > 1 else { throw error }
-      group.abort(TerminalText.escaped("eval-framemap failed: \(error)"))
+      group.abort("eval-framemap", failedWith: error)
     }
   }
 

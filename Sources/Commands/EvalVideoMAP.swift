@@ -89,7 +89,7 @@ public struct EvalVideoMAP: ParsableCommand {
       try run(group: group) { print(TerminalText.escaped($0, keepingNewlines: true), terminator: "") }
     } catch {
       guard let group, group.size > 1 else { throw error }
-      group.abort(TerminalText.escaped("eval-videomap failed: \(error)"))
+      group.abort("eval-videomap", failedWith: error)
     }
   }
 

@@ -326,7 +326,7 @@ public struct Train: ParsableCommand {
       try setup.train(group: group)
     } catch {
       guard let group, group.size > 1 else { throw error }
-      group.abort(TerminalText.escaped("train failed: \(error)"))
+      group.abort("train", failedWith: error)
     }
   }
 }

@@ -235,7 +235,7 @@ public struct Detect: ParsableCommand {
       try run(group: group)
     } catch {
       guard let group, group.size > 1 else { throw error }
-      group.abort(TerminalText.escaped("detect failed: \(error)"))
+      group.abort("detect", failedWith: error)
     }
   }
 

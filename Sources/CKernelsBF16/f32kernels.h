@@ -169,8 +169,8 @@ ISA_TARGET static inline void storeTileGrid(
 /// Defines the products of one MR×NR tile over kc values of k into `out`, B row p at `ROW(p)`
 /// given the parameters after AHEAD_ROW: NAME##Full for full tiles (unmasked loads; on the first
 /// pass over a B tile, `prefetch`, it asks for the rows at `AHEAD_ROW(p)` too, and with `nextB`
-/// for one line of each row of a later tile, `nextLdb` apart) and NAME##Masked for
-/// tiles of `cols` < NR columns. Without PRODUCTS_INLINE (AVX2: 16 ymm registers for 12
+/// for one line of each row of a later tile, `nextLdb` apart) and, for tiles of `cols` < NR
+/// columns, the six variants NAME##Masked1 … NAME##MaskedHalfAll (see `variantFor`). Without PRODUCTS_INLINE (AVX2: 16 ymm registers for 12
 /// accumulators) a function each: with all the loops in one, clang split the accumulators' live
 /// ranges and stored them to the stack at every step. With it (AVX-512), inlined, with the tile's
 /// store: passing the accumulators through memory once per tile cost ResNet's layers with short k

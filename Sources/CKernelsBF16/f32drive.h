@@ -27,4 +27,10 @@ void ckf32_drive_avx2(
     const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue, long gridWidth,
     long gridWo);
 
+/// `ckf32_winograd_input_row` (CKernelsBF16.h), one build per ISA.
+void ckf32_winograd_input_row_avx512(
+    const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv);
+void ckf32_winograd_input_row_avx2(
+    const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv);
+
 #endif

@@ -83,3 +83,17 @@ void ckf32_gemm_packed_a_rows_grid(
     float *out, long ldo, long width, long wo, const ck_epilogue *epilogue) {
   drive(m, n, k, packed, packed_rows, row0, NULL, 0, b_rows, 0, out, ldo, epilogue, width, wo);
 }
+
+void ckf32_winograd_input_row_on(
+    int level, const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv) {
+  if (level >= 2) {
+    ckf32_winograd_input_row_avx512(plane, hi, wi, y0, x0, tw, v, ldv);
+  } else {
+    ckf32_winograd_input_row_avx2(plane, hi, wi, y0, x0, tw, v, ldv);
+  }
+}
+
+void ckf32_winograd_input_row(
+    const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv) {
+  ckf32_winograd_input_row_on(ckf32_cpu_level(), plane, hi, wi, y0, x0, tw, v, ldv);
+}

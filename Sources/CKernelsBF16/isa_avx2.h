@@ -1,6 +1,6 @@
-// The vector operations that tile.h and f32kernels.h are written in, for AVX2 with FMA: 8-lane fp32
-// vectors, lane masks as integer vectors, tiles of 4 rows × 3 vectors (12 ymm accumulators, 3 B
-// vectors and a broadcast: all 16 registers). Same operations, same rounding as isa_avx512.h, so a
+// The vector operations that tile.h, f32kernels.h and winograd_input.h are written in, for AVX2
+// with FMA: 8-lane fp32 vectors, lane masks as integer vectors, tiles of 4 rows × 3 vectors (12 ymm
+// accumulators, 3 B vectors and a broadcast: all 16 registers). Same operations, same rounding as isa_avx512.h, so a
 // kernel gives the same bits on either. Include one ISA header before tile.h / f32kernels.h.
 #ifndef CKERNELS_ISA_H
 #define CKERNELS_ISA_H
@@ -56,6 +56,21 @@ ISA_TARGET static inline void vstore(float *p, vec v) { _mm256_storeu_ps(p, v); 
 /// a · b + c, rounded once.
 ISA_TARGET static inline vec vfma(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
 ISA_TARGET static inline vec vadd(vec a, vec b) { return _mm256_add_ps(a, b); }
+ISA_TARGET static inline vec vsub(vec a, vec b) { return _mm256_sub_ps(a, b); }
+ISA_TARGET static inline vec vmul(vec a, vec b) { return _mm256_mul_ps(a, b); }
+/// The six phases of a row window: `out[c]` lane t = `line[x + 4t + c]` (c = 0…5, t < 8), zero
+/// where x + 4t + c is outside `0 ..< wi`. Masked gathers (this build is the fallback, not tuned).
+ISA_TARGET static inline void rowPhases(const float *line, long x, long wi, vec out[6]) {
+  const __m256i index = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
+  for (int c = 0; c < 6; c++) {
+    // Lane t reads column x + c + 4t: inside for t in ceil(-(x + c) / 4) ..< ceil((wi - x - c) / 4).
+    const long at = x + c;
+    const long first = at >= 0 ? 0 : (-at + 3) / 4, end = wi - at <= 0 ? 0 : (wi - at + 3) / 4;
+    const vmask m = lanesBetween(first, end);
+    out[c] = anyLane(m) ? _mm256_mask_i32gather_ps(_mm256_setzero_ps(), line + at, index, _mm256_castsi256_ps(m), 4)
+                        : _mm256_setzero_ps();
+  }
+}
 
 /// Whether a tile's last vector, when it holds at most VL / 2 columns, is computed on `half`
 /// vectors: no (a 128-bit FMA costs what a 256-bit one does); the kernels never do here.

@@ -1,5 +1,6 @@
-// The vector operations that tile.h and f32kernels.h are written in, for AVX-512F: 16-lane fp32
-// vectors, lane masks in mask registers, tiles of 8 rows × 3 vectors (24 zmm accumulators).
+// The vector operations that tile.h, f32kernels.h and winograd_input.h are written in, for
+// AVX-512F: 16-lane fp32 vectors, lane masks in mask registers, tiles of 8 rows × 3 vectors (24 zmm
+// accumulators).
 // Include one ISA header (this or isa_avx2.h) before those; every function using it carries
 // ISA_TARGET itself, since the package is compiled for its baseline CPU.
 #ifndef CKERNELS_ISA_H
@@ -49,6 +50,36 @@ ISA_TARGET static inline void vstore(float *p, vec v) { _mm512_storeu_ps(p, v); 
 /// a · b + c, rounded once.
 ISA_TARGET static inline vec vfma(vec a, vec b, vec c) { return _mm512_fmadd_ps(a, b, c); }
 ISA_TARGET static inline vec vadd(vec a, vec b) { return _mm512_add_ps(a, b); }
+ISA_TARGET static inline vec vsub(vec a, vec b) { return _mm512_sub_ps(a, b); }
+ISA_TARGET static inline vec vmul(vec a, vec b) { return _mm512_mul_ps(a, b); }
+/// The six phases of a row window: `out[c]` lane t = `line[x + 4t + c]` (c = 0…5, t < 16), zero
+/// where x + 4t + c is outside `0 ..< wi`. Four masked loads and eight two-source permutes.
+ISA_TARGET static inline void rowPhases(const float *line, long x, long wi, vec out[6]) {
+  vec a[4];
+  for (int q = 0; q < 4; q++) {
+    const long at = x + 16 * q;
+    const vmask m = lanesBetween(-at, wi - at);
+    a[q] = m ? _mm512_maskz_loadu_ps(m, line + at) : _mm512_setzero_ps();
+  }
+  // Phases c and c + 1 of tiles 0…7 (from a[0], a[1]) and 8…15 (from a[2], a[3]), then joined.
+  const __m512i even = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(2));
+  const __m512i low = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  const __m512i high = _mm512_add_epi32(low, _mm512_set1_epi32(8));
+  const vec x01 = _mm512_permutex2var_ps(a[0], even, a[1]), y01 = _mm512_permutex2var_ps(a[2], even, a[3]);
+  const vec x23 = _mm512_permutex2var_ps(a[0], odd, a[1]), y23 = _mm512_permutex2var_ps(a[2], odd, a[3]);
+  out[0] = _mm512_permutex2var_ps(x01, low, y01);
+  out[1] = _mm512_permutex2var_ps(x01, high, y01);
+  out[2] = _mm512_permutex2var_ps(x23, low, y23);
+  out[3] = _mm512_permutex2var_ps(x23, high, y23);
+  // Phases 4 and 5 are phases 0 and 1 one tile on: lane 15 takes element x + 64 (x + 65).
+  const float e64 = x + 64 >= 0 && x + 64 < wi ? line[x + 64] : 0;
+  const float e65 = x + 65 >= 0 && x + 65 < wi ? line[x + 65] : 0;
+  out[4] = _mm512_castsi512_ps(
+      _mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(e64)), _mm512_castps_si512(out[0]), 1));
+  out[5] = _mm512_castsi512_ps(
+      _mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(e65)), _mm512_castps_si512(out[1]), 1));
+}
 
 /// Whether a tile's last vector, when it holds at most VL / 2 columns, is computed on `half`
 /// vectors: Zen 4 runs a 512-bit FMA as two 256-bit halves, so a 256-bit one costs half as much.

@@ -1,6 +1,7 @@
 // Per-thread scratch buffers (threadbuffer.h): a thread-local table, freed by a pthread key's
 // destructor when the thread exits.
 #include "threadbuffer.h"
+#include "CKernelsBF16.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,4 +34,8 @@ void *ck_thread_buffer(ck_buffer_slot slot, size_t bytes) {
   if (!buffers.base[slot]) abort();
   buffers.bytes[slot] = rounded;
   return buffers.base[slot];
+}
+
+float *ck_scratch(int index, size_t floats) {
+  return ck_thread_buffer(index == 0 ? CK_BUFFER_SCRATCH_0 : CK_BUFFER_SCRATCH_1, floats * sizeof(float));
 }

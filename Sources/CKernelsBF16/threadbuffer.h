@@ -10,6 +10,8 @@ typedef enum {
   CK_BUFFER_BF16_A,  ///< bf16: A packed per block
   CK_BUFFER_BF16_B,  ///< bf16: B packed per block
   CK_BUFFER_F32_B,   ///< fp32 (AVX2): B packed per block
+  CK_BUFFER_SCRATCH_0,  ///< the Swift side's first scratch (`ck_scratch`)
+  CK_BUFFER_SCRATCH_1,  ///< the Swift side's second scratch
   CK_BUFFER_COUNT
 } ck_buffer_slot;
 

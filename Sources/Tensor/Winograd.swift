@@ -1,3 +1,5 @@
+import CKernelsBF16
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -170,7 +172,7 @@ extension ConvStep {
 
   /// Winograd F(4×4, 3×3): input transform, 36 GEMMs and output transform (with bias, residual and
   /// activation) per chunk of tile rows; split by tile rows, or by output channels when there are
-  /// few tiles (one shared transformed input).
+  /// few tiles (each thread then transforms the whole input into its own buffer).
   func winograd(transformed u: UnsafePointer<Float>) {
     let (th, tw) = tileGrid
     let totalRows = samples * g.t.output * th
@@ -178,20 +180,18 @@ extension ConvStep {
     let e = Winograd.elements
     // Columns are tiles here; a tile is 16 outputs.
     if splitsChannels(columns: tiles * 16) {
-      let v = TensorStorage(count: g.c * e * tiles)
-      let vBase = v.base
-      let box = UncheckedSendable(vBase)
-      Compute.parallelFor(g.c) { ch in
-        inputTransform(into: box.value, channels: ch..<(ch + 1), tileRows: 0..<totalRows, tiles: tiles)
-      }
+      // Each thread transforms the whole input into a buffer of its own and multiplies its output
+      // channels. Shared, the transformed input was read by both threads and rewritten by one each
+      // layer, a round trip between cores per line: 0.7 ms of layer 3's 1.2 ms on a host that had
+      // placed the two vCPUs on far-apart cores.
       Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
         rows in
-        let m = TensorStorage(count: rows.count * e * tiles)
-        multiply(u, v: vBase, m: m.base, rows: rows, tiles: tiles)
-        outputTransform(m: m.base, rows: rows, tileRows: 0..<totalRows, tiles: tiles)
-        withExtendedLifetime(m) {}
+        let v = ck_scratch(0, g.c * e * tiles)!
+        let m = ck_scratch(1, rows.count * e * tiles)!
+        inputTransform(into: v, channels: 0..<g.c, tileRows: 0..<totalRows, tiles: tiles)
+        multiply(u, v: v, m: m, rows: rows, tiles: tiles)
+        outputTransform(m: m, rows: rows, tileRows: 0..<totalRows, tiles: tiles)
       }
-      withExtendedLifetime(v) {}
       return
     }
     // Tile rows per chunk: transformed input and output of a chunk fit about 6 MB.
@@ -249,58 +249,14 @@ extension ConvStep {
   ) {
     let tw = tileGrid.columns
     let (hi, wi) = (g.h.input, g.w.input)
-    let width = tw * 4 + 2
-    let padW = g.w.padBefore
     let e = Winograd.elements
-    // Six zero-padded input rows, then six vertically transformed rows.
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 12 * width)
-    defer { buffer.deallocate() }
-    let rowsIn = buffer
-    let rowsT = buffer + 6 * width
     for ch in channels {
-      let vc = v + ch * e * tiles
       for r in tileRows {
         let (n, t, ty) = tileRow(r)
-        let plane = src + n * inputSampleStride + ch * g.inputPlane
-        let y0 = ty * 4 - g.h.padBefore
-        for k in 0..<6 {
-          let row = rowsIn + k * width
-          let y = y0 + k
-          if y < 0 || y >= hi {
-            row.update(repeating: 0, count: width)
-            continue
-          }
-          let line = plane + (t * hi + y) * wi
-          // x = j - padW for j in 0..<width
-          let lo = min(max(padW, 0), width)
-          let hiJ = min(max(wi + padW, lo), width)
-          if lo > 0 { row.update(repeating: 0, count: lo) }
-          if hiJ > lo { (row + lo).update(from: line + (lo - padW), count: hiJ - lo) }
-          if width > hiJ { (row + hiJ).update(repeating: 0, count: width - hiJ) }
-        }
-        let d = UnsafePointer(rowsIn)
-        Winograd.transformInput(
-          d, d + width, d + 2 * width, d + 3 * width, d + 4 * width, d + 5 * width, into: rowsT,
-          stride: width, count: width)
-        let base = (r - tileRows.lowerBound) * tw
-        // Row i of every tile of the row: stores contiguous across tiles.
-        for i in 0..<6 {
-          let row = rowsT + i * width
-          let o0 = vc + base + i * 6 * tiles
-          let (o1, o2, o3, o4, o5) = (
-            o0 + tiles, o0 + 2 * tiles, o0 + 3 * tiles, o0 + 4 * tiles, o0 + 5 * tiles
-          )
-          for tx in 0..<tw {
-            let d = row + tx * 4
-            let (d0, d1, d2, d3, d4, d5) = (d[0], d[1], d[2], d[3], d[4], d[5])
-            o0[tx] = 4 * d0 - 5 * d2 + d4
-            o1[tx] = -4 * (d1 + d2) + d3 + d4
-            o2[tx] = 4 * (d1 - d2) - d3 + d4
-            o3[tx] = 2 * (d3 - d1) - d2 + d4
-            o4[tx] = 2 * (d1 - d3) - d2 + d4
-            o5[tx] = 4 * d1 - 5 * d3 + d5
-          }
-        }
+        Winograd.transformTileRow(
+          plane: src + n * inputSampleStride + ch * g.inputPlane + t * hi * wi, height: hi, width: wi,
+          top: ty * 4 - g.h.padBefore, left: -g.w.padBefore, tiles: tw,
+          into: v + ch * e * tiles + (r - tileRows.lowerBound) * tw, stride: tiles)
       }
     }
   }

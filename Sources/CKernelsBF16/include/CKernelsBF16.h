@@ -83,6 +83,24 @@ int ckf32_cpu_level(void);
 /// 1 when `ckf32_cpu_level()` > 0 (the process uses a build of the fp32 kernel), else 0.
 int ckf32_cpu_supported(void);
 
+/// The calling thread's scratch `index` (0 or 1) of at least `floats` floats, 64-byte aligned, kept
+/// for its next call (contents lost when it grows) and freed when the thread exits. Data one thread
+/// writes and only it reads stays in its core's caches: a buffer both threads had touched costs a
+/// round trip between cores per line written.
+float *ck_scratch(int index, size_t floats);
+
+/// The Winograd F(4×4, 3×3) input transform `V = Bᵀ d B` of one tile row of one channel plane
+/// (`hi` × `wi` floats at `plane`, zero outside): tile t's 6 × 6 window starts at input row `y0`,
+/// column `x0 + 4t`, and its element e (row-major) goes to `v[e · ldv + t]`, for t < `tw`. The same
+/// bits on every ISA. Precondition: `ckf32_cpu_supported()` returned 1.
+void ckf32_winograd_input_row(
+    const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv);
+
+/// `ckf32_winograd_input_row` on the build for `level` (1 AVX2, 2 AVX-512), for tests comparing the
+/// builds. Precondition: `ckf32_cpu_runs(level)` returned 1.
+void ckf32_winograd_input_row_on(
+    int level, const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv);
+
 /// Floats `ckf32_pack_a` writes for an m×k A.
 size_t ckf32_packed_a_floats(long m, long k);
 

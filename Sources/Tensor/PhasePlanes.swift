@@ -183,7 +183,7 @@ extension ConvStep {
         }
       } else {
         let chunk = rowsPerChunk(width: width)
-        let minimumRows = max(1, Convolution.minimumColumns / width)
+        let minimumRows = max(1, Convolution.minimumPartColumns / width)
         Compute.splitRange(ho, align: 1, minimum: minimumRows) { rows in
           var r = rows.lowerBound
           while r < rows.upperBound {

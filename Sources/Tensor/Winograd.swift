@@ -179,7 +179,9 @@ extension ConvStep {
     let tiles = totalRows * tw
     let e = Winograd.elements
     // Columns are tiles here; a tile is 16 outputs.
-    if splitsChannels(columns: tiles * 16) {
+    // Split by tile rows, layer 2's 130 tiles would give each thread GEMMs of 65 columns, each
+    // reading all of U.
+    if splitsChannels(columns: tiles * 16, minimumPart: Convolution.minimumColumns) {
       // Each thread transforms the whole input into a buffer of its own and multiplies its output
       // channels. Shared, the transformed input was read by both threads and rewritten by one each
       // layer, a round trip between cores per line: 0.7 ms of layer 3's 1.2 ms on a host that had

@@ -179,9 +179,7 @@ extension ConvStep {
     let tiles = totalRows * tw
     let e = Winograd.elements
     // Columns are tiles here; a tile is 16 outputs.
-    // Split by tile rows, layer 2's 130 tiles would give each thread GEMMs of 65 columns, each
-    // reading all of U.
-    if splitsChannels(columns: tiles * 16, minimumPart: Convolution.minimumColumns) {
+    if splitsChannels(columns: tiles * 16) {
       // Each thread transforms the whole input into a buffer of its own and multiplies its output
       // channels. Shared, the transformed input was read by both threads and rewritten by one each
       // layer, a round trip between cores per line: 0.7 ms of layer 3's 1.2 ms on a host that had
@@ -199,21 +197,24 @@ extension ConvStep {
     // Tile rows per chunk: transformed input and output of a chunk fit about 6 MB.
     let perRow = (g.c + outputChannels) * e * tw * MemoryLayout<Float>.stride
     let chunkRows = max(1, (6 << 20) / max(perRow, 1), Self.minimumChunkTiles / tw)
-    let minimumRows = max(1, 128 / tw)
+    // Each thread its own tile rows (the rows of the map the layer before wrote, when it split by
+    // columns too) and its own buffers. Layer 2's 130 tiles split by output channels ran 7 %
+    // slower, and the buffers taken from the allocator cost layer 1 30 % when the host had placed
+    // the two vCPUs on far-apart cores.
+    let minimumRows = max(1, Convolution.minimumPartColumns / 16 / tw)
     Compute.splitRange(totalRows, align: 1, minimum: minimumRows) { rowRange in
       let chunk = min(chunkRows, rowRange.count)
-      let v = TensorStorage(count: g.c * e * chunk * tw)
-      let m = TensorStorage(count: outputChannels * e * chunk * tw)
+      let v = ck_scratch(0, g.c * e * chunk * tw)!
+      let m = ck_scratch(1, outputChannels * e * chunk * tw)!
       var r0 = rowRange.lowerBound
       while r0 < rowRange.upperBound {
         let part = r0..<min(rowRange.upperBound, r0 + chunk)
         let n = part.count * tw
-        inputTransform(into: v.base, channels: 0..<g.c, tileRows: part, tiles: n)
-        multiply(u, v: v.base, m: m.base, rows: 0..<outputChannels, tiles: n)
-        outputTransform(m: m.base, rows: 0..<outputChannels, tileRows: part, tiles: n)
+        inputTransform(into: v, channels: 0..<g.c, tileRows: part, tiles: n)
+        multiply(u, v: v, m: m, rows: 0..<outputChannels, tiles: n)
+        outputTransform(m: m, rows: 0..<outputChannels, tileRows: part, tiles: n)
         r0 = part.upperBound
       }
-      withExtendedLifetime((v, m)) {}
     }
   }
 

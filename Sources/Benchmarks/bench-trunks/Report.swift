@@ -68,6 +68,10 @@ func runNetwork(
   var peerTimes: [Double] = []
   // Untimed runs each side makes before each of its rounds (see `roundWarmupRuns`).
   var roundWarmups = 1
+  // Per round: the median of the peer's round just before ours over the median of ours.
+  var pairedRatios: [Double] = []
+  var peerRoundMedian: Double?
+  var ourRound: [Double] = []
   for i in 0..<(options.warmup + options.runs * options.rounds) {
     if peer != nil, i == options.warmup {
       roundWarmups = roundWarmupRuns(seconds: options.roundWarmupSeconds, name: name) { _ = body(profile) }
@@ -78,6 +82,7 @@ func runNetwork(
       let t = peer.run(model: ortName, runs: options.runs, warmup: roundWarmups)
     {
       peerTimes += t
+      peerRoundMedian = median(t)
       print(
         "\(name): ONNX Runtime round: " + t.map { String(format: "%.1f", $0) }.joined(separator: ", ") + " ms"
       )
@@ -100,7 +105,22 @@ func runNetwork(
     print(
       "\(name): run \(i): \(ms(elapsed)) ms, \(minorFaults() - faults) page faults, other processes used "
         + String(format: "%.2f", load.othersCores(wall: elapsed)) + " cores, output \(y.shape)")
-    if i >= options.warmup { times.append(elapsed) }
+    if i >= options.warmup {
+      times.append(elapsed)
+      ourRound.append(elapsed * 1000)
+      if ourRound.count == options.runs {
+        if let peer = peerRoundMedian { pairedRatios.append(peer / median(ourRound)) }
+        (ourRound, peerRoundMedian) = ([], nil)
+      }
+    }
+  }
+  if !pairedRatios.isEmpty {
+    // Rounds a few seconds apart see the same host conditions; the ratio of all medians can pair
+    // a quiet stretch of one side with a slow one of the other.
+    print(
+      "\(name): ratio by round (the ONNX Runtime round just before each of ours, medians): "
+        + pairedRatios.map { String(format: "%.2fx", $0) }.joined(separator: ", ")
+        + String(format: " -> median %.2fx", median(pairedRatios)))
   }
   // Peak resident set of the timed runs (the profiled runs below add the sgemm reference buffers).
   let peak = peakMemoryMB()
@@ -264,4 +284,10 @@ func peakMemoryMB() -> Double? {
     return kb.map { $0 / 1024 }
   }
   return nil
+}
+
+/// The median of `values` (the upper one of an even count), which must not be empty.
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  return sorted[sorted.count / 2]
 }

@@ -18,5 +18,4 @@ struct BufferPoolTests {
     for p in [a, b, c] { pool.give(p, bytes: bytes) }
     pool.drain()
   }
-
 }

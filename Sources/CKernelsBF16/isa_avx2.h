@@ -1,7 +1,8 @@
 // The vector operations that tile.h, f32kernels.h and winograd_input.h are written in, for AVX2
 // with FMA: 8-lane fp32 vectors, lane masks as integer vectors, tiles of 4 rows × 3 vectors (12 ymm
-// accumulators, 3 B vectors and a broadcast: all 16 registers). Same operations, same rounding as isa_avx512.h, so a
-// kernel gives the same bits on either. Include one ISA header before tile.h / f32kernels.h.
+// accumulators, 3 B vectors and a broadcast: all 16 registers). Same operations, same rounding as
+// isa_avx512.h, so a kernel gives the same bits on either. Include one ISA header before tile.h,
+// f32kernels.h or winograd_input.h.
 #ifndef CKERNELS_ISA_H
 #define CKERNELS_ISA_H
 

@@ -5,10 +5,9 @@
 //
 // Lane t of a vector is tile t of a chunk of VL tiles. Each of the tile row's six input rows is
 // read as six vectors (`rowPhases` of the ISA header), lane t holding element c (c = 0…5) of tile
-// t's 6-wide window, then
-// `V = Bᵀ d B` runs on whole vectors: the six rows combined first, then the six elements, with the
-// operations in the order Winograd.swift writes them (no fused multiply-adds), so the result is
-// the same bits on every ISA and in Swift.
+// t's 6-wide window; then `V = Bᵀ d B` runs on whole vectors: the six rows combined first, then the
+// six elements, with the operations in the order Winograd+InputTransform.swift's loops write them
+// (no fused multiply-adds), so the result is the same bits on every ISA and in Swift.
 #ifndef WINOGRAD_INPUT_ROW
 #error "define WINOGRAD_INPUT_ROW (the entry point's name) and include an ISA header before winograd_input.h"
 #endif
@@ -31,22 +30,20 @@ ISA_TARGET void WINOGRAD_INPUT_ROW(
     const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv) {
   for (long t0 = 0; t0 < tw; t0 += VL) {
     const long count = tw - t0 < VL ? tw - t0 : VL;
-    // rows[c][k]: element 4t + c of the window of tile t0 + t in input row y0 + k.
+    // rows[k][c]: element c of the window of tile t0 + t in input row y0 + k.
     vec rows[6][6];
     for (int k = 0; k < 6; k++) {
       const long y = y0 + k;
-      vec phases[6];
       if (y < 0 || y >= hi) {
-        for (int c = 0; c < 6; c++) phases[c] = vzero();
+        for (int c = 0; c < 6; c++) rows[k][c] = vzero();
       } else {
-        rowPhases(plane + y * wi, x0 + 4 * t0, wi, phases);
+        rowPhases(plane + y * wi, x0 + 4 * t0, wi, rows[k]);
       }
-      for (int c = 0; c < 6; c++) rows[c][k] = phases[c];
     }
     // Vertical pass: t[i][c] = (Bᵀ d)[i] at window column c.
     vec t[6][6];
     for (int c = 0; c < 6; c++) {
-      transformSix(rows[c][0], rows[c][1], rows[c][2], rows[c][3], rows[c][4], rows[c][5], &t[0][c], 6);
+      transformSix(rows[0][c], rows[1][c], rows[2][c], rows[3][c], rows[4][c], rows[5][c], &t[0][c], 6);
     }
     // Horizontal pass: element (i, j) of every tile of the chunk.
     const vmask store = lanes(count);

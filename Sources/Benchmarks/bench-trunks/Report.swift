@@ -126,7 +126,7 @@ func runNetwork(
   let peak = peakMemoryMB()
   times.sort()
   peerTimes.sort()
-  if !peerTimes.isEmpty { ort.summary[ortName] = (peerTimes[0], peerTimes[peerTimes.count / 2]) }
+  if !peerTimes.isEmpty { ort.summary[ortName] = (peerTimes[0], median(peerTimes)) }
   profile.enabled = true
   var kinds: [String: Profile.Entry] = [:]
   var order: [String] = []
@@ -153,7 +153,7 @@ func runNetwork(
     }
   }
   return NetworkReport(
-    name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : times[times.count / 2],
+    name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : median(times),
     kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes, sgemm: sgemm, peakMemoryMB: peak)
 }
 
@@ -201,7 +201,7 @@ func timeRuns(_ options: BenchOptions, _ body: () -> [Int]) -> (best: Double, me
     if i >= options.warmup { times.append(t) }
   }
   times.sort()
-  return (times.first ?? 0, times.isEmpty ? 0 : times[times.count / 2])
+  return (times.first ?? 0, times.isEmpty ? 0 : median(times))
 }
 
 /// Raw `cblas_sgemm` throughput on the convolutions' own GEMM shapes.

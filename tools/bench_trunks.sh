@@ -8,13 +8,14 @@
 # ../shared/bench beside the repository. Builds bench-trunks in release mode in $SCRATCH
 # (default .build-bench), makes the ONNX graphs once into $SCRATCH/bench-out/models, profiles ONNX
 # Runtime per layer kind (tools/ort_kinds.py), then runs bench-trunks with the same thread count.
-# bench-trunks alternates ROUNDS rounds of RUNS ONNX Runtime runs (peer_onnxruntime.py as a
-# subprocess) with ROUNDS rounds of RUNS runs of its own, so both see the same machine load, and
-# prints best/median of each and the ratios. Each side makes the same number of untimed runs before
-# each round, enough to fill ROUND_WARMUP seconds of ours (default 1; 0: one run each): runs in the
-# first second after the idle wait are slow (ORT's also follow its process start). Before every
-# round it waits up to WAIT_IDLE seconds (default 60) for a second in which other processes use less
-# than 0.3 cores.
+# bench-trunks keeps ONNX Runtime running in a subprocess (tools/ort_peer_server.py: the session
+# options of peer_onnxruntime.py) and alternates run by run: each of its ROUNDS rounds makes RUNS
+# pairs, one ONNX Runtime run then one of ours, so both sides see the same machine state (on shared
+# hosts, conditions change within seconds). It prints best/median of each side, the ratios of medians
+# and the median of the pairs' ratios. Before each round both sides make the same number of untimed
+# runs, enough to fill ROUND_WARMUP seconds of ours (default 1; 0: one run each): runs in the first
+# second after the idle wait are slow. Before every round it waits up to WAIT_IDLE seconds (default
+# 60) for a second in which other processes use less than 0.3 cores.
 # PRECISION=bf16 runs our trunks with bf16 GEMMs (bench-trunks --precision; needs AVX512_BF16);
 # ONNX Runtime stays fp32.
 set -euo pipefail
@@ -42,5 +43,5 @@ rm -f "$OUT/ort_kinds.jsonl"
 "$VENV/bin/python" tools/ort_kinds.py --threads "$THREADS" --runs 2 \
   "$OUT/models/resnet50_l3.onnx" "$OUT/models/s3dg_m4e.onnx" > "$OUT/ort_kinds.jsonl"
 "$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" --wait-idle "${WAIT_IDLE:-60}" \
-  --peer-python "$VENV/bin/python" --peer-script "$BENCH/peer_onnxruntime.py" --peer-models "$OUT/models" \
+  --peer-python "$VENV/bin/python" --peer-script tools/ort_peer_server.py --peer-models "$OUT/models" \
   --ort-kinds "$OUT/ort_kinds.jsonl" --precision "${PRECISION:-fp32}" --round-warmup "${ROUND_WARMUP:-1}"

@@ -18,7 +18,7 @@ struct BenchOptions {
   /// SECONDS; 0: one run each).
   var roundWarmupSeconds = 1.0
   var peerPython: String?
-  var peerScript = "../shared/bench/peer_onnxruntime.py"
+  var peerScript = "tools/ort_peer_server.py"
   var peerModels: String?
   var cacheMB: Int?
   var networksModule = true
@@ -84,7 +84,7 @@ struct OrtResults {
   /// Per model and layer kind: milliseconds.
   var kinds: [String: [String: Double]] = [:]
 
-  /// Reads `peer_onnxruntime.py --json` lines and `tools/ort_kinds.py` lines (either may be absent).
+  /// Reads `peer_onnxruntime.py --json` lines (`--ort`) and `tools/ort_kinds.py` lines (either may be absent).
   init(summary: String?, kinds: String?) {
     for line in Self.lines(summary) {
       guard let model = line["model"] as? String, let best = line["min_ms"] as? Double,

@@ -56,71 +56,70 @@ struct NetworkReport {
 /// `seconds` as milliseconds with one decimal.
 func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
 
-/// Runs a network `warmup + runs` times untimed per layer for the totals, then once more per-layer
-/// profiled; returns the report.
+/// Times a network in `options.rounds` rounds of `options.runs` runs after `options.warmup`
+/// warm-up runs; with a peer, each of our runs follows one of the peer's, so both see the same
+/// machine state. Then profiles it per layer; returns the report.
 func runNetwork(
   name: String, ortName: String, options: BenchOptions, peer: PeerRunner?, ort: inout OrtResults,
   _ body: (Profile) -> Tensor
 ) -> NetworkReport {
   let profile = Profile()
   profile.enabled = false
+  let session = peer?.start(model: ortName)
+  if peer != nil, session == nil { exit(1) }
+  defer { session?.stop() }
+  for _ in 0..<options.warmup { _ = body(profile) }
+  // Untimed runs each side makes before each round (see `roundWarmupRuns`).
+  let roundWarmups =
+    session == nil
+    ? 0 : roundWarmupRuns(seconds: options.roundWarmupSeconds, name: name) { _ = body(profile) }
   var times: [Double] = []
   var peerTimes: [Double] = []
-  // Untimed runs each side makes before each of its rounds (see `roundWarmupRuns`).
-  var roundWarmups = 1
-  // Per round: the median of the peer's round just before ours over the median of ours.
-  var pairedRatios: [Double] = []
-  var peerRoundMedian: Double?
-  var ourRound: [Double] = []
-  for i in 0..<(options.warmup + options.runs * options.rounds) {
-    if peer != nil, i == options.warmup {
-      roundWarmups = roundWarmupRuns(seconds: options.roundWarmupSeconds, name: name) { _ = body(profile) }
-    }
-    // Alternate: before each round of our runs, one round of the peer's.
-    if let peer, i >= options.warmup, (i - options.warmup) % options.runs == 0,
-      waitForIdle(options.waitIdle),
-      let t = peer.run(model: ortName, runs: options.runs, warmup: roundWarmups)
-    {
-      peerTimes += t
-      peerRoundMedian = median(t)
-      print(
-        "\(name): ONNX Runtime round: " + t.map { String(format: "%.1f", $0) }.joined(separator: ", ") + " ms"
-      )
-    }
-    if (i - options.warmup) % options.runs == 0 {
-      waitForIdle(options.waitIdle)
-      // The peer's round starts with `roundWarmups` untimed runs (its `--warmup`), so ours does too.
-      if peer != nil, i >= options.warmup {
-        let start = ContinuousClock.now
-        for _ in 0..<roundWarmups { _ = body(profile) }
-        let spent = ms((ContinuousClock.now - start).seconds)
-        print("\(name): round warm-up: \(roundWarmups) runs, \(spent) ms (untimed)")
+  for round in 0..<options.rounds {
+    waitForIdle(options.waitIdle)
+    if let session {
+      let start = ContinuousClock.now
+      guard session.warm(roundWarmups) else {
+        FileHandle.standardError.write(Data("bench-trunks: the ONNX Runtime server stopped\n".utf8))
+        exit(1)
       }
+      for _ in 0..<roundWarmups { _ = body(profile) }
+      let spent = ms((ContinuousClock.now - start).seconds)
+      print("\(name): round \(round + 1) warm-up: \(roundWarmups) runs each, \(spent) ms (untimed)")
     }
-    let start = ContinuousClock.now
-    let faults = minorFaults()
-    let load = MachineLoad()
-    let y = body(profile)
-    let elapsed = (ContinuousClock.now - start).seconds
-    print(
-      "\(name): run \(i): \(ms(elapsed)) ms, \(minorFaults() - faults) page faults, other processes used "
-        + String(format: "%.2f", load.othersCores(wall: elapsed)) + " cores, output \(y.shape)")
-    if i >= options.warmup {
+    for _ in 0..<options.runs {
+      // The peer's run starts right after ours; ours after the peer's threads stop spinning. Each
+      // side gets the same pause before its run: ours waits `pause` after it too.
+      var pause = 0.0
+      var line = "\(name): round \(round + 1)"
+      if let session {
+        guard let t = session.run() else {
+          FileHandle.standardError.write(Data("bench-trunks: the ONNX Runtime server stopped\n".utf8))
+          exit(1)
+        }
+        pause = session.settle()
+        peerTimes.append(t)
+        line += String(format: ": ONNX Runtime %.1f ms, then ours", t)
+      }
+      let start = ContinuousClock.now
+      let faults = minorFaults()
+      let load = MachineLoad()
+      let y = body(profile)
+      let elapsed = (ContinuousClock.now - start).seconds
       times.append(elapsed)
-      ourRound.append(elapsed * 1000)
-      if ourRound.count == options.runs {
-        if let peer = peerRoundMedian { pairedRatios.append(peer / median(ourRound)) }
-        (ourRound, peerRoundMedian) = ([], nil)
-      }
+      Thread.sleep(forTimeInterval: pause)
+      print(
+        line + ": \(ms(elapsed)) ms, \(minorFaults() - faults) page faults, other processes used "
+          + String(format: "%.2f", load.othersCores(wall: elapsed)) + " cores, output \(y.shape)")
     }
   }
-  if !pairedRatios.isEmpty {
-    // Rounds a few seconds apart see the same host conditions; the ratio of all medians can pair
-    // a quiet stretch of one side with a slow one of the other.
+  if !peerTimes.isEmpty {
+    // Each pair ran back to back (about 0.1 s apart): its two runs see the same host conditions far
+    // more often than two rounds seconds apart do.
+    let pairs = zip(peerTimes, times).map { $0 / ($1 * 1000) }
     print(
-      "\(name): ratio by round (the ONNX Runtime round just before each of ours, medians): "
-        + pairedRatios.map { String(format: "%.2fx", $0) }.joined(separator: ", ")
-        + String(format: " -> median %.2fx", median(pairedRatios)))
+      "\(name): ratio by pair (ONNX Runtime over ours, each run against the peer's just before it): median "
+        + String(format: "%.2fx, range %.2f–%.2fx", median(pairs), pairs.min()!, pairs.max()!))
   }
   // Peak resident set of the timed runs (the profiled runs below add the sgemm reference buffers).
   let peak = peakMemoryMB()
@@ -162,9 +161,9 @@ func runNetwork(
 /// number.
 ///
 /// Why: after the idle wait before a round, this machine runs our first second of runs slow (ResNet
-/// to layer3, medians of 6 rounds of 3 runs: 88–95 ms after one warm-up run, 72–89 ms after twelve),
-/// while the peer's timed runs follow its process start, about a second of busy CPU (importing
-/// onnxruntime). A warm-up of one run each gave the peer that second and us 80 ms.
+/// to layer3, medians of 6 rounds of 3 runs: 88–95 ms after one warm-up run, 72–89 ms after twelve).
+/// When the peer ran as a new process each round, its timed runs also followed a second of busy
+/// CPU (importing onnxruntime).
 func roundWarmupRuns(seconds: Double, name: String, _ body: () -> Void) -> Int {
   guard seconds > 0 else { return 1 }
   let start = ContinuousClock.now

@@ -244,26 +244,27 @@ struct ConvStep: @unchecked Sendable {
     }
   }
 
-  /// Temporal stride 1 on output columns `cols`: taps in decreasing coverage, the first one writing
-  /// with beta 0 when it covers every column.
+  /// Temporal stride 1 on output columns `cols`: taps in increasing order, so every column sums its
+  /// taps in the same order however the columns are split between threads and chunks. The first tap
+  /// writes its columns (beta 0); the columns it does not reach (the first frames) are zeroed.
   private func temporalStrideOne(_ rows: Range<Int>, _ cols: Range<Int>) {
     let hw = g.h.input * g.w.input
     let ranges = (0..<g.t.kernel).map { dt -> Range<Int> in
       let r = g.t.validOutputs(tap: dt)
       return (r.lowerBound * hw..<r.upperBound * hw).clamped(to: cols)
     }
-    let order = (0..<g.t.kernel).sorted { ranges[$0].count > ranges[$1].count }
-    var initialised = false
-    if ranges[order[0]].count != cols.count {
+    let first = ranges[0]
+    if first.isEmpty {
       zero(rows, cols)
-      initialised = true
+    } else {
+      zero(rows, cols.lowerBound..<first.lowerBound)
+      zero(rows, first.upperBound..<cols.upperBound)
     }
-    for dt in order where !ranges[dt].isEmpty {
+    for dt in 0..<g.t.kernel where !ranges[dt].isEmpty {
       let r = ranges[dt]
       tapGemm(
         dt, rows: rows, columns: r, inputColumn: r.lowerBound + (dt - g.t.padBefore) * hw,
-        beta: initialised ? 1 : 0)
-      initialised = true
+        beta: dt == 0 ? 0 : 1)
     }
     epilogue.apply(rows: rows, columns: cols)
   }

@@ -1,0 +1,36 @@
+import Testing
+
+@testable import Tensor
+
+/// A convolution gives the same bits whatever the thread count: every output sums its terms in an
+/// order that depends on its position only, not on where the columns split between threads.
+struct ConvolutionSplitTests {
+  private func output(
+    _ input: [Int], out: Int, kernel: [Int], stride: [Int], padding: Padding, threads: Int
+  ) -> [Float] {
+    var rng = SeededRandom(seed: 11)
+    let c = input[1]
+    let weights = (0..<(out * c * kernel.reduce(1, *))).map { _ in rng.next() }
+    let w = Tensor(shape: [out, c] + kernel, scalars: weights)
+    let b = Tensor(shape: [out], scalars: (0..<out).map { _ in rng.next() })
+    let x = Tensor(shape: input, scalars: (0..<input.reduce(1, *)).map { _ in rng.next() })
+    let conv = Convolution(weight: w, bias: b, stride: stride, padding: padding, activation: .relu)
+    return Compute.withThreadCount(threads) { conv(x).scalars }
+  }
+
+  /// Few output channels, so two threads split the columns (the temporal case summed its taps in
+  /// an order that depended on the chunk until session 33).
+  @Test(arguments: [
+    ([1, 24, 4, 40, 72], 8, [3, 1, 1], [1, 1, 1]),
+    ([1, 16, 5, 36, 40], 8, [3, 1, 1], [1, 1, 1]),
+    ([1, 16, 6, 36, 40], 8, [3, 1, 1], [2, 1, 1]),
+    ([1, 64, 2, 40, 72], 15, [1, 1, 1], [1, 1, 1]),
+    ([1, 16, 1, 80, 72], 16, [1, 3, 3], [1, 2, 2]),
+  ])
+  func twoThreadsGiveOneThreadsBits(_ input: [Int], _ out: Int, _ kernel: [Int], _ stride: [Int]) {
+    let one = output(input, out: out, kernel: kernel, stride: stride, padding: .same, threads: 1)
+    let two = output(input, out: out, kernel: kernel, stride: stride, padding: .same, threads: 2)
+    let differing = one.indices.filter { one[$0].bitPattern != two[$0].bitPattern }.count
+    #expect(differing == 0, "\(differing) of \(one.count) outputs differ")
+  }
+}

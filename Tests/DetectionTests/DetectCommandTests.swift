@@ -13,6 +13,10 @@ import Testing
   static let clip = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../../shared/data/videos/ucf24_v_Basketball_g01_c02.mp4").standardized.path
 
+  /// The bundled demo clip (`eval/demo`), on which the shipped model detects.
+  static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../eval/demo/synthetic-demo.mp4").standardized.path
+
   static func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "detect-test-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -65,6 +69,26 @@ import Testing
     }
     let note = try String(contentsOfFile: dir + "/out/weights.txt", encoding: .utf8)
     #expect(note.contains("NOT real detections"))
+  }
+
+  /// One and two threads write the same bits: every kernel sums in an order that depends on the
+  /// output position only, not on how the work is split (the shipped model's temporal 3×1×1s, 8
+  /// channels wide, split their columns between threads).
+  @Test func threadCountDoesNotChangeTheDetections() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var files: [String] = []
+    for threads in [1, 2] {
+      var job = DetectRun(video: Self.demo, outputDirectory: dir + "/out\(threads)")
+      job.maxFrames = 40
+      job.every = 10
+      job.threads = threads
+      job.showProgress = false
+      _ = try job.run()
+      files.append(try String(contentsOfFile: dir + "/out\(threads)/detections.csv", encoding: .utf8))
+    }
+    #expect(files[0].split(separator: "\n").count > 1)
+    #expect(files[0] == files[1])
   }
 
   @Test func missingWeightsSaysWhatToDo() throws {

@@ -56,9 +56,8 @@ struct NetworkReport {
 /// `seconds` as milliseconds with one decimal.
 func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
 
-/// Times a network in `options.rounds` rounds of `options.runs` runs after `options.warmup`
-/// warm-up runs; with a peer, each of our runs follows one of the peer's, so both see the same
-/// machine state. Then profiles it per layer; returns the report.
+/// Times a network (``alternate(name:options:session:_:)``), with ONNX Runtime on `ortName` when a
+/// peer runs, then profiles it per layer; returns the report.
 func runNetwork(
   name: String, ortName: String, options: BenchOptions, peer: PeerRunner?, ort: inout OrtResults,
   _ body: (Profile) -> Tensor
@@ -67,65 +66,11 @@ func runNetwork(
   profile.enabled = false
   let session = peer?.start(model: ortName)
   if peer != nil, session == nil { exit(1) }
-  defer { session?.stop() }
-  for _ in 0..<options.warmup { _ = body(profile) }
-  // Untimed runs each side makes before each round (see `roundWarmupRuns`).
-  let roundWarmups =
-    session == nil
-    ? 0 : roundWarmupRuns(seconds: options.roundWarmupSeconds, name: name) { _ = body(profile) }
-  var times: [Double] = []
-  var peerTimes: [Double] = []
-  for round in 0..<options.rounds {
-    waitForIdle(options.waitIdle)
-    if let session {
-      let start = ContinuousClock.now
-      guard session.warm(roundWarmups) else {
-        FileHandle.standardError.write(Data("bench-trunks: the ONNX Runtime server stopped\n".utf8))
-        exit(1)
-      }
-      for _ in 0..<roundWarmups { _ = body(profile) }
-      let spent = ms((ContinuousClock.now - start).seconds)
-      print("\(name): round \(round + 1) warm-up: \(roundWarmups) runs each, \(spent) ms (untimed)")
-    }
-    for _ in 0..<options.runs {
-      // The peer's run starts right after ours; ours after the peer's threads stop spinning. Each
-      // side gets the same pause before its run: ours waits `pause` after it too.
-      var pause = 0.0
-      var line = "\(name): round \(round + 1)"
-      if let session {
-        guard let t = session.run() else {
-          FileHandle.standardError.write(Data("bench-trunks: the ONNX Runtime server stopped\n".utf8))
-          exit(1)
-        }
-        pause = session.settle()
-        peerTimes.append(t)
-        line += String(format: ": ONNX Runtime %.1f ms, then ours", t)
-      }
-      let start = ContinuousClock.now
-      let faults = minorFaults()
-      let load = MachineLoad()
-      let y = body(profile)
-      let elapsed = (ContinuousClock.now - start).seconds
-      times.append(elapsed)
-      Thread.sleep(forTimeInterval: pause)
-      print(
-        line + ": \(ms(elapsed)) ms, \(minorFaults() - faults) page faults, other processes used "
-          + String(format: "%.2f", load.othersCores(wall: elapsed)) + " cores, output \(y.shape)")
-    }
-  }
-  if !peerTimes.isEmpty {
-    // Each pair ran back to back (about 0.1 s apart): its two runs see the same host conditions far
-    // more often than two rounds seconds apart do.
-    let pairs = zip(peerTimes, times).map { $0 / ($1 * 1000) }
-    print(
-      "\(name): ratio by pair (ONNX Runtime over ours, each run against the peer's just before it): median "
-        + String(format: "%.2fx, range %.2f–%.2fx", median(pairs), pairs.min()!, pairs.max()!))
-  }
+  let runs = alternate(name: name, options: options, session: session) { body(profile).shape }
+  session?.stop()
   // Peak resident set of the timed runs (the profiled runs below add the sgemm reference buffers).
   let peak = peakMemoryMB()
-  times.sort()
-  peerTimes.sort()
-  if !peerTimes.isEmpty { ort.summary[ortName] = (peerTimes[0], median(peerTimes)) }
+  if let summary = runs.peerSummary { ort.summary[ortName] = summary }
   profile.enabled = true
   var kinds: [String: Profile.Entry] = [:]
   var order: [String] = []
@@ -152,7 +97,7 @@ func runNetwork(
     }
   }
   return NetworkReport(
-    name: name, bestSeconds: times.first ?? 0, medianSeconds: times.isEmpty ? 0 : median(times),
+    name: name, bestSeconds: runs.bestSeconds, medianSeconds: runs.medianSeconds,
     kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes, sgemm: sgemm, peakMemoryMB: peak)
 }
 
@@ -187,20 +132,6 @@ func waitForIdle(_ seconds: Double) -> Bool {
   }
   print("(machine never idle for \(Int(seconds)) s; measuring anyway)")
   return true
-}
-
-/// Best and median wall time (seconds) of `options.rounds` × `options.runs` runs of `body`, after
-/// `options.warmup` warm-up runs.
-func timeRuns(_ options: BenchOptions, _ body: () -> [Int]) -> (best: Double, median: Double) {
-  var times: [Double] = []
-  for i in 0..<(options.warmup + options.rounds * options.runs) {
-    let start = ContinuousClock.now
-    _ = body()
-    let t = (ContinuousClock.now - start).seconds
-    if i >= options.warmup { times.append(t) }
-  }
-  times.sort()
-  return (times.first ?? 0, times.isEmpty ? 0 : median(times))
 }
 
 /// Raw `cblas_sgemm` throughput on the convolutions' own GEMM shapes.

@@ -83,40 +83,58 @@ if reports.count == 2 {
 if options.networksModule {
   print(
     "\n== the Networks module's ResNet50 / S3DG (tfSlimS3DG), same inputs, whole-trunk times only "
-      + "(\(options.rounds * options.runs) runs each, after the rounds above)")
+      + "(\(options.rounds * options.runs) runs each, after the rounds above"
+      + (peer == nil ? ")" : ", ONNX Runtime's alternated with them again)"))
   do {
-    var total = (best: 0.0, median: 0.0)
+    var parts: [TimedRuns] = []
     if options.networks.contains("resnet50") {
       let net = try NetworkTrunks.resnet50()
       var source = WeightSource()
       let x = source.tensor([1, 3, 320, 400], fanIn: 3)
-      let t = timeRuns(options) { net(x).shape }
-      total = (total.best + t.best, total.median + t.median)
-      print(
-        String(
-          format: "   Networks.ResNet50 to layer3: best %.1f ms, median %.1f ms", t.best * 1000,
-          t.median * 1000))
+      parts.append(
+        timeNetworksTrunk("Networks.ResNet50 to layer3", ortName: "resnet50_l3", peer: peer) { net(x).shape })
     }
     if options.networks.contains("s3dg") {
       let net = try NetworkTrunks.s3dg()
       var source = WeightSource()
       let x = source.tensor([1, 3, 20, 320, 400], fanIn: 3)
-      let t = timeRuns(options) { net(x).shape }
-      total = (total.best + t.best, total.median + t.median)
-      print(
-        String(
-          format: "   Networks.S3DG to Mixed_4e: best %.1f ms, median %.1f ms", t.best * 1000, t.median * 1000
-        ))
+      parts.append(
+        timeNetworksTrunk("Networks.S3DG to Mixed_4e", ortName: "s3dg_m4e", peer: peer) { net(x).shape })
     }
-    var line = String(
-      format: "   both: %.1f ms (best), %.1f ms (sum of medians)", total.best * 1000, total.median * 1000)
-    if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
+    let best = parts.reduce(0) { $0 + $1.bestSeconds } * 1000
+    let median = parts.reduce(0) { $0 + $1.medianSeconds } * 1000
+    var line = String(format: "   both: %.1f ms (best), %.1f ms (sum of medians)", best, median)
+    let peers = parts.compactMap(\.peerSummary)
+    if peers.count == 2 {
+      let (peerBest, peerMedian) = peers.reduce((0.0, 0.0)) { ($0.0 + $1.best, $0.1 + $1.median) }
       line += String(
-        format: "  -> speed-up vs ONNX Runtime %.2fx (best vs best), %.2fx (medians)",
-        (a.best + b.best) / (total.best * 1000), (a.median + b.median) / (total.median * 1000))
+        format: "  -> speed-up vs ONNX Runtime %.2fx (best vs best), %.2fx (medians)", peerBest / best,
+        peerMedian / median)
+    } else if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
+      line += String(
+        format: "  -> speed-up vs ONNX Runtime (from files) %.2fx (best vs best), %.2fx (medians)",
+        (a.best + b.best) / best, (a.median + b.median) / median)
     }
     print(line)
   } catch {
     print("   could not build the Networks trunks: \(error)")
   }
+}
+
+/// Times one of the `Networks` module's trunks, alternated with ONNX Runtime when a peer runs, and
+/// prints its best and median (and the peer's).
+func timeNetworksTrunk(_ name: String, ortName: String, peer: PeerRunner?, _ body: () -> [Int]) -> TimedRuns {
+  let session = peer?.start(model: ortName)
+  if peer != nil, session == nil { exit(1) }
+  let runs = alternate(name: name, options: options, session: session, body)
+  session?.stop()
+  var line = String(
+    format: "   %@: best %.1f ms, median %.1f ms", name, runs.bestSeconds * 1000, runs.medianSeconds * 1000)
+  if let p = runs.peerSummary {
+    line += String(
+      format: "   | ONNX Runtime best %.1f ms, median %.1f ms -> %.2fx (medians)", p.best, p.median,
+      p.median / (runs.medianSeconds * 1000))
+  }
+  print(line)
+  return runs
 }

@@ -18,19 +18,12 @@ TORCH_PY=${TORCH_PY:-/work/.venv-torch/bin/python}
 ORT_PY=${ORT_PY:-/work/.venv-ort/bin/python}
 ONNX_DIR=${ONNX_DIR:-/tmp/bench-detector-onnx}
 cd "$(dirname "$0")/.."
-# Says which interpreter lacks which modules, in one line, and stops.
-require() {
-  local python=$1 modules=$2 variable=$3
-  if ! "$python" -c "import $modules" 2>/dev/null; then
-    echo "bench_detector: needs $python with the modules $modules (a venv, then pip install ${modules//,/}; or set $variable)" >&2
-    exit 1
-  fi
-}
+source tools/require_python.sh
 if [ ! -f "$ONNX_DIR/tail_shared.onnx" ]; then
-  require "$TORCH_PY" "torch, torchvision, onnx, numpy" TORCH_PY
+  require_python bench_detector "$TORCH_PY" "torch, torchvision, onnx, numpy" TORCH_PY
   "$TORCH_PY" tools/bench_detector_onnx.py export "$ONNX_DIR"
 fi
-require "$ORT_PY" "onnxruntime, numpy" ORT_PY
+require_python bench_detector "$ORT_PY" "onnxruntime, numpy" ORT_PY
 swift build -c release --product bench-detector ${SCRATCH:+--scratch-path "$SCRATCH"} >/dev/null
 BIN=$(swift build -c release --show-bin-path ${SCRATCH:+--scratch-path "$SCRATCH"})
 ORT_ONLY=()

@@ -22,6 +22,8 @@ ROUNDS=${3:-3}
 VENV=${VENV:-/work/.venv-flow}
 SCRATCH=${SCRATCH:-.build-bench}
 PAIRS="$SCRATCH/bench-out/flow-pairs"
+source tools/require_python.sh
+require_python bench_flow "$VENV/bin/python" "cv2, numpy" VENV "opencv-contrib-python numpy"
 swift build -c release --scratch-path "$SCRATCH" --product bench-flow >/dev/null
 if [[ ! -f "$PAIRS/pairs.txt" ]]; then
   "$VENV/bin/python" tools/bench_flow_opencv.py --make-pairs "$PAIRS"

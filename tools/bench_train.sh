@@ -22,6 +22,8 @@ WIDTHS=${WIDTHS:-1,4}
 VENV=${VENV:-/work/.venv-torch}
 SCRATCH=${SCRATCH:-.build-bench}
 CASES=${CASES:-resnet_layer3,s3d_mixed_4e}
+source tools/require_python.sh
+require_python bench_train "$VENV/bin/python" "torch, torchvision, numpy" VENV
 swift build -c release --scratch-path "$SCRATCH" --product bench-train >/dev/null
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT

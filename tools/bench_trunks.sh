@@ -28,10 +28,8 @@ SCRATCH=${SCRATCH:-.build-bench}
 BENCH=../shared/bench
 OUT="$SCRATCH/bench-out"
 mkdir -p "$OUT"
-if ! "$VENV/bin/python" -c 'import onnx, onnxruntime, numpy' 2>/dev/null; then
-  echo "bench_trunks: $VENV/bin/python with onnx, onnxruntime and numpy is needed (python3 -m venv $VENV && $VENV/bin/pip install onnx onnxruntime numpy; or set VENV)" >&2
-  exit 1
-fi
+source tools/require_python.sh
+require_python bench_trunks "$VENV/bin/python" "onnx, onnxruntime, numpy" VENV
 swift build -c release --scratch-path "$SCRATCH" --product bench-trunks >/dev/null
 for model in resnet s3dg; do
   name=$([[ $model == resnet ]] && echo resnet50_l3 || echo s3dg_m4e)

@@ -35,7 +35,12 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     start = time.perf_counter()
-    sess = session(args.model, args.threads)
+    try:
+        sess = session(args.model, args.threads)
+    except Exception as error:  # onnxruntime raises its own exception types
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"ort_peer_server: cannot load {args.model}: {message}", file=sys.stderr)
+        return 1
     load_ms = (time.perf_counter() - start) * 1e3
     first = sess.get_inputs()[0]
     feed = {first.name: np.random.default_rng(0).standard_normal(first.shape).astype(np.float32)}

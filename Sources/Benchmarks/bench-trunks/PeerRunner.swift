@@ -15,6 +15,8 @@ struct PeerRunner {
   /// Starts the server on `model` and waits until its session is built; `nil` (with a message on
   /// standard error) when it cannot start.
   func start(model: String) -> PeerSession? {
+    // A server that dies makes the next request fail with EPIPE (one line, exit 1), not kill us.
+    signal(SIGPIPE, SIG_IGN)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [script, "--threads", String(threads), "\(models)/\(model).onnx"]

@@ -29,6 +29,17 @@ struct TimedRuns {
   }
 }
 
+/// ``alternate(name:options:session:_:)`` against an ONNX Runtime server on `model`, started for
+/// this call and stopped after it (none without a peer; exits when the server cannot start).
+func alternate(
+  name: String, model: String, options: BenchOptions, peer: PeerRunner?, _ body: () -> [Int]
+) -> TimedRuns {
+  let session = peer?.start(model: model)
+  if peer != nil, session == nil { exit(1) }
+  defer { session?.stop() }
+  return alternate(name: name, options: options, session: session, body)
+}
+
 /// Times `body` in `options.rounds` rounds of `options.runs` runs, after `options.warmup` warm-up
 /// runs. Before each round it waits for an idle machine (`options.waitIdle`). With a peer `session`,
 /// both sides first make the same untimed runs (``roundWarmupRuns(seconds:name:_:)``), then each of

@@ -64,10 +64,7 @@ func runNetwork(
 ) -> NetworkReport {
   let profile = Profile()
   profile.enabled = false
-  let session = peer?.start(model: ortName)
-  if peer != nil, session == nil { exit(1) }
-  let runs = alternate(name: name, options: options, session: session) { body(profile).shape }
-  session?.stop()
+  let runs = alternate(name: name, model: ortName, options: options, peer: peer) { body(profile).shape }
   // Peak resident set of the timed runs (the profiled runs below add the sgemm reference buffers).
   let peak = peakMemoryMB()
   if let summary = runs.peerSummary { ort.summary[ortName] = summary }

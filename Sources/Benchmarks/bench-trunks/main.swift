@@ -92,28 +92,31 @@ if options.networksModule {
       var source = WeightSource()
       let x = source.tensor([1, 3, 320, 400], fanIn: 3)
       parts.append(
-        timeNetworksTrunk("Networks.ResNet50 to layer3", ortName: "resnet50_l3", peer: peer) { net(x).shape })
+        timeNetworksTrunk("Networks.ResNet50 to layer3", ortName: "resnet50_l3", options: options, peer: peer)
+        { net(x).shape })
     }
     if options.networks.contains("s3dg") {
       let net = try NetworkTrunks.s3dg()
       var source = WeightSource()
       let x = source.tensor([1, 3, 20, 320, 400], fanIn: 3)
       parts.append(
-        timeNetworksTrunk("Networks.S3DG to Mixed_4e", ortName: "s3dg_m4e", peer: peer) { net(x).shape })
+        timeNetworksTrunk("Networks.S3DG to Mixed_4e", ortName: "s3dg_m4e", options: options, peer: peer) {
+          net(x).shape
+        })
     }
-    let best = parts.reduce(0) { $0 + $1.bestSeconds } * 1000
-    let median = parts.reduce(0) { $0 + $1.medianSeconds } * 1000
-    var line = String(format: "   both: %.1f ms (best), %.1f ms (sum of medians)", best, median)
+    let bestMs = parts.reduce(0) { $0 + $1.bestSeconds } * 1000
+    let medianMs = parts.reduce(0) { $0 + $1.medianSeconds } * 1000
+    var line = String(format: "   both: %.1f ms (best), %.1f ms (sum of medians)", bestMs, medianMs)
     let peers = parts.compactMap(\.peerSummary)
     if peers.count == 2 {
       let (peerBest, peerMedian) = peers.reduce((0.0, 0.0)) { ($0.0 + $1.best, $0.1 + $1.median) }
       line += String(
-        format: "  -> speed-up vs ONNX Runtime %.2fx (best vs best), %.2fx (medians)", peerBest / best,
-        peerMedian / median)
+        format: "  -> speed-up vs ONNX Runtime %.2fx (best vs best), %.2fx (medians)", peerBest / bestMs,
+        peerMedian / medianMs)
     } else if let a = ort.summary["resnet50_l3"], let b = ort.summary["s3dg_m4e"] {
       line += String(
         format: "  -> speed-up vs ONNX Runtime (from files) %.2fx (best vs best), %.2fx (medians)",
-        (a.best + b.best) / best, (a.median + b.median) / median)
+        (a.best + b.best) / bestMs, (a.median + b.median) / medianMs)
     }
     print(line)
   } catch {
@@ -123,11 +126,10 @@ if options.networksModule {
 
 /// Times one of the `Networks` module's trunks, alternated with ONNX Runtime when a peer runs, and
 /// prints its best and median (and the peer's).
-func timeNetworksTrunk(_ name: String, ortName: String, peer: PeerRunner?, _ body: () -> [Int]) -> TimedRuns {
-  let session = peer?.start(model: ortName)
-  if peer != nil, session == nil { exit(1) }
-  let runs = alternate(name: name, options: options, session: session, body)
-  session?.stop()
+func timeNetworksTrunk(
+  _ name: String, ortName: String, options: BenchOptions, peer: PeerRunner?, _ body: () -> [Int]
+) -> TimedRuns {
+  let runs = alternate(name: name, model: ortName, options: options, peer: peer, body)
   var line = String(
     format: "   %@: best %.1f ms, median %.1f ms", name, runs.bestSeconds * 1000, runs.medianSeconds * 1000)
   if let p = runs.peerSummary {

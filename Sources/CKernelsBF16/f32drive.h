@@ -33,4 +33,10 @@ void ckf32_winograd_input_row_avx512(
 void ckf32_winograd_input_row_avx2(
     const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv);
 
+/// `ckf32_winograd_output_row` (CKernelsBF16.h), one build per ISA.
+void ckf32_winograd_output_row_avx512(
+    const float *y, long ldy, long wo, float bias, const float *residual, int relu, float *out);
+void ckf32_winograd_output_row_avx2(
+    const float *y, long ldy, long wo, float bias, const float *residual, int relu, float *out);
+
 #endif

@@ -97,3 +97,17 @@ void ckf32_winograd_input_row(
     const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv) {
   ckf32_winograd_input_row_on(ckf32_cpu_level(), plane, hi, wi, y0, x0, tw, v, ldv);
 }
+
+void ckf32_winograd_output_row_on(
+    int level, const float *y, long ldy, long wo, float bias, const float *residual, int relu, float *out) {
+  if (level >= 2) {
+    ckf32_winograd_output_row_avx512(y, ldy, wo, bias, residual, relu, out);
+  } else {
+    ckf32_winograd_output_row_avx2(y, ldy, wo, bias, residual, relu, out);
+  }
+}
+
+void ckf32_winograd_output_row(
+    const float *y, long ldy, long wo, float bias, const float *residual, int relu, float *out) {
+  ckf32_winograd_output_row_on(ckf32_cpu_level(), y, ldy, wo, bias, residual, relu, out);
+}

@@ -73,6 +73,20 @@ ISA_TARGET static inline void rowPhases(const float *line, long x, long wi, vec 
   }
 }
 
+/// Interleaves four vectors lane by lane: `out` holds y0[0], y1[0], y2[0], y3[0], y0[1], … y3[7] as
+/// four consecutive vectors (the Winograd output rows' x = 4t + j order).
+ISA_TARGET static inline void interleave4(vec y0, vec y1, vec y2, vec y3, vec out[4]) {
+  // Within each 128-bit half: (y0, y2) and (y1, y3) pairs, then the four of a tile together.
+  const vec a = _mm256_unpacklo_ps(y0, y2), b = _mm256_unpackhi_ps(y0, y2);
+  const vec c = _mm256_unpacklo_ps(y1, y3), d = _mm256_unpackhi_ps(y1, y3);
+  const vec t04 = _mm256_unpacklo_ps(a, c), t15 = _mm256_unpackhi_ps(a, c);
+  const vec t26 = _mm256_unpacklo_ps(b, d), t37 = _mm256_unpackhi_ps(b, d);
+  out[0] = _mm256_permute2f128_ps(t04, t15, 0x20);
+  out[1] = _mm256_permute2f128_ps(t26, t37, 0x20);
+  out[2] = _mm256_permute2f128_ps(t04, t15, 0x31);
+  out[3] = _mm256_permute2f128_ps(t26, t37, 0x31);
+}
+
 /// Whether a tile's last vector, when it holds at most VL / 2 columns, is computed on `half`
 /// vectors: no (a 128-bit FMA costs what a 256-bit one does); the kernels never do here.
 #define HALF_VECTOR_FMA 0

@@ -81,6 +81,19 @@ ISA_TARGET static inline void rowPhases(const float *line, long x, long wi, vec 
       _mm512_alignr_epi32(_mm512_castps_si512(_mm512_set1_ps(e65)), _mm512_castps_si512(out[1]), 1));
 }
 
+/// Interleaves four vectors lane by lane: `out` holds y0[0], y1[0], y2[0], y3[0], y0[1], … y3[15]
+/// as four consecutive vectors (the Winograd output rows' x = 4t + j order). Eight permutes.
+ISA_TARGET static inline void interleave4(vec y0, vec y1, vec y2, vec y3, vec out[4]) {
+  const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i high = _mm512_add_epi32(low, _mm512_set1_epi32(8));
+  const vec lo02 = _mm512_permutex2var_ps(y0, low, y2), hi02 = _mm512_permutex2var_ps(y0, high, y2);
+  const vec lo13 = _mm512_permutex2var_ps(y1, low, y3), hi13 = _mm512_permutex2var_ps(y1, high, y3);
+  out[0] = _mm512_permutex2var_ps(lo02, low, lo13);
+  out[1] = _mm512_permutex2var_ps(lo02, high, lo13);
+  out[2] = _mm512_permutex2var_ps(hi02, low, hi13);
+  out[3] = _mm512_permutex2var_ps(hi02, high, hi13);
+}
+
 /// Whether a tile's last vector, when it holds at most VL / 2 columns, is computed on `half`
 /// vectors: Zen 4 runs a 512-bit FMA as two 256-bit halves, so a 256-bit one costs half as much.
 #define HALF_VECTOR_FMA 1

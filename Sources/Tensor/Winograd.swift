@@ -309,20 +309,10 @@ extension ConvStep {
         let yRow = y + index * tw
         let outRow = dst + place.sample * outputSampleStride + ch * plane + place.offset
         let resRow = ep.residual.map { $0 + (place.sample * outputChannels + ch) * plane + place.offset }
-        // One loop per output row: x = 4 tx + j reads y[i][j][tx].
         for i in 0..<place.rows {
-          let (o, yi) = (outRow + i * wo, yRow + i * 4 * tiles)
-          if let rr = resRow.map({ $0 + i * wo }) {
-            for x in 0..<wo {
-              let v = yi[(x & 3) * tiles + (x >> 2)] + b + rr[x]
-              o[x] = ep.relu ? max(v, 0) : v
-            }
-          } else {
-            for x in 0..<wo {
-              let v = yi[(x & 3) * tiles + (x >> 2)] + b
-              o[x] = ep.relu ? max(v, 0) : v
-            }
-          }
+          Winograd.outputRow(
+            yRow + i * 4 * tiles, stride: tiles, width: wo, bias: b, residual: resRow.map { $0 + i * wo },
+            relu: ep.relu, into: outRow + i * wo)
         }
       }
     }

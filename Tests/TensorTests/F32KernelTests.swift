@@ -12,7 +12,7 @@ import Testing
 /// are not multiples of the 8×48 (AVX-512) or 4×24 (AVX2) tile, k crosses the 256-wide blocks, A's rows start past row 0 of
 /// the packed matrix, and strides exceed the widths.
 /// The kernel's builds this CPU runs (1 AVX2, 2 AVX-512), each tested whichever the process uses.
-private let f32KernelLevels = [1, 2].filter { Compute.f32KernelRuns(level: $0) }
+let f32KernelLevels = [1, 2].filter { Compute.f32KernelRuns(level: $0) }
 
 @Suite(.enabled(if: !f32KernelLevels.isEmpty, "this CPU has neither AVX-512F nor AVX2 with FMA"))
 struct F32KernelTests {

@@ -7,7 +7,7 @@ import Testing
 /// give the bits of the scalar loops (``Winograd/transformTileRowLoops(plane:height:width:top:left:tiles:into:stride:)``)
 /// on windows that cross every edge of the plane, on tile rows of one, several and many vector
 /// chunks (16 lanes on AVX-512, 8 on AVX2).
-@Suite(.enabled(if: !winogradKernelLevels.isEmpty, "this CPU has neither AVX-512F nor AVX2 with FMA"))
+@Suite(.enabled(if: !f32KernelLevels.isEmpty, "this CPU has neither AVX-512F nor AVX2 with FMA"))
 struct WinogradInputTransformTests {
   struct Case: CustomStringConvertible, Sendable {
     var height: Int
@@ -31,7 +31,7 @@ struct WinogradInputTransformTests {
     Case(height: 7, width: 5, top: 0, left: 9, tiles: 4),  // every column right of the plane
   ]
 
-  @Test(arguments: cases, winogradKernelLevels)
+  @Test(arguments: cases, f32KernelLevels)
   func vectorBuildGivesTheBitsOfTheLoops(_ c: Case, level: Int) {
     var rng = SeededRandom(seed: UInt64(c.height * 1000 + c.width))
     let plane = (0..<(c.height * c.width)).map { _ in rng.next() * 3 }
@@ -55,6 +55,3 @@ struct WinogradInputTransformTests {
     #expect(mismatches.isEmpty, "\(mismatches.count) elements differ, first at \(mismatches.first ?? -1)")
   }
 }
-
-/// The builds of the package's kernels this CPU runs (1 AVX2, 2 AVX-512).
-private let winogradKernelLevels = [1, 2].filter { Compute.f32KernelRuns(level: $0) }

@@ -101,6 +101,18 @@ void ckf32_winograd_input_row(
 void ckf32_winograd_input_row_on(
     int level, const float *plane, long hi, long wi, long y0, long x0, long tw, float *v, long ldv);
 
+/// The last step of the Winograd F(4×4, 3×3) output transform for one output row of `wo` floats:
+/// `out[x] = (y[(x mod 4) · ldy + x / 4] + bias) + residual[x]` (no residual when NULL), then
+/// max(·, 0) as MAXPS computes it when `relu`. The same bits on every ISA. Precondition:
+/// `ckf32_cpu_supported()` returned 1.
+void ckf32_winograd_output_row(
+    const float *y, long ldy, long wo, float bias, const float *residual, int relu, float *out);
+
+/// `ckf32_winograd_output_row` on the build for `level` (1 AVX2, 2 AVX-512), for tests comparing
+/// the builds. Precondition: `ckf32_cpu_runs(level)` returned 1.
+void ckf32_winograd_output_row_on(
+    int level, const float *y, long ldy, long wo, float bias, const float *residual, int relu, float *out);
+
 /// Floats `ckf32_pack_a` writes for an m×k A.
 size_t ckf32_packed_a_floats(long m, long k);
 

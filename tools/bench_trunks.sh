@@ -16,6 +16,8 @@
 # runs, enough to fill ROUND_WARMUP seconds of ours (default 1; 0: one run each): runs in the first
 # second after the idle wait are slow. Before every round it waits up to WAIT_IDLE seconds (default
 # 60) for a second in which other processes use less than 0.3 cores.
+# BENCH_LAYER_DETAIL=1 makes the per-kind tables per layer (channels and output size), ONNX Runtime's
+# profiled times beside ours (its fastest of 2 profiled runs per layer: its kernels alone).
 # PRECISION=bf16 runs our trunks with bf16 GEMMs (bench-trunks --precision; needs AVX512_BF16);
 # ONNX Runtime stays fp32.
 set -euo pipefail
@@ -38,7 +40,9 @@ for model in resnet s3dg; do
   fi
 done
 rm -f "$OUT/ort_kinds.jsonl"
-"$VENV/bin/python" tools/ort_kinds.py --threads "$THREADS" --runs 2 \
+# With BENCH_LAYER_DETAIL=1 (bench-trunks' per-layer table), ONNX Runtime's times per layer too.
+DETAIL=$([[ "${BENCH_LAYER_DETAIL:-}" == 1 ]] && echo --detailed || true)
+"$VENV/bin/python" tools/ort_kinds.py --threads "$THREADS" --runs 2 $DETAIL \
   "$OUT/models/resnet50_l3.onnx" "$OUT/models/s3dg_m4e.onnx" > "$OUT/ort_kinds.jsonl"
 "$SCRATCH/release/bench-trunks" --threads "$THREADS" --runs "$RUNS" --rounds "$ROUNDS" --wait-idle "${WAIT_IDLE:-60}" \
   --peer-python "$VENV/bin/python" --peer-script tools/ort_peer_server.py --peer-models "$OUT/models" \

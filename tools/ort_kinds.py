@@ -9,6 +9,8 @@ Per kind the fastest of `--runs` profiled runs is kept (after one warm-up). With
 convolution's kind also names its channels and output extents (`conv 1x1 64->256 @80x100`), as
 `BENCH_LAYER_DETAIL=1 bench-trunks` prints its own, and the result is a table:
   /work/.venv-ort/bin/python tools/ort_kinds.py --layers --runs 5 DIR/resnet50_l3.onnx
+With `--detailed`, the same per-layer kinds as JSON lines, which bench-trunks (`--ort-kinds`) sets
+beside its own per-layer table (`BENCH_LAYER_DETAIL=1 tools/bench_trunks.sh` does both).
 
 Run (venv: python3 -m venv /work/.venv-ort && /work/.venv-ort/bin/pip install onnx onnxruntime numpy):
   /work/.venv-ort/bin/python tools/ort_kinds.py --threads 2 --runs 2 DIR/resnet50_l3.onnx DIR/s3dg_m4e.onnx
@@ -87,6 +89,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--layers", action="store_true", help="a table per layer (channels, extents)")
+    ap.add_argument("--detailed", action="store_true", help="per-layer kinds as JSON lines")
     args = ap.parse_args()
     for path in args.models:
         name = os.path.basename(path)[:-5]
@@ -97,7 +100,7 @@ def main():
                 print("   %-40s %8.2f ms" % (k, v))
             print("   %-40s %8.2f ms" % ("sum", sum(best.values())))
             continue
-        for k, v in profile(path, args.threads, args.runs).items():
+        for k, v in profile(path, args.threads, args.runs, layers=args.detailed).items():
             print(json.dumps(dict(model=name, kind=k, ms=v, threads=args.threads)))
 
 

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Timed runs of ours and, when ONNX Runtime runs beside, of the peer's: run i of ours right after
 /// the peer's run i.
@@ -7,6 +8,8 @@ struct TimedRuns {
   var ours: [Double] = []
   /// The peer's runs in order, milliseconds (empty without a peer).
   var peer: [Double] = []
+  /// Runs per round, in order (the rounds partition `ours`, and `peer` when there is one).
+  var roundSizes: [Int] = []
 
   /// Our fastest run, seconds.
   var bestSeconds: Double { ours.min() ?? 0 }
@@ -17,7 +20,8 @@ struct TimedRuns {
     peer.isEmpty ? nil : (peer.min()!, median(peer))
   }
 
-  /// Prints the median and range of the pairs' ratios (the peer's run over ours).
+  /// Prints the median and range of the pairs' ratios (the peer's run over ours), and how far the
+  /// ratio of medians moves when the rounds are drawn again (``ratioSpread(resamples:)``).
   func printPairs(name: String) {
     guard !peer.isEmpty else { return }
     // Each pair ran back to back (about 0.1 s apart): its two runs see the same host conditions far
@@ -26,6 +30,41 @@ struct TimedRuns {
     print(
       "\(name): ratio by pair (ONNX Runtime over ours, each run against the peer's just before it): median "
         + String(format: "%.2fx, range %.2f–%.2fx", median(pairs), pairs.min()!, pairs.max()!))
+    guard roundSizes.count > 1, let spread = ratioSpread() else { return }
+    print(
+      "\(name): ratio of medians with the \(roundSizes.count) rounds drawn again (with replacement, 2000 times): "
+        + String(format: "5th–95th percentile %.2f–%.2fx", spread.lower, spread.upper))
+  }
+
+  /// The 5th and 95th percentiles of the ratio of medians (the peer's over ours) over `resamples`
+  /// block-bootstrap draws: as many rounds as were run, drawn with replacement, each keeping its runs
+  /// together (runs within a round share the host's state). A seeded generator makes it repeatable.
+  /// Tells how much one invocation's ratio can be trusted on a noisy host: a burst of load that
+  /// slows one round of one side moves a median of few rounds. `nil` without a peer.
+  func ratioSpread(resamples: Int = 2000) -> (lower: Double, upper: Double)? {
+    guard !peer.isEmpty, roundSizes.reduce(0, +) == ours.count, peer.count == ours.count else { return nil }
+    var starts: [Int] = []
+    var next = 0
+    for size in roundSizes {
+      starts.append(next)
+      next += size
+    }
+    var generator = SplitMix64(seed: 2026)
+    var ratios: [Double] = []
+    ratios.reserveCapacity(resamples)
+    for _ in 0..<resamples {
+      var oursDrawn: [Double] = []
+      var peerDrawn: [Double] = []
+      for _ in roundSizes {
+        let r = generator.next(below: roundSizes.count)
+        let runs = starts[r]..<(starts[r] + roundSizes[r])
+        oursDrawn += ours[runs]
+        peerDrawn += peer[runs]
+      }
+      ratios.append(median(peerDrawn) / (median(oursDrawn) * 1000))
+    }
+    ratios.sort()
+    return (ratios[resamples / 20], ratios[resamples - 1 - resamples / 20])
   }
 }
 
@@ -53,6 +92,7 @@ func alternate(
     session == nil ? 0 : roundWarmupRuns(seconds: options.roundWarmupSeconds, name: name) { _ = body() }
   var runs = TimedRuns()
   for round in 0..<options.rounds {
+    runs.roundSizes.append(options.runs)
     waitForIdle(options.waitIdle)
     if let session {
       let start = ContinuousClock.now

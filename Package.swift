@@ -132,7 +132,8 @@ let package = Package(
       name: "bench-framemap", dependencies: ["Evaluation", "Datasets", "Primitives"],
       path: "Sources/Benchmarks/bench-framemap"),
     .executableTarget(
-      name: "bench-trunks", dependencies: ["Tensor", "Networks", "Primitives"], path: "Sources/Benchmarks/bench-trunks"),
+      name: "bench-trunks", dependencies: ["Tensor", "Networks", "Primitives"],
+      path: "Sources/Benchmarks/bench-trunks"),
     .executableTarget(
       name: "bench-detector", dependencies: ["Detection", "Networks", "Tensor", "Primitives", "Media"],
       path: "Sources/Benchmarks/bench-detector"),

@@ -48,7 +48,7 @@ extension Convolution {
         for k in 0..<e {
           Compute.serialGemm(
             m: channels.count, n: c, k: tiles, a: z.base + k * tiles, lda: e * tiles, transposeA: false,
-            b: v.base + k * tiles, ldb: e * tiles, transposeB: true, beta: 1,
+            b: v.base + k * c * tiles, ldb: tiles, transposeB: true, beta: 1,
             c: acc + (k * o + channels.lowerBound) * c, ldc: c,
             precision: Compute.winogradPrecision)
         }

@@ -248,8 +248,8 @@ extension ConvStep {
   /// `V[e][c][tile] = (Bᵀ d B)[e]` for input channels `channels` and the tiles of `tileRows`
   /// (tile index counted from the first of `tileRows`); `tiles` is the chunk's tile count. Element
   /// e's `g.c × tiles` matrix is contiguous, so each of the 36 GEMMs reads its B in one block (with
-  /// the channels outermost, its rows lay 36 tile rows apart: layer 3 of ResNet-50 ran its 3×3s
-  /// 2–6 % slower).
+  /// the channels outermost, its rows lay 36 tile rows apart: ResNet-50's Winograd 3×3s took 2–3 %
+  /// longer).
   func inputTransform(
     into v: UnsafeMutablePointer<Float>, channels: Range<Int>, tileRows: Range<Int>, tiles: Int
   ) {

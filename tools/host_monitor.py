@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """ResNet-50 to layer3, ours against ONNX Runtime, sampled for minutes beside the host's state.
 
-Each sample: tools/host_probe.c (each CPU's FMA throughput with both busy, two-thread read bandwidth,
-a cache line's round trip between the CPUs), then 7 back-to-back runs of ours (bench-trunks --only
-resnet50, with its per-kind profile) and 7 of ONNX Runtime (this process, the session options of
-tools/ort_peer_server.py), their medians. It tells whether the ratio depends on a state of the host
-(far-apart vCPUs, a busy sibling hyperthread, memory bandwidth) or only on bursts of load, and how
-often 9 samples in a row would give a ratio of medians below a bar. Prints one line per sample
-(and writes them as JSON lines with --out), then a summary.
+Each sample: tools/host_probe.c (each CPU's FMA throughput with both busy, two-thread read
+bandwidth, a cache line's round trip between the CPUs), then 7 back-to-back runs of ours
+(bench-trunks --only resnet50, with its per-kind profile) and 7 of ONNX Runtime (this process,
+with tools/ort_peer_server.py's session), their medians. It tells whether the ratio depends on a
+state of the host (far-apart vCPUs, a busy sibling hyperthread, memory bandwidth) or only on bursts
+of load, and how often 9 samples in a row would give a ratio of medians below a bar. Prints one
+line per sample (and writes them as JSON lines with --out), then a summary.
 
 Needs bench-trunks and the ONNX graph that `bash tools/bench_trunks.sh` builds and makes, a C
 compiler, and a Python with onnxruntime and numpy:
@@ -23,7 +23,9 @@ import sys
 import time
 
 import numpy as np
-import onnxruntime as ort
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ort_peer_server import session as ort_session  # the session options bench-trunks' peer uses
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -43,15 +45,6 @@ def probe_binary(scratch):
             fail(f"cannot compile {source}: {built.stderr.strip().splitlines()[-1] if built.stderr.strip() else 'cc failed'}")
         os.replace(binary + ".tmp", binary)
     return binary
-
-
-def ort_session(model):
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 def ours(bench):
@@ -107,7 +100,7 @@ def main():
         if not os.path.exists(path):
             fail(f"no {path}: run `bash tools/bench_trunks.sh` first")
     probe = probe_binary(args.scratch)
-    session = ort_session(model)
+    session = ort_session(model, 2)
     first = session.get_inputs()[0]
     feed = {first.name: np.random.default_rng(0).standard_normal(first.shape).astype(np.float32)}
     for _ in range(3):

@@ -20,8 +20,8 @@ public enum Activation: Sendable, Equatable {
 /// (`TemporalWinograd`); 3×3 and 1×3×3 stride-1 kernels on large enough maps use Winograd
 /// F(4×4, 3×3) (`Winograd`); every other kernel goes through im2col (in chunks of output rows) and `sgemm`.
 /// Every route's GEMMs take the layer's weights as A: packed once (``PackedWeights``) for the bf16
-/// kernel and, on AVX-512 CPUs, for the package's own fp32 kernel (``Compute/ownF32Kernel``), which
-/// then stands in for `sgemm`.
+/// kernel and, on AVX-512 and AVX2 CPUs, for the package's own fp32 kernel
+/// (``Compute/ownF32Kernel``), which then stands in for `sgemm`.
 public struct Convolution: Sendable {
   /// Weight in PyTorch layout, `[out, in, kt, kh, kw]` or `[out, in, kh, kw]`.
   public let weight: Tensor

@@ -199,9 +199,11 @@ extension Compute {
 
   /// Whether fp32 GEMMs with a pre-packed A (the forward convolutions' weights) run the package's
   /// own kernel (`ckf32_gemm_packed_a`: B read in place, no per-call packing of A) instead of
-  /// OpenBLAS `sgemm`: on CPUs with AVX-512F, or with `TENSOR_F32_KERNEL=avx2` on CPUs with AVX2 and
-  /// FMA (its AVX2 build: on a Zen 3 it matched OpenBLAS layer by layer but lost 10–20 % on whole
-  /// trunks, so it is not the default), unless `TENSOR_F32_GEMM=openblas`. Checked once.
+  /// OpenBLAS `sgemm`: on CPUs with AVX-512F (its AVX-512 build) or with AVX2 and FMA (its AVX2
+  /// build; `TENSOR_F32_KERNEL=avx2` picks it on AVX-512 CPUs too), unless
+  /// `TENSOR_F32_GEMM=openblas` or `TENSOR_F32_KERNEL=openblas`. Its sums do not depend on how the
+  /// columns split between threads, and both builds give the same bits; OpenBLAS's do depend on
+  /// the split. Checked once.
   public static let ownF32Kernel: Bool = {
     if let value = getenv("TENSOR_F32_GEMM"), String(cString: value) == "openblas" { return false }
     return ckf32_cpu_supported() == 1

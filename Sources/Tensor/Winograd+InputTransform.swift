@@ -3,7 +3,7 @@ import CKernelsBF16
 extension Winograd {
   /// Whether ``transformTileRow(plane:height:width:top:left:tiles:into:stride:)`` and the output
   /// rows of `ConvStep.winograd(transformed:)` run the package's vector builds
-  /// (`ckf32_winograd_input_row`, `ckf32_winograd_output_row`: AVX-512, or AVX2 on request) instead
+  /// (`ckf32_winograd_input_row`, `ckf32_winograd_output_row`: AVX-512, else AVX2) instead
   /// of loops in Swift (CPUs without AVX2). Both give the same bits.
   static let vectorTransform = ckf32_cpu_supported() == 1
 

@@ -3,9 +3,8 @@ import Testing
 @testable import Tensor
 
 /// The package's own fp32 GEMM (``Compute/f32Gemm(m:n:k:operand:b:ldb:beta:c:ldc:finish:level:)``:
-/// A pre-packed, B read in place), which the forward convolutions use on AVX-512 CPUs (and, with
-/// `TENSOR_F32_KERNEL=avx2`, on AVX2 ones: ``Compute/ownF32Kernel``); both builds are tested
-/// wherever the CPU runs them.
+/// A pre-packed, B read in place), which the forward convolutions use on AVX-512 and AVX2 CPUs
+/// (``Compute/ownF32Kernel``); both builds are tested wherever the CPU runs them.
 ///
 /// Tolerance per output element, against an fp64 reference: `(k + 2) · 2⁻²⁴ · S` with
 /// `S = Σ_k |a·b| + |beta·c|`, the worst case of k rounded fp32 additions (as for `sgemm`). Shapes
@@ -202,7 +201,7 @@ struct F32KernelTests {
   }
 
   /// A convolution packs its fp32 weight matrix once and gives the same output on every call.
-  @Test(.enabled(if: Compute.ownF32Kernel, "the process does not use the kernel (TENSOR_F32_KERNEL)"))
+  @Test(.enabled(if: Compute.ownF32Kernel, "the process does not use the kernel (no AVX2 with FMA, or TENSOR_F32_KERNEL=openblas)"))
   func convolutionPacksItsFP32WeightsOnce() {
     var rng = SeededRandom(seed: 24)
     let x = rng.tensor([1, 24, 2, 9, 11])

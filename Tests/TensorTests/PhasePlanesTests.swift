@@ -10,7 +10,7 @@ import Testing
 @Suite(
   .enabled(
     if: Compute.ownF32Kernel,
-    "the process does not use the own fp32 kernel (no AVX-512F; TENSOR_F32_KERNEL=avx2 runs its AVX2 build)"))
+    "the process does not use the own fp32 kernel (no AVX2 with FMA, or TENSOR_F32_KERNEL=openblas)"))
 struct PhasePlanesTests {
   typealias Case = ConvolutionTests.Case
 

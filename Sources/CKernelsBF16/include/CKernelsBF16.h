@@ -74,10 +74,11 @@ void ckbf16_gemm_packed_a_epilogue(
 /// state; 1: AVX2 and FMA with YMM state), else 0.
 int ckf32_cpu_runs(int level);
 
-/// The build `ckf32_gemm_packed_a*` use, read once per process: 2 (AVX-512) where the CPU runs it;
-/// 1 (AVX2) only when the environment asks for it with `TENSOR_F32_KERNEL=avx2` and the CPU runs
-/// it (on Zen 3 it matched OpenBLAS layer by layer but lost 10–20 % on whole trunks under a noisy
-/// host); else 0 (callers keep OpenBLAS). The two builds give the same bits.
+/// The build `ckf32_gemm_packed_a*` use, read once per process: 2 (AVX-512) where the CPU runs it,
+/// else 1 (AVX2) where the CPU has AVX2 and FMA (`TENSOR_F32_KERNEL=avx2` asks for it on AVX-512
+/// CPUs too); else, or with `TENSOR_F32_KERNEL=openblas`, 0 (callers keep OpenBLAS). The two
+/// builds give the same bits, whatever the split of a GEMM between threads; OpenBLAS rounds
+/// differently, and by the split.
 int ckf32_cpu_level(void);
 
 /// 1 when `ckf32_cpu_level()` > 0 (the process uses a build of the fp32 kernel), else 0.

@@ -201,7 +201,10 @@ struct F32KernelTests {
   }
 
   /// A convolution packs its fp32 weight matrix once and gives the same output on every call.
-  @Test(.enabled(if: Compute.ownF32Kernel, "the process does not use the kernel (no AVX2 with FMA, or TENSOR_F32_KERNEL=openblas)"))
+  @Test(
+    .enabled(
+      if: Compute.ownF32Kernel,
+      "the process does not use the kernel (no AVX2 with FMA, or TENSOR_F32_KERNEL=openblas)"))
   func convolutionPacksItsFP32WeightsOnce() {
     var rng = SeededRandom(seed: 24)
     let x = rng.tensor([1, 24, 2, 9, 11])

@@ -8,8 +8,11 @@ struct TimedRuns {
   var ours: [Double] = []
   /// The peer's runs in order, milliseconds (empty without a peer).
   var peer: [Double] = []
-  /// Runs per round, in order (the rounds partition `ours`, and `peer` when there is one).
-  var roundSizes: [Int] = []
+  /// Runs per round: round r holds runs `r · runsPerRound ..< (r + 1) · runsPerRound` of `ours` (and
+  /// of `peer` when there is one).
+  var runsPerRound = 0
+  /// Rounds recorded.
+  var rounds: Int { runsPerRound > 0 ? ours.count / runsPerRound : 0 }
 
   /// Our fastest run, seconds.
   var bestSeconds: Double { ours.min() ?? 0 }
@@ -30,9 +33,9 @@ struct TimedRuns {
     print(
       "\(name): ratio by pair (ONNX Runtime over ours, each run against the peer's just before it): median "
         + String(format: "%.2fx, range %.2f–%.2fx", median(pairs), pairs.min()!, pairs.max()!))
-    guard roundSizes.count > 1, let spread = ratioSpread() else { return }
+    guard rounds > 1, let spread = ratioSpread() else { return }
     print(
-      "\(name): ratio of medians with the \(roundSizes.count) rounds drawn again (with replacement, 2000 times): "
+      "\(name): ratio of medians with the \(rounds) rounds drawn again (with replacement, 2000 times): "
         + String(format: "5th–95th percentile %.2f–%.2fx", spread.lower, spread.upper))
   }
 
@@ -42,12 +45,8 @@ struct TimedRuns {
   /// Tells how much one invocation's ratio can be trusted on a noisy host: a burst of load that
   /// slows one round of one side moves a median of few rounds. `nil` without a peer.
   func ratioSpread(resamples: Int = 2000) -> (lower: Double, upper: Double)? {
-    guard !peer.isEmpty, roundSizes.reduce(0, +) == ours.count, peer.count == ours.count else { return nil }
-    var starts: [Int] = []
-    var next = 0
-    for size in roundSizes {
-      starts.append(next)
-      next += size
+    guard !peer.isEmpty, rounds > 0, rounds * runsPerRound == ours.count, peer.count == ours.count else {
+      return nil
     }
     var generator = SplitMix64(seed: 2026)
     var ratios: [Double] = []
@@ -55,9 +54,9 @@ struct TimedRuns {
     for _ in 0..<resamples {
       var oursDrawn: [Double] = []
       var peerDrawn: [Double] = []
-      for _ in roundSizes {
-        let r = generator.next(below: roundSizes.count)
-        let runs = starts[r]..<(starts[r] + roundSizes[r])
+      for _ in 0..<rounds {
+        let r = generator.next(below: rounds)
+        let runs = (r * runsPerRound)..<((r + 1) * runsPerRound)
         oursDrawn += ours[runs]
         peerDrawn += peer[runs]
       }
@@ -91,8 +90,8 @@ func alternate(
   let roundWarmups =
     session == nil ? 0 : roundWarmupRuns(seconds: options.roundWarmupSeconds, name: name) { _ = body() }
   var runs = TimedRuns()
+  runs.runsPerRound = options.runs
   for round in 0..<options.rounds {
-    runs.roundSizes.append(options.runs)
     waitForIdle(options.waitIdle)
     if let session {
       let start = ContinuousClock.now

@@ -1,5 +1,5 @@
 // Run-time detection of AVX-512F, AVX512_BF16, AVX2 and FMA (cpuid) and of the OS's ZMM and YMM state
-// support (xgetbv).
+// support (xgetbv), and the choice of OpenBLAS's kernel set where OpenBLAS did not know the CPU.
 #include "CKernelsBF16.h"
 
 #include <cpuid.h>
@@ -101,4 +101,35 @@ void ckbf16_cpu_description(char *buffer, size_t size) {
       (int)len, len ? name : "unknown CPU", f.f ? "yes" : "no", f.bw ? "yes" : "no",
       f.vl ? "yes" : "no", f.bf16 ? "yes" : "no", f.osZMM ? "yes" : "no", f.avx2 ? "yes" : "no",
       f.fma ? "yes" : "no");
+}
+
+// OpenBLAS's run-time kernel choice (DYNAMIC_ARCH builds, as Debian's). Weak: a build without it
+// leaves them NULL, and its kernel set is then fixed at its build.
+extern char *openblas_get_corename(void) __attribute__((weak));
+extern void gotoblas_dynamic_init(void) __attribute__((weak));
+extern void gotoblas_dynamic_quit(void) __attribute__((weak));
+
+/// The richest OpenBLAS kernel set the CPU runs, by the features OpenBLAS itself checks for each:
+/// Cooperlake (AVX-512 with AVX512_BF16), SkylakeX (AVX-512), Haswell (AVX2 and FMA); else NULL.
+static const char *openBLASKernelSetForFeatures(void) {
+  Features f = features();
+  if (f.f && f.bw && f.vl && f.osZMM) return f.bf16 ? "Cooperlake" : "SkylakeX";
+  if (f.avx2 && f.fma && f.osYMM) return "Haswell";
+  return NULL;
+}
+
+const char *ck_openblas_replace_fallback(void) {
+  if (!openblas_get_corename || !gotoblas_dynamic_init || !gotoblas_dynamic_quit) return NULL;
+  if (getenv("OPENBLAS_CORETYPE")) return NULL;  // the user's choice, kept
+  const char *current = openblas_get_corename();
+  if (!current || strcmp(current, "Prescott") != 0) return NULL;
+  const char *set = openBLASKernelSetForFeatures();
+  if (!set) return NULL;  // a CPU without AVX2: Prescott is right
+  // OpenBLAS reads the variable only when it picks its kernels: pick again, then leave the
+  // environment as it was, so child processes make their own choice.
+  setenv("OPENBLAS_CORETYPE", set, 1);
+  gotoblas_dynamic_quit();
+  gotoblas_dynamic_init();
+  unsetenv("OPENBLAS_CORETYPE");
+  return set;
 }

@@ -1,3 +1,4 @@
+import CKernelsBF16
 import COpenBLAS
 import Dispatch
 
@@ -70,14 +71,24 @@ public enum Compute {
     }
   }
 
-  /// OpenBLAS's kernel set (`Cooperlake`, `Haswell`, …): its own pick for the CPU, or what the
-  /// `OPENBLAS_CORETYPE` environment variable names. It decides much of the GEMMs' speed (on Zen 5 one
-  /// core runs the S3D-G shapes at 211–239 GFLOP/s with Cooperlake, 119–127 with Haswell) and the
-  /// last bits of their results; benchmarks print it.
+  /// OpenBLAS's kernel set (`Cooperlake`, `Haswell`, …): its own pick for the CPU, what the
+  /// `OPENBLAS_CORETYPE` environment variable names, or, where OpenBLAS did not know an AVX2 or
+  /// AVX-512 CPU and fell back to Prescott, the set the package had it pick instead (the name then
+  /// says so). It decides much of the GEMMs' speed (on Zen 5 one core runs the S3D-G shapes at
+  /// 211–239 GFLOP/s with Cooperlake, 119–127 with Haswell; on an Emerald Rapids Xeon 124–150 with
+  /// Cooperlake, 31–33 with Prescott) and the last bits of their results; benchmarks print it.
   public static var openBLASKernels: String {
+    _ = openBLASThreads
     guard let name = openblas_get_corename() else { return "unknown" }
-    return String(cString: name).split(separator: " ").joined(separator: " ")
+    let set = String(cString: name).split(separator: " ").joined(separator: " ")
+    guard openBLASReplacedFallback != nil else { return set }
+    return "\(set) (OpenBLAS fell back to Prescott on this CPU; the package chose again)"
   }
+
+  /// The kernel set the package had OpenBLAS pick in place of its Prescott fallback
+  /// (`ck_openblas_replace_fallback`), or nil when OpenBLAS's own pick stands. Written once, by the
+  /// first use of OpenBLAS.
+  nonisolated(unsafe) private(set) static var openBLASReplacedFallback: String?
 
   /// Plain `cblas_sgemm` on OpenBLAS's own `threadCount` threads (the machine's reference GEMM,
   /// as `../shared/bench/sgemm_bench.c` measures it); for benchmarks, not for concurrent use.
@@ -265,6 +276,7 @@ public enum Compute {
   /// default threads would split its work, and round, differently from all later ones (it did when
   /// the first GEMMs of a process ran under `withThreadCount`, which never reads the box).
   private static let openBLASThreads: Int = {
+    if let set = ck_openblas_replace_fallback() { openBLASReplacedFallback = String(cString: set) }
     let n = Int(openblas_get_num_threads())
     openblas_set_num_threads(1)
     return max(1, n)

@@ -1,3 +1,4 @@
+import CKernelsBF16
 import Dispatch
 import Foundation
 import Testing
@@ -17,6 +18,16 @@ import Testing
     {
       #expect(kernels.lowercased() == chosen.lowercased())
     }
+  }
+
+  /// On a CPU with AVX2 and FMA, OpenBLAS runs vector kernels unless the environment names a set:
+  /// where it fell back to Prescott's SSE3 kernels (Debian 12's 0.3.21 on Intel's Emerald Rapids,
+  /// a quarter of the speed), the package has it pick again.
+  @Test func openBLASNeverStaysOnItsPrescottFallback() {
+    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, ckf32_cpu_runs(1) != 0 else {
+      return
+    }
+    #expect(!Compute.openBLASKernels.hasPrefix("Prescott"))
   }
 
   @Test func threadCountBoundToCallingThreadOnly() {

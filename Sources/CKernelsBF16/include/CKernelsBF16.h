@@ -81,6 +81,15 @@ int ckf32_cpu_runs(int level);
 /// differently, and by the split.
 int ckf32_cpu_level(void);
 
+/// Where OpenBLAS did not know the CPU and fell back to its Prescott kernels (SSE3 only) although
+/// the CPU has AVX2 or AVX-512, makes it pick again the richest set the CPU runs (Cooperlake,
+/// SkylakeX or Haswell) and returns that set's name; else (another set, `OPENBLAS_CORETYPE` set by
+/// the user, a build without run-time kernel choice) changes nothing and returns NULL. Debian 12's
+/// OpenBLAS 0.3.21 falls back so on Intel's Emerald Rapids (family 6, model 207), where its
+/// `sgemm` then runs at a quarter of Cooperlake's speed. Call it once, before any other thread
+/// calls OpenBLAS (it sets and then unsets the environment variable).
+const char *ck_openblas_replace_fallback(void);
+
 /// 1 when `ckf32_cpu_level()` > 0 (the process uses a build of the fp32 kernel), else 0.
 int ckf32_cpu_supported(void);
 

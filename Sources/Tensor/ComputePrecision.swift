@@ -38,6 +38,27 @@ public struct BF16Support: Sendable, Equatable {
     let cpu = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return BF16Support(isAvailable: ckbf16_cpu_supported() == 1, cpu: cpu)
   }()
+
+  /// The host's bf16 dot product's multiply-adds per second over its fp32 FMA's
+  /// (`ckbf16_dot_rate_over_fma`, measured once, in under a millisecond, on first use): about 2
+  /// where the bf16 GEMMs pay (Zen 4, Zen 5), about 0.5 on Intel's Emerald Rapids; 0 without
+  /// AVX512_BF16.
+  public static let hostDotRateOverFMA: Double = ckbf16_dot_rate_over_fma()
+
+  /// One line for a bf16 run on a CPU whose bf16 dot product does fewer multiply-adds per second
+  /// than its fp32 FMA (`rate` below 1: bf16 GEMMs run slower than fp32 ones there), else nil.
+  ///
+  /// ```swift
+  /// BF16Support.slowerThanFP32Note(rate: 0.5)
+  /// // note: --precision bf16 is slower than fp32 on this CPU: its bf16 dot product does 0.5× …
+  /// ```
+  public static func slowerThanFP32Note(rate: Double = hostDotRateOverFMA) -> String? {
+    guard rate > 0, rate < 1 else { return nil }
+    let shown = (rate * 100).rounded() / 100
+    return "note: --precision bf16 is slower than fp32 on this CPU: its bf16 dot product does \(shown)× "
+      + "the multiply-adds per second of its fp32 FMA (as on Intel's Emerald Rapids); "
+      + "fp32 is the faster choice here"
+  }
 }
 
 /// A precision the CPU cannot run.

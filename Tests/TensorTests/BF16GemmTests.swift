@@ -252,4 +252,25 @@ struct BF16GemmTests {
   @Test func hostDescriptionNamesTheFlag() {
     #expect(BF16Support.host.cpu.contains("avx512_bf16 \(BF16Support.host.isAvailable ? "yes" : "no")"))
   }
+
+  /// The bf16-over-fp32 rate is measured where the CPU has the instruction (0 elsewhere), within
+  /// the range the instruction's issue rates allow (~0.5 on Intel's Emerald Rapids,
+  /// ~2 on Zen 4 and Zen 5; a loaded machine moves it, not past these bounds).
+  @Test func hostDotRateIsMeasuredWhereBF16Runs() {
+    let rate = BF16Support.hostDotRateOverFMA
+    if BF16Support.host.isAvailable {
+      #expect(rate > 0.2 && rate < 5, "rate \(rate)")
+    } else {
+      #expect(rate == 0)
+    }
+  }
+
+  /// The note names the measured rate below 1 and says nothing at or above it.
+  @Test func slowerThanFP32NoteOnlyBelowOne() {
+    let note = BF16Support.slowerThanFP32Note(rate: 0.4612)
+    #expect(note?.hasPrefix("note: --precision bf16 is slower than fp32 on this CPU") == true)
+    #expect(note?.contains(" 0.46× ") == true)
+    #expect(BF16Support.slowerThanFP32Note(rate: 1.97) == nil)
+    #expect(BF16Support.slowerThanFP32Note(rate: 0) == nil)
+  }
 }

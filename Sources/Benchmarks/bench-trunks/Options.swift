@@ -26,11 +26,37 @@ struct BenchOptions {
   var precision = ComputePrecision.fp32
   var bf16Gemm = false
 
+  /// What `--help` prints.
+  static let usage = """
+    bench-trunks: the ResNet-50 (to layer3) and S3D-G (to Mixed_4e) trunks, per layer kind, against raw
+    sgemm and ONNX Runtime (tools/bench_trunks.sh runs it with ONNX Runtime beside it).
+      --threads N            threads (default 2)
+      --runs N               timed runs per round (default 3)
+      --rounds N             rounds, alternated with the peer run by run (default 1)
+      --warmup N             untimed runs before the timed ones (default 1)
+      --round-warmup SECONDS untimed runs before each round, of each side (default 1; 0: one run)
+      --wait-idle SECONDS    before each round, wait up to this long for an idle second (default 0)
+      --only resnet50|s3dg   one trunk only
+      --networks-module yes|no   also time the Networks module's trunks (default yes)
+      --profile-runs N       profiled runs per layer kind (default 2)
+      --sgemm-runs N         sgemm runs per GEMM shape (default 3; 0: none)
+      --peer-python PY --peer-models DIR [--peer-script F]   ONNX Runtime kept running beside
+      --ort F, --ort-kinds F ONNX Runtime's results (JSON lines) from the peer scripts
+      --precision fp32|bf16  GEMM precision of our side (bf16 needs AVX512_BF16)
+      --cache-mb N           the buffer cache's limit
+      --layers all|NAME      time single layers against sgemm instead
+      --bf16-gemm ROUNDS     the bf16 GEMM kernel against sgemm, one thread, CPU time
+    """
+
   /// Parses `--threads N --runs N --warmup N --profile-runs N --only resnet50|s3dg --ort F --ort-kinds F --layers all|NAME --networks-module yes|no --cache-mb N --rounds N --round-warmup SECONDS --wait-idle SECONDS --peer-python PY --peer-models DIR [--peer-script F] [--precision fp32|bf16] [--bf16-gemm ROUNDS]`.
   static func parse(_ args: ArraySlice<String>) -> BenchOptions {
     var o = BenchOptions()
     var it = args.makeIterator()
     while let a = it.next() {
+      if a == "--help" || a == "-h" {
+        print(usage)
+        exit(0)
+      }
       let value = it.next() ?? ""
       switch a {
       case "--threads": o.threads = Int(value) ?? o.threads
@@ -69,7 +95,7 @@ struct BenchOptions {
         o.layers = true
         o.layerFilter = value == "all" ? nil : value
       default:
-        FileHandle.standardError.write(Data("bench-trunks: unknown option \(a)\n".utf8))
+        FileHandle.standardError.write(Data("bench-trunks: unknown option \(a) (--help lists them)\n".utf8))
         exit(2)
       }
     }

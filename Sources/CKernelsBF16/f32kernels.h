@@ -4,13 +4,13 @@
 //
 // Blocking: columns in blocks of NB, k in blocks of KC; within a block, either every row tile of A
 // passes over the KC×NB block of B held in L2 (many rows), or every KC×NR tile of B meets all the
-// row tiles while it is in L1 (few rows and no residual to add: the A block stays in L2). With
-// PACK_B (AVX2) each KC×NB block of B is first copied into a per-thread buffer, tile by tile;
-// otherwise the first pass over a B tile prefetches its rows a few ahead: they sit a whole image
-// row or plane apart. The micro-kernel computes an MR×NR tile of C (tile.h); each C element sums
-// its products in k order within a KC block, then adds the blocks in order, whatever the split of
-// rows or columns between callers, the order of the tiles and the ISA: AVX-512 and AVX2 give the
-// same bits.
+// row tiles while it is in L1 (few rows, and without PACK_B no residual to add: the A block stays
+// in L2). With PACK_B (AVX2) each KC×NB block of B is first copied into a per-thread buffer, tile
+// by tile; otherwise the first pass over a B tile prefetches its rows a few ahead: they sit a whole
+// image row or plane apart. The micro-kernel computes an MR×NR tile of C (tile.h); each C element
+// sums its products in k order within a KC block, then adds the blocks in order, whatever the split
+// of rows or columns between callers, the order of the tiles and the ISA: AVX-512 and AVX2 give
+// the same bits.
 #ifndef F32_DRIVE
 #error "define F32_DRIVE (the entry point's name) and include an ISA header before f32kernels.h"
 #endif
@@ -456,11 +456,13 @@ ISA_TARGET void F32_DRIVE(
       // Few rows (A's block up to TILE_OUTER_BYTES): each B tile (kc × NR) meets every row tile
       // while it is in L1. Many rows: each A tile meets every B tile of the block, which stays in
       // L2. Without PACK_B, the pass that brings a B tile from memory prefetches its rows ahead.
-      // A block that adds a residual always takes the second order: its tiles then walk along
-      // the rows of C and of the residual, streams the hardware prefetchers follow, instead of
-      // down columns of 8-row steps (on an Emerald Rapids Xeon, ResNet's residual 1×1s of layer 1
-      // and 2 ran 8 % and 3 % faster in the trunk, 25 % with the residual cold; the same bits).
-      const int addsResidual = last && epilogue && epilogue->residual;
+      // Without PACK_B, a block that adds a residual always takes the second order: its tiles
+      // then walk along the rows of C and of the residual, streams the hardware prefetchers
+      // follow, instead of down columns of 8-row steps (on an Emerald Rapids Xeon, ResNet's
+      // residual 1×1s of layer 1 and 2 ran 8 % and 3 % faster in the trunk, 25 % with the
+      // residual cold; the same bits). The AVX2 build (packed B tiles) ran them ~1 % slower so
+      // on the same Xeon: it keeps the first order.
+      const int addsResidual = !PACK_B && last && epilogue && epilogue->residual;
       const int tileOuter = m * kc * (long)sizeof(float) <= TILE_OUTER_BYTES && !addsResidual;
       const long outer = tileOuter ? nb : m, outerStep = tileOuter ? NR : MR;
       const long inner = tileOuter ? m : nb, innerStep = tileOuter ? MR : NR;

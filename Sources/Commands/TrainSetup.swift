@@ -78,7 +78,7 @@ struct TrainSetup {
     // A CPU without the bf16 instruction is refused here, before the run folder is touched (the
     // trainer binds the precision to its own steps, not to the process).
     try Compute.withPrecision(runOptions.precision ?? .fp32) {}
-    (runOptions.precision ?? .fp32).noteWhenSlowerThanFP32()
+    if group?.isLeader ?? true { (runOptions.precision ?? .fp32).noteWhenSlowerThanFP32() }
     if configuration.contextStream == .flow, runOptions.augmentation.timeReversal != nil {
       throw TrainingError.timeReversalOfFlow
     }

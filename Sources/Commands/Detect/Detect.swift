@@ -248,6 +248,8 @@ public struct Detect: ParsableCommand {
     if leader, first.asksForDefaultFlow, let description = first.flowDescription {
       print("flow: \(description)")
     }
+    // Once per command, not per video or rank (a CPU without bf16 prints nothing: the run refuses).
+    if leader { precision.noteWhenSlowerThanFP32() }
     guard videos.count > 1 else {
       print(try first.run().line)
       return

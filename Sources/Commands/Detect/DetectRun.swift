@@ -181,7 +181,6 @@ public struct DetectRun {
     let start = Date()
     Compute.setThreadCount(threads)
     try Compute.setPrecision(precision)
-    precision.noteWhenSlowerThanFP32()
     let (detector, rgbProvenance) = try makeDetector()
     let fusion = try makeFusion(rgb: detector, provenance: rgbProvenance)
     let provenance = fusion?.1 ?? rgbProvenance

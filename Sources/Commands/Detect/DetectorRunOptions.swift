@@ -183,7 +183,7 @@ extension DetectorRunOptions {
     }
     Compute.setThreadCount(threads)
     try Compute.setPrecision(precision)
-    precision.noteWhenSlowerThanFP32()
+    if group?.isLeader ?? true { precision.noteWhenSlowerThanFP32() }
     let (rgb, provenance) = try DetectorCheckpoint.load(path: checkpoint, scoreThreshold: scoreThreshold)
     guard rgb.configuration.contextStream == .rgb else {
       throw DetectorError.badCheckpoint(

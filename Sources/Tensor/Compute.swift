@@ -215,16 +215,22 @@ public enum Compute {
   /// there is enough work, so a thread slowed by another process hands its second part over),
   /// with inner boundaries on multiples of `align`, and runs `body` on each part concurrently.
   ///
-  /// Thread t (``WorkerPool/threadIndex``) takes the parts of the t-th block of `parts / threads`
-  /// while any is free, then any free part. Successive splits of the same range thus give each
-  /// thread the same part whenever it is on time, and a layer reads the columns the same thread
-  /// wrote. That matters when the host places the two vCPUs on far-apart cores (a cache line's
-  /// round trip 330–390 ns instead of 50–80): a ResNet-50 pass then takes 25 % longer, mostly
-  /// reading what the other thread wrote.
+  /// The parts form one block of `parts / threads` per thread. Thread t (``WorkerPool/threadIndex``)
+  /// runs the parts of the t-th block while any is free, then helps with the others' from their
+  /// ends (``PartClaims``). Successive splits of the same range thus give each thread the same
+  /// part whenever it is on time, and a layer reads the columns the same thread wrote. That
+  /// matters when the host places the two vCPUs on far-apart cores (a cache line's round trip
+  /// 330–390 ns instead of 50–80): a ResNet-50 pass then takes 25 % longer, mostly reading what
+  /// the other thread wrote.
+  ///
+  /// `balanced` sizes the blocks in proportion to the threads' recent speeds (``ThreadSpeeds``)
+  /// when they differ: only for bodies whose results do not depend on where the parts end (the
+  /// package's own fp32 kernel), since the boundaries then depend on timing.
   ///
   /// `partsPerThread` 1 gives each thread exactly one part (for splits whose parts share packed data).
   static func splitRange(
-    _ total: Int, align: Int, minimum: Int, partsPerThread: Int = 2, _ body: (Range<Int>) -> Void
+    _ total: Int, align: Int, minimum: Int, partsPerThread: Int = 2, balanced: Bool = false,
+    _ body: (Range<Int>) -> Void
   ) {
     guard total > 0 else { return }
     let threads = threadCount
@@ -234,21 +240,50 @@ public enum Compute {
       body(0..<total)
       return
     }
-    let bounds = (0...parts).map { i -> Int in
-      i == parts ? total : min(total, (total * i / parts + align / 2) / align * align)
-    }
+    let fixed = ThreadSpeeds.fixedShares.flatMap { $0.count == threads ? $0 : nil }
+    let shares =
+      balanced && parts % threads == 0 ? fixed ?? ThreadSpeeds.shared.shares(threads: threads) : nil
+    let bounds = partBounds(total, align: align, parts: parts, shares: shares)
     let precision = precision
+    let walkers = min(threads, parts)
+    let reports = UnsafeMutableBufferPointer<PartReport>.allocate(capacity: walkers)
+    reports.initialize(repeating: PartReport())
+    defer { reports.deallocate() }
     withoutActuallyEscaping(body) { escapable in
-      let box = UncheckedSendable(escapable)
+      let box = UncheckedSendable((escapable, reports))
       let claims = PartClaims(parts: parts, threads: threads)
-      runRegion(parts, threads: threads) { _ in
-        let i = claims.take(for: WorkerPool.threadIndex)
+      runRegion(walkers, threads: threads) { i in
         // Workers see the caller's thread count and precision, whatever another thread sets meanwhile.
         withThreadCount(threads, precision: precision) {
-          if bounds[i] < bounds[i + 1] { box.value(bounds[i]..<bounds[i + 1]) }
+          var walk = ClaimedParts(claims: claims, bounds: bounds, thread: WorkerPool.threadIndex)
+          while let part = walk.next() { box.value.0(part) }
+          box.value.1[i] = walk.report
         }
       }
     }
+    if balanced { ThreadSpeeds.shared.record(reports) }
+  }
+
+  /// The boundaries of `parts` parts of `0..<total` (inner ones on multiples of `align`): equal
+  /// parts, or with `shares` (one per thread, summing to 1) one block per thread of that share of
+  /// `total`, cut into `parts / shares.count` equal parts.
+  static func partBounds(_ total: Int, align: Int, parts: Int, shares: [Double]?) -> [Int] {
+    let aligned = { (x: Int) in min(total, (x + align / 2) / align * align) }
+    guard let shares else {
+      return (0...parts).map { $0 == parts ? total : aligned(total * $0 / parts) }
+    }
+    let perBlock = parts / shares.count
+    var bounds = [0]
+    var sum = 0.0
+    for (t, share) in shares.enumerated() {
+      let low = bounds[bounds.count - 1]
+      sum += share
+      let high = t == shares.count - 1 ? total : max(low, aligned(Int((Double(total) * sum).rounded())))
+      for p in 1...perBlock {
+        bounds.append(p == perBlock ? high : max(low, min(high, low + aligned((high - low) * p / perBlock))))
+      }
+    }
+    return bounds
   }
 
   /// Runs `body(i)` for `i` in `0..<iterations` on up to `threads` threads: in order on the calling

@@ -171,6 +171,11 @@ struct ConvStep: @unchecked Sendable {
     max(Convolution.minimumColumns, Convolution.outputChunkBytes / (max(outputChannels, 1) * 4))
   }
 
+  /// Whether the step's splits may follow the threads' speeds (``Compute/splitRange(_:align:minimum:partsPerThread:balanced:_:)``):
+  /// its GEMMs all run the package's own fp32 kernel on packed weights, whose sums do not depend on
+  /// where a split cuts the rows or columns.
+  var balancedSplits: Bool { packedWeights != nil && Compute.precision == .fp32 && Compute.ownF32Kernel }
+
   /// Whether the columns are too few to give every thread its own part.
   func splitsChannels(columns: Int, minimumPart: Int = Convolution.minimumPartColumns) -> Bool {
     Compute.threadCount > 1 && columns < Compute.threadCount * minimumPart
@@ -180,12 +185,17 @@ struct ConvStep: @unchecked Sendable {
   /// Runs `body(rows, columns)` on parts of the output, split by columns or by channels.
   func split(columns total: Int, align: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
     if splitsChannels(columns: total) {
-      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
+      Compute.splitRange(
+        outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1,
+        balanced: balancedSplits
+      ) {
         body($0, 0..<total)
       }
     } else {
       let all = 0..<outputChannels
-      Compute.splitRange(total, align: align, minimum: Convolution.minimumPartColumns) { body(all, $0) }
+      Compute.splitRange(
+        total, align: align, minimum: Convolution.minimumPartColumns, balanced: balancedSplits
+      ) { body(all, $0) }
     }
   }
 
@@ -303,7 +313,10 @@ struct ConvStep: @unchecked Sendable {
       Im2col.fill(scratch.base, g, src: src, lines: 0..<totalLines, phased: phasedBase, parallel: true)
       let n = totalLines * wo
       let cols = UnsafePointer(scratch.base)
-      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
+      Compute.splitRange(
+        outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1,
+        balanced: balancedSplits
+      ) {
         rows in
         Compute.serialGemm(
           m: rows.count, n: n, k: kk, a: weight + rows.lowerBound * kk, lda: kk, b: cols, ldb: n, beta: 0,
@@ -316,7 +329,7 @@ struct ConvStep: @unchecked Sendable {
     }
     let all = 0..<outputChannels
     let minimumPartLines = (Convolution.minimumPartColumns + wo - 1) / wo
-    Compute.splitRange(totalLines, align: 1, minimum: minimumPartLines) { lines in
+    Compute.splitRange(totalLines, align: 1, minimum: minimumPartLines, balanced: balancedSplits) { lines in
       let chunk = min(linesPerChunk, lines.count)
       let scratch = TensorStorage(count: kk * wo * chunk)
       var u0 = lines.lowerBound

@@ -1,8 +1,15 @@
 import Synchronization
 
-/// The parts of one ``Compute/splitRange(_:align:minimum:partsPerThread:_:)`` region still to run:
-/// each call of ``take(for:)`` (one per iteration the pool hands out) returns a distinct part, the
-/// calling thread's own when one is free.
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The parts of one ``Compute/splitRange(_:align:minimum:partsPerThread:balanced:_:)`` region
+/// still to run: each call of ``take(for:)`` returns a distinct part, nil once all are taken. A
+/// thread takes its own block's parts from the front; once they are gone it helps with another
+/// block from the back, leaving that block's owner the parts next to the one it is running.
 final class PartClaims: Sendable {
   /// Parts taken, one bit each (parts beyond 64 are handed out in order).
   private let taken = Atomic<UInt64>(0)
@@ -17,21 +24,61 @@ final class PartClaims: Sendable {
   }
 
   /// A part not yet taken: the first free one of thread `thread`'s block (parts `thread ·
-  /// perThread ..<` one block on), else the first free one anywhere.
-  func take(for thread: Int) -> Int {
-    guard parts <= 64 else { return next.wrappingAdd(1, ordering: .relaxed).oldValue }
+  /// perThread ..<` one block on), else the last free one of all; nil when every part is taken.
+  func take(for thread: Int) -> Int? {
+    guard parts <= 64 else {
+      let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+      return i < parts ? i : nil
+    }
     let all: UInt64 = parts == 64 ? ~0 : (1 << UInt64(parts)) - 1
     let first = (thread * perThread) % parts
     let own: UInt64 = ((1 << UInt64(min(perThread, parts - first))) - 1) << UInt64(first)
     while true {
       let now = taken.load(ordering: .relaxed)
       let free = all & ~now
-      precondition(free != 0, "PartClaims: more claims than parts")
-      let pick = (free & own) != 0 ? free & own : free
-      let bit = pick & (~pick &+ 1)
+      if free == 0 { return nil }
+      let mine = free & own
+      let bit = mine != 0 ? mine & (~mine &+ 1) : 1 << UInt64(63 - free.leadingZeroBitCount)
       if taken.compareExchange(expected: now, desired: now | bit, ordering: .relaxed).exchanged {
         return bit.trailingZeroBitCount
       }
     }
+  }
+}
+
+/// One thread's walk through the parts of a region (``PartClaims``), timing it for
+/// ``ThreadSpeeds``.
+struct ClaimedParts {
+  private let claims: PartClaims
+  private let bounds: [Int]
+  /// What the thread has done so far.
+  private(set) var report: PartReport
+  private var start: UInt64 = 0
+
+  /// The parts `bounds[i] ..< bounds[i + 1]` of `claims`, claimed as thread `thread`.
+  init(claims: PartClaims, bounds: [Int], thread: Int) {
+    self.claims = claims
+    self.bounds = bounds
+    report = PartReport(thread: thread)
+  }
+
+  /// The next part the thread runs, or nil when none is left (which ends the report's time).
+  mutating func next() -> Range<Int>? {
+    if start == 0 { start = Self.now() }
+    while let i = claims.take(for: report.thread) {
+      if bounds[i] < bounds[i + 1] {
+        report.elements += bounds[i + 1] - bounds[i]
+        return bounds[i]..<bounds[i + 1]
+      }
+    }
+    report.nanoseconds = Self.now() &- start
+    return nil
+  }
+
+  /// Monotonic nanoseconds.
+  private static func now() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
   }
 }

@@ -177,14 +177,16 @@ extension ConvStep {
           finish: finish)
       }
       if splitsChannels(columns: gridColumns) {
-        Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1)
-        {
+        Compute.splitRange(
+          outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1,
+          balanced: balancedSplits
+        ) {
           run(0..<ho, $0)
         }
       } else {
         let chunk = rowsPerChunk(width: width)
         let minimumRows = max(1, Convolution.minimumPartColumns / width)
-        Compute.splitRange(ho, align: 1, minimum: minimumRows) { rows in
+        Compute.splitRange(ho, align: 1, minimum: minimumRows, balanced: balancedSplits) { rows in
           var r = rows.lowerBound
           while r < rows.upperBound {
             let next = min(rows.upperBound, r + chunk)

@@ -184,7 +184,10 @@ extension ConvStep {
       // channels. Shared, the transformed input was read by both threads and rewritten by one each
       // layer, a round trip between cores per line: 0.7 ms of layer 3's 1.2 ms on a host that had
       // placed the two vCPUs on far-apart cores.
-      Compute.splitRange(outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1) {
+      Compute.splitRange(
+        outputChannels, align: 8, minimum: Convolution.minimumChannels, partsPerThread: 1,
+        balanced: balancedSplits
+      ) {
         rows in
         let v = ck_scratch(0, g.c * e * tiles)!
         let m = ck_scratch(1, rows.count * e * tiles)!
@@ -202,7 +205,7 @@ extension ConvStep {
     // slower, and the buffers taken from the allocator cost layer 1 30 % when the host had placed
     // the two vCPUs on far-apart cores.
     let minimumRows = max(1, Convolution.minimumPartColumns / 16 / tw)
-    Compute.splitRange(totalRows, align: 1, minimum: minimumRows) { rowRange in
+    Compute.splitRange(totalRows, align: 1, minimum: minimumRows, balanced: balancedSplits) { rowRange in
       let chunk = min(chunkRows, rowRange.count)
       let v = ck_scratch(0, g.c * e * chunk * tw)!
       let m = ck_scratch(1, outputChannels * e * chunk * tw)!

@@ -6,7 +6,7 @@ import Synchronization
   import Darwin
 #endif
 
-/// Threads that run the kernels' parallel regions (``Compute/splitRange(_:align:minimum:partsPerThread:_:)``,
+/// Threads that run the kernels' parallel regions (``Compute/splitRange(_:align:minimum:partsPerThread:balanced:_:)``,
 /// ``Compute/parallelFor(_:_:)``), kept awake between regions.
 ///
 /// A forward pass opens one region per layer step: 59 in ResNet-50 to `layer3`, 119 in S3D-G to
@@ -103,7 +103,7 @@ final class WorkerPool: @unchecked Sendable {
   @TaskLocal private static var insideRegion = false
 
   /// Which of a region's threads the calling thread is: 0 for the caller (any thread outside the
-  /// pool), w + 1 for worker w. ``Compute/splitRange(_:align:minimum:partsPerThread:_:)`` gives each
+  /// pool), w + 1 for worker w. ``Compute/splitRange(_:align:minimum:partsPerThread:balanced:_:)`` gives each
   /// thread the same parts of every split from it, so that a layer reads what the same thread wrote.
   @TaskLocal static var threadIndex = 0
 

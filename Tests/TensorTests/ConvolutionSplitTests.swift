@@ -34,3 +34,41 @@ struct ConvolutionSplitTests {
     #expect(differing == 0, "\(differing) of \(one.count) outputs differ")
   }
 }
+
+/// Balanced splits (``ThreadSpeeds``) cut where the threads' speeds say, so the cuts depend on
+/// timing: the layers that use them must give the same bits wherever the cuts fall.
+struct BalancedSplitTests {
+  private func output(
+    _ input: [Int], out: Int, kernel: [Int], stride: [Int], threads: Int, shares: [Double]?
+  ) -> [Float] {
+    var rng = SeededRandom(seed: 12)
+    let c = input[1]
+    let w = Tensor(
+      shape: [out, c] + kernel, scalars: (0..<(out * c * kernel.reduce(1, *))).map { _ in rng.next() })
+    let b = Tensor(shape: [out], scalars: (0..<out).map { _ in rng.next() })
+    let x = Tensor(shape: input, scalars: (0..<input.reduce(1, *)).map { _ in rng.next() })
+    let conv = Convolution(weight: w, bias: b, stride: stride, padding: .same, activation: .relu)
+    return ThreadSpeeds.$fixedShares.withValue(shares) {
+      Compute.withThreadCount(threads) { conv(x).scalars }
+    }
+  }
+
+  /// Columns split (many positions), channels split (few positions, many channels), Winograd by
+  /// tile rows and by channels, strided phase planes.
+  @Test(arguments: [
+    ([1, 32, 1, 48, 64], 64, [1, 1, 1], [1, 1, 1]),
+    ([1, 64, 1, 12, 14], 96, [1, 1, 1], [1, 1, 1]),
+    ([1, 32, 1, 48, 64], 32, [1, 3, 3], [1, 1, 1]),
+    ([1, 48, 1, 12, 14], 48, [1, 3, 3], [1, 1, 1]),
+    ([1, 16, 1, 80, 72], 32, [1, 3, 3], [1, 2, 2]),
+    ([1, 32, 1, 16, 18], 64, [1, 3, 3], [1, 2, 2]),
+  ])
+  func skewedSharesGiveOneThreadsBits(_ input: [Int], _ out: Int, _ kernel: [Int], _ stride: [Int]) {
+    let one = output(input, out: out, kernel: kernel, stride: stride, threads: 1, shares: nil)
+    for shares in [[0.8, 0.2], [0.25, 0.75]] {
+      let two = output(input, out: out, kernel: kernel, stride: stride, threads: 2, shares: shares)
+      let differing = one.indices.filter { one[$0].bitPattern != two[$0].bitPattern }.count
+      #expect(differing == 0, "shares \(shares): \(differing) of \(one.count) outputs differ")
+    }
+  }
+}

@@ -2,8 +2,8 @@ import Testing
 
 @testable import Tensor
 
-/// ``PartClaims``: each claim gets a distinct part, the claiming thread's own while one is free,
-/// whatever the order and whichever threads claim.
+/// ``PartClaims``: each claim gets a distinct part, the claiming thread's own while one is free
+/// (then the others' from the far end), whatever the order and whichever threads claim.
 @Suite struct PartClaimsTests {
   @Test func eachThreadGetsItsOwnPartsFirst() {
     let claims = PartClaims(parts: 4, threads: 2)
@@ -19,14 +19,28 @@ import Testing
   func everyPartOnceWhoeverClaims(parts: Int, threads: Int) {
     for order in [Array(repeating: 0, count: parts), (0..<parts).map { ($0 * 7) % threads }] {
       let claims = PartClaims(parts: parts, threads: threads)
-      let got = order.map { claims.take(for: $0) }
+      let got = order.compactMap { claims.take(for: $0) }
       #expect(got.sorted() == Array(0..<parts), "\(parts) parts, threads \(order)")
+      #expect(claims.take(for: 0) == nil)
     }
   }
 
-  /// One thread alone (the workers all late) runs the parts in order, its own first.
-  @Test func aLoneThreadTakesItsOwnThenTheRestInOrder() {
+  /// One thread alone (the workers all late) runs its own parts first, then the others' from the
+  /// far end.
+  @Test func aLoneThreadTakesItsOwnThenTheRestFromTheEnd() {
     let claims = PartClaims(parts: 4, threads: 2)
-    #expect((0..<4).map { _ in claims.take(for: 1) } == [2, 3, 0, 1])
+    #expect((0..<5).map { _ in claims.take(for: 1) } == [2, 3, 1, 0, nil])
+  }
+
+  /// A thread done with its block helps the other from its far end, while the owner goes on from
+  /// the front.
+  @Test func helpersTakeFromTheFarEnd() {
+    let claims = PartClaims(parts: 8, threads: 2)
+    #expect(claims.take(for: 1) == 4)
+    for part in 0..<4 { #expect(claims.take(for: 0) == part) }
+    #expect(claims.take(for: 0) == 7)
+    #expect(claims.take(for: 1) == 5)
+    #expect(claims.take(for: 0) == 6)
+    #expect(claims.take(for: 1) == nil)
   }
 }

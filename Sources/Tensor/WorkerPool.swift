@@ -21,8 +21,9 @@ import Synchronization
 /// caller, which claims too, never waits for a worker that has not started: it waits only for
 /// iterations in progress. One caller at a time: a region asked for while another thread's region
 /// runs, or from inside a region, is not run here (``run(_:threads:_:)`` returns false and the
-/// caller takes another route). Which thread runs which iteration never changes a result: every
-/// iteration is a fixed piece of work.
+/// caller takes another route). Which thread runs which iteration never changes a result: the
+/// splits' parts are fixed by their range and thread count (balanced splits move their cuts with
+/// the threads' speeds only where the results do not depend on them).
 final class WorkerPool: @unchecked Sendable {
   /// The process-wide pool (workers started on first use).
   static let shared = WorkerPool()

@@ -58,10 +58,13 @@ int ckf32_cpu_runs(int level) {
 
 /// The fp32 kernel build in use: AVX-512 where the CPU runs it, else AVX2 where the CPU has AVX2 and
 /// FMA; TENSOR_F32_KERNEL=avx2 asks for the AVX2 build on AVX-512 CPUs too, and
-/// TENSOR_F32_KERNEL=openblas for none (OpenBLAS `sgemm`, for A/B runs); else none.
+/// TENSOR_F32_KERNEL=openblas (or its older spelling TENSOR_F32_GEMM=openblas) for none (OpenBLAS
+/// `sgemm`, for A/B runs); else none.
 static int chosenF32Level(void) {
   const char *choice = getenv("TENSOR_F32_KERNEL");
   if (choice && strcmp(choice, "openblas") == 0) return 0;
+  const char *older = getenv("TENSOR_F32_GEMM");
+  if (older && strcmp(older, "openblas") == 0) return 0;
   const int avx2 = choice && strcmp(choice, "avx2") == 0;
   if (!avx2 && ckf32_cpu_runs(2)) return 2;
   if (ckf32_cpu_runs(1)) return 1;

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Tensor
 
 /// `--precision fp32|bf16` (``ComputePrecision``'s raw values).

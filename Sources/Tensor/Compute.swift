@@ -240,9 +240,7 @@ public enum Compute {
       body(0..<total)
       return
     }
-    let fixed = ThreadSpeeds.fixedShares.flatMap { $0.count == threads ? $0 : nil }
-    let shares =
-      balanced && parts % threads == 0 ? fixed ?? ThreadSpeeds.shared.shares(threads: threads) : nil
+    let shares = balanced && parts % threads == 0 ? ThreadSpeeds.shared.shares(threads: threads) : nil
     let bounds = partBounds(total, align: align, parts: parts, shares: shares)
     let precision = precision
     let walkers = min(threads, parts)

@@ -202,8 +202,7 @@ extension Compute {
   /// OpenBLAS `sgemm`: on CPUs with AVX-512F (its AVX-512 build) or with AVX2 and FMA (its AVX2
   /// build; `TENSOR_F32_KERNEL=avx2` picks it on AVX-512 CPUs too), unless
   /// `TENSOR_F32_KERNEL=openblas` (or `TENSOR_F32_GEMM=openblas`, its older spelling; both read by
-  /// `ckf32_cpu_level`). Its sums do not depend on how the
-  /// columns split between threads, and both builds give the same bits; OpenBLAS's do depend on
-  /// the split. Checked once.
+  /// `ckf32_cpu_level`). Its sums do not depend on how the columns split between threads, and both
+  /// builds give the same bits; OpenBLAS's do depend on the split. Checked once.
   public static let ownF32Kernel: Bool = ckf32_cpu_supported() == 1
 }

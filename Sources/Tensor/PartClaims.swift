@@ -1,11 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The parts of one ``Compute/splitRange(_:align:minimum:partsPerThread:balanced:_:)`` region
 /// still to run: each call of ``take(for:)`` returns a distinct part, nil once all are taken. A
 /// thread takes its own block's parts from the front; once they are gone it helps with another
@@ -64,21 +58,14 @@ struct ClaimedParts {
 
   /// The next part the thread runs, or nil when none is left (which ends the report's time).
   mutating func next() -> Range<Int>? {
-    if start == 0 { start = Self.now() }
+    if start == 0 { start = WorkerPool.now() }
     while let i = claims.take(for: report.thread) {
       if bounds[i] < bounds[i + 1] {
         report.elements += bounds[i + 1] - bounds[i]
         return bounds[i]..<bounds[i + 1]
       }
     }
-    report.nanoseconds = Self.now() &- start
+    report.nanoseconds = WorkerPool.now() &- start
     return nil
-  }
-
-  /// Monotonic nanoseconds.
-  private static func now() -> UInt64 {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
   }
 }

@@ -8,7 +8,8 @@
 /// Then, on a grid of `rows × width` GEMM columns (output row `o_y`, column `o_x`; the columns
 /// past the output width are computed and dropped), tap (d_y, d_x) of channel c is the plane of
 /// (c, r(d_y), r(d_x)) read from offset `(q(d_y) − qMin_y)·width + q(d_x) − qMin_x`: a pointer.
-/// Only the phases some tap reads are stored (one of four for a 1×1 stride-2 convolution).
+/// Only the phases some tap reads are stored (one of two along an axis of stride 2 whose window is
+/// one tap wide).
 struct PhasePlanes {
   /// One axis: where each tap reads (its phase, and its offset in plane elements of that axis).
   struct Axis {

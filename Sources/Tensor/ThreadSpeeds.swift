@@ -45,8 +45,9 @@ final class ThreadSpeeds: Sendable {
   init() {}
 
   /// The share of the next split for each of `threads` threads (summing to 1), or nil when the
-  /// split should be equal.
+  /// split should be equal; ``fixedShares`` when the calling task has one per thread.
   func shares(threads: Int) -> [Double]? {
+    if let fixed = Self.fixedShares, fixed.count == threads { return fixed }
     guard Self.enabled, threads >= 2, threads <= Self.maximumThreads else { return nil }
     let w = weights.withLock { Array($0[0..<threads]) }
     let sum = w.reduce(0, +)
@@ -59,6 +60,7 @@ final class ThreadSpeeds: Sendable {
   /// Folds one region's reports in. Reports of threads that ran nothing, or a region where two
   /// reports name the same thread (run outside the pool), tell nothing and are ignored.
   func record(_ reports: some Collection<PartReport>) {
+    guard Self.enabled else { return }
     let valid = reports.filter {
       $0.elements > 0 && $0.nanoseconds > 0 && (0..<Self.maximumThreads).contains($0.thread)
     }

@@ -174,8 +174,8 @@ final class WorkerPool: @unchecked Sendable {
     return Claim(state.load(ordering: .acquiring)).region
   }
 
-  /// Monotonic nanoseconds.
-  private static func now() -> UInt64 {
+  /// Monotonic nanoseconds (also ``ClaimedParts``' clock).
+  static func now() -> UInt64 {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
     return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)

@@ -8,14 +8,8 @@ struct ConvolutionSplitTests {
   private func output(
     _ input: [Int], out: Int, kernel: [Int], stride: [Int], padding: Padding, threads: Int
   ) -> [Float] {
-    var rng = SeededRandom(seed: 11)
-    let c = input[1]
-    let weights = (0..<(out * c * kernel.reduce(1, *))).map { _ in rng.next() }
-    let w = Tensor(shape: [out, c] + kernel, scalars: weights)
-    let b = Tensor(shape: [out], scalars: (0..<out).map { _ in rng.next() })
-    let x = Tensor(shape: input, scalars: (0..<input.reduce(1, *)).map { _ in rng.next() })
-    let conv = Convolution(weight: w, bias: b, stride: stride, padding: padding, activation: .relu)
-    return Compute.withThreadCount(threads) { conv(x).scalars }
+    splitTestOutput(
+      input, out: out, kernel: kernel, stride: stride, padding: padding, threads: threads, seed: 11)
   }
 
   /// Few output channels, so two threads split the columns (the temporal case summed its taps in
@@ -47,15 +41,9 @@ struct BalancedSplitTests {
   private func output(
     _ input: [Int], out: Int, kernel: [Int], stride: [Int], threads: Int, shares: [Double]?
   ) -> [Float] {
-    var rng = SeededRandom(seed: 12)
-    let c = input[1]
-    let w = Tensor(
-      shape: [out, c] + kernel, scalars: (0..<(out * c * kernel.reduce(1, *))).map { _ in rng.next() })
-    let b = Tensor(shape: [out], scalars: (0..<out).map { _ in rng.next() })
-    let x = Tensor(shape: input, scalars: (0..<input.reduce(1, *)).map { _ in rng.next() })
-    let conv = Convolution(weight: w, bias: b, stride: stride, padding: .same, activation: .relu)
-    return ThreadSpeeds.$fixedShares.withValue(shares) {
-      Compute.withThreadCount(threads) { conv(x).scalars }
+    ThreadSpeeds.$fixedShares.withValue(shares) {
+      splitTestOutput(
+        input, out: out, kernel: kernel, stride: stride, padding: .same, threads: threads, seed: 12)
     }
   }
 
@@ -77,4 +65,19 @@ struct BalancedSplitTests {
       #expect(differing == 0, "shares \(shares): \(differing) of \(one.count) outputs differ")
     }
   }
+}
+
+/// The output of a seeded random convolution (bias, ReLU) on a seeded random input of shape
+/// `input`, run on `threads` threads.
+private func splitTestOutput(
+  _ input: [Int], out: Int, kernel: [Int], stride: [Int], padding: Padding, threads: Int, seed: UInt64
+) -> [Float] {
+  var rng = SeededRandom(seed: seed)
+  let c = input[1]
+  let weights = (0..<(out * c * kernel.reduce(1, *))).map { _ in rng.next() }
+  let w = Tensor(shape: [out, c] + kernel, scalars: weights)
+  let b = Tensor(shape: [out], scalars: (0..<out).map { _ in rng.next() })
+  let x = Tensor(shape: input, scalars: (0..<input.reduce(1, *)).map { _ in rng.next() })
+  let conv = Convolution(weight: w, bias: b, stride: stride, padding: padding, activation: .relu)
+  return Compute.withThreadCount(threads) { conv(x).scalars }
 }

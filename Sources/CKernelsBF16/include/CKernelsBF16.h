@@ -83,9 +83,8 @@ int ckf32_cpu_runs(int level);
 /// The build `ckf32_gemm_packed_a*` use, read once per process: 2 (AVX-512) where the CPU runs it,
 /// else 1 (AVX2) where the CPU has AVX2 and FMA (`TENSOR_F32_KERNEL=avx2` asks for it on AVX-512
 /// CPUs too); else, or with `TENSOR_F32_KERNEL=openblas` (or `TENSOR_F32_GEMM=openblas`), 0
-/// (callers keep OpenBLAS). The two
-/// builds give the same bits, whatever the split of a GEMM between threads; OpenBLAS rounds
-/// differently, and by the split.
+/// (callers keep OpenBLAS). The two builds give the same bits, whatever the split of a GEMM between
+/// threads; OpenBLAS rounds differently, and by the split.
 int ckf32_cpu_level(void);
 
 /// Where OpenBLAS did not know the CPU and fell back to its Prescott kernels (SSE3 only) although

@@ -98,10 +98,7 @@ final class BufferPool: Sendable {
   private static func rounded(_ bytes: Int) -> Int { (bytes + granule - 1) / granule * granule }
 
   /// Whether large buffers ask for transparent huge pages (`TENSOR_HUGE_PAGES=0`: never).
-  static let usesHugePages: Bool = {
-    guard let value = getenv("TENSOR_HUGE_PAGES") else { return true }
-    return String(cString: value) != "0"
-  }()
+  static let usesHugePages = EnvironmentSwitch.isOn("TENSOR_HUGE_PAGES")
 
   /// Huge page size (transparent huge pages on Linux).
   static let hugePage = 2 << 20

@@ -95,7 +95,7 @@ extension Compute {
   public static var bf16WinogradDescription: String { bf16Winograd ? "bf16" : "fp32" }
 
   /// False when `TENSOR_BF16_WINOGRAD=0`.
-  static let bf16Winograd = Winograd.setting("TENSOR_BF16_WINOGRAD") != 0
+  static let bf16Winograd = EnvironmentSwitch.isOn("TENSOR_BF16_WINOGRAD")
 
   /// Holder of the process-wide precision (read often, written rarely).
   private static let precisionBox = PrecisionBox()

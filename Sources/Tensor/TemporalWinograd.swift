@@ -14,7 +14,7 @@ enum TemporalWinograd {
 
   /// `TENSOR_TEMPORAL_WINOGRAD=0` disables this route alone (measurements); `TENSOR_WINOGRAD=0`
   /// disables both Winograd routes.
-  static let enabled = Winograd.mode != 0 && Winograd.setting("TENSOR_TEMPORAL_WINOGRAD") != 0
+  static let enabled = Winograd.mode != 0 && EnvironmentSwitch.isOn("TENSOR_TEMPORAL_WINOGRAD")
 
   /// Transformed weights `[6, out, in]` of temporal tap matrices `[3, out, in]`.
   static func transformWeights(_ taps: Tensor) -> Tensor {

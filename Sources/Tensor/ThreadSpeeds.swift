@@ -32,7 +32,7 @@ final class ThreadSpeeds: Sendable {
 
   /// Whether balanced splits follow the threads' speeds: false when `TENSOR_BALANCE_THREADS=0`
   /// (to measure without it).
-  static let enabled = Winograd.setting("TENSOR_BALANCE_THREADS") != 0
+  static let enabled = EnvironmentSwitch.isOn("TENSOR_BALANCE_THREADS")
 
   /// Shares that balanced splits called from this task use instead of the measured ones, when
   /// there is one per thread (to check that a layer gives the same bits however it splits).

@@ -1,11 +1,5 @@
 import CKernelsBF16
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Winograd F(4×4, 3×3) (Lavin & Gray 2015) for 3×3 and 1×3×3 stride-1 convolutions.
 ///
 /// Each 4×4 block of outputs (per time slice) comes from a 6×6 input tile: `Y = Aᵀ [U ⊙ V] A` with
@@ -26,13 +20,7 @@ enum Winograd {
 
   /// Whether the route may be used: `TENSOR_WINOGRAD=0` disables it, `TENSOR_WINOGRAD=1` uses it
   /// for every eligible layer regardless of size (benchmarks and measurements).
-  static let mode = setting("TENSOR_WINOGRAD")
-
-  /// The integer value of environment variable `name`, or -1 when it is unset or not a number.
-  static func setting(_ name: String) -> Int {
-    guard let value = getenv(name) else { return -1 }
-    return Int(String(cString: value)) ?? -1
-  }
+  static let mode = EnvironmentSwitch.value("TENSOR_WINOGRAD")
 
   /// The 1-D weight transform `G` (6×3) of F(4, 3), shared with ``TemporalWinograd``.
   static let g: [[Double]] = [

@@ -31,6 +31,12 @@ enum LayerBench {
       name: "r50 layer2 1x1 s2", input: [1, 256, 80, 100], out: 512, kernel: [1, 1], stride: [2, 2],
       padding: .valid),
     Spec(
+      name: "r50 layer2 3x3 s2", input: [1, 128, 80, 100], out: 128, kernel: [3, 3], stride: [2, 2],
+      padding: .symmetric([1, 1])),
+    Spec(
+      name: "r50 layer3 3x3 s2", input: [1, 256, 40, 50], out: 256, kernel: [3, 3], stride: [2, 2],
+      padding: .symmetric([1, 1])),
+    Spec(
       name: "s3dg conv1 3x7x7 s2", input: [1, 3, 20, 320, 400], out: 64, kernel: [3, 7, 7],
       stride: [2, 2, 2], padding: .same),
     Spec(

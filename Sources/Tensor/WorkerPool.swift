@@ -1,3 +1,4 @@
+import CKernelsBF16
 import Synchronization
 
 #if canImport(Glibc)
@@ -23,7 +24,8 @@ import Synchronization
 /// runs, or from inside a region, is not run here (``run(_:threads:_:)`` returns false and the
 /// caller takes another route). Which thread runs which iteration never changes a result: the
 /// splits' parts are fixed by their range and thread count (balanced splits move their cuts with
-/// the threads' speeds only where the results do not depend on them).
+/// the threads' speeds only where the results do not depend on them). A worker that starts a
+/// region on its caller's CPU moves to another (``spreadsWorkers``).
 final class WorkerPool: @unchecked Sendable {
   /// The process-wide pool (workers started on first use).
   static let shared = WorkerPool()
@@ -44,6 +46,23 @@ final class WorkerPool: @unchecked Sendable {
   private let state = Atomic<UInt64>(0)
   /// Iterations of the current region finished.
   private let done = Atomic<Int>(0)
+  /// Whether a worker that finds itself on its caller's CPU at the start of a region moves off it
+  /// (`TENSOR_SPREAD_WORKERS=0`: never; to measure without it).
+  ///
+  /// Some schedulers put a thread that wakes on the CPU of the thread that woke it, or start a new
+  /// thread beside its creator: the Firecracker guests' kernel here (`sched_vcpu_pack`) ran the
+  /// caller and its worker on one vCPU for the first 60–90 ms of a process, and again after the
+  /// worker had slept, while the other vCPU idled. Two threads that wait for each other at every
+  /// region then take longer than one: ResNet's layer-3 Winograd 3×3 ran at 2.1–3.0 ms instead of
+  /// 1.3 in those stretches.
+  static let spreadsWorkers = EnvironmentSwitch.isOn("TENSOR_SPREAD_WORKERS")
+
+  /// The CPU the current region's caller ran on when it opened the region (-1: not looked at).
+  private let callerCPU = Atomic<Int>(-1)
+
+  /// How many times a worker has moved off its caller's CPU (reports and tests).
+  let moves = Atomic<Int>(0)
+
   /// Workers asleep on `wake` (or about to be).
   private let sleepers = Atomic<Int>(0)
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -80,6 +99,7 @@ final class WorkerPool: @unchecked Sendable {
       self.body = escapable
       done.store(0, ordering: .relaxed)
       region = (region + 1) & 0xFFFF
+      callerCPU.store(Self.spreadsWorkers ? Int(ck_current_cpu()) : -1, ordering: .relaxed)
       let open = Claim(region: region, participants: helpers, iterations: iterations, next: 0)
       state.store(open.word, ordering: .sequentiallyConsistent)
       if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
@@ -147,10 +167,20 @@ final class WorkerPool: @unchecked Sendable {
     var seen = first
     while true {
       seen = waitForRegion(after: seen)
+      moveOffCallerCPU()
       Self.$threadIndex.withValue(index + 1) {
         Self.$insideRegion.withValue(true) { claim(region: seen, worker: index) }
       }
     }
+  }
+
+  /// Moves the calling worker to another CPU when it runs on the one its region's caller ran on
+  /// (``spreadsWorkers``). The caller published its CPU before the region, so the word read is at
+  /// most one region old; a stale one costs at most a needless move.
+  private func moveOffCallerCPU() {
+    let caller = callerCPU.load(ordering: .relaxed)
+    guard caller >= 0, Int(ck_current_cpu()) == caller, ck_move_off_cpu(Int32(caller)) == 1 else { return }
+    moves.wrappingAdd(1, ordering: .relaxed)
   }
 
   /// Spins until a region other than `seen` is published (sleeping after ``spinNanoseconds``);

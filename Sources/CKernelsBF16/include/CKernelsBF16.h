@@ -96,6 +96,25 @@ int ckf32_cpu_level(void);
 /// calls OpenBLAS (it sets and then unsets the environment variable).
 const char *ck_openblas_replace_fallback(void);
 
+/// The CPU the calling thread runs on (`sched_getcpu`), or -1 when unknown.
+int ck_current_cpu(void);
+
+/// Moves the calling thread off CPU `cpu` when its allowed set holds that CPU and at least one
+/// other: the thread leaves the set for a moment, which migrates it at once, then gets the whole
+/// set back (so a user's `taskset` stays in force). Returns 1 when it moved, else 0.
+int ck_move_off_cpu(int cpu);
+
+/// Bytes of the CPU sets `ck_allowed_cpus` and `ck_allow_cpus` take (a `cpu_set_t`).
+#define CK_CPU_SET_BYTES 128
+
+/// Copies the calling thread's allowed CPUs (bit c of byte c / 8 for CPU c) into `bits` (`bytes` ≥
+/// CK_CPU_SET_BYTES) and returns how many there are, or -1.
+int ck_allowed_cpus(unsigned char *bits, long bytes);
+
+/// Sets the calling thread's allowed CPUs from `bits` (as `ck_allowed_cpus` writes them); 0 on
+/// success, else -1.
+int ck_allow_cpus(const unsigned char *bits, long bytes);
+
 /// 1 when `ckf32_cpu_level()` > 0 (the process uses a build of the fp32 kernel), else 0.
 int ckf32_cpu_supported(void);
 

@@ -31,6 +31,11 @@ public enum Compute {
   /// else the process-wide ``setThreadCount(_:)``.
   public static var threadCount: Int { threadOverride ?? threadCountBox.value }
 
+  /// How many times, since the process started, a worker thread found itself on the CPU of the
+  /// thread that opened its parallel region and moved to another (`TENSOR_SPREAD_WORKERS`; see the
+  /// module README). Benchmarks report it.
+  public static var workerMoves: Int { WorkerPool.shared.moves.load(ordering: .relaxed) }
+
   /// A thread count bound to the calling thread or task only (``withThreadCount(_:_:)``).
   @TaskLocal static var threadOverride: Int?
 

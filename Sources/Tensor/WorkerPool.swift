@@ -60,7 +60,7 @@ final class WorkerPool: @unchecked Sendable {
   /// The CPU the current region's caller ran on when it opened the region (-1: not looked at).
   private let callerCPU = Atomic<Int>(-1)
 
-  /// How many times a worker has moved off its caller's CPU (reports and tests).
+  /// How many times a worker has moved off its caller's CPU (``Compute/workerMoves``).
   let moves = Atomic<Int>(0)
 
   /// Workers asleep on `wake` (or about to be).

@@ -11,6 +11,9 @@ struct NetworkReport {
   /// Raw sgemm GFLOP/s per kind, measured between the profiled runs.
   var sgemm: [String: Double]
   var peakMemoryMB: Double?
+  /// Times a worker moved off its caller's CPU during the rounds, warm-ups included
+  /// (``Compute/workerMoves``).
+  var workerMoves = 0
 
   /// Prints the per-kind table with sgemm and ONNX Runtime ratios.
   func print(ort: OrtResults, sgemmRuns: Int) {
@@ -27,6 +30,8 @@ struct NetworkReport {
     if let peak = peakMemoryMB {
       Swift.print(String(format: "   peak RSS of the process over the timed runs: %.0f MB", peak))
     }
+    Swift.print(
+      "   a worker moved off its caller's CPU \(workerMoves) times over the rounds (warm-ups included)")
     Swift.print(
       "   kind              calls       ms   GFLOP  GFLOP/s  sgemm GF/s  %sgemm    ORT ms  ORT/ours")
     let total = kinds.reduce(0) { $0 + $1.1.seconds }
@@ -64,7 +69,9 @@ func runNetwork(
 ) -> NetworkReport {
   let profile = Profile()
   profile.enabled = false
+  let movesBefore = Compute.workerMoves
   let runs = alternate(name: name, model: ortName, options: options, peer: peer) { body(profile).shape }
+  let moves = Compute.workerMoves - movesBefore
   // Peak resident set of the timed runs (the profiled runs below add the sgemm reference buffers).
   let peak = peakMemoryMB()
   if let summary = runs.peerSummary { ort.summary[ortName] = summary }
@@ -95,7 +102,8 @@ func runNetwork(
   }
   return NetworkReport(
     name: name, bestSeconds: runs.bestSeconds, medianSeconds: runs.medianSeconds,
-    kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes, sgemm: sgemm, peakMemoryMB: peak)
+    kinds: order.map { ($0, kinds[$0]!) }, gemmShapes: profile.gemmShapes, sgemm: sgemm, peakMemoryMB: peak,
+    workerMoves: moves)
 }
 
 /// How many untimed runs each side makes before each round of timed runs: enough of ours to fill

@@ -1,8 +1,10 @@
 // Which CPU a thread runs on, and moving it off one (CKernelsBF16.h): the worker pool's answer to
-// schedulers that put its workers on their caller's CPU.
+// schedulers that put its workers on their caller's CPU. Elsewhere than Linux the CPU is unknown
+// and nothing moves.
 #define _GNU_SOURCE
 #include "CKernelsBF16.h"
 
+#ifdef __linux__
 #include <sched.h>
 #include <string.h>
 
@@ -37,3 +39,12 @@ int ck_allow_cpus(const unsigned char *bits, long bytes) {
   memcpy(&set, bits, sizeof set);
   return sched_setaffinity(0, sizeof set, &set);
 }
+
+#else
+
+int ck_current_cpu(void) { return -1; }
+int ck_move_off_cpu(int cpu) { return 0; }
+int ck_allowed_cpus(unsigned char *bits, long bytes) { return -1; }
+int ck_allow_cpus(const unsigned char *bits, long bytes) { return -1; }
+
+#endif

@@ -62,10 +62,10 @@ enum LayerBench {
       stride: [1, 1, 1], padding: .same),
   ]
 
-  /// Times every spec (or those whose name contains `filter`) `runs` times each, alternating with
-  /// sgemm unless `sgemm` is false (`--sgemm-runs 0`: OpenBLAS's threads, which spin between calls,
-  /// then never run beside ours).
-  static func run(runs: Int, filter: String?, waitIdle: Double = 0, sgemm: Bool = true) {
+  /// Times every spec (or those whose name contains `filter`) `runs` times each (at least once) after
+  /// `warmup` untimed runs, keeping the best, alternating with sgemm unless `sgemm` is false
+  /// (`--sgemm-runs 0`: OpenBLAS's threads, which spin between calls, then never run beside ours).
+  static func run(runs: Int, warmup: Int = 1, filter: String?, waitIdle: Double = 0, sgemm: Bool = true) {
     print("   layer                        M      N      K    ours ms  GF/s   sgemm ms  GF/s   %sgemm")
     for s in specs where filter.map({ s.name.contains($0) }) ?? true {
       waitForIdle(waitIdle)
@@ -81,7 +81,10 @@ enum LayerBench {
       b.initialize(repeating: 0.02, count: k * n)
       var ours = Double.infinity
       var raw = Double.infinity
-      for _ in 0..<(runs + 1) {
+      // Untimed runs of ours first (`--warmup`): the weights are packed on the first, and the
+      // worker pool's threads started.
+      for _ in 0..<warmup { _ = conv(x) }
+      for _ in 0..<max(1, runs) {
         var start = ContinuousClock.now
         _ = conv(x)
         ours = min(ours, (ContinuousClock.now - start).seconds)

@@ -35,7 +35,8 @@ if options.bf16Gemm {
 }
 if options.layers {
   LayerBench.run(
-    runs: options.runs, filter: options.layerFilter, waitIdle: options.waitIdle, sgemm: options.sgemmRuns > 0)
+    runs: options.runs, warmup: options.warmup, filter: options.layerFilter, waitIdle: options.waitIdle,
+    sgemm: options.sgemmRuns > 0)
   exit(0)
 }
 var ort = OrtResults(summary: options.ortPath, kinds: options.ortKindsPath)

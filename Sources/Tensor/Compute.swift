@@ -249,22 +249,25 @@ public enum Compute {
     let bounds = partBounds(total, align: align, parts: parts, shares: shares)
     let precision = precision
     let walkers = min(threads, parts)
-    let reports = UnsafeMutableBufferPointer<PartReport>.allocate(capacity: walkers)
-    reports.initialize(repeating: PartReport())
-    defer { reports.deallocate() }
+    // Only balanced splits time their threads (``ThreadSpeeds``).
+    let reports = balanced ? UnsafeMutableBufferPointer<PartReport>.allocate(capacity: walkers) : nil
+    reports?.initialize(repeating: PartReport())
+    defer { reports?.deallocate() }
     withoutActuallyEscaping(body) { escapable in
       let box = UncheckedSendable((escapable, reports))
       let claims = PartClaims(parts: parts, threads: threads)
       runRegion(walkers, threads: threads) { i in
         // Workers see the caller's thread count and precision, whatever another thread sets meanwhile.
         withThreadCount(threads, precision: precision) {
-          var walk = ClaimedParts(claims: claims, bounds: bounds, thread: WorkerPool.threadIndex)
-          while let part = walk.next() { box.value.0(part) }
-          box.value.1[i] = walk.report
+          let (run, reports) = box.value
+          var walk = ClaimedParts(
+            claims: claims, bounds: bounds, thread: WorkerPool.threadIndex, timed: reports != nil)
+          while let part = walk.next() { run(part) }
+          reports?[i] = walk.report
         }
       }
     }
-    if balanced { ThreadSpeeds.shared.record(reports) }
+    if let reports { ThreadSpeeds.shared.record(reports) }
   }
 
   /// The boundaries of `parts` parts of `0..<total` (inner ones on multiples of `align`): equal

@@ -41,31 +41,34 @@ final class PartClaims: Sendable {
 }
 
 /// One thread's walk through the parts of a region (``PartClaims``), timing it for
-/// ``ThreadSpeeds``.
+/// ``ThreadSpeeds`` when `timed`.
 struct ClaimedParts {
   private let claims: PartClaims
   private let bounds: [Int]
-  /// What the thread has done so far.
+  private let timed: Bool
+  /// What the thread has done so far (its time only when timed).
   private(set) var report: PartReport
   private var start: UInt64 = 0
 
-  /// The parts `bounds[i] ..< bounds[i + 1]` of `claims`, claimed as thread `thread`.
-  init(claims: PartClaims, bounds: [Int], thread: Int) {
+  /// The parts `bounds[i] ..< bounds[i + 1]` of `claims`, claimed as thread `thread`; `timed`
+  /// reads the clock at the first and the last call of ``next()``.
+  init(claims: PartClaims, bounds: [Int], thread: Int, timed: Bool) {
     self.claims = claims
     self.bounds = bounds
+    self.timed = timed
     report = PartReport(thread: thread)
   }
 
   /// The next part the thread runs, or nil when none is left (which ends the report's time).
   mutating func next() -> Range<Int>? {
-    if start == 0 { start = WorkerPool.now() }
+    if timed && start == 0 { start = WorkerPool.now() }
     while let i = claims.take(for: report.thread) {
       if bounds[i] < bounds[i + 1] {
         report.elements += bounds[i + 1] - bounds[i]
         return bounds[i]..<bounds[i + 1]
       }
     }
-    report.nanoseconds = WorkerPool.now() &- start
+    if timed { report.nanoseconds = WorkerPool.now() &- start }
     return nil
   }
 }

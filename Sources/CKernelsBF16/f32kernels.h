@@ -23,13 +23,17 @@
 
 /// Rows of B ahead of the one in use that the first row tile's pass prefetches (the later tiles
 /// find the block in L2).
+#ifndef PD  // tools/gemm_pair.sh may set it
 #define PD 8
+#endif
 
 /// Floats of packed A ahead of the one in use that the tile loop prefetches (64 values of k, into
 /// the next panel near a panel's end). Weights that come from memory (a layer's Winograd matrices
 /// are used once per pass, on few columns) otherwise stall every panel: 19.3 → 12.8 µs per
 /// 128 × 35 × 256 GEMM with A cold (AVX-512), the same with A in cache.
+#ifndef AHEAD_A  // tools/gemm_pair.sh may set it
 #define AHEAD_A 512
+#endif
 
 /// The tile of C a kernel call computes after this one (its residual only when that call applies
 /// the epilogue): the call asks for its lines while it computes, so the next call finds the C

@@ -22,11 +22,15 @@
 /// slower).
 #define PACK_B 1
 /// Columns of B per block of the fp32 GEMM (f32kernels.h).
+#ifndef NB  // tools/gemm_pair.sh may set it
 #define NB 240
+#endif
 /// Largest A block (bytes) for which the fp32 GEMM runs each B tile past every row tile (else
 /// each row tile past every B tile of the block): half of Zen 3's 512 KB L2. (With B unpacked, 1 MB
 /// was faster: the B tiles were then read in place. Packed, both measure the same.)
+#ifndef TILE_OUTER_BYTES  // tools/gemm_pair.sh may set it
 #define TILE_OUTER_BYTES (256 << 10)
+#endif
 /// Whether the tile products and the tile store are inlined into the kernels: no, 12 accumulators
 /// in 16 ymm registers spill when the loops share a function (f32kernels.h).
 #define PRODUCTS_INLINE 0

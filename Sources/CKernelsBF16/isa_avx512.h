@@ -21,10 +21,14 @@
 /// pass over a tile (Zen 5's 48 KB L1 holds much of an 8 × 48 tile's B).
 #define PACK_B 0
 /// Columns of B per block of the fp32 GEMM (f32kernels.h).
+#ifndef NB  // tools/gemm_pair.sh may set it
 #define NB 480
+#endif
 /// Largest A block (bytes) for which the fp32 GEMM runs each B tile past every row tile (else
 /// each row tile past every B tile of the block): a quarter of L2.
+#ifndef TILE_OUTER_BYTES  // tools/gemm_pair.sh may set it
 #define TILE_OUTER_BYTES (256 << 10)
+#endif
 /// Whether the tile products and the tile store are inlined into the kernels: 32 zmm registers
 /// hold a tile's 24 accumulators through the kernel's whole body (f32kernels.h).
 #define PRODUCTS_INLINE 1

@@ -4,7 +4,7 @@
 # constant on a noisy shared host: each run calls both builds back to back, and the program is
 # linked twice (A's code first, then B's first) and both are run, since of two identical builds
 # the one linked first ran 2–4 % faster on a Zen 3. The last line gives B's speed over A's from each
-# order and their geometric mean; for two identical builds it came out within ±2 % of 1
+# order and their geometric mean; for two identical builds it came out within about ±2 % of 1
 # (eval/BENCHMARKS.md, session 40).
 #
 #   tools/gemm_pair.sh [--isa avx2|avx512] [--runs N] [--shape M N K] "A FLAGS" "B FLAGS"

@@ -21,15 +21,8 @@
 #include <string.h>
 #include <time.h>
 
-/// The two builds of the drive (f32drive.h's signature), from gemm_pair_variant.c.
-void drive_a(
-    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
-    const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue, long gridWidth,
-    long gridWo);
-void drive_b(
-    long m, long n, long k, const float *packed, long packed_rows, long row0, const float *b, long ldb,
-    const float *const *bRows, float beta, float *c, long ldc, const ck_epilogue *epilogue, long gridWidth,
-    long gridWo);
+/// The two builds of the drive (gemm_pair_variant.c), with f32drive.h's signature.
+__typeof__(ckf32_drive_avx2) drive_a, drive_b;
 void openblas_set_num_threads(int threads);
 
 /// Most runs per shape.

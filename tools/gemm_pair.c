@@ -35,6 +35,7 @@ static double now(void) {
   return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+/// qsort order of doubles, smallest first.
 static int ascending(const void *x, const void *y) {
   const double a = *(const double *)x, b = *(const double *)y;
   return a < b ? -1 : a > b;
@@ -54,7 +55,7 @@ static void fill(float *x, long count, unsigned *state) {
   }
 }
 
-/// Allocates `floats` floats or exits with a message.
+/// Allocates `count` floats or exits with a message.
 static float *floats(long count) {
   float *p = malloc(sizeof(float) * (size_t)count);
   if (!p) {

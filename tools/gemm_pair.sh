@@ -7,12 +7,13 @@
 # order and their geometric mean; for two identical builds it came out within about ±2 % of 1
 # (eval/BENCHMARKS.md, session 40).
 #
-#   tools/gemm_pair.sh [--isa avx2|avx512] [--runs N] [--shape M N K] "A FLAGS" "B FLAGS"
+#   tools/gemm_pair.sh [--isa avx2|avx512] [--runs N] [--shape M N K] [--residual] "A FLAGS" "B FLAGS"
 #   e.g. tools/gemm_pair.sh "" "-DNB=96 -DTILE_OUTER_BYTES=131072"
 #
-# -D flags may set the constants the kernel headers leave open: NB, TILE_OUTER_BYTES (isa_avx2.h,
-# isa_avx512.h), AHEAD_A and PD (f32kernels.h); any other -D of a header's constant fails the
-# build. Default ISA: avx2 (runs on any CPU this project runs on); avx512 needs AVX-512F. Builds
+# --residual: both builds add a bias and a residual and apply ReLU (the epilogue of a ResNet
+# block's last 1×1); sgemm stays a plain GEMM. -D flags may set the constants the kernel headers
+# leave open: NB, TILE_OUTER_BYTES (isa_avx2.h, isa_avx512.h), AHEAD_A, PD and RESIDUAL_ROWS_OUTER
+# (f32kernels.h); any other -D of a header's constant fails the build. Default ISA: avx2 (runs on any CPU this project runs on); avx512 needs AVX-512F. Builds
 # with clang -O2 -falign-loops=64, as Package.swift builds the kernels, into $SCRATCH (default
 # .build-gemm-pair); needs libopenblas-dev (tools/setup.sh installs it). Exits 1 if the two builds
 # write different bits.
@@ -24,11 +25,13 @@ while [[ $# -gt 2 ]]; do
     --isa) isa=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --shape) shape=("$2" "$3" "$4"); shift 4 ;;
+    --residual) export GEMM_PAIR_RESIDUAL=1; shift ;;
     *) echo "gemm_pair.sh: unknown option $1" >&2; exit 1 ;;
   esac
 done
 if [[ $# -ne 2 ]]; then
-  echo "usage: tools/gemm_pair.sh [--isa avx2|avx512] [--runs N] [--shape M N K] \"A FLAGS\" \"B FLAGS\"" >&2
+  echo "usage: tools/gemm_pair.sh [--isa avx2|avx512] [--runs N] [--shape M N K] [--residual]" \
+    "\"A FLAGS\" \"B FLAGS\"" >&2
   exit 1
 fi
 case "$isa" in

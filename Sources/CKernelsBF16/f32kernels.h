@@ -35,6 +35,12 @@
 #define AHEAD_A 512
 #endif
 
+/// Whether a block that adds a residual always runs its row tiles outer (see `F32_DRIVE`): without
+/// PACK_B.
+#ifndef RESIDUAL_ROWS_OUTER  // tools/gemm_pair.sh may set it
+#define RESIDUAL_ROWS_OUTER (!PACK_B)
+#endif
+
 /// The tile of C a kernel call computes after this one (its residual only when that call applies
 /// the epilogue): the call asks for its lines while it computes, so the next call finds the C
 /// lines it writes and the residual it adds in cache (with the residual, 189 → 208 GFLOP/s on a
@@ -466,7 +472,7 @@ ISA_TARGET void F32_DRIVE(
       // residual 1×1s of layer 1 and 2 ran 8 % and 3 % faster in the trunk, 25 % with the
       // residual cold; the same bits). The AVX2 build (packed B tiles) ran them ~1 % slower so
       // on the same Xeon: it keeps the first order.
-      const int addsResidual = !PACK_B && last && epilogue && epilogue->residual;
+      const int addsResidual = RESIDUAL_ROWS_OUTER && last && epilogue && epilogue->residual;
       const int tileOuter = m * kc * (long)sizeof(float) <= TILE_OUTER_BYTES && !addsResidual;
       const long outer = tileOuter ? nb : m, outerStep = tileOuter ? NR : MR;
       const long inner = tileOuter ? m : nb, innerStep = tileOuter ? MR : NR;

@@ -13,10 +13,10 @@
 # --residual: both builds add a bias and a residual and apply ReLU (the epilogue of a ResNet
 # block's last 1×1); sgemm stays a plain GEMM. -D flags may set the constants the kernel headers
 # leave open: NB, TILE_OUTER_BYTES (isa_avx2.h, isa_avx512.h), AHEAD_A, PD and RESIDUAL_ROWS_OUTER
-# (f32kernels.h); any other -D of a header's constant fails the build. Default ISA: avx2 (runs on any CPU this project runs on); avx512 needs AVX-512F. Builds
-# with clang -O2 -falign-loops=64, as Package.swift builds the kernels, into $SCRATCH (default
-# .build-gemm-pair); needs libopenblas-dev (tools/setup.sh installs it). Exits 1 if the two builds
-# write different bits.
+# (f32kernels.h); any other -D of a header's constant fails the build. Default ISA: avx2 (runs on
+# any CPU this project runs on); avx512 needs AVX-512F. Builds with clang -O2 -falign-loops=64, as
+# Package.swift builds the kernels, into $SCRATCH (default .build-gemm-pair); needs libopenblas-dev
+# (tools/setup.sh installs it). Exits 1 if the two builds write different bits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 isa=avx2 runs=9 shape=()
